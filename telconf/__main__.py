@@ -1,0 +1,3 @@
+from telconf.cli import main
+
+main()

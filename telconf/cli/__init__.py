@@ -1,0 +1,69 @@
+"""The ``telconf`` command line: the only place that prints and picks exit codes.
+
+Each command lives in its own module and is imported only when it runs, so that
+``telconf --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+import click
+
+from telconf import __version__
+
+COMMANDS = {
+    "validate": ("telconf.cli.validate", "validate", "Check a config file offline (schema and semantics)."),
+    "plan": ("telconf.cli.plan", "plan", "Show the API calls that would make the accounts match the file."),
+    "apply": ("telconf.cli.apply", "apply", "Make the live accounts match the file (or a saved plan)."),
+    "export": ("telconf.cli.export", "export", "Write the live state of the accounts as a config file."),
+    "emulator": ("telconf.cli.emulator", "emulator", "Serve both provider APIs locally, for tests and trials."),
+    "demo": ("telconf.cli.demo", "demo", "Plan and apply an example against built-in emulators."),
+}
+
+
+class LazyGroup(click.Group):
+    """A group whose commands are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in COMMANDS:
+            return None
+        module, attr, _ = COMMANDS[name]
+        try:
+            return getattr(importlib.import_module(module), attr)
+        except ModuleNotFoundError as exc:
+            if exc.name != module:
+                raise
+            return _not_yet(name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        # Short help from the table above: listing commands imports none of them.
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, help_) for name, (_, _, help_) in COMMANDS.items()])
+
+
+def _not_yet(name: str) -> click.Command:
+    @click.command(name, help=COMMANDS[name][2])
+    def command() -> None:
+        raise click.ClickException(f"'telconf {name}' is not available in this build")
+
+    return command
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="telconf")
+def main() -> None:
+    """Telephony configuration as code for Teleum and Beeline cloudcc.
+
+    Keep the accounts' forwards, SIP lines, redirects, greetings, recording and black
+    lists as YAML in Git; `plan` shows what would change, `apply` makes it so.
+
+    \b
+    Example:
+        telconf validate -c telconf.yaml
+        telconf plan -c telconf.yaml --format markdown
+        telconf apply -c telconf.yaml --yes
+    """

@@ -1,0 +1,122 @@
+"""The exceptions telconf raises, as one small tree.
+
+    TelconfError
+     ├── ConfigError            the YAML file is wrong (carries every Diagnostic)
+     ├── ProviderError          a provider call failed (names provider and call)
+     │    ├── AuthError             credentials refused
+     │    ├── SessionExpired        Teleum token ended (the client renews it)
+     │    ├── ApiError              the provider answered with an error code
+     │    ├── BadResponse           the answer could not be read (HTML, truncated, wrong shape)
+     │    └── TransientError        worth retrying (5xx, timeout, dropped connection, 429)
+     │         └── OutcomeUnknown       a write was sent but its answer was lost
+     ├── PlanError              the desired state cannot be reached (e.g. SIP numbering)
+     ├── UnsafePlanError        the plan trips the mass-delete rule
+     ├── StalePlanError         a saved plan no longer matches the live state
+     └── ApplyError             an apply stopped part way (carries the report)
+
+Only ``telconf.cli`` turns these into messages and exit codes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+class TelconfError(Exception):
+    """Base of every error telconf raises on purpose."""
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One problem found in a config file, with where it is."""
+
+    file: str
+    line: int
+    column: int
+    message: str
+    severity: str = "error"  # "error" | "warning"
+
+    def __str__(self) -> str:
+        prefix = "warning: " if self.severity == "warning" else ""
+        return f"{self.file}:{self.line}:{self.column}: {prefix}{self.message}"
+
+
+class ConfigError(TelconfError):
+    """The configuration is invalid; ``diagnostics`` lists every reason."""
+
+    def __init__(self, diagnostics: list[Diagnostic] | Diagnostic | str):
+        if isinstance(diagnostics, str):
+            diagnostics = [Diagnostic("<config>", 0, 0, diagnostics)]
+        elif isinstance(diagnostics, Diagnostic):
+            diagnostics = [diagnostics]
+        self.diagnostics = list(diagnostics)
+        super().__init__("\n".join(str(d) for d in self.diagnostics))
+
+
+class ProviderError(TelconfError):
+    """A call to a provider failed. ``call`` is the API method or command."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        provider: str = "",
+        call: str = "",
+        code: str | None = None,
+    ):
+        self.provider = provider
+        self.call = call
+        self.code = code
+        self.detail = message
+        where = " ".join(p for p in (provider, call) if p)
+        code_part = f" [{code}]" if code else ""
+        super().__init__(f"{where}: {message}{code_part}" if where else message + code_part)
+
+
+class AuthError(ProviderError):
+    """The provider refused the credentials."""
+
+
+class SessionExpired(ProviderError):
+    """The Teleum session token is unknown or idle for too long."""
+
+
+class ApiError(ProviderError):
+    """The provider understood the call and answered with an error."""
+
+
+class BadResponse(ProviderError):
+    """The provider's answer is not what the contract says (not JSON, wrong shape...)."""
+
+
+class TransientError(ProviderError):
+    """A failure worth retrying: 5xx, timeout, dropped connection, rate limit."""
+
+    def __init__(self, message: str, *, retry_after: float | None = None, **kw: Any):
+        super().__init__(message, **kw)
+        self.retry_after = retry_after
+
+
+class OutcomeUnknown(TransientError):
+    """A non-idempotent write was sent, but whether it took effect is unknown."""
+
+
+class PlanError(TelconfError):
+    """The desired state cannot be reached from the live state."""
+
+
+class UnsafePlanError(TelconfError):
+    """The plan deletes more than the safety threshold allows."""
+
+
+class StalePlanError(TelconfError):
+    """A saved plan was computed from a live state that has changed since."""
+
+
+class ApplyError(TelconfError):
+    """An apply stopped part way; ``report`` says what was done, failed and not attempted."""
+
+    def __init__(self, message: str, report: Any = None):
+        super().__init__(message)
+        self.report = report

@@ -1,0 +1,199 @@
+"""The plan as plain data: changes (what will differ) and calls (how, in order).
+
+Providers produce ``Change`` objects, each carrying the API calls it needs; the planner
+(``telconf.plan.planner``) orders and batches the calls of an account into
+``AccountPlan.calls``; renderers and ``apply`` only read these objects.
+
+Call parameters are JSON values. Three placeholders stand for what is not known, or
+must not be written down, when the plan is made; ``apply`` resolves them:
+
+- ``{"$ref": NAME}``: the id returned by an earlier call whose ``binds`` is NAME
+  (a forward created by this plan, then moved);
+- ``{"$secret": NAME}``: a secret of the desired state (a SIP line password),
+  rendered as ``(sensitive)``;
+- ``{"$file": NAME}``: the content of a local voice file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+PLAN_FORMAT_VERSION = 1
+
+
+class Action(str, Enum):
+    """What a change does to one item."""
+
+    CREATE = "create"
+    UPDATE = "update"
+    DELETE = "delete"
+    MOVE = "move"
+
+
+def ref(name: str) -> dict[str, str]:
+    """Placeholder for the id bound by an earlier call of the same plan."""
+    return {"$ref": name}
+
+
+def secret(name: str) -> dict[str, str]:
+    """Placeholder for a secret of the desired state."""
+    return {"$secret": name}
+
+
+def local_file(name: str) -> dict[str, str]:
+    """Placeholder for the content of a local voice file."""
+    return {"$file": name}
+
+
+@dataclass(frozen=True)
+class Call:
+    """One API request: a Teleum method or a Beeline command, with its parameters.
+
+    ``lane``: calls of one lane keep their order; calls of different lanes within one
+    stage may run in parallel (a lane is usually one phone number; "" = the account).
+    ``binds``: on success, the id the call returns is remembered under this name.
+    """
+
+    method: str
+    params: Any = None
+    binds: str | None = None
+    lane: str = ""
+    stage: int = 0
+    write: bool = True
+
+    def to_data(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"method": self.method, "params": self.params}
+        if self.binds:
+            data["binds"] = self.binds
+        if self.lane:
+            data["lane"] = self.lane
+        data["stage"] = self.stage
+        return data
+
+
+@dataclass(frozen=True)
+class Change:
+    """One difference between the desired and the live state of an account.
+
+    ``kind`` is the item kind (``sip_line``, ``forward``, ``redirect``, ``premedia``,
+    ``record``, ``record_all``, ``voice_file``, ``blacklist``, ``blacklist_active``);
+    ``key`` names the item within the kind; ``before``/``after`` are JSON values (dicts
+    of fields where the item has fields) with secrets as ``(sensitive)``; ``number``
+    is the phone number the item belongs to, for grouping. ``size`` is how many items
+    the change creates or deletes (black-list changes carry many A-numbers).
+    ``calls`` are the change's own calls, before ordering and batching.
+    """
+
+    kind: str
+    key: str
+    action: Action
+    before: Any = None
+    after: Any = None
+    number: str | None = None
+    size: int = 1
+    calls: tuple[Call, ...] = ()
+    warning: str | None = None
+
+    def to_data(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "kind": self.kind,
+            "key": self.key,
+            "action": self.action.value,
+            "before": self.before,
+            "after": self.after,
+            "size": self.size,
+        }
+        if self.number:
+            data["number"] = self.number
+        if self.warning:
+            data["warning"] = self.warning
+        return data
+
+
+@dataclass(frozen=True)
+class AccountPlan:
+    """The plan of one account: its changes and the ordered calls that make them.
+
+    ``call_changes[i]`` lists the indices of the changes served by ``calls[i]``
+    (a batched Beeline request serves several). ``existing`` counts the live items
+    of each kind, for the safety rule. ``fingerprint`` identifies the live state read.
+    """
+
+    account: str
+    provider: str
+    changes: tuple[Change, ...]
+    calls: tuple[Call, ...]
+    call_changes: tuple[tuple[int, ...], ...]
+    fingerprint: str
+    existing: Mapping[str, int] = field(default_factory=dict)
+    reads: int = 0  # list calls made to read the live state
+
+    @property
+    def has_changes(self) -> bool:
+        return bool(self.changes)
+
+    def counts(self) -> Counter[str]:
+        """Changes per action, e.g. ``{"create": 3, "move": 2}``."""
+        return Counter(c.action.value for c in self.changes)
+
+    def to_data(self) -> dict[str, Any]:
+        changes = [c.to_data() for c in self.changes]
+        for index, served in enumerate(self.call_changes):
+            for change_index in served:
+                changes[change_index].setdefault("calls", []).append(index)
+        return {
+            "account": self.account,
+            "provider": self.provider,
+            "fingerprint": self.fingerprint,
+            "existing": dict(sorted(self.existing.items())),
+            "changes": changes,
+            "calls": [c.to_data() for c in self.calls],
+        }
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The plan over every selected account."""
+
+    accounts: tuple[AccountPlan, ...]
+
+    @property
+    def has_changes(self) -> bool:
+        return any(a.has_changes for a in self.accounts)
+
+    def counts(self) -> Counter[str]:
+        total: Counter[str] = Counter()
+        for account in self.accounts:
+            total.update(account.counts())
+        return total
+
+    @property
+    def call_count(self) -> int:
+        return sum(len(a.calls) for a in self.accounts)
+
+    def to_data(self) -> dict[str, Any]:
+        """The plan as JSON-able data (documented by ``schemas/plan.schema.json``)."""
+        counts = self.counts()
+        return {
+            "format_version": PLAN_FORMAT_VERSION,
+            "summary": {
+                "create": counts["create"],
+                "update": counts["update"],
+                "delete": counts["delete"],
+                "move": counts["move"],
+                "calls": self.call_count,
+            },
+            "accounts": [a.to_data() for a in self.accounts],
+        }
+
+
+def fingerprint(data: Any) -> str:
+    """A stable hash of JSON-able data (the normalised live state of an account)."""
+    canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    return "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()

@@ -1,0 +1,174 @@
+"""HTTP for both providers: one pooled session, retries with backoff, redacted logs.
+
+Provider clients build requests; this module sends them. It knows which failures are
+worth another try and which leave a write's outcome unknown, and it logs every
+request without parameters, bodies or query strings, so no secret reaches a log.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+import requests
+from requests.adapters import HTTPAdapter
+
+from telconf.errors import OutcomeUnknown, TransientError
+
+log = logging.getLogger("telconf.http")
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Capped exponential backoff with jitter."""
+
+    attempts: int = 5
+    base_delay: float = 0.2
+    max_delay: float = 5.0
+    max_retry_after: float = 30.0
+
+    def delay(self, attempt: int, retry_after: float | None = None) -> float:
+        """Seconds to wait before try ``attempt + 1`` (attempt counts from 1)."""
+        if retry_after is not None:
+            return min(max(retry_after, 0.0), self.max_retry_after)
+        backoff = min(self.max_delay, self.base_delay * 2 ** (attempt - 1))
+        return backoff * random.uniform(0.5, 1.0)
+
+
+def redact_url(url: str) -> str:
+    """The URL without its query string, keeping only a Teleum ``cmd`` if there is one."""
+    parts = urlsplit(url)
+    base = f"{parts.scheme}://{parts.hostname or ''}"
+    if parts.port:
+        base += f":{parts.port}"
+    base += parts.path
+    cmd = [v for k, v in parse_qsl(parts.query) if k == "cmd"]
+    return f"{base}?cmd={cmd[0]}" if cmd else base
+
+
+class Transport:
+    """Sends requests for one provider account, retrying what is safe to retry.
+
+    ``idempotent`` requests (reads, set/replace writes) are retried on 5xx, timeouts,
+    dropped connections and 429. Others are retried only when the server cannot have
+    acted on them (connection refused, 429); otherwise ``OutcomeUnknown`` is raised
+    and the caller reads back before deciding to try again.
+    """
+
+    def __init__(
+        self,
+        provider: str,
+        *,
+        parallelism: int = 8,
+        timeout: float = 30.0,
+        retry: RetryPolicy = RetryPolicy(),
+        verify: bool | str = True,
+        cert: tuple[str, str] | str | None = None,
+        auth: Any = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ):
+        self.provider = provider
+        self.timeout = timeout
+        self.retry = retry
+        self.sleep = sleep
+        self.session = requests.Session()
+        adapter = HTTPAdapter(pool_connections=parallelism, pool_maxsize=max(parallelism, 1), max_retries=0)
+        self.session.mount("http://", adapter)
+        self.session.mount("https://", adapter)
+        self.session.verify = verify
+        self.session.cert = cert
+        self.session.auth = auth
+        self.session.trust_env = False  # a proxy from the environment must not see our calls
+        self.requests_sent = 0
+
+    def close(self) -> None:
+        self.session.close()
+
+    def send(self, method: str, url: str, *, call: str, idempotent: bool, **kwargs: Any) -> requests.Response:
+        """Send one request, retrying per the policy; return the final response.
+
+        A response is returned for every status but 429 and 5xx (those are retried or
+        raised as ``TransientError``); the caller interprets 4xx bodies.
+        """
+        kwargs.setdefault("timeout", self.timeout)
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                response = self._send_once(method, url, call=call, attempt=attempt, **kwargs)
+                failure = _status_failure(response, self.provider, call)
+                if failure is None:
+                    return response
+                sure_not_applied = response.status_code == 429
+            except requests.exceptions.ConnectTimeout as exc:
+                failure, sure_not_applied = self._transport_failure(call, exc), True
+            except requests.exceptions.ConnectionError as exc:
+                failure = self._transport_failure(call, exc)
+                sure_not_applied = _never_reached_server(exc)
+            except requests.exceptions.Timeout as exc:
+                failure, sure_not_applied = self._transport_failure(call, exc), False
+            if not idempotent and not sure_not_applied:
+                raise OutcomeUnknown(
+                    f"no usable answer ({failure.detail}); the call may or may not have taken effect",
+                    provider=self.provider, call=call,
+                ) from failure
+            if attempt >= self.retry.attempts:
+                raise failure
+            wait = self.retry.delay(attempt, failure.retry_after)
+            log.info("%s %s: %s; retrying in %.2fs (attempt %d of %d)",
+                     self.provider, call, failure.detail, wait, attempt + 1, self.retry.attempts)
+            self.sleep(wait)
+
+    def _send_once(self, method: str, url: str, *, call: str, attempt: int, **kwargs: Any) -> requests.Response:
+        started = time.monotonic()
+        self.requests_sent += 1
+        try:
+            response = self.session.request(method, url, **kwargs)
+        except requests.exceptions.RequestException as exc:
+            log.debug("%s %s %s %s -> %s after %.0f ms", self.provider, call, method, redact_url(url),
+                      type(exc).__name__, (time.monotonic() - started) * 1000)
+            raise
+        log.debug("%s %s %s %s -> %d in %.0f ms%s", self.provider, call, method, redact_url(url),
+                  response.status_code, (time.monotonic() - started) * 1000,
+                  f" (attempt {attempt})" if attempt > 1 else "")
+        return response
+
+    def _transport_failure(self, call: str, exc: Exception) -> TransientError:
+        # The exception text of requests can hold the URL with its query: never show it.
+        return TransientError(f"{type(exc).__name__} talking to the server", provider=self.provider, call=call)
+
+
+def _status_failure(response: requests.Response, provider: str, call: str) -> TransientError | None:
+    status = response.status_code
+    if status == 429:
+        return TransientError("HTTP 429 (rate limited)", provider=provider, call=call,
+                              retry_after=_retry_after(response))
+    if status >= 500:
+        return TransientError(f"HTTP {status}", provider=provider, call=call)
+    return None
+
+
+def _retry_after(response: requests.Response) -> float | None:
+    value = response.headers.get("Retry-After")
+    if not value:
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        pass
+    try:
+        return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
+    except (TypeError, ValueError):
+        return None
+
+
+def _never_reached_server(exc: requests.exceptions.ConnectionError) -> bool:
+    """True when the connection failed before the request could be sent."""
+    text = repr(exc)
+    return any(marker in text for marker in ("NewConnectionError", "Connection refused", "NameResolutionError"))
