@@ -18,7 +18,7 @@ def wav_problem(content: bytes) -> str | None:
         with wave.open(io.BytesIO(content), "rb") as audio:
             rate, channels, width = audio.getframerate(), audio.getnchannels(), audio.getsampwidth()
     except (wave.Error, EOFError, struct.error) as exc:
-        return f"not a PCM WAV file ({exc or 'truncated'})"
+        return f"not a PCM WAV file ({str(exc) or 'truncated'})"
     problems = []
     if rate != RATE:
         problems.append(f"{rate} Hz instead of {RATE} Hz")
