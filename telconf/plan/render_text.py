@@ -1,0 +1,61 @@
+"""The plan for a terminal: markers, before → after, a summary line; colour on a TTY."""
+
+from __future__ import annotations
+
+from typing import Any, TextIO
+
+import click
+
+from telconf.plan.render import (
+    MARKERS,
+    PlanData,
+    account_summary,
+    as_data,
+    change_title,
+    field_lines,
+    grouped,
+    number_title,
+    summary_line,
+)
+
+COLOURS = {"create": "green", "update": "yellow", "delete": "red", "move": "cyan"}
+
+
+class PlanText:
+    """Text renderer: grouped by account, then by number; ``color`` only on a terminal."""
+
+    def __init__(self, *, color: bool = False):
+        self.color = color
+
+    def run(self, plan: Any, fh: TextIO) -> None:
+        data = as_data(plan)
+        for line in self.lines(data):
+            fh.write(line + "\n")
+
+    def lines(self, data: PlanData) -> list[str]:
+        out: list[str] = []
+        for account in data["accounts"]:
+            if not account["changes"]:
+                continue
+            out.append(self._style(f"{account['account']} ({account['provider']}): {account_summary(account)}",
+                                   bold=True))
+            for number, changes in grouped(account["changes"]):
+                out.append(f"  {number_title(number)}")
+                for change in changes:
+                    out.extend(self._change(change))
+            out.append("")
+        out.append(self._style(summary_line(data), bold=True))
+        return out
+
+    def _change(self, change: PlanData) -> list[str]:
+        action = change["action"]
+        marker = MARKERS.get(action, "?")
+        lines = [self._style(f"    {marker} {change_title(change)}", fg=COLOURS.get(action))]
+        for name, text in field_lines(change):
+            lines.append(f"        {name}: {text}" if name else f"        {text}")
+        if change.get("warning"):
+            lines.append(self._style(f"        ! {change['warning']}", fg="magenta"))
+        return lines
+
+    def _style(self, text: str, **styles: Any) -> str:
+        return click.style(text, **styles) if self.color else text
