@@ -1,0 +1,281 @@
+"""Emulator of the Teleum billing API v3 (CONTRACT.md part 1): one WSGI app, all accounts.
+
+State is plain JSON-able data, so :meth:`TeleumEmulator.snapshot` is a deep copy and a
+state file is the same structure. The ``teleum`` section of a state file::
+
+    {"accounts": [{"email": "demo@example.com", "password": "demo-password",
+                   "account": "00000001", "vivaid": 1, "balance": "100.20",
+                   "type_ids": {"SIP": "1", ...}, "rcid_ids": {"вызывающего": "1", ...},
+                   "numbers": [{"id": "15", "number": "78123232323"}],
+                   "sips": [{"id": "7", "num": "101", "email": "", "descr": "",
+                             "rcid": "0", "password": "...", "def": "0",
+                             "uagent": "", "status": "offline"}],
+                   "next_sip": 102,
+                   "forwards": [{"id": "301", "number": "78123232323", "rtype": "SIP",
+                                 "rnum": "101", "timeout": 20, "rcid": "вызывающего",
+                                 "rcnid": "0", "direction": 1, "deleted": 0, "rec": 0,
+                                 "vpbx": 0, "moh": 0, "isolated": 0, "dowjs2": "[]"}]}],
+     "next_ids": {"number": 15, "sip": 7, "forward": 301, "vivaid": 1}}
+
+Forwards keep their type and caller-id kind by *name*; the wire ids come from the
+account's ``type_ids``/``rcid_ids`` (vary them to test that clients resolve by name).
+SIP line numbers: ``next_sip`` is one more than the highest line number the account
+ever had (101 for a new account); ``getNextSIP`` returns it, a created line takes it,
+and numbers are never reused, even after a delete.
+"""
+
+from __future__ import annotations
+
+import copy
+import random
+import secrets
+import time
+from typing import Any
+
+from werkzeug.wrappers import Request, Response
+
+from telconf import phones
+from telconf.emulator import teleum_calls
+from telconf.emulator.base import EmulatorBase, json_response
+from telconf.emulator.teleum_calls import AppError, SessionEnded
+
+FORWARD_TYPES = ("SIP", "Телефон", "Автоответчик", "Факс")
+RCID_KINDS = ("вызывающего", "групповой", "свой")
+DEFAULT_TYPE_IDS = {name: str(i) for i, name in enumerate(FORWARD_TYPES, 1)}
+DEFAULT_RCID_IDS = {name: str(i) for i, name in enumerate(RCID_KINDS, 1)}
+PATHS = ("/api/v3/", "/api/v3")
+
+
+class TeleumAccount:
+    """A handle on one emulated Teleum account (read-only views of its ids)."""
+
+    def __init__(self, emulator: TeleumEmulator, email: str):
+        self._emulator, self.email = emulator, email
+
+    @property
+    def vivaid(self) -> int:
+        return int(self._emulator._account(self.email)["vivaid"])
+
+    def number_id(self, wire: str) -> str:
+        """The ``numberid``/``nid`` of one connected number."""
+        for number in self._emulator._account(self.email)["numbers"]:
+            if number["number"] == wire:
+                return number["id"]
+        raise KeyError(f"{wire} is not connected to {self.email}")
+
+    def type_id(self, name: str) -> str:
+        return self._emulator._account(self.email)["type_ids"][name]
+
+    def rcid_id(self, name: str) -> str:
+        return self._emulator._account(self.email)["rcid_ids"][name]
+
+
+class TeleumEmulator(EmulatorBase):
+    """The Teleum API v3 as a WSGI app, with a Python control API for tests.
+
+    Knobs (attributes, also keyword arguments): ``session_idle_timeout`` (seconds),
+    ``latency_ms``, ``faults``, ``numbers_as_int`` (numeric fields as JSON numbers),
+    ``sips_key`` (``"sips"`` or ``"spis"``), ``shuffle`` (list order random, seeded by
+    ``shuffle_seed``), ``direction_step`` (gap between a new forward's ``direction``
+    and the last one), ``tombstones`` (deleteForward keeps a ``deleted``=1 entry),
+    ``login_fail_status`` (200 or 403).
+    """
+
+    section = "teleum"
+    fault_kinds = frozenset({"error_5xx", "drop_after_commit", "session_expiry", "rate_limit", "slow"})
+
+    def set_defaults(self) -> None:
+        super().set_defaults()
+        self.session_idle_timeout: float = 15 * 60
+        self.numbers_as_int = False
+        self.sips_key = "sips"
+        self.shuffle = False
+        self.shuffle_seed: int | None = None
+        self.direction_step = 1
+        self.tombstones = True
+        self.login_fail_status = 200
+        self._rng: tuple[int | None, random.Random] | None = None
+
+    def _clear_state(self) -> None:
+        self._accounts: dict[str, dict[str, Any]] = {}
+        self._sessions: dict[str, dict[str, Any]] = {}
+        self._next_ids = {"number": 15, "sip": 7, "forward": 301, "vivaid": 1}
+
+    # -- control API -----------------------------------------------------------------
+
+    def add_account(self, email: str, password: str, numbers: list[str] | tuple[str, ...] = (), *,
+                    type_ids: dict[str, Any] | None = None, rcid_ids: dict[str, Any] | None = None,
+                    balance: str = "100.20") -> TeleumAccount:
+        """Create an account with connected ``numbers`` (wire form); each is also an rcid."""
+        with self._lock:
+            if email in self._accounts:
+                raise ValueError(f"account {email} exists")
+            vivaid = self._new_id("vivaid")
+            self._accounts[email] = {
+                "email": email, "password": password, "account": f"{vivaid:08d}",
+                "vivaid": vivaid, "balance": balance,
+                "type_ids": {k: str(v) for k, v in (type_ids or DEFAULT_TYPE_IDS).items()},
+                "rcid_ids": {k: str(v) for k, v in (rcid_ids or DEFAULT_RCID_IDS).items()},
+                "numbers": [], "sips": [], "next_sip": 101, "forwards": [],
+            }
+            for wire in numbers:
+                self.add_number(email, wire)
+        return TeleumAccount(self, email)
+
+    def add_number(self, email: str, wire: str) -> str:
+        """Connect one more number to the account; returns its id."""
+        with self._lock:
+            if phones.normalise(wire) != wire:
+                raise ValueError(f"{wire!r} is not a wire phone number")
+            account = self._account(email)
+            number_id = str(self._new_id("number"))
+            account["numbers"].append({"id": number_id, "number": wire})
+            return number_id
+
+    def add_sip(self, email: str, *, num: int | str | None = None, descr: str = "", sip_email: str = "",
+                rcid: str = "0", password: str = "secret-pass") -> dict[str, Any]:
+        """Create a SIP line (numbered like ``editSIP id=0`` unless ``num`` is given)."""
+        with self._lock:
+            account = self._account(email)
+            line = teleum_calls.new_sip(self, account, num=num, descr=descr, email=sip_email,
+                                        rcid=str(rcid), password=password)
+            return self._public_sip(line)
+
+    def add_forward(self, email: str, number: str, *, rtype: str = "SIP", rnum: str, timeout: int = 20,
+                    rcid: str = "вызывающего", rcnid: str = "0", rec: int = 0, vpbx: int = 0,
+                    moh: int = 0, isolated: int = 0, dowjs2: str = "[]") -> dict[str, Any]:
+        """Append a forward (types and caller-id kinds by name, unchecked) to a number."""
+        with self._lock:
+            account = self._account(email)
+            if not any(n["number"] == number for n in account["numbers"]):
+                raise KeyError(f"{number} is not connected to {email}")
+            forward = {"id": str(self._new_id("forward")), "number": number, "rtype": rtype,
+                       "rnum": str(rnum), "timeout": int(timeout), "rcid": rcid, "rcnid": str(rcnid),
+                       "direction": teleum_calls.next_direction(self, account, number),
+                       "deleted": 0, "rec": rec, "vpbx": vpbx, "moh": moh, "isolated": isolated,
+                       "dowjs2": dowjs2}
+            account["forwards"].append(forward)
+            return copy.deepcopy(forward)
+
+    def forwards(self, email: str, number: str) -> list[dict[str, Any]]:
+        """Live forwards of a number in ``direction`` order (tombstones excluded)."""
+        with self._lock:
+            return copy.deepcopy(teleum_calls.live_forwards(self._account(email), number))
+
+    def all_forwards(self, email: str, number: str) -> list[dict[str, Any]]:
+        """Every forward of a number, tombstones included, in ``direction`` order."""
+        with self._lock:
+            found = [f for f in self._account(email)["forwards"] if f["number"] == number]
+            return copy.deepcopy(sorted(found, key=lambda f: f["direction"]))
+
+    def sips(self, email: str) -> list[dict[str, Any]]:
+        """The account's SIP lines as the control API sees them (password included)."""
+        with self._lock:
+            return copy.deepcopy(self._account(email)["sips"])
+
+    def expire_sessions(self) -> None:
+        """Forget every session token: the next authenticated call gets SESSION ENDED."""
+        with self._lock:
+            self._sessions.clear()
+
+    def snapshot(self) -> dict[str, Any]:
+        with self._lock:
+            return copy.deepcopy({"accounts": list(self._accounts.values()), "next_ids": self._next_ids})
+
+    def restore(self, snapshot: dict[str, Any]) -> None:
+        with self._lock:
+            self._clear_state()
+            self._next_ids.update(snapshot.get("next_ids", {}))
+            for account in copy.deepcopy(snapshot.get("accounts", [])):
+                teleum_calls.fill_account_defaults(account)
+                self._accounts[account["email"]] = account
+                self._next_ids["vivaid"] = max(self._next_ids["vivaid"], int(account["vivaid"]) + 1)
+
+    # -- serving ---------------------------------------------------------------------
+
+    def handle_request(self, request: Request) -> Response:
+        if request.path not in PATHS:
+            return json_response({"err": 1, "errmsg": "Not Found"}, 404)
+        if request.method not in ("GET", "POST"):
+            return json_response({"err": 1, "errmsg": "Method Not Allowed"}, 405, {"Allow": "GET, POST"})
+        params = {key: value for key, value in request.values.items()}
+        method = params.get("cmd", "")
+        return self.run_call(request, method, params, lambda: self._answer(method, params))
+
+    def expire_session_of(self, request: Request, params: Any) -> None:
+        with self._lock:
+            self._sessions.pop(str(params.get("token", "")), None)
+
+    def _answer(self, method: str, params: dict[str, str]) -> tuple[Response, str | None]:
+        try:
+            if method == "login":
+                return json_response(self._login(params)), None
+            handler = teleum_calls.METHODS.get(method)
+            if handler is None:
+                raise AppError(f"Unknown method {method!r}" if method else "No method (cmd) given")
+            account = self._authenticate(params)
+            work = copy.deepcopy(account)  # every err=1 answer changes nothing
+            body = handler(self, work, params)
+            self._accounts[account["email"]] = work
+            return json_response({"vivaid": self.wire(work["vivaid"]), **body}), None
+        except SessionEnded:
+            return json_response({"err": 1, "errmsg": "SESSION ENDED"}, 401), "SESSION ENDED"
+        except AppError as exc:
+            status = exc.status or 200
+            return json_response({"err": 1, "errmsg": str(exc)}, status), str(exc)
+
+    def _login(self, params: dict[str, str]) -> dict[str, Any]:
+        account = self._accounts.get(params.get("email", ""))
+        if account is None or not secrets.compare_digest(account["password"], params.get("paswd", "")):
+            raise AppError("Wrong e-mail or password", self.login_fail_status)
+        token = secrets.token_hex(16)
+        self._sessions[token] = {"email": account["email"], "last": time.monotonic()}
+        return {"account": account["account"], "token": token, "vivaid": int(account["vivaid"])}
+
+    def _authenticate(self, params: dict[str, str]) -> dict[str, Any]:
+        session = self._sessions.get(params.get("token", ""))
+        now = time.monotonic()
+        if session is None or now - session["last"] > self.session_idle_timeout:
+            self._sessions.pop(params.get("token", ""), None)
+            raise SessionEnded()
+        account = self._accounts.get(session["email"])
+        if account is None:
+            raise SessionEnded()
+        if str(params.get("vivaid", "")).strip() != str(account["vivaid"]):
+            raise AppError("Invalid vivaid")
+        session["last"] = now  # any authenticated call resets the idle timer
+        return account
+
+    # -- helpers for teleum_calls ----------------------------------------------------
+
+    def wire(self, value: Any) -> Any:
+        """A numeric value as the wire spells it: a string, or a number with ``numbers_as_int``."""
+        if self.numbers_as_int:
+            try:
+                return int(value)
+            except (TypeError, ValueError):
+                return value
+        return str(value)
+
+    def listing(self, items: list[Any]) -> list[Any]:
+        """``items`` in the order the server returns lists (shuffled with ``shuffle``)."""
+        if self.shuffle:
+            if self._rng is None or self._rng[0] != self.shuffle_seed:
+                self._rng = (self.shuffle_seed, random.Random(self.shuffle_seed))
+            items = list(items)
+            self._rng[1].shuffle(items)
+        return items
+
+    def _public_sip(self, line: dict[str, Any]) -> dict[str, Any]:
+        return {k: v for k, v in line.items() if k != "password"}
+
+    def _new_id(self, kind: str) -> int:
+        value = int(self._next_ids[kind])
+        self._next_ids[kind] = value + 1
+        return value
+
+    def _account(self, email: str) -> dict[str, Any]:
+        try:
+            return self._accounts[email]
+        except KeyError:
+            raise KeyError(f"no Teleum account {email}") from None
