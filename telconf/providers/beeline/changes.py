@@ -1,0 +1,281 @@
+"""What differs between a desired Beeline account and its live state, as ``Change`` objects.
+
+One small function per kind. Each change carries its own calls, one per item; the
+provider's ``batch`` later folds calls of one command into one request. Changes are
+emitted grouped by command (all REDIRECT, then all RCANCEL, ...) so that, once the
+planner has sorted calls by stage, calls that can share a request sit side by side.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from telconf.errors import PlanError
+from telconf.model import NO_PREMEDIA, BeelineAccount, Premedia, Redirect, is_managed
+from telconf.phones import display
+from telconf.plan.data import Action, Call, Change, local_file
+from telconf.plan.order import stage_of
+from telconf.providers.beeline.blacklists import diff_lists
+from telconf.providers.beeline.live import BeelineLive
+
+C, U, D = Action.CREATE, Action.UPDATE, Action.DELETE
+
+
+@dataclass(frozen=True)
+class LocalFile:
+    """A desired voice file as read from disk: its content hash."""
+
+    name: str
+    sha256: str
+
+
+def _call(kind: str, action: Action, method: str, params: Any, lane: str = "") -> Call:
+    return Call(method, params, lane=lane, stage=stage_of(kind, action))
+
+
+def _readable(number: str | None) -> str | None:
+    return display(number) if number else None
+
+
+def check_numbers(account: BeelineAccount, live: BeelineLive) -> None:
+    """Every managed number (and black-list B-number) must be one of the client's numbers."""
+    known = set(live.numbers)
+    for number in account.numbers:
+        if number not in known:
+            raise PlanError(f"{account.name}: number {display(number)} is not a number of this Beeline "
+                            "account (RLIST does not list it)")
+    for list_id, entries in sorted(account.blacklists.lists.items()):
+        for b in sorted({entry.b for entry in entries} - known):
+            raise PlanError(f"{account.name}: black list {list_id} names B-number {display(b)}, "
+                            "which is not a number of this Beeline account")
+
+
+def all_changes(account: BeelineAccount, live: BeelineLive, local: Mapping[str, LocalFile]) -> list[Change]:
+    """Every change, grouped so that calls of one command are adjacent within a stage."""
+    check_numbers(account, live)
+    check_premedia_files(account, live)
+    return [
+        *voice_file_uploads(account, live, local),
+        *redirect_changes(account, live),
+        *premedia_changes(account, live),
+        *recording_changes(account, live),
+        *blacklist_changes(account, live),
+        *active_list_change(account, live),
+        *voice_file_deletes(account, live),
+    ]
+
+
+# --- redirects and greetings -------------------------------------------------------------
+
+
+def _redirect_data(redirect: Redirect | None) -> dict[str, Any] | None:
+    if redirect is None:
+        return None
+    return {"to": display(redirect.to), "caller_id": _readable(redirect.caller_id)}
+
+
+def redirect_changes(account: BeelineAccount, live: BeelineLive) -> list[Change]:
+    """REDIRECT sets or replaces a redirect; RCANCEL removes it (calls are then rejected)."""
+    sets, cancels = [], []
+    for number, wanted in sorted(account.numbers.items()):
+        if not is_managed(wanted.redirect):
+            continue
+        have, want = live.redirects.get(number), wanted.redirect
+        if have == want:
+            continue
+        if want is None:
+            cancels.append(Change(
+                "redirect", number, D, before=_redirect_data(have), after=None, number=number,
+                warning=f"incoming calls to {display(number)} will be rejected",
+                calls=(_call("redirect", D, "RCANCEL", [number], lane=number),),
+            ))
+            continue
+        entry = {"BNumber": number, "RNumber": want.to}
+        if want.caller_id:
+            entry["ANumber"] = want.caller_id
+        action = C if have is None else U
+        sets.append(Change(
+            "redirect", number, action, before=_redirect_data(have), after=_redirect_data(want),
+            number=number, calls=(_call("redirect", action, "REDIRECT", [entry], lane=number),),
+        ))
+    return sets + cancels
+
+
+def _premedia_data(premedia: Premedia) -> dict[str, Any] | None:
+    if premedia.a is None and premedia.b is None:
+        return None
+    return {"a": premedia.a, "b": premedia.b}
+
+
+def premedia_changes(account: BeelineAccount, live: BeelineLive) -> list[Change]:
+    """PREMEDIA sets both sides of a number's greetings at once; ``""`` clears a side."""
+    changes = []
+    for number, wanted in sorted(account.numbers.items()):
+        if not is_managed(wanted.premedia):
+            continue
+        want = Premedia(a=wanted.premedia.a or None, b=wanted.premedia.b or None)
+        have = live.premedia.get(number, NO_PREMEDIA)
+        if have == want:
+            continue
+        action = C if have == NO_PREMEDIA else D if want == NO_PREMEDIA else U
+        entry = {"BNumber": number, "FileA": want.a or "", "FileB": want.b or ""}
+        changes.append(Change(
+            "premedia", number, action, before=_premedia_data(have), after=_premedia_data(want),
+            number=number, calls=(_call("premedia", action, "PREMEDIA", [entry], lane=number),),
+        ))
+    return changes
+
+
+def _final_premedia(account: BeelineAccount, live: BeelineLive, number: str) -> Premedia:
+    wanted = account.numbers.get(number)
+    if wanted is not None and is_managed(wanted.premedia):
+        return wanted.premedia
+    return live.premedia.get(number, NO_PREMEDIA)
+
+
+def check_premedia_files(account: BeelineAccount, live: BeelineLive) -> None:
+    """Every greeting a managed number wants must exist once the voice files are uploaded."""
+    available = set(account.voice_files) if is_managed(account.voice_files) else set(live.voice_files)
+    for number, wanted in sorted(account.numbers.items()):
+        if not is_managed(wanted.premedia):
+            continue
+        for name in (wanted.premedia.a, wanted.premedia.b):
+            if name and name not in available:
+                where = "under voice_files" if is_managed(account.voice_files) else "on the account"
+                raise PlanError(f"{account.name}: number {display(number)} plays voice file {name!r}, "
+                                f"which is not {where}")
+
+
+# --- voice files ------------------------------------------------------------------------
+
+
+def _file_data(comment: str, sha: str | None) -> dict[str, Any]:
+    return {"comment": comment, "sha256": sha}
+
+
+def voice_file_uploads(account: BeelineAccount, live: BeelineLive, local: Mapping[str, LocalFile]) -> list[Change]:
+    """VFILE for each listed file that is missing, pending, or differs in content or comment."""
+    if not is_managed(account.voice_files):
+        return []
+    changes = []
+    for name, wanted in sorted(account.voice_files.items()):
+        have = live.voice_files.get(name)
+        after = _file_data(wanted.comment, local[name].sha256)
+        warning = None
+        if have is None:
+            action, before = C, None
+        else:
+            live_sha = live.file_hashes.get(name)
+            before = _file_data(have.comment, live_sha)
+            if have.pending:
+                warning = f"{name} is still being processed on the server; it is uploaded again to be sure"
+            elif live_sha != local[name].sha256:
+                pass  # content differs: the plain case
+            elif have.comment != wanted.comment:
+                warning = "only the comment differs; the API has no other way to change it than uploading the file again"
+            else:
+                continue
+            action = U
+        params = {"filename": name, "Comment": wanted.comment, "vfile": local_file(name)}
+        changes.append(Change(
+            "voice_file", name, action, before=before, after=after, warning=warning,
+            calls=(_call("voice_file", action, "VFILE", params, lane=f"file:{name}"),),
+        ))
+    return changes
+
+
+def voice_file_deletes(account: BeelineAccount, live: BeelineLive) -> list[Change]:
+    """DELFILE for stored files not listed under ``voice_files`` (once nothing plays them)."""
+    if not is_managed(account.voice_files):
+        return []
+    changes = []
+    for name, have in sorted(live.voice_files.items()):
+        if name in account.voice_files:
+            continue
+        users = set(have.used_by) | {b for b, p in live.premedia.items() if name in (p.a, p.b)}
+        for number in sorted(users):
+            if name in (_final_premedia(account, live, number).a, _final_premedia(account, live, number).b):
+                raise PlanError(
+                    f"{account.name}: voice file {name!r} is not under voice_files, so it would be deleted, "
+                    f"but number {display(number)} plays it and telconf does not manage that number's "
+                    "premedia: list the file under voice_files, or manage the number's premedia"
+                )
+        changes.append(Change(
+            "voice_file", name, D, before=_file_data(have.comment, live.file_hashes.get(name)), after=None,
+            calls=(_call("voice_file", D, "DELFILE", [name], lane=f"file:{name}"),),
+        ))
+    return changes
+
+
+# --- recording ------------------------------------------------------------------------
+
+
+def recording_changes(account: BeelineAccount, live: BeelineLive) -> list[Change]:
+    """ARECORD/CRECORD per number, and the ``"*"`` (all numbers) switch (CONTRACT 2.2).
+
+    While ``"*"`` is on, per-number ARECORD/CRECORD do nothing, and CRECORD without a
+    list turns off everything. So turning ``"*"`` off is one change whose calls also turn
+    back on, at once, every number that must stay recorded: managed ones that want it and
+    every other number (recorded under ``"*"`` until now, and not ours to change).
+    """
+    wanted = {b: n.record for b, n in account.numbers.items() if is_managed(n.record)}
+    want_all = account.record_all if is_managed(account.record_all) else None
+    if want_all:
+        if live.record_all:
+            return []  # every number is recorded; record: false is refused by validation
+        return [Change("record_all", "*", C, before=False, after=True,
+                       calls=(_call("record_all", C, "ARECORD", None),))]
+    if live.record_all:
+        if want_all is None and all(wanted.values()):
+            return []  # "*" may stay on: every managed number wants recording anyway
+        keep_on = sorted(b for b in live.numbers if wanted.get(b, True))
+        calls = [_call("record_all", D, "CRECORD", None)]
+        if keep_on:
+            calls.append(_call("record_all", D, "ARECORD", keep_on))
+        changes = [Change("record_all", "*", D, before=True, after=False, calls=tuple(calls))]
+        # Numbers that stop being recorded need no call of their own: CRECORD did it.
+        changes += [Change("record", b, U, before=True, after=False, number=b)
+                    for b, on in sorted(wanted.items()) if not on]
+        return changes
+    turn_on, turn_off = [], []
+    for number, on in sorted(wanted.items()):
+        if on == (number in live.recorded):
+            continue
+        method = "ARECORD" if on else "CRECORD"
+        (turn_on if on else turn_off).append(Change(
+            "record", number, U, before=not on, after=on, number=number,
+            calls=(_call("record", U, method, [number], lane=number),),
+        ))
+    return turn_on + turn_off
+
+
+# --- black lists ----------------------------------------------------------------------
+
+
+def blacklist_changes(account: BeelineAccount, live: BeelineLive) -> list[Change]:
+    """Per (ListID, B): a delete change (DELBLIST) and/or a create change (SETBLIST)."""
+    deletes, creates = [], []
+    for pair in diff_lists(live.blacklist, account.blacklists.lists):
+        key = f"{pair.list_id}:{pair.b}"
+        if pair.removed:
+            deletes.append(Change(
+                "blacklist", key, D, before=list(pair.removed), after=None, number=pair.b,
+                size=len(pair.removed), calls=(_call("blacklist", D, "DELBLIST", pair.delete_data()),),
+            ))
+        if pair.added:
+            creates.append(Change(
+                "blacklist", key, C, before=None, after=list(pair.added), number=pair.b,
+                size=len(pair.added), calls=(_call("blacklist", C, "SETBLIST", pair.set_data()),),
+            ))
+    return deletes + creates
+
+
+def active_list_change(account: BeelineAccount, live: BeelineLive) -> list[Change]:
+    """ABLIST makes a list the one calls are checked against."""
+    want = account.blacklists.active
+    if not is_managed(want) or want == live.active_list:
+        return []
+    return [Change("blacklist_active", "active", U, before=live.active_list, after=want,
+                   calls=(_call("blacklist_active", U, "ABLIST", want),))]

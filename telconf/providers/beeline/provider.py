@@ -1,0 +1,211 @@
+"""The Beeline cloudcc provider: live state <-> model, and running planned calls.
+
+``read`` sends the six list commands in parallel (and downloads the stored voice files
+that must be compared with local ones); ``diff`` is ``changes.all_changes``; ``batch``
+folds calls into as few requests as the wire forms allow; ``execute`` sends one, waiting
+for uploads to be processed and cutting requests the server finds too big.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from telconf.errors import ApiError, OutcomeUnknown, PlanError
+from telconf.model import BeelineAccount, is_managed
+from telconf.phones import display
+from telconf.plan.data import Call, Change
+from telconf.providers.base import CallWithChanges, LiveState, PlanOptions, Provider, parallel_map
+from telconf.providers.beeline import batching
+from telconf.providers.beeline.blacklists import biggest_pairs
+from telconf.providers.beeline.changes import LocalFile, all_changes
+from telconf.providers.beeline.client import ABSENT, BeelineClient
+from telconf.providers.beeline.export import export_account
+from telconf.providers.beeline.live import (
+    BeelineLive, parse_ablist, parse_lblist, parse_lrecord, parse_lvfiles, parse_mlist, parse_rlist,
+)
+from telconf.providers.beeline.voicefiles import FileCache, cache_dir, sha256, wait_until_ready
+
+log = logging.getLogger("telconf.providers.beeline")
+
+READS = ("RLIST", "MLIST", "LRECORD", "LBLIST", "ABLIST", "LVFILES")
+
+# Why each write may be sent again after an answer was lost (Transport retries it):
+IDEMPOTENT_WRITES = {
+    "REDIRECT": True,   # sets (replaces) the redirect: the same request twice, the same result
+    "RCANCEL": True,    # removing a redirect that is already gone leaves it gone
+    "PREMEDIA": True,   # sets both greeting sides outright
+    "ARECORD": True,    # turning recording on twice leaves it on
+    "CRECORD": True,    # turning recording off twice leaves it off
+    "SETBLIST": True,   # adds to a set: A-numbers already there stay once (the server dedups)
+    "DELBLIST": True,   # removes from a set: removing again removes nothing more
+    "ABLIST": True,     # sets the active list
+    "VFILE": True,      # replaces the file of that name with the same content
+    "DELFILE": False,   # a repeat of a delete that took effect fails (404.104): read back instead
+}
+
+
+class BeelineProvider(Provider[BeelineAccount]):
+    """Reads, plans and applies one Beeline cloudcc account."""
+
+    name = "beeline"
+    file_wait_seconds: float = 300.0  # bounded wait for an upload to be processed
+    sleep: Callable[[float], None] | None = None
+
+    @cached_property
+    def client(self) -> BeelineClient:
+        credentials = self.account.credentials
+        return BeelineClient(
+            self.account.url,
+            credentials.username.reveal(self.environ),
+            credentials.password.reveal(self.environ),
+            client_cert=str(credentials.client_cert) if credentials.client_cert else None,
+            client_key=str(credentials.client_key) if credentials.client_key else None,
+            ca_bundle=str(credentials.ca_bundle) if credentials.ca_bundle else None,
+            parallelism=self.parallelism,
+        )
+
+    @cached_property
+    def files(self) -> FileCache:
+        username = self.account.credentials.username.reveal(self.environ)
+        scope = hashlib.sha256(f"{self.account.url}\n{username}".encode()).hexdigest()[:16]
+        return FileCache(self.client.download, cache_dir(self.environ), scope)
+
+    def close(self) -> None:
+        if "client" in self.__dict__:
+            self.client.close()
+
+    # --- read ---------------------------------------------------------------------------
+
+    def read(self) -> LiveState:
+        """Read the whole account; any failed or unreadable answer raises (nothing partial)."""
+        client = self.client
+        answers = dict(zip(READS, parallel_map(
+            lambda command: client.request(command, idempotent=True), READS, self.parallelism,
+        )))
+        voice_files = parse_lvfiles(answers["LVFILES"])
+        record_all, recorded = parse_lrecord(answers["LRECORD"])
+        redirects = parse_rlist(answers["RLIST"])
+        compared = self._files_to_compare(voice_files)
+        hashes = dict(zip(compared, parallel_map(
+            lambda name: sha256(self.files.content(name, voice_files[name].uploaded)), compared, self.parallelism,
+        )))
+        live = BeelineLive(
+            numbers=tuple(sorted(redirects)),
+            redirects=redirects,
+            premedia=parse_mlist(answers["MLIST"]),
+            record_all=record_all,
+            recorded=recorded,
+            blacklist=parse_lblist(answers["LBLIST"]),
+            active_list=parse_ablist(answers["ABLIST"]),
+            voice_files=voice_files,
+            file_hashes=hashes,
+        )
+        return LiveState(live, live.fingerprint(), live.existing(), reads=len(READS) + len(compared))
+
+    def _files_to_compare(self, voice_files: Mapping[str, Any]) -> list[str]:
+        """Stored files listed under voice_files: their content decides whether to upload."""
+        if not is_managed(self.account.voice_files):
+            return []
+        return sorted(n for n in self.account.voice_files if n in voice_files and not voice_files[n].pending)
+
+    # --- plan ---------------------------------------------------------------------------
+
+    def diff(self, live: LiveState, options: PlanOptions) -> list[Change]:
+        """The changes that make the account as configured (see ``changes``)."""
+        return all_changes(self.account, live.data, self._local_files())
+
+    def _local_files(self) -> dict[str, LocalFile]:
+        if not is_managed(self.account.voice_files):
+            return {}
+        return {name: LocalFile(name, sha256(self._local_content(name))) for name in self.account.voice_files}
+
+    def _local_content(self, name: str) -> bytes:
+        voice_file = self.account.voice_files[name]
+        try:
+            return Path(voice_file.path).read_bytes()
+        except OSError as exc:
+            raise PlanError(f"{self.account.name}: cannot read voice file {name!r} "
+                            f"from {voice_file.path} ({exc.strerror or exc})") from None
+
+    def batch(self, calls: Sequence[CallWithChanges]) -> list[CallWithChanges]:
+        """All calls of one command in a stage become one request (split later only at limits)."""
+        return batching.merge_calls(calls)
+
+    # --- apply --------------------------------------------------------------------------
+
+    def execute(self, call: Call, refs: dict[str, str]) -> str | None:
+        """Send one call; uploads wait until ready, a DELFILE with a lost answer is read back."""
+        if call.method == "VFILE":
+            self._upload(call.params)
+        elif call.method == "DELFILE":
+            self._delete_files(call.params)
+        else:
+            params = ABSENT if call.params is None else call.params
+            self._send_splitting(call.method, params)
+        return None
+
+    def _send_splitting(self, command: str, conf_data: Any) -> None:
+        """Send; on 413.1 (body too big) send each half instead, as often as needed."""
+        try:
+            self.client.request(command, conf_data, idempotent=IDEMPOTENT_WRITES.get(command, False))
+        except ApiError as exc:
+            if exc.code == "413.2":
+                raise self._limit_error(command, conf_data, exc) from None
+            parts = batching.halves(conf_data) if exc.code == "413.1" else None
+            if parts is None:
+                raise
+            log.info("beeline %s: request too big for the server (413.1); sending it in two halves", command)
+            for part in parts:
+                self._send_splitting(command, part)
+
+    def _limit_error(self, command: str, conf_data: Any, exc: ApiError) -> ApiError:
+        pairs = ", ".join(f"list {list_id} / {display(b)} (+{count})"
+                          for (list_id, b), count in biggest_pairs(conf_data))
+        return ApiError(
+            f"the server's limit of A-numbers per black list and B-number is exceeded "
+            f"({exc.detail}); largest additions: {pairs}. Make those lists shorter",
+            provider=self.name, call=command, code=exc.code,
+        )
+
+    def _upload(self, params: Mapping[str, Any]) -> None:
+        name = params["filename"]
+        if not is_managed(self.account.voice_files) or name not in self.account.voice_files:
+            raise PlanError(f"{self.account.name}: voice file {name!r} is not under voice_files")
+        content = self._local_content(name)
+        self.client.request("VFILE", idempotent=IDEMPOTENT_WRITES["VFILE"],
+                            comment=str(params.get("Comment") or ""), file=(name, content))
+        wait_until_ready(name, lambda: self._pending(name), timeout=self.file_wait_seconds,
+                         **({"sleep": self.sleep} if self.sleep else {}))
+
+    def _pending(self, name: str) -> bool | None:
+        listed = parse_lvfiles(self.client.request("LVFILES", idempotent=True)).get(name)
+        return None if listed is None else listed.pending
+
+    def _delete_files(self, names: list[str]) -> None:
+        try:
+            self.client.request("DELFILE", names, idempotent=False)
+        except OutcomeUnknown:
+            stored = parse_lvfiles(self.client.request("LVFILES", idempotent=True))
+            remaining = [name for name in names if name in stored]
+            log.info("beeline DELFILE: answer lost; %d of %d files still stored", len(remaining), len(names))
+            if remaining:
+                self.client.request("DELFILE", remaining, idempotent=False)
+
+    # --- export -------------------------------------------------------------------------
+
+    def export(self, live: LiveState, out_dir: Path) -> dict[str, Any]:
+        """The account as config data; voice files are downloaded into ``out_dir/media``."""
+        data: BeelineLive = live.data
+
+        def content(name: str) -> bytes:
+            stored = data.voice_files[name]
+            if stored.pending:
+                wait_until_ready(name, lambda: self._pending(name), timeout=self.file_wait_seconds)
+            return self.files.content(name, stored.uploaded)
+
+        return export_account(data, Path(out_dir), content)
