@@ -1,0 +1,141 @@
+"""Build a ``BeelineAccount`` from checked YAML: voice files, numbers, recording, black lists."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path as FilePath
+from typing import Any
+
+from telconf.config import common
+from telconf.config.blacklists import build_blacklists
+from telconf.config.context import Context
+from telconf.config.source import Path
+from telconf.model import (
+    NO_PREMEDIA,
+    UNMANAGED,
+    BeelineAccount,
+    BeelineCredentials,
+    BeelineNumber,
+    Managed,
+    Premedia,
+    Redirect,
+    VoiceFile,
+)
+from telconf.wav import wav_problem
+
+
+def build_beeline(ctx: Context, name: str, path: Path, data: dict[str, Any]) -> BeelineAccount:
+    """The desired state of one Beeline account; problems go to ``ctx.diagnostics``."""
+    voice_files = _voice_files(ctx, path + ("voice_files",), data["voice_files"]) if "voice_files" in data \
+        else UNMANAGED
+    record_all = data["record_all"] if isinstance(data.get("record_all"), bool) else UNMANAGED
+    numbers = {
+        wire: _number(ctx, item, wire, settings, voice_files, record_all)
+        for wire, item, settings in common.numbers(ctx, path + ("numbers",), data.get("numbers"))
+    }
+    return BeelineAccount(
+        name=name,
+        url=common.account_url(ctx, path, data, "beeline"),
+        credentials=_credentials(ctx, path + ("credentials",), data.get("credentials") or {}),
+        voice_files=voice_files,
+        record_all=record_all,
+        numbers=numbers,
+        blacklists=build_blacklists(ctx, path + ("blacklists",), data.get("blacklists") or {}, tuple(numbers)),
+        safety=common.safety(ctx, data),
+        where=ctx.where(path, key=True),
+    )
+
+
+def _credentials(ctx: Context, path: Path, data: dict[str, Any]) -> BeelineCredentials:
+    files: dict[str, FilePath | None] = {}
+    for key in ("client_cert", "client_key", "ca_bundle"):
+        files[key] = None
+        if isinstance(data.get(key), str):
+            files[key] = _tls_file(ctx, path + (key,), data[key])
+    if "client_key" in data and "client_cert" not in data:
+        ctx.error(path + ("client_key",), "client_key needs client_cert (the certificate it belongs to)", key=True)
+    return BeelineCredentials(
+        username=ctx.secret(path + ("username",), data.get("username", "")),
+        password=ctx.secret(path + ("password",), data.get("password", "")),
+        client_cert=files["client_cert"],
+        client_key=files["client_key"],
+        ca_bundle=files["ca_bundle"],
+    )
+
+
+def _tls_file(ctx: Context, path: Path, value: str) -> FilePath | None:
+    """A TLS file: missing is an error when the account is built, a warning when only checking.
+
+    CI often validates where certificates are not installed; plan/apply cannot do without them.
+    """
+    if ctx.has_variable(value) and not ctx.building:
+        return None
+    file = ctx.file(path, value)
+    if not file.is_file():
+        report = ctx.error if ctx.building else ctx.warning
+        report(path, f"file {ctx.shown(file)} not found")
+    return file
+
+
+def _voice_files(ctx: Context, path: Path, files: Any) -> dict[str, VoiceFile]:
+    result: dict[str, VoiceFile] = {}
+    for name, settings in (files or {}).items():
+        if not isinstance(settings, dict) or not isinstance(settings.get("path"), str):
+            continue
+        where = path + (name, "path")
+        file = ctx.file(where, settings["path"])
+        if not (ctx.has_variable(settings["path"]) and not ctx.building):
+            _check_wav(ctx, where, file)
+        result[name] = VoiceFile(name=name, path=file, comment=ctx.text(path + (name, "comment"),
+                                                                         settings.get("comment")))
+    return result
+
+
+def _check_wav(ctx: Context, path: Path, file: FilePath) -> None:
+    try:
+        content = file.read_bytes()
+    except FileNotFoundError:
+        ctx.error(path, f"voice file {ctx.shown(file)} not found")
+        return
+    except OSError as exc:
+        ctx.error(path, f"voice file {ctx.shown(file)} cannot be read: {exc.strerror or exc}")
+        return
+    problem = wav_problem(content)
+    if problem:
+        ctx.error(path, f"voice file {ctx.shown(file)}: {problem}; expected WAV PCM 8 kHz mono 16-bit")
+
+
+def _number(ctx: Context, path: Path, wire: str, data: dict[str, Any],
+            voice_files: Managed[Mapping[str, VoiceFile]], record_all: Managed[bool]) -> BeelineNumber:
+    record: Managed[bool] = data["record"] if isinstance(data.get("record"), bool) else UNMANAGED
+    if record_all is True and record is False:
+        ctx.error(path + ("record",), "record: false contradicts record_all: true (every number is recorded); "
+                                      "remove one of them")
+    return BeelineNumber(
+        number=wire,
+        redirect=_redirect(ctx, path + ("redirect",), data["redirect"]) if "redirect" in data else UNMANAGED,
+        premedia=_premedia(ctx, path + ("premedia",), data["premedia"], voice_files) if "premedia" in data
+        else UNMANAGED,
+        record=record,
+    )
+
+
+def _redirect(ctx: Context, path: Path, data: Any) -> Redirect | None:
+    if not isinstance(data, dict):
+        return None
+    to = ctx.phone(path + ("to",), data.get("to", "")) or ""
+    caller_id = ctx.phone(path + ("caller_id",), data["caller_id"]) if data.get("caller_id") is not None else None
+    return Redirect(to=to, caller_id=caller_id)
+
+
+def _premedia(ctx: Context, path: Path, data: Any, voice_files: Managed[Mapping[str, VoiceFile]]) -> Premedia:
+    if not isinstance(data, dict):
+        return NO_PREMEDIA
+    sides: dict[str, str | None] = {}
+    for side in ("a", "b"):
+        name = data.get(side)
+        sides[side] = ctx.text(path + (side,), name) if isinstance(name, str) and name else None
+        if sides[side] and isinstance(voice_files, Mapping) and sides[side] not in voice_files:
+            known = ", ".join(sorted(voice_files)) or "none"
+            ctx.error(path + (side,), f"{sides[side]!r} is not under voice_files of this account (files: {known})")
+    return Premedia(a=sides["a"], b=sides["b"])

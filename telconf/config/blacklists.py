@@ -1,0 +1,90 @@
+"""Black lists: entries of B-numbers × A-numbers, inline or from block files, as triples."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path as FilePath
+from typing import Any
+
+from telconf.config.context import Context
+from telconf.config.source import Path
+from telconf.errors import Diagnostic
+from telconf.model import UNMANAGED, BlacklistEntry, Blacklists, Managed
+
+LIST_IDS = (0, 1, 2)
+
+
+def build_blacklists(ctx: Context, path: Path, data: dict[str, Any], managed: Sequence[str]) -> Blacklists:
+    """Each list named under ``lists`` as the whole set of (ListID, B, A) triples it must hold."""
+    active: Managed[int] = data["active"] if type(data.get("active")) is int else UNMANAGED
+    lists: dict[int, frozenset[BlacklistEntry]] = {}
+    files: dict[FilePath, list[str]] = {}
+    raw_lists = data.get("lists") or {}
+    for key, entries in (raw_lists.items() if isinstance(raw_lists, dict) else ()):
+        if not (isinstance(key, str) and key.isdigit() and int(key) in LIST_IDS):
+            continue  # the schema reported it
+        list_id = int(key)
+        triples: set[BlacklistEntry] = set()
+        for index, entry in enumerate(entries or ()):
+            if isinstance(entry, dict):
+                where = path + ("lists", key, index)
+                b_numbers = _b_numbers(ctx, where + ("numbers",), entry.get("numbers"), managed)
+                a_numbers = _a_numbers(ctx, where, entry, files)
+                triples.update(BlacklistEntry(list_id, b, a) for b in b_numbers for a in a_numbers)
+        lists[list_id] = frozenset(triples)
+    return Blacklists(active=active, lists=lists)
+
+
+def _b_numbers(ctx: Context, path: Path, value: Any, managed: Sequence[str]) -> list[str]:
+    if value == "all":
+        if not managed:
+            ctx.warning(path, "numbers: all, but no number is listed under numbers of this account; "
+                              "the entry blocks nothing")
+        return list(managed)
+    if not isinstance(value, list):
+        return []
+    wires = [ctx.phone(path + (i,), number) for i, number in enumerate(value)]
+    return [wire for wire in wires if wire]
+
+
+def _a_numbers(ctx: Context, path: Path, entry: dict[str, Any], files: dict[FilePath, list[str]]) -> list[str]:
+    numbers: list[str] = []
+    block = entry.get("block")
+    if isinstance(block, list):
+        wires = [ctx.phone(path + ("block", i), number) for i, number in enumerate(block)]
+        numbers.extend(wire for wire in wires if wire)
+    block_file = entry.get("block_file")
+    if isinstance(block_file, str) and not (ctx.has_variable(block_file) and not ctx.building):
+        file = ctx.file(path + ("block_file",), block_file)
+        if file not in files:
+            files[file] = _read_block_file(ctx, path + ("block_file",), file)
+        numbers.extend(files[file])
+    return numbers
+
+
+def _read_block_file(ctx: Context, path: Path, file: FilePath) -> list[str]:
+    """The numbers of a block file: one per line, ``#`` starts a comment; errors at the file's lines."""
+    try:
+        text = file.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        ctx.error(path, f"block file {ctx.shown(file)} not found")
+        return []
+    except (OSError, UnicodeDecodeError) as exc:
+        ctx.error(path, f"block file {ctx.shown(file)} cannot be read: {getattr(exc, 'strerror', None) or exc}")
+        return []
+    shown = ctx.shown(file)
+    numbers = []
+    for line_number, line in enumerate(text.splitlines(), start=1):
+        content = line.split("#", 1)[0]
+        number = content.strip()
+        if not number:
+            continue
+        wire = ctx.normalise(number)
+        if wire is None:
+            column = len(content) - len(content.lstrip()) + 1
+            ctx.diagnostics.append(Diagnostic(shown, line_number, column,
+                                              f"{number!r} is not a valid phone number (listed in "
+                                              f"{ctx.doc.file} as block_file); expected one number per line"))
+        else:
+            numbers.append(wire)
+    return numbers

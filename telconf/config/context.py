@@ -1,0 +1,129 @@
+"""What the account builders share: positions, diagnostics, phones, ``${NAME}`` and paths.
+
+A builder runs in one of two modes. *Checking* (``environ`` is None): nothing is taken
+from the environment and a value holding ``${`` is not format-checked, so ``validate``
+needs no secrets. *Building* (``environ`` given): ``${NAME}`` in ordinary values is
+substituted, an unset variable being an error at its line. Credentials and SIP
+passwords are never substituted in either mode: they become ``Secret`` objects that the
+provider reveals when it logs in.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from pathlib import Path as FilePath
+from typing import Any
+
+from telconf import phones
+from telconf.config.source import Document, Mark, Path
+from telconf.errors import ConfigError, Diagnostic
+from telconf.model import Secret
+
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+\Z")
+
+
+class Context:
+    """Builds model values from located data, recording every problem instead of raising."""
+
+    def __init__(self, doc: Document, base_dir: FilePath, environ: Mapping[str, str] | None,
+                 phone_cache: dict[str, str | None] | None = None):
+        self.doc = doc
+        self.base_dir = base_dir
+        self.environ = environ
+        self.diagnostics: list[Diagnostic] = []
+        # One config often repeats a number many times (black lists): parse each spelling once.
+        self.phone_cache: dict[str, str | None] = {} if phone_cache is None else phone_cache
+
+    @property
+    def building(self) -> bool:
+        """True when values are substituted from the environment (plan/apply), not only checked."""
+        return self.environ is not None
+
+    # --- positions and diagnostics ----------------------------------------------------
+
+    def mark(self, path: Path, *, key: bool = False) -> Mark:
+        """Line and column of the value (or key) at ``path``."""
+        return self.doc.where(path, key=key)
+
+    def where(self, path: Path, *, key: bool = False) -> str:
+        """``FILE:LINE:COL`` of the value (or key) at ``path``."""
+        line, column = self.mark(path, key=key)
+        return f"{self.doc.file}:{line}:{column}"
+
+    def error(self, path: Path, message: str, *, key: bool = False) -> None:
+        """Record an error at the value (or key) at ``path``."""
+        line, column = self.mark(path, key=key)
+        self.diagnostics.append(Diagnostic(self.doc.file, line, column, message))
+
+    def warning(self, path: Path, message: str, *, key: bool = False) -> None:
+        """Record a warning (fails ``validate`` only with ``--strict``)."""
+        line, column = self.mark(path, key=key)
+        self.diagnostics.append(Diagnostic(self.doc.file, line, column, message, "warning"))
+
+    # --- values -----------------------------------------------------------------------
+
+    @staticmethod
+    def has_variable(value: Any) -> bool:
+        """True when ``value`` is text holding a ``${NAME}`` reference."""
+        return isinstance(value, str) and bool(Secret(value).variables)
+
+    def text(self, path: Path, value: Any, default: str = "") -> str:
+        """A string value, with ``${NAME}`` substituted when building."""
+        if value is None:
+            return default
+        text = str(value)
+        if self.environ is None or not self.has_variable(text):
+            return text
+        try:
+            return Secret(text, self.where(path)).reveal(self.environ)
+        except ConfigError as exc:
+            self.diagnostics.extend(exc.diagnostics)
+            return text
+
+    def secret(self, path: Path, value: Any) -> Secret:
+        """A credential: kept as a ``Secret``, revealed only by the provider."""
+        return Secret(str(value), self.where(path))
+
+    def phone(self, path: Path, value: Any, *, key: bool = False, what: str = "phone number") -> str | None:
+        """The wire form of a phone number, or None (error recorded) when it is not one.
+
+        When only checking, a value holding ``${NAME}`` is returned as written.
+        """
+        if isinstance(value, bool) or not isinstance(value, (str, int)):
+            self.error(path, f"expected a {what}, got {value!r}", key=key)
+            return None
+        text = self.text(path, value) if not key else str(value)
+        if not key and self.has_variable(text):
+            return text  # checking only (or unset, already reported): known when the account is built
+        wire = self.normalise(text)
+        if wire is None:
+            self.error(path, f"{text!r} is not a valid {what}; expected e.g. \"+7 812 323-23-23\"", key=key)
+        return wire
+
+    def normalise(self, text: str) -> str | None:
+        """``phones.normalise`` of ``text``, or None when it is not a phone number (remembered)."""
+        if text not in self.phone_cache:
+            try:
+                self.phone_cache[text] = phones.normalise(text)
+            except phones.InvalidPhone:
+                self.phone_cache[text] = None
+        return self.phone_cache[text]
+
+    def email(self, path: Path, value: Any) -> str:
+        """An e-mail address (format-checked unless it holds ``${NAME}``)."""
+        text = self.text(path, value)
+        if text and not self.has_variable(text) and not _EMAIL.match(text):
+            self.error(path, f"{text!r} is not an e-mail address; expected e.g. office@example.com")
+        return text
+
+    def file(self, path: Path, value: Any) -> FilePath:
+        """A path from the config, resolved against the config file's directory."""
+        return (self.base_dir / self.text(path, value)).resolve()
+
+    def shown(self, file: FilePath) -> str:
+        """How to name a referenced file in a diagnostic: relative to where the user is, if short."""
+        try:
+            return str(file.relative_to(FilePath.cwd()))
+        except ValueError:
+            return str(file)

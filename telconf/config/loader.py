@@ -1,0 +1,115 @@
+"""The pipeline of a config file: read → YAML with positions → schema → accounts → model.
+
+``check`` runs all of it and returns every diagnostic of the file together with the
+accounts it built; ``validate`` and ``load`` in ``telconf.config`` are thin wrappers.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Collection, Mapping
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from telconf.config.beeline import build_beeline
+from telconf.config.context import Context
+from telconf.config.schema import schema_problems
+from telconf.config.source import Document, parse
+from telconf.config.teleum import build_teleum
+from telconf.errors import Diagnostic
+from telconf.model import Account
+
+Builder = Callable[[Context, str, tuple[Any, ...], dict[str, Any]], Account]
+BUILDERS: dict[str, Builder] = {"teleum": build_teleum, "beeline": build_beeline}
+
+
+class Checked(NamedTuple):
+    """What checking a file found: every diagnostic, the accounts built, all account names."""
+
+    diagnostics: list[Diagnostic]
+    built: dict[str, Account]
+    names: tuple[str, ...]
+
+
+def read(path: Path) -> Document:
+    """Parse the file at ``path``; a file that cannot be read is a diagnostic, not an exception."""
+    file = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        doc = Document(file)
+        doc.error((1, 1), "config file not found; expected a telconf YAML file (see -c/--config)")
+        return doc
+    except UnicodeDecodeError as exc:
+        doc = Document(file)
+        doc.error((1, 1), f"the file is not UTF-8 text ({exc.reason} at byte {exc.start})")
+        return doc
+    except OSError as exc:
+        doc = Document(file)
+        doc.error((1, 1), f"cannot read the file: {exc.strerror or exc}")
+        return doc
+    return parse(text, file)
+
+
+def check(path: Path, accounts: Collection[str] | None = None,
+          environ: Mapping[str, str] | None = None, *, build: bool = False) -> Checked:
+    """Every diagnostic of the file, and the accounts built.
+
+    With ``build``, the accounts named in ``accounts`` (all when empty or None) are built
+    with ``${NAME}`` substituted from ``environ`` (default ``os.environ``); the others,
+    and every account without ``build``, are only checked, touching no variable.
+    """
+    doc = read(path)
+    diagnostics = list(doc.diagnostics)
+    built: dict[str, Account] = {}
+    data = doc.data
+    if data is None:
+        return Checked(diagnostics, built, ())
+    problems = schema_problems(doc)
+    diagnostics.extend(p.diagnostic for p in problems)
+    broken = {p.path[1] for p in problems if len(p.path) > 1 and p.path[0] == "accounts"}
+    taken = set(diagnostics_positions(diagnostics))
+    raw_accounts = data.get("accounts") if isinstance(data, dict) else None
+    if not isinstance(raw_accounts, dict):
+        return Checked(_sorted(diagnostics, doc.file), built, ())
+    selected = set(accounts or raw_accounts)
+    for name in sorted(selected - set(raw_accounts)):
+        known = ", ".join(raw_accounts) or "none"
+        diagnostics.append(Diagnostic(doc.file, *doc.where(("accounts",), key=True),
+                                      f"no account {name!r} in this file (accounts: {known})"))
+    shared_cache: dict[str, str | None] = {}
+    base_dir = path.resolve().parent
+    for name, account in raw_accounts.items():
+        if not isinstance(account, dict) or account.get("provider") not in BUILDERS:
+            continue
+        env = (os.environ if environ is None else environ) if build and name in selected else None
+        ctx = Context(doc, base_dir, env, shared_cache)
+        result = _build(ctx, name, account, tolerant=name in broken)
+        # A value the schema already rejected needs no second message at the same place.
+        diagnostics.extend(d for d in ctx.diagnostics if (d.file, d.line, d.column) not in taken)
+        if result is not None and env is not None:
+            built[name] = result
+    return Checked(_sorted(diagnostics, doc.file), built, tuple(raw_accounts))
+
+
+def _build(ctx: Context, name: str, account: dict[str, Any], *, tolerant: bool) -> Account | None:
+    builder = BUILDERS[account["provider"]]
+    if not tolerant:
+        return builder(ctx, name, ("accounts", name), account)
+    try:
+        return builder(ctx, name, ("accounts", name), account)
+    except (TypeError, ValueError, KeyError, AttributeError, IndexError):
+        # The schema already found this account malformed and said so; the semantic
+        # checks are written for well-formed data and may trip over what it rejected.
+        return None
+
+
+def diagnostics_positions(diagnostics: list[Diagnostic]) -> list[tuple[str, int, int]]:
+    """(file, line, column) of each diagnostic."""
+    return [(d.file, d.line, d.column) for d in diagnostics]
+
+
+def _sorted(diagnostics: list[Diagnostic], main_file: str) -> list[Diagnostic]:
+    """The config file's diagnostics in line order, then those of files it refers to."""
+    unique = list(dict.fromkeys(diagnostics))
+    return sorted(unique, key=lambda d: (d.file != main_file, d.file, d.line, d.column))

@@ -1,0 +1,153 @@
+"""The JSON Schema check: the first check ``validate`` runs, with messages that say where.
+
+The schema is the file editors use too (``schemas/telconf.schema.json``); an installed
+wheel carries it as ``telconf/schemas/``. jsonschema's messages are turned into ones
+that say what was expected, at the line of the offending key or value.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import jsonschema
+from jsonschema.exceptions import ValidationError
+
+from telconf.config.source import Document
+from telconf.errors import Diagnostic
+
+SCHEMA_NAME = "telconf.schema.json"
+
+
+def schema_path() -> Path:
+    """Where ``telconf.schema.json`` is: in the wheel (``telconf/schemas/``) or the checkout."""
+    package = Path(__file__).resolve().parent.parent
+    for candidate in (package / "schemas" / SCHEMA_NAME, package.parent / "schemas" / SCHEMA_NAME):
+        if candidate.is_file():
+            return candidate
+    raise FileNotFoundError(f"{SCHEMA_NAME} is not installed with telconf (looked in {package})")
+
+
+@functools.lru_cache(maxsize=1)
+def _validator() -> jsonschema.protocols.Validator:
+    schema = json.loads(schema_path().read_text(encoding="utf-8"))
+    cls = jsonschema.validators.validator_for(schema)
+    return cls(schema)
+
+
+class SchemaProblem(NamedTuple):
+    """One schema violation: the path of the value it is about, and its diagnostic."""
+
+    path: tuple[Any, ...]
+    diagnostic: Diagnostic
+
+
+def schema_problems(doc: Document) -> list[SchemaProblem]:
+    """Every schema violation of ``doc.data``, one each, in file order."""
+    found: dict[tuple[int, int, str], SchemaProblem] = {}
+    for error in _leaves(_validator().iter_errors(doc.data)):
+        path = tuple(error.absolute_path)
+        if "propertyNames" in error.absolute_schema_path:
+            # jsonschema reports a bad key at its mapping; point at the key itself.
+            message = _describe(error, doc, path)
+            path, at_key = path + (error.instance,), True
+        else:
+            path, at_key, message = _describe_value(error, doc, path)
+        line, column = doc.where(path, key=at_key)
+        found.setdefault((line, column, message), SchemaProblem(path, Diagnostic(doc.file, line, column, message)))
+    return sorted(found.values(), key=lambda p: (p.diagnostic.line, p.diagnostic.column))
+
+
+def _leaves(errors: Iterable[ValidationError]) -> Iterable[ValidationError]:
+    """Replace an ``anyOf`` failure by its most telling branch when one branch nearly fitted."""
+    for error in errors:
+        if error.validator in ("anyOf", "oneOf") and error.context:
+            deeper = [e for e in error.context if len(e.absolute_path) > len(error.absolute_path)]
+            if deeper and error.validator_value and not _all_required(error):
+                yield from _leaves([jsonschema.exceptions.best_match(deeper)])
+                continue
+        yield error
+
+
+def _all_required(error: ValidationError) -> bool:
+    return all(e.validator == "required" for e in error.context)
+
+
+def _describe_value(error: ValidationError, doc: Document,
+                    path: tuple[Any, ...]) -> tuple[tuple[Any, ...], bool, str]:
+    """(where to report, whether at a key, the message) for an error about a value."""
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        allowed = sorted(error.schema.get("properties", {}))
+        extra = [k for k in error.instance if k not in allowed]
+        if extra:  # report at the unknown key itself, not at the start of its mapping
+            return path + (extra[0],), True, f"unknown key {extra[0]!r}{_in(path)}; expected one of: {', '.join(allowed)}"
+    return path, False, _describe(error, doc, path)
+
+
+def _describe(error: ValidationError, doc: Document, path: tuple[Any, ...]) -> str:
+    """The message for one schema error: what is wrong and what was expected."""
+    schema, value, kind = error.schema, error.instance, error.validator
+    field = _field(path)
+    if kind == "type" and path in doc.word_booleans:
+        text = doc.word_booleans[path]
+        return f"{field}YAML 1.1 reads `{text}` as a boolean; quote it: \"{text}\""
+    if kind == "type":
+        expected = _types(error.validator_value)
+        return f"{field}expected {expected}, got {_show(value)}"
+    if kind == "required":
+        missing = [k for k in error.validator_value if isinstance(value, dict) and k not in value]
+        return f"{field}missing required key {missing[0] if missing else error.validator_value!r}"
+    if kind in ("anyOf", "oneOf") and _all_required(error):
+        keys = " or ".join(f"`{next(iter(e.validator_value))}`" for e in error.context)
+        return f"{field}expected {keys}"
+    if kind in ("anyOf", "oneOf"):
+        return f"{field}got {_show(value)}; expected {schema.get('description', 'another value')}"
+    if kind in ("minimum", "maximum"):
+        low, high = schema.get("minimum"), schema.get("maximum")
+        return f"{field}{_show(value)} is out of range; expected {low}..{high}"
+    if kind in ("enum", "const"):
+        choices = error.validator_value if kind == "enum" else [error.validator_value]
+        return f"{field}got {_show(value)}; expected {' or '.join(_show(c) for c in choices)}"
+    if kind == "pattern":
+        return f"{field}{_show(value)} is not valid; expected {_first_sentence(schema)}"
+    if kind == "minLength":
+        return f"{field}empty; expected {_first_sentence(schema)}"
+    return f"{field}{error.message}"
+
+
+def _field(path: tuple[Any, ...]) -> str:
+    return f"{path[-1]}: " if path and isinstance(path[-1], str) else ""
+
+
+def _in(path: tuple[Any, ...]) -> str:
+    named = [p for p in path if isinstance(p, str)]
+    return f" in {named[-1]}" if named else ""
+
+
+def _types(value: Any) -> str:
+    names = {"object": "a mapping", "array": "a list", "string": "a string (quote it)", "integer": "an integer",
+             "boolean": "true or false", "null": "null", "number": "a number"}
+    items = value if isinstance(value, list) else [value]
+    return " or ".join(names.get(t, t) for t in items)
+
+
+def _show(value: Any) -> str:
+    if value is None:
+        return "null (an empty value)"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _first_sentence(schema: dict[str, Any]) -> str:
+    text = str(schema.get("description", "another value"))
+    sentence = text.split(". ")[0].rstrip(".")
+    return sentence[:1].lower() + sentence[1:]

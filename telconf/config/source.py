@@ -1,0 +1,250 @@
+"""Read YAML so that every mapping, sequence and scalar remembers where it was written.
+
+PyYAML composes the node tree (in C when libyaml is available); we build plain dicts,
+lists and scalars from it ourselves. Each container carries its own position and the
+positions of its keys and items, so a scalar's position is asked of its container:
+that keeps a 20,000-entry list at one tuple per entry instead of one object per node.
+
+YAML 1.1 traps are caught here, where the original text is still known: a scalar that
+YAML 1.1 reads as an octal, hexadecimal or sexagesimal number (``0812``, ``12:30``) is
+an error asking to quote it, and so is a duplicate key. A ``yes/no/on/off`` scalar is
+read as a boolean and remembered, so that the schema check can ask to quote it where a
+string is expected.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any, Union
+
+import yaml
+
+from telconf.errors import Diagnostic
+
+Mark = tuple[int, int]  # (line, column), both from 1
+Path = tuple[Union[str, int], ...]
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_PLAIN_DECIMAL = re.compile(r"[-+]?(0|[1-9][0-9]*)\Z")
+_WORD_BOOLEANS = {"yes", "no", "on", "off"}
+_STR, _INT, _FLOAT, _BOOL, _NULL = (
+    "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null",
+)
+_MAP, _SEQ = "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
+
+
+class LocatedDict(dict):  # type: ignore[type-arg]
+    """A YAML mapping: ``mark`` is where it starts, ``key_marks``/``value_marks`` per key."""
+
+    __slots__ = ("mark", "key_marks", "value_marks")
+
+    def __init__(self, mark: Mark):
+        super().__init__()
+        self.mark = mark
+        self.key_marks: dict[str, Mark] = {}
+        self.value_marks: dict[str, Mark] = {}
+
+
+class LocatedList(list):  # type: ignore[type-arg]
+    """A YAML sequence: ``mark`` is where it starts, ``item_marks[i]`` where item i is."""
+
+    __slots__ = ("mark", "item_marks")
+
+    def __init__(self, mark: Mark):
+        super().__init__()
+        self.mark = mark
+        self.item_marks: list[Mark] = []
+
+
+class Document:
+    """A parsed YAML file: its data, the ``yes/no`` booleans it holds, its problems."""
+
+    def __init__(self, file: str):
+        self.file = file
+        self.data: Any = None
+        self.word_booleans: dict[Path, str] = {}  # path -> the text YAML read as a boolean
+        self.diagnostics: list[Diagnostic] = []
+
+    def error(self, mark: Mark, message: str) -> None:
+        """Record an error at ``mark``."""
+        self.diagnostics.append(Diagnostic(self.file, mark[0], mark[1], message))
+
+    def where(self, path: Path, *, key: bool = False) -> Mark:
+        """The position of the value at ``path`` (of its key with ``key``), or the nearest container's."""
+        node: Any = self.data
+        mark: Mark = getattr(node, "mark", (1, 1))
+        for depth, step in enumerate(path):
+            last = depth == len(path) - 1
+            if isinstance(node, LocatedDict) and step in node:
+                marks = node.key_marks if (last and key) else node.value_marks
+                mark = marks.get(step, node.mark)  # type: ignore[arg-type]
+            elif isinstance(node, LocatedList) and isinstance(step, int) and 0 <= step < len(node):
+                mark = node.item_marks[step]
+            else:
+                return mark
+            node = node[step]
+            if not last and hasattr(node, "mark"):
+                mark = node.mark
+        return mark
+
+
+def parse(text: str, file: str) -> Document:
+    """Parse one YAML document; problems go to ``Document.diagnostics``, nothing raises."""
+    doc = Document(file)
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        doc.error(where, f"YAML syntax: {exc.problem or exc.context}")
+        return doc
+    except yaml.YAMLError as exc:
+        doc.error((1, 1), f"YAML: {exc}")
+        return doc
+    finally:
+        loader.dispose()
+    if node is None:
+        doc.error((1, 1), "the file is empty; expected a mapping with `version: 1` and `accounts`")
+        return doc
+    doc.data = _Builder(doc, loader).build(node, ())
+    return doc
+
+
+class _Builder:
+    """Turns composed nodes into located values, remembering anchors once each."""
+
+    def __init__(self, doc: Document, loader: Any):
+        self.doc = doc
+        self.loader = loader
+        self.done: dict[int, Any] = {}
+        self.building: set[int] = set()
+
+    def build(self, node: yaml.Node, path: Path) -> Any:
+        key = id(node)
+        if key in self.done:
+            return self.done[key]
+        if key in self.building:
+            self.doc.error(_mark(node), "a YAML alias refers to itself; recursive structures are not allowed")
+            return None
+        self.building.add(key)
+        try:
+            if isinstance(node, yaml.MappingNode):
+                value: Any = self._mapping(node, path)
+            elif isinstance(node, yaml.SequenceNode):
+                value = self._sequence(node, path)
+            else:
+                value = self._scalar(node, path)
+        finally:
+            self.building.discard(key)
+        self.done[key] = value
+        return value
+
+    def _mapping(self, node: yaml.MappingNode, path: Path) -> LocatedDict:
+        result = LocatedDict(_mark(node))
+        if node.tag not in (_MAP, "tag:yaml.org,2002:omap", "tag:yaml.org,2002:set"):
+            self.doc.error(result.mark, f"unsupported YAML tag {node.tag}")
+        own = sum(1 for key_node, _ in node.value if key_node.tag != "tag:yaml.org,2002:merge")
+        try:
+            self.loader.flatten_mapping(node)  # `<<` merge keys: merged pairs come first
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark
+            self.doc.error((mark.line + 1, mark.column + 1) if mark else result.mark, f"YAML merge: {exc.problem}")
+        merged = len(node.value) - own
+        # Own keys first, so that they override merged ones as YAML says (not duplicates).
+        for index, (key_node, value_node) in enumerate(node.value[merged:] + node.value[:merged]):
+            from_merge = index >= own
+            key_mark = _mark(key_node)
+            name = self._key(key_node)
+            if name is None:
+                continue
+            if name in result:
+                if not from_merge:
+                    first = result.key_marks[name]
+                    self.doc.error(key_mark, f"duplicate key {name!r} (first at line {first[0]}); "
+                                             "each key may appear once")
+                continue
+            result[name] = self.build(value_node, path + (name,))
+            result.key_marks[name] = key_mark
+            result.value_marks[name] = _mark(value_node)
+        return result
+
+    def _key(self, node: yaml.Node) -> str | None:
+        """Keys are text as written: `0:` is "0", an unquoted `78123232323:` is "78123232323"."""
+        mark = _mark(node)
+        if not isinstance(node, yaml.ScalarNode):
+            self.doc.error(mark, "a mapping key must be a plain value, not a list or a mapping")
+            return None
+        text = node.value
+        if node.tag == _NULL and text in ("", "~"):
+            self.doc.error(mark, "a mapping key is empty; expected a name")
+            return None
+        trap = _trap(node)
+        if trap:
+            self.doc.error(mark, trap)
+        elif node.tag == _BOOL and text.lower() in _WORD_BOOLEANS:
+            self.doc.error(mark, f"YAML 1.1 reads the key `{text}` as a boolean; quote it: \"{text}\"")
+        return text
+
+    def _sequence(self, node: yaml.SequenceNode, path: Path) -> LocatedList:
+        result = LocatedList(_mark(node))
+        if node.tag != _SEQ:
+            self.doc.error(result.mark, f"unsupported YAML tag {node.tag}")
+        for index, item in enumerate(node.value):
+            result.append(self.build(item, path + (index,)))
+            result.item_marks.append(_mark(item))
+        return result
+
+    def _scalar(self, node: yaml.ScalarNode, path: Path) -> Any:
+        tag, text = node.tag, node.value
+        if tag == _STR:
+            return text
+        trap = _trap(node)
+        if trap:
+            self.doc.error(_mark(node), trap)
+            return text  # go on with what was meant, so later checks still run
+        if tag == _INT:
+            return self.loader.construct_yaml_int(node)
+        if tag == _BOOL:
+            if text.lower() in _WORD_BOOLEANS:
+                self.doc.word_booleans[path] = text
+            return self.loader.construct_yaml_bool(node)
+        if tag == _NULL:
+            return None
+        if tag == _FLOAT:
+            return self.loader.construct_yaml_float(node)
+        if tag.startswith("tag:yaml.org,2002:"):  # timestamps, binary...: keep the text
+            return text
+        self.doc.error(_mark(node), f"unsupported YAML tag {tag}")
+        return text
+
+
+def _trap(node: yaml.ScalarNode) -> str | None:
+    """The error for a scalar YAML 1.1 reads as a number different from its digits."""
+    text = node.value
+    if node.tag == _INT and not _PLAIN_DECIMAL.match(text):
+        lowered = text.lower()
+        kind = ("a sexagesimal (base 60)" if ":" in text else "a hexadecimal" if "x" in lowered
+                else "a binary" if "b" in lowered else "an octal" if lowered.lstrip("+-").startswith("0")
+                else "an")
+        return f"YAML 1.1 reads `{text}` as {kind} integer, not as written; quote it: \"{text}\""
+    if node.tag == _FLOAT and ":" in text:
+        return f"YAML 1.1 reads `{text}` as a sexagesimal (base 60) number; quote it: \"{text}\""
+    return None
+
+
+def _mark(node: yaml.Node) -> Mark:
+    return (node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+def walk(value: Any, path: Path = ()) -> Iterator[tuple[Path, Any]]:
+    """Every (path, value) under ``value``, depth first, containers before their items."""
+    yield path, value
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from walk(item, path + (key,))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from walk(item, path + (index,))
