@@ -9,12 +9,15 @@ and message) and what was not attempted. Ctrl-C stops the same way.
 
 from __future__ import annotations
 
+import signal
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
-from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
+from concurrent.futures import ThreadPoolExecutor, wait
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import Any
 
 from telconf.errors import ApplyError, ProviderError
 from telconf.plan.data import AccountPlan, Call, Plan
@@ -117,8 +120,14 @@ class Applier:
         self.providers = providers
         self.parallelism = max(1, parallelism)
         self.progress = progress
+        self.interrupted = False
         self._stop = threading.Event()
         self._lock = threading.Lock()
+
+    @property
+    def stopping(self) -> threading.Event:
+        """Set once the apply stops starting calls (a failure or Ctrl-C)."""
+        return self._stop
 
     def apply(self, plan: Plan) -> ApplyReport:
         """Run every call; return the report, or raise ApplyError carrying it."""
@@ -131,43 +140,52 @@ class Applier:
             report.results.extend(results)
             accounts.append((account, results))
         total = len(report.results)
-        with ThreadPoolExecutor(max_workers=self.parallelism, thread_name_prefix="telconf-apply") as pool:
+        with self._ctrl_c_stops(), \
+                ThreadPoolExecutor(max_workers=self.parallelism, thread_name_prefix="telconf-apply") as pool:
             for account, results in accounts:
-                if self._stop.is_set():
-                    break
-                report.interrupted |= self._run_account(pool, account, results, total)
+                self._run_account(pool, account, results, total)
+        report.interrupted = self.interrupted
         report.seconds = time.monotonic() - started
         if not report.ok:
             raise ApplyError(_failure_message(report), report)
         return report
 
     def _run_account(self, pool: ThreadPoolExecutor, account: AccountPlan,
-                     results: list[CallResult], total: int) -> bool:
-        """Run one account stage by stage; return True if interrupted by Ctrl-C."""
+                     results: list[CallResult], total: int) -> None:
+        """Run one account stage by stage, until done or stopping."""
         provider = self.providers[account.account]
         refs: dict[str, str] = {}
         for lanes in _stages(account.calls):
             if self._stop.is_set():
-                break
+                return
             futures = [pool.submit(self._run_lane, provider, [results[i] for i in lane], refs, total)
                        for lane in lanes]
-            if self._wait(futures):
-                return True
-        return False
+            wait(futures)
+            for future in futures:
+                future.result()  # re-raise a bug in the runner itself, never a provider error
 
-    def _wait(self, futures: list[Future[None]]) -> bool:
-        """Wait for the lanes of a stage; on Ctrl-C stop them and wait for calls in flight."""
-        interrupted = False
-        pending = set(futures)
-        while pending:
-            try:
-                _, pending = wait(pending, timeout=0.2, return_when=FIRST_EXCEPTION)
-            except KeyboardInterrupt:
-                interrupted = True
-                self._stop.set()
-        for future in futures:
-            future.result()  # re-raise a bug in the runner itself, never a provider error
-        return interrupted
+    @contextmanager
+    def _ctrl_c_stops(self) -> Iterator[None]:
+        """While applying, Ctrl-C stops starting calls; the calls in flight finish.
+
+        Their outcome must be known for the report (and the next plan) to be true. A
+        second Ctrl-C raises KeyboardInterrupt as usual.
+        """
+        if threading.current_thread() is not threading.main_thread():
+            yield
+            return
+
+        def stop(signum: int, frame: Any) -> None:
+            self.interrupted = True
+            self._stop.set()
+            signal.signal(signal.SIGINT, previous)
+
+        previous = signal.signal(signal.SIGINT, stop)
+        try:
+            yield
+        finally:
+            if signal.getsignal(signal.SIGINT) is stop:
+                signal.signal(signal.SIGINT, previous)
 
     def _run_lane(self, provider: Provider, lane: list[CallResult], refs: dict[str, str], total: int) -> None:
         for result in lane:

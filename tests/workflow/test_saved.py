@@ -1,0 +1,95 @@
+"""Saved plans: written with the inputs' hash and live fingerprints, refused when stale or reused."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from workflow_fakes import FakeWorld, fake_config, teleum_changes
+
+from telconf.errors import PlanError, StalePlanError
+from telconf.plan import saved
+from telconf.plan.planner import make_plan
+from telconf.providers.base import PlanOptions
+
+
+@pytest.fixture
+def setup(tmp_path: Path, world: FakeWorld, factory: Any) -> tuple[Path, Any, Path]:
+    config_path = tmp_path / "telconf.yaml"
+    config_path.write_text("version: 1\n")
+    config = fake_config("spb", path=config_path)
+    world.state["spb"] = {"sips": ["101"]}
+    world.changes["spb"] = teleum_changes()
+    plan, _ = make_plan(config, provider_factory=factory)
+    out = tmp_path / "plan.json"
+    saved.write(out, saved.make_saved(plan, config, accounts=None, options=PlanOptions()))
+    return out, config, config_path
+
+
+def replan(config: Any, factory: Any) -> Any:
+    return make_plan(config, provider_factory=factory)[0]
+
+
+def test_round_trip_of_an_unchanged_world_is_fresh(setup: Any, factory: Any) -> None:
+    out, config, _ = setup
+    loaded = saved.read(out)
+    assert loaded.fingerprints["spb"].startswith("sha256:") and not loaded.applied
+    assert loaded.plan_options == PlanOptions()
+    saved.check_not_applied(out, loaded)
+    saved.check_fresh(out, loaded, config, replan(config, factory))
+
+
+def test_a_changed_live_state_makes_it_stale(setup: Any, world: FakeWorld, factory: Any) -> None:
+    out, config, _ = setup
+    world.state["spb"] = {"sips": ["101", "102"]}
+    with pytest.raises(StalePlanError, match="stale and nothing was applied: the live state of account spb changed"):
+        saved.check_fresh(out, saved.read(out), config, replan(config, factory))
+
+
+def test_a_changed_config_file_makes_it_stale(setup: Any, factory: Any) -> None:
+    out, config, config_path = setup
+    config_path.write_text("version: 1\n# edited\n")
+    with pytest.raises(StalePlanError, match=r"the config file .*telconf.yaml \(or a voice file it uploads\) changed"):
+        saved.check_fresh(out, saved.read(out), config, replan(config, factory))
+
+
+def test_a_different_plan_from_the_same_state_is_stale(setup: Any, world: FakeWorld, factory: Any) -> None:
+    out, config, _ = setup
+    world.changes["spb"] = teleum_changes()[:2]
+    with pytest.raises(StalePlanError, match="the plan computed now differs from the saved one"):
+        saved.check_fresh(out, saved.read(out), config, replan(config, factory))
+
+
+def test_an_applied_plan_is_refused(setup: Any) -> None:
+    out, _, _ = setup
+    saved.mark_applied(out, saved.read(out))
+    again = saved.read(out)
+    assert again.applied and again.applied_at
+    with pytest.raises(StalePlanError, match="was already applied .* a plan is applied only once"):
+        saved.check_not_applied(out, again)
+
+
+def test_the_file_holds_placeholders_not_secrets(setup: Any) -> None:
+    out, _, _ = setup
+    data = json.loads(out.read_text())
+    assert data["format"] == "telconf-saved-plan" and data["version"] == 1
+    assert {"$secret": "sip_line.103.password"} in [c["params"].get("paswd") for c in
+                                                    data["plan"]["accounts"][0]["calls"]
+                                                    if isinstance(c["params"], dict)]
+
+
+@pytest.mark.parametrize("content, message", [
+    ("not json", "is not a telconf plan file (not JSON"),
+    ('{"format_version": 1}', "is not a telconf plan file (write one with `telconf plan --out"),
+    ('{"format": "telconf-saved-plan", "version": 9}', "is a plan file of version 9"),
+    ('{"format": "telconf-saved-plan", "version": 1, "plan": {}}', "is a damaged telconf plan file"),
+])
+def test_a_file_that_is_not_a_saved_plan_is_refused(tmp_path: Path, content: str, message: str) -> None:
+    path = tmp_path / "p.json"
+    path.write_text(content)
+    with pytest.raises(PlanError, match=message.replace("(", r"\(").replace("`", ".")):
+        saved.read(path)
+    with pytest.raises(PlanError, match="cannot read plan file"):
+        saved.read(tmp_path / "missing.json")
