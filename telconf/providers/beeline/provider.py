@@ -91,8 +91,10 @@ class BeelineProvider(Provider[BeelineAccount]):
         record_all, recorded = parse_lrecord(answers["LRECORD"])
         redirects = parse_rlist(answers["RLIST"])
         compared = self._files_to_compare(voice_files)
+        seen_at = self.files.clock()  # after LVFILES answered: the DTs it lists are older
         hashes = dict(zip(compared, parallel_map(
-            lambda name: sha256(self.files.content(name, voice_files[name].uploaded)), compared, self.parallelism,
+            lambda name: sha256(self.files.content(name, voice_files[name].uploaded, seen_at)),
+            compared, self.parallelism,
         )))
         live = BeelineLive(
             numbers=tuple(sorted(redirects)),
@@ -177,6 +179,7 @@ class BeelineProvider(Provider[BeelineAccount]):
         if not is_managed(self.account.voice_files) or name not in self.account.voice_files:
             raise PlanError(f"{self.account.name}: voice file {name!r} is not under voice_files")
         content = self._local_content(name)
+        self.files.forget(name)
         self.client.request("VFILE", idempotent=IDEMPOTENT_WRITES["VFILE"],
                             comment=str(params.get("Comment") or ""), file=(name, content))
         wait_until_ready(name, lambda: self._pending(name), timeout=self.file_wait_seconds,
@@ -206,6 +209,6 @@ class BeelineProvider(Provider[BeelineAccount]):
             stored = data.voice_files[name]
             if stored.pending:
                 wait_until_ready(name, lambda: self._pending(name), timeout=self.file_wait_seconds)
-            return self.files.content(name, stored.uploaded)
+            return self.files.content(name, stored.uploaded, self.files.clock())
 
         return export_account(data, Path(out_dir), content)

@@ -9,6 +9,7 @@ run, so each file is fetched at most once per run and usually never again.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
 import re
@@ -36,33 +37,49 @@ def cache_dir(environ: Mapping[str, str] | None = None) -> Path:
 
 
 class FileCache:
-    """Content of stored voice files, fetched once per (name, DT).
+    """Content of stored voice files, fetched at most once per run and (name, DT).
 
-    ``scope`` separates accounts (e.g. a hash of URL and login); a cache that cannot be
-    written (read-only home in CI) only costs downloads, never a failure.
+    DT has a resolution of one second, so a file replaced within the second it was
+    uploaded keeps its DT. A copy is therefore trusted only when it was fetched at
+    least a second after that DT was first seen (the second was over by then, so no
+    later upload can carry the same DT); otherwise it is fetched again, once per run.
+    ``scope`` separates accounts; a cache that cannot be written (read-only home in CI)
+    only costs downloads, never a failure.
     """
 
-    def __init__(self, fetch: Callable[[str], bytes], root: Path | None, scope: str):
+    def __init__(self, fetch: Callable[[str], bytes], root: Path | None, scope: str,
+                 clock: Callable[[], float] = time.time):
         self.fetch = fetch
+        self.clock = clock
         self.root = root / "beeline" / scope if root else None
-        self._memory: dict[tuple[str, str], bytes] = {}
+        self._memory: dict[tuple[str, str], tuple[bytes, float, float]] = {}
         self._lock = Lock()
 
-    def content(self, name: str, uploaded: str) -> bytes:
-        """The content of ``name`` as uploaded at ``uploaded`` (DT)."""
+    def content(self, name: str, uploaded: str, seen_at: float) -> bytes:
+        """The content of ``name`` as uploaded at ``uploaded`` (DT), listed at ``seen_at``."""
         key = (name, uploaded)
         with self._lock:
-            if key in self._memory:
-                return self._memory[key]
-        path = self._path(name, uploaded)
-        content = _read(path) if path else None
-        if content is None:
-            content = self.fetch(name)
-            if path:
-                _write(path, content)
+            cached = self._memory.get(key)
+        if cached is None:
+            cached = self._read(name, uploaded)
+        if cached is not None:
+            content, fetched, first_seen = cached
+            if fetched >= first_seen + 1.0:
+                return content
+            seen_at = min(seen_at, first_seen)
+        fetched = self.clock()
+        content = self.fetch(name)
+        entry = (content, fetched, seen_at)
         with self._lock:
-            self._memory[key] = content
+            self._memory[key] = entry
+        self._write(name, uploaded, entry)
         return content
+
+    def forget(self, name: str) -> None:
+        """Drop what is known of ``name`` (it is being uploaded again)."""
+        with self._lock:
+            for key in [k for k in self._memory if k[0] == name]:
+                del self._memory[key]
 
     def _path(self, name: str, uploaded: str) -> Path | None:
         if self.root is None or not uploaded:
@@ -70,22 +87,34 @@ class FileCache:
         stamp = re.sub(r"[^0-9A-Za-z]", "", uploaded)
         return self.root / f"{sha256(name.encode())[:16]}-{stamp}"
 
+    def _read(self, name: str, uploaded: str) -> tuple[bytes, float, float] | None:
+        path = self._path(name, uploaded)
+        if path is None:
+            return None
+        try:
+            meta = json.loads(path.with_suffix(".json").read_text())
+            return path.read_bytes(), float(meta["fetched"]), float(meta["seen"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
 
-def _read(path: Path) -> bytes | None:
-    try:
-        return path.read_bytes()
-    except OSError:
-        return None
+    def _write(self, name: str, uploaded: str, entry: tuple[bytes, float, float]) -> None:
+        path = self._path(name, uploaded)
+        if path is None:
+            return
+        content, fetched, seen = entry
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            _replace(path, content)
+            _replace(path.with_suffix(".json"), json.dumps({"fetched": fetched, "seen": seen}).encode())
+        except OSError as exc:
+            log.debug("voice-file cache not written (%s)", type(exc).__name__)
 
 
-def _write(path: Path, content: bytes) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_suffix(f".{os.getpid()}.part")
-        partial.write_bytes(content)
-        partial.replace(path)  # atomic: a parallel run never reads half a file
-    except OSError as exc:
-        log.debug("voice-file cache not written (%s)", type(exc).__name__)
+def _replace(path: Path, content: bytes) -> None:
+    """Write atomically: a parallel run never reads half a file."""
+    partial = path.with_name(f"{path.name}.{os.getpid()}.part")
+    partial.write_bytes(content)
+    partial.replace(path)
 
 
 def wait_until_ready(
