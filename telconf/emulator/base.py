@@ -8,6 +8,7 @@ one place, so that both APIs misbehave the same way.
 from __future__ import annotations
 
 import copy
+import inspect
 import json
 import socket
 import threading
@@ -88,7 +89,7 @@ class EmulatorBase:
         for name, value in knobs.items():
             if name == "faults":
                 self.faults = value
-            elif name.startswith("_") or not hasattr(self, name) or callable(getattr(self, name)):
+            elif name.startswith("_") or not hasattr(self, name) or inspect.ismethod(getattr(self, name)):
                 raise TypeError(f"{type(self).__name__} has no knob {name!r}")
             else:
                 setattr(self, name, value)

@@ -24,6 +24,7 @@ import json
 import random
 import secrets
 import time
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
@@ -70,6 +71,8 @@ class BeelineEmulator(EmulatorBase):
         self.max_body_bytes = 10 * 1024 * 1024
         self.max_voice_files = 50
         self.pending_key = "PENDING"
+        #: Unix time; replace it in tests to let files leave PENDING without waiting.
+        self.clock: Callable[[], float] = time.time
         self.lblist_grouping = "per_b"
         self.shuffle = False
         self.shuffle_seed: int | None = None
@@ -127,9 +130,10 @@ class BeelineEmulator(EmulatorBase):
                        pending: bool = False) -> None:
         """Store a voice file as if uploaded (unchecked); ``pending`` for ``pending_seconds``."""
         with self._lock:
-            now = time.time()
+            now = self.clock()
             self._account(login)["files"][name] = {
-                "comment": comment, "content": content, "dt": time.strftime("%Y%m%d %H:%M:%S"),
+                "comment": comment, "content": content,
+                "dt": time.strftime("%Y%m%d %H:%M:%S", time.localtime(now)),
                 "ready_at": now + float(self.pending_seconds) if pending else now}
 
     def finish_pending(self) -> None:
@@ -137,7 +141,7 @@ class BeelineEmulator(EmulatorBase):
         with self._lock:
             for account in self._accounts.values():
                 for meta in account["files"].values():
-                    meta["ready_at"] = min(float(meta["ready_at"]), time.time())
+                    meta["ready_at"] = min(float(meta["ready_at"]), self.clock())
 
     def account_state(self, login: str) -> dict[str, Any]:
         """A copy of one account's state (the structure of a state file)."""

@@ -107,7 +107,7 @@ def entries(data: Any) -> list[dict[str, Any]]:
 
 def is_ready(emu: BeelineEmulator, meta: dict[str, Any]) -> bool:
     """True once an uploaded file is no longer pending."""
-    return time.time() >= float(meta["ready_at"])
+    return emu.clock() >= float(meta["ready_at"])
 
 
 # -- redirects -----------------------------------------------------------------------
@@ -192,7 +192,7 @@ def vfile(emu: BeelineEmulator, account: Account, data: Any, form: dict[str, Any
         raise BeelineError("415.1", problem)
     if name not in account["files"] and len(account["files"]) >= emu.max_voice_files:
         raise BeelineError("409.1", f"the limit of {emu.max_voice_files} stored files is reached")
-    now = time.time()
+    now = emu.clock()
     account["files"][name] = {"comment": comment, "content": content,
                               "dt": time.strftime("%Y%m%d %H:%M:%S", time.localtime(now)),
                               "ready_at": now + float(emu.pending_seconds)}

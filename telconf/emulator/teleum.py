@@ -30,6 +30,7 @@ import copy
 import random
 import secrets
 import time
+from collections.abc import Callable
 from typing import Any
 
 from werkzeug.wrappers import Request, Response
@@ -94,6 +95,8 @@ class TeleumEmulator(EmulatorBase):
         self.direction_step = 1
         self.tombstones = True
         self.login_fail_status = 200
+        #: Seconds, monotonic; replace it in tests to make sessions age without waiting.
+        self.clock: Callable[[], float] = time.monotonic
         self._rng: tuple[int | None, random.Random] | None = None
 
     def _clear_state(self) -> None:
@@ -229,12 +232,12 @@ class TeleumEmulator(EmulatorBase):
         if account is None or not secrets.compare_digest(account["password"], params.get("paswd", "")):
             raise AppError("Wrong e-mail or password", self.login_fail_status)
         token = secrets.token_hex(16)
-        self._sessions[token] = {"email": account["email"], "last": time.monotonic()}
+        self._sessions[token] = {"email": account["email"], "last": self.clock()}
         return {"account": account["account"], "token": token, "vivaid": int(account["vivaid"])}
 
     def _authenticate(self, params: dict[str, str]) -> dict[str, Any]:
         session = self._sessions.get(params.get("token", ""))
-        now = time.monotonic()
+        now = self.clock()
         if session is None or now - session["last"] > self.session_idle_timeout:
             self._sessions.pop(params.get("token", ""), None)
             raise SessionEnded()
