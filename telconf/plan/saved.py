@@ -38,6 +38,7 @@ class SavedPlan:
     fingerprints: dict[str, str]
     accounts: list[str] | None = None  # as selected with --account; None: all
     options: dict[str, Any] = field(default_factory=dict)
+    config: str = ""  # the config file it was made from, as given with -c
     created: str = ""
     applied: bool = False
     applied_at: str | None = None
@@ -76,6 +77,7 @@ def make_saved(plan: Plan, config: Config, *, accounts: list[str] | None, option
         fingerprints={a.account: a.fingerprint for a in plan.accounts},
         accounts=list(accounts) if accounts else None,
         options=asdict(options),
+        config=str(config.path),
         created=_now(),
     )
 
@@ -110,7 +112,7 @@ def read(path: Path) -> SavedPlan:
     try:
         return SavedPlan(
             plan=data["plan"], inputs_hash=data["inputs_hash"], fingerprints=dict(data["fingerprints"]),
-            accounts=data.get("accounts"), options=dict(data.get("options") or {}),
+            accounts=data.get("accounts"), options=dict(data.get("options") or {}), config=data.get("config", ""),
             created=data.get("created", ""), applied=bool(data.get("applied")), applied_at=data.get("applied_at"),
         )
     except (KeyError, TypeError, ValueError) as exc:
@@ -127,7 +129,9 @@ def check_not_applied(path: Path, saved: SavedPlan) -> None:
 def check_fresh(path: Path, saved: SavedPlan, config: Config, fresh: Plan) -> None:
     """Raise StalePlanError unless ``fresh`` (recomputed now) is exactly the saved plan."""
     reasons = []
-    if inputs_hash(config) != saved.inputs_hash:
+    if saved.config and Path(saved.config).resolve() != Path(config.path).resolve():
+        reasons.append(f"it was made from {saved.config}, not {config.path} (pass the same -c)")
+    elif inputs_hash(config) != saved.inputs_hash:
         reasons.append(f"the config file {config.path} (or a voice file it uploads) changed")
     now = {a.account: a.fingerprint for a in fresh.accounts}
     for account in sorted(set(now) | set(saved.fingerprints)):

@@ -1,0 +1,182 @@
+"""``telconf apply``: make the live accounts match the config, or carry out a saved plan."""
+
+from __future__ import annotations
+
+import sys
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+
+from telconf.apply import ApplyReport, CallEvent, ProgressCallback, apply_plan
+from telconf.cli.common import (
+    EXIT_ERROR,
+    EXIT_INTERRUPTED,
+    account_option,
+    config_option,
+    handles_errors,
+    parallelism_option,
+    setup_logging,
+    verbose_option,
+)
+from telconf.cli.plan import compute, load_config, rotate_option, safety_settings, show
+from telconf.errors import ApplyError, PlanError, TelconfError
+from telconf.plan import safety
+from telconf.plan import saved as saved_plans
+from telconf.plan.data import Plan
+from telconf.plan.planner import close_all
+from telconf.providers.base import PlanOptions, Provider
+
+
+class Refused(TelconfError):
+    """The user (or the lack of a terminal) did not confirm the apply."""
+
+
+def stdin_is_terminal() -> bool:
+    """Whether a person can be asked (a seam for tests)."""
+    return sys.stdin.isatty()
+
+
+def stdout_is_terminal() -> bool:
+    return sys.stdout.isatty()
+
+
+@click.command("apply")
+@click.argument("planfile", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@config_option
+@account_option
+@click.option("-y", "--yes", is_flag=True, help="Apply without asking for confirmation.")
+@click.option("--force", is_flag=True, help="Apply even if the plan trips the mass-delete safety rule.")
+@rotate_option
+@parallelism_option
+@verbose_option
+@handles_errors
+def apply(planfile: Path | None, config_path: Path, accounts: tuple[str, ...], yes: bool, force: bool,
+          rotate: bool, parallelism: int, verbose: bool) -> None:
+    """Make the live accounts match the config file.
+
+    Without PLANFILE: plan, show the plan, ask for confirmation (--yes skips it; with
+    no terminal and no --yes it refuses), then run the calls. With PLANFILE (from
+    `telconf plan --out`): re-read the live state and apply exactly that plan, or
+    nothing if the accounts or the config changed since it was made (stale plan); a
+    plan file is applied only once.
+
+    A plan that deletes more than the safety threshold of the items of one kind
+    (default 25% when there are 10 or more) is refused unless --force. On a failure
+    the apply stops and reports what was done, what failed and what was not
+    attempted (exit 1); running it again converges.
+
+    \b
+    Examples:
+        telconf apply                       # plan, show, ask
+        telconf apply -c telconf.yaml --account spb-office --yes
+        telconf plan --out plan.json && telconf apply plan.json
+    """
+    setup_logging(verbose)
+    if planfile is not None:
+        apply_saved(planfile, config_path, accounts=accounts, rotate=rotate, force=force, parallelism=parallelism)
+        return
+    options = PlanOptions(rotate_sip_passwords=rotate)
+    config = load_config(config_path, accounts)
+    plan, providers = compute(config, accounts, options, parallelism)
+    try:
+        show(plan)
+        if not plan.has_changes:
+            return
+        _check_safety(plan, config, force)
+        if not yes:
+            _confirm(plan)
+        run(plan, providers, parallelism)
+    finally:
+        close_all(providers)
+
+
+def apply_saved(planfile: Path, config_path: Path, *, accounts: Sequence[str], rotate: bool, force: bool,
+                parallelism: int) -> None:
+    """Apply a saved plan if it is still exactly what a fresh plan gives, then mark it applied."""
+    if accounts or rotate:
+        raise PlanError("with a plan file, the accounts and options come from the file: "
+                        "drop --account and --rotate-sip-passwords")
+    saved = saved_plans.read(planfile)
+    saved_plans.check_not_applied(planfile, saved)
+    selected = saved.accounts or []
+    config = load_config(config_path, selected)
+    plan, providers = compute(config, selected, saved.plan_options, parallelism)
+    try:
+        saved_plans.check_fresh(planfile, saved, config, plan)
+        show(plan)
+        if plan.has_changes:
+            _check_safety(plan, config, force)
+            run(plan, providers, parallelism)
+        saved_plans.mark_applied(planfile, saved)
+    finally:
+        close_all(providers)
+
+
+def _check_safety(plan: Plan, config: object, force: bool) -> None:
+    for violation in safety.check(plan, safety_settings(config), force=force):  # type: ignore[arg-type]
+        click.echo(f"warning: --force: applying although {violation}", err=True)
+
+
+def _confirm(plan: Plan) -> None:
+    if not stdin_is_terminal():
+        raise Refused("refusing to apply without confirmation: there is no terminal to ask on. "
+                      "Review the plan and run `telconf apply --yes`, or apply a saved plan "
+                      "(`telconf plan --out FILE`, then `telconf apply FILE`).")
+    names = ", ".join(a.account for a in plan.accounts if a.has_changes)
+    if not click.confirm(f"Apply these changes to {names}?", default=False, err=True):
+        raise Refused("apply cancelled; nothing was changed")
+
+
+def run(plan: Plan, providers: dict[str, Provider], parallelism: int) -> ApplyReport:
+    """Apply with progress; print the summary, or the failure report and exit 1 (130 on Ctrl-C)."""
+    total = plan.call_count
+    try:
+        with progress_display(total) as progress:
+            report = apply_plan(plan, providers, parallelism=parallelism, progress=progress)
+    except ApplyError as exc:
+        report = exc.report
+        click.echo(f"Error: {exc}", err=True)
+        for line in report.lines():
+            click.echo(line, err=True)
+        click.echo("Nothing else was changed. Run `telconf plan` to see what is left; "
+                   "`telconf apply` again converges.", err=True)
+        sys.exit(EXIT_INTERRUPTED if report.interrupted else EXIT_ERROR)
+    click.echo(summary(plan, report))
+    return report
+
+
+def summary(plan: Plan, report: ApplyReport) -> str:
+    """``Apply complete: 2 added, 1 changed, 0 deleted, 3 moved; 7 API calls in 0.4 s.``"""
+    c = plan.counts()
+    calls = len(report.done)
+    return (f"Apply complete: {c['create']} added, {c['update']} changed, {c['delete']} deleted, "
+            f"{c['move']} moved; {calls} API call{'s' if calls != 1 else ''} in {report.seconds:.1f} s.")
+
+
+@contextmanager
+def progress_display(total: int) -> Iterator[ProgressCallback]:
+    """A progress bar with the current call on a terminal; one line per call otherwise."""
+    if total and stdout_is_terminal():
+        current = {"label": ""}
+        with click.progressbar(length=total, label="Applying", show_pos=True, width=24,
+                               item_show_func=lambda _: current["label"]) as bar:
+            def on_bar(event: CallEvent) -> None:
+                current["label"] = f"{event.result.account}: {event.result.label}"[:60]
+                bar.update(0 if event.status == "start" else 1)
+            yield on_bar
+        return
+    lock = threading.Lock()
+
+    def on_line(event: CallEvent) -> None:
+        if event.status == "start":
+            return
+        result = event.result
+        width = len(str(event.total))
+        status = "ok" if event.status == "done" else f"FAILED: {result.error}"
+        with lock:
+            click.echo(f"[{result.position:>{width}}/{event.total}] {result.account}: {result.label} ... {status}")
+
+    yield on_line
