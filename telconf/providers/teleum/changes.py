@@ -1,0 +1,165 @@
+"""Teleum diff: the changes (with their exact calls) from the live to the desired state.
+
+SIP lines are keyed by line number; forwards of each managed number are reconciled
+by ``forwards.reconcile`` (fewest edits + creates + deletes + moves). Calls carry
+plain wire parameters (``token``/``vivaid`` are added when they run); a forward
+created by the plan is named by a ``ref`` so later moves can address it, a password
+by a ``secret``. Stages are not set here: ``telconf.plan.order`` decides them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from telconf import phones
+from telconf.errors import PlanError
+from telconf.model import SENSITIVE, Forward, SipLine, TargetKind, TeleumAccount, is_managed
+from telconf.plan.data import Action, Call, Change, ref, secret
+from telconf.providers.base import PlanOptions
+from telconf.providers.teleum.forwards import Item, reconcile
+from telconf.providers.teleum.payloads import (
+    LiveSipLine,
+    TeleumLive,
+    canonical,
+    forward_params,
+    forward_view,
+    sip_params,
+    sip_view,
+    target_text,
+)
+
+
+def password_secret(line_number: str) -> str:
+    """The ``$secret`` name of a SIP line's password."""
+    return f"sip:{line_number}:password"
+
+
+def forward_ref(wire: str, position: int) -> str:
+    """The ``$ref`` name of the forward created for desired ``position`` (from 1) of a number."""
+    return f"fwd:{wire}:{position}"
+
+
+def diff(account: TeleumAccount, live: TeleumLive, options: PlanOptions) -> list[Change]:
+    """Every change of the account: SIP lines, then each managed number's forwards."""
+    changes = sip_line_changes(account, live, options)
+    lines_after = set(live.sip_lines)
+    if is_managed(account.sip_lines):
+        lines_after = set(account.sip_lines)
+    for wire, number in account.numbers.items():
+        if isinstance(number.forwards, tuple):
+            changes += forward_changes(wire, number.forwards, live, lines_after)
+    return changes
+
+
+# --- SIP lines ---------------------------------------------------------------------------
+
+
+def sip_line_changes(account: TeleumAccount, live: TeleumLive, options: PlanOptions) -> list[Change]:
+    """Creates (in the provider's numbering order), updates and deletes of SIP lines."""
+    if not isinstance(account.sip_lines, Mapping):
+        return []
+    desired = account.sip_lines
+    changes = _sip_creates([desired[n] for n in desired if n not in live.sip_lines], live)
+    for num in sorted(set(desired) & set(live.sip_lines), key=int):
+        change = _sip_update(desired[num], live.sip_lines[num], live, options)
+        if change is not None:
+            changes.append(change)
+    for num in sorted(set(live.sip_lines) - set(desired), key=int):
+        current = live.sip_lines[num]
+        changes.append(Change(
+            kind="sip_line", key=num, action=Action.DELETE, before=sip_view(current.line),
+            calls=(Call("deleteSIP", {"id": current.id}),),
+        ))
+    return changes
+
+
+def _sip_creates(lines: list[SipLine], live: TeleumLive) -> list[Change]:
+    changes = []
+    expected = live.next_sip
+    for line in sorted(lines, key=lambda line: int(line.number)):
+        if int(line.number) != expected:
+            raise PlanError(
+                f"SIP line {line.number} cannot be created: the provider numbers new lines in sequence "
+                f"and would assign {expected}; add line {expected} instead (or first)")
+        if line.password is None:
+            raise PlanError(f"SIP line {line.number} is created by this plan but has no password in the config")
+        params = sip_params(line, live.catalog, sip_id=0) | {"paswd": secret(password_secret(line.number))}
+        changes.append(Change(
+            kind="sip_line", key=line.number, action=Action.CREATE,
+            after=sip_view(line) | {"password": SENSITIVE},
+            calls=(
+                # Checked when it runs: stop if the server would give the line another number.
+                Call("getNextSIP", {"expect": str(expected)}, write=False),
+                Call("editSIP", params, binds=f"sip:{line.number}"),
+            ),
+        ))
+        expected += 1
+    return changes
+
+
+def _sip_update(line: SipLine, current: LiveSipLine, live: TeleumLive, options: PlanOptions) -> Change | None:
+    rotate = options.rotate_sip_passwords and line.password is not None
+    before, after = sip_view(current.line), sip_view(line)
+    if before == after and not rotate:
+        return None
+    params = sip_params(line, live.catalog, sip_id=current.id)
+    if rotate:
+        params["paswd"] = secret(password_secret(line.number))
+        before, after = before | {"password": SENSITIVE}, after | {"password": f"{SENSITIVE}, new"}
+    return Change(kind="sip_line", key=line.number, action=Action.UPDATE, before=before, after=after,
+                  calls=(Call("editSIP", params),))
+
+
+# --- forwards ----------------------------------------------------------------------------
+
+
+def forward_changes(wire: str, desired: tuple[Forward, ...], live: TeleumLive, lines_after: set[str]) -> list[Change]:
+    """Edits, creates, deletes and one move change for one number (in that order)."""
+    wanted = [canonical(f) for f in desired]
+    for position, forward in enumerate(wanted, 1):
+        if forward.target.kind is TargetKind.SIP and forward.target.value not in lines_after:
+            raise PlanError(f"forward {position} of {phones.display(wire)} targets sip:{forward.target.value}, "
+                            "which is not a SIP line of the account")
+    current = live.forwards.get(wire, ())
+    plan = reconcile([f.forward for f in current], wanted)
+    number_id = live.catalog.numbers[wire]
+
+    def call(method: str, params: dict[str, object], binds: str | None = None) -> Call:
+        return Call(method, params, binds=binds, lane=wire)
+
+    changes = []
+    for i, j in plan.edits:
+        changes.append(Change(
+            kind="forward", key=f"{wire}#{j + 1}", action=Action.UPDATE, number=wire,
+            before=forward_view(current[i].forward), after=forward_view(wanted[j]),
+            calls=(call("editForward", forward_params(wanted[j], live.catalog, forward_id=current[i].id,
+                                                      number_id=number_id)),),
+        ))
+    for j in plan.creates:
+        changes.append(Change(
+            kind="forward", key=f"{wire}#{j + 1}", action=Action.CREATE, number=wire, after=forward_view(wanted[j]),
+            calls=(call("editForward", forward_params(wanted[j], live.catalog, forward_id=0, number_id=number_id),
+                        binds=forward_ref(wire, j + 1)),),
+        ))
+    for i in plan.deletes:
+        changes.append(Change(
+            kind="forward", key=f"{wire}#id{current[i].id}", action=Action.DELETE, number=wire,
+            before=forward_view(current[i].forward),
+            calls=(call("deleteForward", {"id": current[i].id}),),
+        ))
+    if plan.moves:
+        def identity(item: Item) -> str | dict[str, str]:
+            return current[item.index].id if item.source == "live" else ref(forward_ref(wire, item.index + 1))
+
+        def target(item: Item) -> str:
+            # After the edits a kept forward already has its desired settings.
+            return target_text(wanted[dict(plan.kept)[item.index] if item.source == "live" else item.index].target)
+
+        changes.append(Change(
+            kind="forward", key=wire, action=Action.MOVE, number=wire,
+            before=[target(item) for item in plan.order_before_moves],
+            after=[target_text(f.target) for f in wanted],
+            calls=tuple(call("moveForward", {"id": identity(m.item), "dir": m.direction}) for m in plan.moves),
+        ))
+    return changes
+

@@ -1,0 +1,114 @@
+"""HTTP client of the Teleum billing API v3 (CONTRACT 1): session, calls, error mapping.
+
+The client owns the session (token + vivaid from ``login``, renewed once when the
+server answers ``SESSION ENDED``) and turns answers into payloads or typed errors.
+Retries and backoff are the shared ``Transport``'s; whether a write may be repeated
+is the caller's decision (``idempotent``).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+from typing import Any
+
+import requests
+
+from telconf.errors import ApiError, AuthError, BadResponse, SessionExpired
+from telconf.providers.http import Transport
+
+PROVIDER = "teleum"
+# Calls that carry secrets go in a POST body, so that no password lands in a URL.
+POST_METHODS = frozenset({"login", "editSIP"})
+SESSION_ENDED = "SESSION ENDED"
+
+
+class TeleumClient:
+    """Calls Teleum API methods for one account; safe to share between threads."""
+
+    def __init__(self, url: str, email: str, password: str, *, transport: Transport | None = None,
+                 parallelism: int = 8):
+        self.url = url
+        self._email = email
+        self._password = password
+        self.transport = transport or Transport(PROVIDER, parallelism=parallelism)
+        self._session: tuple[str, str] | None = None  # (token, vivaid)
+        self._lock = threading.Lock()
+
+    def close(self) -> None:
+        self.transport.close()
+
+    def call(self, method: str, params: Mapping[str, Any] | None = None, *, idempotent: bool = True) -> dict[str, Any]:
+        """Run ``method`` with ``params`` and return its answer; log in first if needed.
+
+        On ``SESSION ENDED`` the client logs in again and repeats the call once (the
+        server refused the call, so even a create is safe to repeat).
+        """
+        session = self._current_session()
+        try:
+            return self._send(method, params, session, idempotent)
+        except SessionExpired:
+            return self._send(method, params, self._renew(session), idempotent)
+
+    def login(self) -> tuple[str, str]:
+        """Log in and keep the session; ``AuthError`` when the credentials are refused."""
+        answer = self._send("login", {"email": self._email, "paswd": self._password}, None, True)
+        token, vivaid = answer.get("token"), answer.get("vivaid")
+        if not isinstance(token, str) or not token or vivaid in (None, "") or isinstance(vivaid, (dict, list)):
+            raise BadResponse("the answer has no token and vivaid", provider=PROVIDER, call="login")
+        self._session = (token, str(vivaid))
+        return self._session
+
+    def _current_session(self) -> tuple[str, str]:
+        with self._lock:
+            return self._session or self.login()
+
+    def _renew(self, stale: tuple[str, str]) -> tuple[str, str]:
+        with self._lock:
+            # Parallel calls may all see the session end: only the first logs in again.
+            if self._session is None or self._session == stale:
+                return self.login()
+            return self._session
+
+    def _send(self, method: str, params: Mapping[str, Any] | None, session: tuple[str, str] | None,
+              idempotent: bool) -> dict[str, Any]:
+        values = {k: _text(v) for k, v in (params or {}).items() if v is not None}
+        if session is not None:
+            values["token"], values["vivaid"] = session
+        if method in POST_METHODS:
+            response = self.transport.send("POST", self.url, params={"cmd": method}, data=values,
+                                           call=method, idempotent=idempotent)
+        else:
+            response = self.transport.send("GET", self.url, params={"cmd": method, **values},
+                                           call=method, idempotent=idempotent)
+        return self._answer(method, response)
+
+    def _answer(self, method: str, response: requests.Response) -> dict[str, Any]:
+        try:
+            answer = response.json()
+        except ValueError:
+            kind = response.headers.get("Content-Type", "no content type").split(";")[0]
+            raise BadResponse(f"the answer is not JSON (HTTP {response.status_code}, {kind})",
+                              provider=PROVIDER, call=method) from None
+        if not isinstance(answer, dict):
+            raise BadResponse(f"the answer is not a JSON object (HTTP {response.status_code})",
+                              provider=PROVIDER, call=method)
+        failed = str(answer.get("err", "0")).strip() == "1"
+        message = str(answer.get("errmsg") or "no message").strip()
+        if method == "login":
+            if failed or response.status_code in (401, 403):
+                raise AuthError(f"login refused: {message}", provider=PROVIDER, call=method)
+        elif response.status_code == 401 or (failed and message.upper() == SESSION_ENDED):
+            raise SessionExpired(message, provider=PROVIDER, call=method)
+        if failed:
+            raise ApiError(message, provider=PROVIDER, call=method)
+        if response.status_code >= 400:
+            raise BadResponse(f"HTTP {response.status_code} without an error message", provider=PROVIDER, call=method)
+        return answer
+
+
+def _text(value: Any) -> str:
+    """A parameter as the wire spells it (flags and numbers as digits)."""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    return str(value)

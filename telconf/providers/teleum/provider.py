@@ -1,0 +1,283 @@
+"""The Teleum provider: read the account, diff it, run planned calls safely, export it.
+
+``execute`` is where faults are handled: edits are safe to repeat (the Transport
+retries them), but a create, a delete or a move whose answer was lost is never sent
+again blindly. The provider keeps the order of each number's forwards as the calls
+it ran left it, reads the number (or the SIP lines) back, and sends the call again
+only if it did not take effect.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from telconf.errors import ApiError, BadResponse, OutcomeUnknown, PlanError, ProviderError, StalePlanError
+from telconf.model import TeleumAccount, is_managed
+from telconf.phones import display
+from telconf.plan.data import Call, Change, fingerprint
+from telconf.providers.base import LiveState, PlanOptions, Provider, parallel_map
+from telconf.providers.teleum import changes
+from telconf.providers.teleum.client import PROVIDER, TeleumClient
+from telconf.providers.teleum.export import export_account
+from telconf.providers.teleum.payloads import (
+    Catalog,
+    LiveForward,
+    LiveSipLine,
+    TeleumLive,
+    field,
+    parse_catalog,
+    parse_forwards,
+    parse_next_sip,
+    parse_sip_lines,
+)
+
+log = logging.getLogger("telconf.teleum")
+CATALOG_CALLS = ("getConnectedNumbers", "getForwardsTypes", "getForwardsRCIDs", "getRCIDs", "getSIPs", "getNextSIP")
+UNSURE_ATTEMPTS = 3  # sends of one create/delete/move, each after reading back the last
+
+
+class TeleumProvider(Provider[TeleumAccount]):
+    """Teleum billing API v3: SIP lines and the ordered forwards of managed numbers."""
+
+    name = PROVIDER
+
+    def __init__(self, account: TeleumAccount, *, parallelism: int = 8, environ: Mapping[str, str] | None = None,
+                 client: TeleumClient | None = None):
+        super().__init__(account, parallelism=parallelism, environ=environ)
+        self.client = client or TeleumClient(
+            account.url, account.credentials.email.reveal(environ), account.credentials.password.reveal(environ),
+            parallelism=self.parallelism,
+        )
+        self._live: TeleumLive | None = None
+        self._order: dict[str, list[str]] = {}  # wire number -> live forward ids, as our calls left them
+        self._sip_ids: set[str] = set()
+        self._next_sip: str | None = None  # the line number the last getNextSIP promised
+        self._lock = threading.Lock()
+
+    def close(self) -> None:
+        self.client.close()
+
+    # --- read ----------------------------------------------------------------------------
+
+    def read(self) -> LiveState:
+        """Catalog, SIP lines and managed numbers' forwards, read in parallel; any failure raises."""
+        answers = dict(zip(CATALOG_CALLS, parallel_map(self.client.call, CATALOG_CALLS, self.parallelism)))
+        catalog = parse_catalog(answers)
+        missing = [wire for wire in self.account.numbers if wire not in catalog.numbers]
+        if missing:
+            raise PlanError(f"account {self.account.name}: " + ", ".join(display(w) for w in missing)
+                            + f" {'is not a connected number' if len(missing) == 1 else 'are not connected numbers'}"
+                            " of the account (getConnectedNumbers)")
+        managed = [wire for wire, number in self.account.numbers.items() if is_managed(number.forwards)]
+        forwards = self._read_numbers(catalog, managed)
+        live = TeleumLive(catalog, parse_sip_lines(answers["getSIPs"], catalog),
+                          parse_next_sip(answers["getNextSIP"]), forwards)
+        with self._lock:
+            self._live = live
+            self._order = {wire: [f.id for f in fs] for wire, fs in forwards.items()}
+            self._sip_ids = {line.id for line in live.sip_lines.values()}
+        return LiveState(
+            data=live,
+            fingerprint=fingerprint(live.to_data()),
+            existing={"sip_line": len(live.sip_lines), "forward": sum(len(f) for f in forwards.values())},
+            reads=len(CATALOG_CALLS) + len(managed),
+        )
+
+    def _read_numbers(self, catalog: Catalog, wires: list[str]) -> dict[str, tuple[LiveForward, ...]]:
+        found = parallel_map(lambda wire: self._read_number(wire, catalog), wires, self.parallelism)
+        return dict(zip(wires, found))
+
+    def _read_number(self, wire: str, catalog: Catalog | None = None) -> tuple[LiveForward, ...]:
+        catalog = catalog or self._catalog()
+        return parse_forwards(self.client.call("getForwards", {"numberid": catalog.numbers[wire]}), catalog)
+
+    def _read_sips(self) -> dict[str, LiveSipLine]:
+        return parse_sip_lines(self.client.call("getSIPs"), self._catalog())
+
+    def _catalog(self) -> Catalog:
+        if self._live is None:
+            self.read()  # running a saved plan: decisions after a lost answer need the live picture
+        assert self._live is not None
+        return self._live.catalog
+
+    # --- plan ----------------------------------------------------------------------------
+
+    def diff(self, live: LiveState, options: PlanOptions) -> list[Change]:
+        """SIP line and forward changes, each with the exact calls it needs."""
+        return changes.diff(self.account, live.data, options)
+
+    # --- apply ---------------------------------------------------------------------------
+
+    def execute(self, call: Call, refs: dict[str, str]) -> str | None:
+        """Run one planned call; return the id of what it created, if anything."""
+        handlers: dict[str, Callable[[str, dict[str, Any]], str | None]] = {
+            "getNextSIP": self._check_next_sip,
+            "editSIP": self._edit_sip,
+            "deleteSIP": self._delete_sip,
+            "editForward": self._edit_forward,
+            "deleteForward": self._delete_forward,
+            "moveForward": self._move_forward,
+        }
+        if call.method not in handlers:
+            raise ProviderError(f"telconf does not run {call.method} in a plan", provider=PROVIDER, call=call.method)
+        self._catalog()
+        return handlers[call.method](call.lane, self._resolve(call.params or {}, refs, call.method))
+
+    def _resolve(self, value: Any, refs: Mapping[str, str], method: str) -> Any:
+        """Replace ``$ref`` by ids bound earlier and ``$secret`` by the desired password."""
+        if isinstance(value, dict):
+            if "$ref" in value:
+                if value["$ref"] not in refs:
+                    raise ProviderError(f"{value['$ref']} was not created by an earlier call",
+                                        provider=PROVIDER, call=method)
+                return refs[value["$ref"]]
+            if "$secret" in value:
+                return self._secret(value["$secret"])
+            return {k: self._resolve(v, refs, method) for k, v in value.items()}
+        return value
+
+    def _secret(self, name: str) -> str:
+        kind, _, rest = name.partition(":")
+        line_number = rest.rsplit(":", 1)[0]
+        lines = self.account.sip_lines
+        line = lines.get(line_number) if isinstance(lines, Mapping) and kind == "sip" else None
+        if line is None or line.password is None:
+            raise PlanError(f"the plan needs the secret {name}, which the config does not give")
+        return line.password.reveal(self.environ)
+
+    def _check_next_sip(self, lane: str, params: dict[str, Any]) -> None:
+        got = str(parse_next_sip(self.client.call("getNextSIP")))
+        expected = str(params.get("expect", got))
+        if got != expected:
+            raise StalePlanError(f"the provider would now assign SIP line {got}, the plan expects {expected}; "
+                                 "plan again")
+        self._next_sip = got
+
+    def _edit_sip(self, lane: str, params: dict[str, Any]) -> str:
+        if str(params.get("id")) != "0":
+            return field(self.client.call("editSIP", params), "id", "editSIP")
+        expected, known = self._next_sip, set(self._sip_ids)
+
+        def settled() -> dict[str, Any] | None:
+            for num, line in self._read_sips().items():
+                if line.id not in known and (expected is None or num == expected):
+                    return {"id": line.id, "num": num}
+            return None
+
+        answer = self._unsure_write("editSIP", params, settled)
+        num = str(answer.get("num", expected))
+        if expected is not None and num != expected:
+            raise ApiError(f"the new SIP line got number {num}, the plan expected {expected}; plan again",
+                           provider=PROVIDER, call="editSIP")
+        with self._lock:
+            self._sip_ids.add(answer["id"])
+        return answer["id"]
+
+    def _delete_sip(self, lane: str, params: dict[str, Any]) -> str:
+        sip_id = str(params["id"])
+
+        def settled() -> dict[str, Any] | None:
+            gone = all(line.id != sip_id for line in self._read_sips().values())
+            return {"id": sip_id} if gone else None
+
+        self._unsure_write("deleteSIP", params, settled)
+        with self._lock:
+            self._sip_ids.discard(sip_id)
+        return sip_id
+
+    def _edit_forward(self, lane: str, params: dict[str, Any]) -> str:
+        if str(params.get("id")) != "0":
+            return field(self.client.call("editForward", params), "id", "editForward")
+        wire = self._wire_of(lane, number_id=str(params.get("nid")))
+        known = set(self._order[wire])
+
+        def settled() -> dict[str, Any] | None:
+            for live in self._read_number(wire):
+                if live.id not in known and live.forward.target.value == str(params.get("rnum")):
+                    return {"id": live.id}
+            return None
+
+        forward_id = self._unsure_write("editForward", params, settled)["id"]
+        self._order[wire].append(forward_id)  # a created forward goes last
+        return forward_id
+
+    def _delete_forward(self, lane: str, params: dict[str, Any]) -> str:
+        forward_id = str(params["id"])
+        wire = self._wire_of(lane, forward_id=forward_id)
+
+        def settled() -> dict[str, Any] | None:
+            gone = all(live.id != forward_id for live in self._read_number(wire))
+            return {"id": forward_id} if gone else None
+
+        self._unsure_write("deleteForward", params, settled)
+        self._order[wire].remove(forward_id)
+        return forward_id
+
+    def _move_forward(self, lane: str, params: dict[str, Any]) -> str:
+        forward_id = str(params["id"])
+        wire = self._wire_of(lane, forward_id=forward_id)
+        before = list(self._order[wire])
+        k = before.index(forward_id)
+        other = k - 1 if params.get("dir") == "up" else k + 1
+        after = list(before)
+        if 0 <= other < len(after):
+            after[k], after[other] = after[other], after[k]
+
+        def settled() -> dict[str, Any] | None:
+            now = [live.id for live in self._read_number(wire)]
+            if now == after:
+                return {"id": forward_id}
+            if now == before:
+                return None  # it did not happen: send it again
+            raise ApiError(f"the forwards of {display(wire)} changed during the apply; plan again",
+                           provider=PROVIDER, call="moveForward")
+
+        self._unsure_write("moveForward", params, settled)
+        self._order[wire] = after
+        return forward_id
+
+    def _unsure_write(self, method: str, params: dict[str, Any],
+                      settled: Callable[[], dict[str, Any] | None]) -> dict[str, Any]:
+        """Send a write that must not be repeated blindly; after a lost answer, read back first."""
+        for attempt in range(1, UNSURE_ATTEMPTS + 1):
+            try:
+                answer = self.client.call(method, params, idempotent=False)
+                return {**answer, "id": field(answer, "id", method)}
+            except (OutcomeUnknown, BadResponse) as exc:
+                if attempt == UNSURE_ATTEMPTS:
+                    raise
+                log.warning("teleum %s: %s; reading back before deciding to send it again", method, exc.detail)
+                found = settled()
+                if found is not None:
+                    log.warning("teleum %s had taken effect; not sending it again", method)
+                    return found
+        raise AssertionError("unreachable")
+
+    def _wire_of(self, lane: str, *, number_id: str | None = None, forward_id: str | None = None) -> str:
+        """The number a forward call is about: its lane, else found by number id or forward id."""
+        numbers = self._catalog().numbers
+        wire = lane if lane in numbers else None
+        wire = wire or next((w for w, nid in numbers.items() if number_id is not None and nid == number_id), None)
+        wire = wire or next((w for w, ids in self._order.items() if forward_id in ids), None)
+        if wire is None:
+            raise ProviderError(f"forward {forward_id or number_id} is not on a number of this account",
+                                provider=PROVIDER, call="editForward" if number_id else "moveForward")
+        if wire not in self._order:
+            self._order[wire] = [f.id for f in self._read_number(wire)]
+        if forward_id is not None and forward_id not in self._order[wire]:
+            raise ApiError(f"forward {forward_id} is no longer on {display(wire)}; plan again",
+                           provider=PROVIDER, call="moveForward")
+        return wire
+
+    # --- export --------------------------------------------------------------------------
+
+    def export(self, live: LiveState, out_dir: Path) -> dict[str, Any]:
+        """SIP lines and the forwards of every connected number, as config data."""
+        data: TeleumLive = live.data
+        others = [wire for wire in data.catalog.numbers if wire not in data.forwards]
+        forwards = {**data.forwards, **self._read_numbers(data.catalog, others)}
+        return export_account(data.sip_lines, forwards)
