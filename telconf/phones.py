@@ -6,9 +6,16 @@ one spelling everywhere (config keys, forwards, black lists, provider payloads).
 
 from __future__ import annotations
 
+import re
+
 import phonenumbers
 
 DEFAULT_REGION = "RU"
+# The usual Russian spellings (`+7 (812) 323-23-23`, `88123232323`, `78123232323`): for
+# these the national number is the last ten digits, so the costly parse can be skipped
+# (big black lists hold tens of thousands). Anything else takes the general path.
+_RU_SPELLING = re.compile(r"(?:\+7|7|8)[0-9 ()-]*\Z")
+_NOT_DIGIT = re.compile(r"[^0-9]")
 
 
 class InvalidPhone(ValueError):
@@ -23,6 +30,12 @@ def normalise(text: str | int, region: str = DEFAULT_REGION) -> str:
     international number (``442079460958``), as the providers write them.
     """
     raw = str(text).strip()
+    if region == "RU" and _RU_SPELLING.match(raw):
+        digits = _NOT_DIGIT.sub("", raw)
+        if len(digits) == 11 and phonenumbers.is_valid_number(
+            phonenumbers.PhoneNumber(country_code=7, national_number=int(digits[1:]))
+        ):
+            return "7" + digits[1:]
     parsed = _parse(raw, region)
     if parsed is None and raw.isdigit():
         parsed = _parse("+" + raw, region)
