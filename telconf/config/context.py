@@ -66,7 +66,7 @@ class Context:
     @staticmethod
     def has_variable(value: Any) -> bool:
         """True when ``value`` is text holding a ``${NAME}`` reference."""
-        return isinstance(value, str) and bool(Secret(value).variables)
+        return isinstance(value, str) and "${" in value and bool(Secret(value).variables)
 
     def text(self, path: Path, value: Any, default: str = "") -> str:
         """A string value, with ``${NAME}`` substituted when building."""
