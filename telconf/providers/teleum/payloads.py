@@ -102,7 +102,7 @@ class TeleumLive:
 
 def canonical(forward: Forward) -> Forward:
     """One spelling per behaviour: ``isolated`` only for SIP, schedule sorted and deduplicated."""
-    schedule = tuple(sorted(set(forward.schedule)))
+    schedule = tuple(sorted(set(forward.schedule), key=lambda i: (i.first_day, i.last_day, i.start, i.end)))
     return replace(
         forward,
         isolated=forward.isolated and forward.target.kind is TargetKind.SIP,
