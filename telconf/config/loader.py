@@ -65,8 +65,11 @@ def check(path: Path, accounts: Collection[str] | None = None,
     data = doc.data
     if data is None:
         return Checked(diagnostics, built, ())
+    # One message per place: a value YAML already misread needs no schema error, and
+    # one the schema rejected needs no semantic error on top.
+    taken = set(diagnostics_positions(diagnostics))
     problems = schema_problems(doc)
-    diagnostics.extend(p.diagnostic for p in problems)
+    diagnostics.extend(p.diagnostic for p in problems if _position(p.diagnostic) not in taken)
     broken = {p.path[1] for p in problems if len(p.path) > 1 and p.path[0] == "accounts"}
     taken = set(diagnostics_positions(diagnostics))
     raw_accounts = data.get("accounts") if isinstance(data, dict) else None
@@ -85,8 +88,7 @@ def check(path: Path, accounts: Collection[str] | None = None,
         env = (os.environ if environ is None else environ) if build and name in selected else None
         ctx = Context(doc, base_dir, env, shared_cache)
         result = _build(ctx, name, account, tolerant=name in broken)
-        # A value the schema already rejected needs no second message at the same place.
-        diagnostics.extend(d for d in ctx.diagnostics if (d.file, d.line, d.column) not in taken)
+        diagnostics.extend(d for d in ctx.diagnostics if _position(d) not in taken)
         if result is not None and env is not None:
             built[name] = result
     return Checked(_sorted(diagnostics, doc.file), built, tuple(raw_accounts))
@@ -106,7 +108,11 @@ def _build(ctx: Context, name: str, account: dict[str, Any], *, tolerant: bool) 
 
 def diagnostics_positions(diagnostics: list[Diagnostic]) -> list[tuple[str, int, int]]:
     """(file, line, column) of each diagnostic."""
-    return [(d.file, d.line, d.column) for d in diagnostics]
+    return [_position(d) for d in diagnostics]
+
+
+def _position(diagnostic: Diagnostic) -> tuple[str, int, int]:
+    return (diagnostic.file, diagnostic.line, diagnostic.column)
 
 
 def _sorted(diagnostics: list[Diagnostic], main_file: str) -> list[Diagnostic]:

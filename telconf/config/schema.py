@@ -99,7 +99,8 @@ def _describe(error: ValidationError, doc: Document, path: tuple[Any, ...]) -> s
         return f"{field}expected {expected}, got {_show(value)}"
     if kind == "required":
         missing = [k for k in error.validator_value if isinstance(value, dict) and k not in value]
-        return f"{field}missing required key {missing[0] if missing else error.validator_value!r}"
+        plural = "s" if len(missing) > 1 else ""
+        return f"{field}missing required key{plural} {', '.join(repr(k) for k in missing)}"
     if kind in ("anyOf", "oneOf") and _all_required(error):
         keys = " or ".join(f"`{next(iter(e.validator_value))}`" for e in error.context)
         return f"{field}expected {keys}"

@@ -99,7 +99,10 @@ def parse(text: str, file: str) -> Document:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        doc.error(where, f"YAML syntax: {exc.problem or exc.context}")
+        context = ""
+        if exc.context and exc.context_mark and exc.problem:
+            context = f" ({exc.context} started at line {exc.context_mark.line + 1})"
+        doc.error(where, f"YAML syntax: {exc.problem or exc.context}{context}")
         return doc
     except yaml.YAMLError as exc:
         doc.error((1, 1), f"YAML: {exc}")
