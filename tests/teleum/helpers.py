@@ -174,10 +174,13 @@ def writes(emu: Emulators) -> list[dict[str, Any]]:
             and e["status"] == 200 and not e["err"]]
 
 
-def live_counts(emu: Emulators, wire: str, before: int) -> list[int]:
-    """How many live forwards the number had after each successful write (from the log)."""
+def live_counts(emu: Emulators, wire: str, before: int, ids: set[str] | None = None) -> list[int]:
+    """How many live forwards the number had after each successful write (from the log).
+
+    ``ids``: every forward id the number had (default: those the emulator still lists).
+    """
     nid = number_id(emu, wire)
-    ids = {f["id"] for f in emu.teleum.all_forwards(EMAIL, wire)}
+    ids = ids or {f["id"] for f in emu.teleum.all_forwards(EMAIL, wire)}
     counts, count = [], before
     for entry in writes(emu):
         params = entry["params"]
