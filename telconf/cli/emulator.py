@@ -97,9 +97,11 @@ def _load(emu: Any, state_path: Path | None, demo_state: Any) -> None:
     if state_path is None:
         emu.restore(demo_state())
         return
+    import yaml
+
     try:
         emu.load(state_path)
-    except (ValueError, KeyError, TypeError) as exc:
+    except (ValueError, KeyError, TypeError, AttributeError, yaml.YAMLError) as exc:
         raise click.ClickException(f"{state_path}: not a valid state file ({type(exc).__name__}: {exc})") from None
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import threading
 from pathlib import Path
 from types import TracebackType
@@ -34,9 +35,17 @@ class ServedApp:
 
     def __init__(self, app: Any, host: str, port: int, path: str, *, verbose: bool = False):
         handler = type("Handler", (QuietHandler,), {"verbose": verbose})
-        self.server: BaseWSGIServer = make_server(host, port, app, threaded=True, request_handler=handler)
+        # Bind here, not in werkzeug: it would print and sys.exit() on a port in use,
+        # where a library must raise OSError.
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        listener = socket.create_server((host, port), family=family, backlog=128)
+        try:
+            self.server: BaseWSGIServer = make_server(host, listener.getsockname()[1], app, threaded=True,
+                                                      request_handler=handler, fd=listener.fileno())
+        finally:
+            listener.close()  # werkzeug serves a duplicate of it
         self.server.daemon_threads = True
-        self.port = self.server.server_port
+        self.port = int(self.server.server_address[1])
         host_in_url = f"[{host}]" if ":" in host else host
         self.url = f"http://{host_in_url}:{self.port}{path}"
         self._thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.1},
