@@ -205,6 +205,8 @@ class BeelineEmulator(EmulatorBase):
             try:
                 if handler is None:
                     raise BeelineError("501.1", command)
+                if account["login"] not in self._accounts:  # reset while this call waited
+                    raise BeelineError("401.1", "the account is gone")
                 work = copy.deepcopy(self._accounts[account["login"]])  # atomic: all or nothing
                 body = handler(self, work, data, form)
                 self._accounts[account["login"]] = work

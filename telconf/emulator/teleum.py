@@ -79,7 +79,8 @@ class TeleumEmulator(EmulatorBase):
     ``sips_key`` (``"sips"`` or ``"spis"``), ``shuffle`` (list order random, seeded by
     ``shuffle_seed``), ``direction_step`` (gap between a new forward's ``direction``
     and the last one), ``tombstones`` (deleteForward keeps a ``deleted``=1 entry),
-    ``login_fail_status`` (200 or 403).
+    ``login_fail_status`` (200 or 403), ``err_zero`` (success bodies carry ``"err":0``),
+    ``extra_fields`` (list items carry fields the contract does not name).
     """
 
     section = "teleum"
@@ -95,6 +96,8 @@ class TeleumEmulator(EmulatorBase):
         self.direction_step = 1
         self.tombstones = True
         self.login_fail_status = 200
+        self.err_zero = False
+        self.extra_fields = False
         #: Seconds, monotonic; replace it in tests to make sessions age without waiting.
         self.clock: Callable[[], float] = time.monotonic
         self._rng: tuple[int | None, random.Random] | None = None
@@ -220,6 +223,8 @@ class TeleumEmulator(EmulatorBase):
             work = copy.deepcopy(account)  # every err=1 answer changes nothing
             body = handler(self, work, params)
             self._accounts[account["email"]] = work
+            if self.err_zero:
+                body = {"err": 0, **body}
             return json_response({"vivaid": self.wire(work["vivaid"]), **body}), None
         except SessionEnded:
             return json_response({"err": 1, "errmsg": "SESSION ENDED"}, 401), "SESSION ENDED"
@@ -262,6 +267,9 @@ class TeleumEmulator(EmulatorBase):
 
     def listing(self, items: list[Any]) -> list[Any]:
         """``items`` in the order the server returns lists (shuffled with ``shuffle``)."""
+        if self.extra_fields:
+            items = [{**item, "x_updated": "2026-01-01 00:00:00"} if isinstance(item, dict) else item
+                     for item in items]
         if self.shuffle:
             if self._rng is None or self._rng[0] != self.shuffle_seed:
                 self._rng = (self.shuffle_seed, random.Random(self.shuffle_seed))

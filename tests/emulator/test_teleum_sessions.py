@@ -126,3 +126,9 @@ def test_accounts_are_isolated(emulators: Emulators, teleum: TeleumWire) -> None
 def test_balance_names_the_contract(teleum: TeleumWire) -> None:
     body = teleum.ok("balance")
     assert body == {"vivaid": "1", "contract": "00000001", "balance": "100.20"}
+
+
+def test_success_may_carry_err_0_and_extra_fields(emulators: Emulators, teleum: TeleumWire) -> None:
+    emulators.teleum.configure(err_zero=True, extra_fields=True)
+    body = teleum.ok("getConnectedNumbers")
+    assert body["err"] == 0 and all("x_updated" in n for n in body["numbers"])
