@@ -12,6 +12,8 @@ from pathlib import Path
 
 from telconf.emulator import Emulators
 from telconf.emulator.demo import BEELINE_LOGIN, BEELINE_NUMBERS, TELEUM_LOGIN, TELEUM_NUMBERS, demo_state
+
+__all__ = ["CONFIG", "SIP_PASSWORD", "TELEUM_LOGIN", "BEELINE_LOGIN", "seed", "write_config", "environ"]
 from telconf.wav import make_wav
 
 CONFIG = Path(__file__).with_name("demo.yaml")
