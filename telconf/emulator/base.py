@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import inspect
 import json
+import random
 import socket
 import threading
 import time
@@ -83,6 +84,9 @@ class EmulatorBase:
         """Every realism knob back to its default (subclasses extend)."""
         self.latency_ms = 0
         self._injector.configure(FaultConfig())
+        self.shuffle = False
+        self.shuffle_seed: int | None = None
+        self._rng: tuple[int | None, random.Random] | None = None
 
     def configure(self, **knobs: Any) -> None:
         """Set knobs by name; unknown names are an error, not a silent no-op."""
@@ -174,6 +178,15 @@ class EmulatorBase:
         if kind == "drop_after_commit":
             return _drop_connection(request, response)
         return response
+
+    def listing(self, items: list[Any]) -> list[Any]:
+        """``items`` in the order the server returns lists: shuffled (seeded) with ``shuffle``."""
+        if self.shuffle:
+            if self._rng is None or self._rng[0] != self.shuffle_seed:
+                self._rng = (self.shuffle_seed, random.Random(self.shuffle_seed))
+            items = list(items)
+            self._rng[1].shuffle(items)
+        return items
 
     def fault_response(self, call: str, kind: str) -> Response:
         """The answer for an ``error_5xx`` or ``rate_limit`` fault."""

@@ -21,7 +21,6 @@ from __future__ import annotations
 import base64
 import copy
 import json
-import random
 import secrets
 import time
 from collections.abc import Callable
@@ -74,9 +73,6 @@ class BeelineEmulator(EmulatorBase):
         #: Unix time; replace it in tests to let files leave PENDING without waiting.
         self.clock: Callable[[], float] = time.time
         self.lblist_grouping = "per_b"
-        self.shuffle = False
-        self.shuffle_seed: int | None = None
-        self._rng: tuple[int | None, random.Random] | None = None
 
     def _clear_state(self) -> None:
         self._accounts: dict[str, dict[str, Any]] = {}
@@ -253,15 +249,6 @@ class BeelineEmulator(EmulatorBase):
 
     def download_url(self, base: str, name: str) -> str:
         return f"{base}/download?file={quote(name)}"
-
-    def listing(self, items: list[Any]) -> list[Any]:
-        """``items`` in the order the server returns lists (shuffled with ``shuffle``)."""
-        if self.shuffle:
-            if self._rng is None or self._rng[0] != self.shuffle_seed:
-                self._rng = (self.shuffle_seed, random.Random(self.shuffle_seed))
-            items = list(items)
-            self._rng[1].shuffle(items)
-        return items
 
     def group_blacklist(self, n: int, lists: dict[str, list[str]]) -> list[dict[str, Any]]:
         """LBLIST entries of list ``n`` as grouped by the ``lblist_grouping`` knob."""

@@ -27,7 +27,6 @@ and numbers are never reused, even after a delete.
 from __future__ import annotations
 
 import copy
-import random
 import secrets
 import time
 from collections.abc import Callable
@@ -91,8 +90,6 @@ class TeleumEmulator(EmulatorBase):
         self.session_idle_timeout: float = 15 * 60
         self.numbers_as_int = False
         self.sips_key = "sips"
-        self.shuffle = False
-        self.shuffle_seed: int | None = None
         self.direction_step = 1
         self.tombstones = True
         self.login_fail_status = 200
@@ -100,7 +97,6 @@ class TeleumEmulator(EmulatorBase):
         self.extra_fields = False
         #: Seconds, monotonic; replace it in tests to make sessions age without waiting.
         self.clock: Callable[[], float] = time.monotonic
-        self._rng: tuple[int | None, random.Random] | None = None
 
     def _clear_state(self) -> None:
         self._accounts: dict[str, dict[str, Any]] = {}
@@ -266,16 +262,10 @@ class TeleumEmulator(EmulatorBase):
         return str(value)
 
     def listing(self, items: list[Any]) -> list[Any]:
-        """``items`` in the order the server returns lists (shuffled with ``shuffle``)."""
         if self.extra_fields:
             items = [{**item, "x_updated": "2026-01-01 00:00:00"} if isinstance(item, dict) else item
                      for item in items]
-        if self.shuffle:
-            if self._rng is None or self._rng[0] != self.shuffle_seed:
-                self._rng = (self.shuffle_seed, random.Random(self.shuffle_seed))
-            items = list(items)
-            self._rng[1].shuffle(items)
-        return items
+        return super().listing(items)
 
     def _public_sip(self, line: dict[str, Any]) -> dict[str, Any]:
         return {k: v for k, v in line.items() if k != "password"}

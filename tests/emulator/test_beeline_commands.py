@@ -300,3 +300,9 @@ def test_star_recording_semantics(beeline: BeelineWire) -> None:
     assert beeline.ok("LRECORD") == ["*"]
     beeline.ok("CRECORD")  # absent: off everywhere, "*" included
     assert beeline.ok("LRECORD") == []
+
+
+def test_shuffled_lists_keep_their_content(emulators: Emulators, beeline: BeelineWire) -> None:
+    emulators.beeline.configure(shuffle=True, shuffle_seed=5)
+    orders = {tuple(e["BNumber"] for e in beeline.ok("RLIST")) for _ in range(8)}
+    assert len(orders) > 1 and all(sorted(order) == B_NUMBERS for order in orders)
