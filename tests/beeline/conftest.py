@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +17,7 @@ from telconf.plan.data import AccountPlan, Plan
 from telconf.plan.planner import plan_account
 from telconf.providers.base import PlanOptions
 from telconf.providers.beeline.provider import BeelineProvider
+from telconf.providers.http import RetryPolicy
 
 LOGIN, PASSWORD = "callcenter", "cc-password-1"
 NUMBERS = ["74950000001", "74950000002", "74950000003", "74950000004"]
@@ -41,7 +43,8 @@ class BeelineBench:
 
     def provider(self, account: BeelineAccount) -> BeelineProvider:
         provider = BeelineProvider(account, environ={"TELCONF_CACHE_DIR": str(self.cache_dir)})
-        provider.sleep = lambda seconds: None if seconds <= 0 else __import__("time").sleep(min(seconds, 0.05))
+        provider.sleep = lambda seconds: time.sleep(min(seconds, 0.05))
+        provider.retry = RetryPolicy(base_delay=0.01, max_delay=0.05, max_retry_after=0.05)
         self.providers.append(provider)
         return provider
 

@@ -29,6 +29,7 @@ from telconf.providers.beeline.live import (
     BeelineLive, parse_ablist, parse_lblist, parse_lrecord, parse_lvfiles, parse_mlist, parse_rlist,
 )
 from telconf.providers.beeline.voicefiles import FileCache, cache_dir, sha256, wait_until_ready
+from telconf.providers.http import RetryPolicy
 
 log = logging.getLogger("telconf.providers.beeline")
 
@@ -55,6 +56,7 @@ class BeelineProvider(Provider[BeelineAccount]):
     name = "beeline"
     file_wait_seconds: float = 300.0  # bounded wait for an upload to be processed
     sleep: Callable[[float], None] | None = None
+    retry: RetryPolicy = RetryPolicy()
 
     @cached_property
     def client(self) -> BeelineClient:
@@ -67,6 +69,7 @@ class BeelineProvider(Provider[BeelineAccount]):
             client_key=str(credentials.client_key) if credentials.client_key else None,
             ca_bundle=str(credentials.ca_bundle) if credentials.ca_bundle else None,
             parallelism=self.parallelism,
+            retry=self.retry,
         )
 
     @cached_property
