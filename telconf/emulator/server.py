@@ -13,6 +13,7 @@ from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 from telconf.emulator.base import read_state, write_state
 from telconf.emulator.beeline import BeelineEmulator
 from telconf.emulator.teleum import TeleumEmulator
+from telconf.providers.http import redact_url
 
 TELEUM_KNOBS = frozenset({"session_idle_timeout", "numbers_as_int", "sips_key", "direction_step",
                           "tombstones", "login_fail_status"})
@@ -21,13 +22,18 @@ BEELINE_KNOBS = frozenset({"pending_seconds", "blacklist_limit", "max_body_bytes
 
 
 class QuietHandler(WSGIRequestHandler):
-    """Werkzeug's request handler without its per-request log line (unless ``verbose``)."""
+    """Werkzeug's request handler, logging request lines only when ``verbose``, redacted.
+
+    Teleum GET calls carry the token (and at login the password) in the query string,
+    so only ``cmd`` of it is logged.
+    """
 
     verbose = False
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         if self.verbose:
-            super().log_request(code, size)
+            path = redact_url("http://emulator" + self.path).removeprefix("http://emulator")
+            self.log("info", '"%s %s" %s %s', self.command, path, code, size)
 
 
 class ServedApp:

@@ -120,3 +120,13 @@ def test_a_port_in_use_exits_1_with_a_message() -> None:
         result = CliRunner().invoke(main, ["emulator", "--teleum-port", str(port), "--beeline-port", "0"])
     assert result.exit_code == 1
     assert "cannot listen on 127.0.0.1" in result.output
+
+
+def test_verbose_request_log_keeps_secrets_out() -> None:
+    proc = Running("-v")
+    try:
+        requests.get(proc.teleum_url, params={"cmd": "login", "email": "demo@example.com", "paswd": "demo-password"})
+    finally:
+        code, _, err = proc.interrupt()
+    assert code == 0 and '"GET /api/v3/?cmd=login" 200' in err
+    assert "demo-password" not in err and "paswd" not in err
