@@ -132,6 +132,7 @@ def wait_until_ready(
     """
     started = clock()
     delay = 0.1
+    warned = False
     while True:
         pending = is_pending()
         waited = clock() - started
@@ -144,5 +145,9 @@ def wait_until_ready(
             raise TransientError(f"voice file {name} {state} after {timeout:.0f} s",
                                  provider="beeline", call="VFILE")
         log.info("waiting for voice file %s to be processed by the server (%.0f s so far)", name, waited)
+        if waited >= 10 and not warned:  # worth saying even without -v
+            log.warning("voice file %s is still being processed by the server after %.0f s; "
+                        "waiting up to %.0f s", name, waited, timeout)
+            warned = True
         sleep(min(delay, max(timeout - waited, 0.01)))
         delay = min(delay * 2, 2.0)
