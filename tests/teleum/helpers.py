@@ -30,7 +30,10 @@ from telconf.model import (
 )
 from telconf.plan.data import Plan
 from telconf.plan.planner import close_all, make_plan
-from telconf.providers.base import PlanOptions
+from telconf.providers.base import PlanOptions, Provider
+from telconf.providers.http import RetryPolicy, Transport
+from telconf.providers.teleum.client import TeleumClient
+from telconf.providers.teleum.provider import TeleumProvider
 
 EMAIL, PASSWORD = "ops@example.com", "account-password"
 SIP_PASSWORD = "sip-password-1"
@@ -66,16 +69,33 @@ def make_account(url: str, numbers: Mapping[str, Managed[Iterable[Forward]]] | N
     )
 
 
+QUICK_RETRY = RetryPolicy(attempts=6, base_delay=0.01, max_delay=0.05)
+
+
+def quick_provider(account: TeleumAccount, *, parallelism: int = 8, environ: Mapping[str, str] | None = None
+                   ) -> Provider:
+    """The Teleum provider with short retry delays, so fault tests stay fast."""
+    client = TeleumClient(account.url, EMAIL, PASSWORD,
+                          transport=Transport("teleum", parallelism=parallelism, retry=QUICK_RETRY))
+    return TeleumProvider(account, parallelism=parallelism, environ=environ, client=client)
+
+
+def plan_with_providers(account: TeleumAccount, options: PlanOptions = PlanOptions()) -> tuple[Plan, dict[str, Provider]]:
+    """Plan one account with the shared planner; the providers are kept for apply."""
+    return make_plan(Config(Path("telconf.yaml"), {account.name: account}), options=options, environ=ENV,
+                     provider_factory=quick_provider)
+
+
 def plan_of(account: TeleumAccount, options: PlanOptions = PlanOptions()) -> Plan:
     """The plan of one account (providers closed)."""
-    plan, providers = make_plan(Config(Path("telconf.yaml"), {account.name: account}), options=options, environ=ENV)
+    plan, providers = plan_with_providers(account, options)
     close_all(providers)
     return plan
 
 
 def apply(account: TeleumAccount, options: PlanOptions = PlanOptions()) -> tuple[Plan, ApplyReport]:
     """Plan and apply one account through the shared planner and applier."""
-    plan, providers = make_plan(Config(Path("telconf.yaml"), {account.name: account}), options=options, environ=ENV)
+    plan, providers = plan_with_providers(account, options)
     try:
         return plan, apply_plan(plan, providers)
     finally:
