@@ -133,6 +133,7 @@ def _confirm(plan: Plan) -> None:
 def run(plan: Plan, providers: dict[str, Provider], parallelism: int) -> ApplyReport:
     """Apply with progress; print the summary, or the failure report and exit 1 (130 on Ctrl-C)."""
     total = plan.call_count
+    click.echo()
     try:
         with progress_display(total) as progress:
             report = apply_plan(plan, providers, parallelism=parallelism, progress=progress)

@@ -120,3 +120,30 @@ def test_a_ref_to_a_failed_create_is_never_sent(world: FakeWorld, factory: Any) 
     with pytest.raises(ApplyError):
         apply_plan(plan, providers)
     assert [call.method for _, call, _ in world.executed] == ["editForward"]
+
+
+def test_the_cli_exits_130_after_ctrl_c_and_1_after_a_failure(world: FakeWorld, factory: Any,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    from telconf.cli.apply import run
+
+    main = threading.main_thread().ident
+
+    def on_execute(account: str, call: Call) -> None:
+        if call.params == {"n": 1}:
+            signal.pthread_kill(main, signal.SIGINT)  # whether call 2 starts or not, it was interrupted
+
+    world.on_execute = on_execute
+    world.changes["a"] = [Change("forward", f"{SPB}#{i}", U, number=SPB,
+                                 calls=(Call("editForward", {"n": i}, lane=SPB),)) for i in range(1, 3)]
+    plan, providers = plan_for(world, factory, "a")
+    with pytest.raises(SystemExit) as exit_:
+        run(plan, providers, parallelism=2)
+    err = capsys.readouterr().err
+    assert exit_.value.code == 130 and "apply interrupted" in err and "Done (" in err
+
+    world.on_execute = None
+    world.fail_on[("a", "editForward")] = ApiError("no", provider="teleum", call="editForward", code="err=1")
+    with pytest.raises(SystemExit) as exit_:
+        run(plan, providers, parallelism=2)
+    err = capsys.readouterr().err
+    assert exit_.value.code == 1 and "Failed (1):" in err and "Not attempted (1):" in err

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import jsonschema
 from click.testing import CliRunner
 
 from telconf import demo
@@ -51,3 +52,14 @@ def test_a_saved_plan_with_a_sip_password_holds_only_a_placeholder(emulators: Em
     assert emulators.teleum.sips(demo.TELEUM_LOGIN[0])[1]["password"] == demo.SIP_PASSWORD
     result = runner.invoke(main, ["plan", "-c", str(config), "--detailed-exitcode"], env=env)
     assert (result.exit_code, result.stdout) == (0, "No changes.\n")
+
+
+def test_json_plan_of_both_providers_validates_against_the_schema(emulators: Emulators, tmp_path: Path) -> None:
+    demo.seed(emulators)
+    config = demo.write_config(tmp_path)
+    result = CliRunner().invoke(main, ["plan", "-c", str(config), "--format", "json"], env=demo.environ(emulators))
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    jsonschema.validate(data, json.loads((ROOT / "schemas" / "plan.schema.json").read_text()))
+    assert [a["provider"] for a in data["accounts"]] == ["teleum", "beeline"]
+    assert data["summary"] == {"create": 7, "update": 6, "delete": 2, "move": 1, "calls": 15}
