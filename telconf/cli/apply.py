@@ -21,7 +21,7 @@ from telconf.cli.common import (
     setup_logging,
     verbose_option,
 )
-from telconf.cli.plan import compute, load_config, rotate_option, safety_settings, show
+from telconf.cli.plan import ExitOneOnUsageError, compute, load_config, rotate_option, safety_settings, show
 from telconf.errors import ApplyError, PlanError, TelconfError
 from telconf.plan import safety
 from telconf.plan import saved as saved_plans
@@ -43,7 +43,7 @@ def stdout_is_terminal() -> bool:
     return sys.stdout.isatty()
 
 
-@click.command("apply")
+@click.command("apply", cls=ExitOneOnUsageError)
 @click.argument("planfile", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @config_option
 @account_option

@@ -32,6 +32,17 @@ from telconf.plan.render import renderer
 from telconf.providers.base import PlanOptions, Provider
 
 
+class ExitOneOnUsageError(click.Command):
+    """A bad option exits 1, not click's 2: for `plan --detailed-exitcode`, 2 means changes."""
+
+    def make_context(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        try:
+            return super().make_context(*args, **kwargs)
+        except click.UsageError as exc:
+            exc.exit_code = 1
+            raise
+
+
 def rotate_option(func):  # type: ignore[no-untyped-def]
     return click.option(
         "--rotate-sip-passwords", "rotate", is_flag=True,
@@ -73,7 +84,7 @@ def show(plan: Plan, fmt: str = "text") -> None:
     click.echo(out.getvalue(), nl=False, color=use_colour())
 
 
-@click.command("plan")
+@click.command("plan", cls=ExitOneOnUsageError)
 @config_option
 @account_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text",

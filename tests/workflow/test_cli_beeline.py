@@ -223,3 +223,27 @@ def test_unknown_account_is_a_clear_error(cc: Any) -> None:
     assert result.exit_code == 1
     assert "no account named 'nope'" in result.stderr or "nope" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("args, message", [
+    (["plan", "--format", "yaml"], "Invalid value for '--format'"),
+    (["plan", "--bogus"], "No such option"),
+    (["apply", "--parallelism", "0"], "Invalid value for '--parallelism'"),
+])
+def test_a_bad_option_exits_1_never_2_which_means_changes(args: list[str], message: str) -> None:
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1 and message in result.stderr
+
+
+def test_a_missing_config_file_is_a_clear_error(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["plan", "-c", str(tmp_path / "none.yaml"), "--detailed-exitcode"])
+    assert result.exit_code == 1 and "none.yaml" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_with_a_plan_file_accounts_come_from_the_file(tmp_path: Path) -> None:
+    planfile = tmp_path / "p.json"
+    planfile.write_text("{}")
+    result = CliRunner().invoke(main, ["apply", str(planfile), "--account", "cc"])
+    assert result.exit_code == 1 and "the accounts and options come from the file" in result.stderr
+    result = CliRunner().invoke(main, ["apply", str(planfile)])
+    assert result.exit_code == 1 and "is not a telconf plan file" in result.stderr
