@@ -1,0 +1,63 @@
+"""``telconf export``: write the live state of the accounts as a config file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from telconf.cli.common import (
+    account_option,
+    config_option,
+    handles_errors,
+    parallelism_option,
+    setup_logging,
+    verbose_option,
+)
+
+
+@click.command("export")
+@config_option
+@account_option
+@click.option("-o", "--out", "out", type=click.Path(), metavar="OUT",
+              help="Write the YAML to this file (a directory: OUT/telconf.yaml); default stdout.")
+@parallelism_option
+@verbose_option
+@handles_errors
+def export(config_path: Path, accounts: tuple[str, ...], out: str | None, parallelism: int, verbose: bool) -> None:
+    """Read the live accounts and write them as a telconf config file: a backup that
+    `telconf apply` can restore to the same or a fresh account.
+
+    Only the connection details (provider, url, credentials) of the accounts are
+    taken from the config. Voice files go to media/ and black lists of more than 50
+    A-numbers to blacklists/, beside the output file (beside the current directory
+    when writing to stdout); with several accounts, under one directory per account.
+    Credentials keep the config's ${...} placeholders and SIP line passwords, which
+    cannot be read back, become ${SIP_<line>_PASSWORD}: the variables to set before
+    applying are listed on stderr. The output is deterministic: exporting an
+    unchanged account again gives byte-identical files.
+
+    \b
+    Examples:
+        telconf export -c telconf.yaml -o backup/telconf.yaml
+        telconf export --account spb-office > spb-office.yaml
+        # restore (the numbers must be connected to the account first):
+        telconf plan -c backup/telconf.yaml && telconf apply -c backup/telconf.yaml
+    """
+    from telconf.cli.plan import load_config
+    from telconf.export import export as run_export
+    from telconf.export import output_path
+
+    setup_logging(verbose)
+    config = load_config(config_path, accounts)
+    target = output_path(out) if out is not None else None
+    result = run_export(config, out=target, accounts=list(accounts) or None, parallelism=parallelism)
+    if target is None:
+        click.echo(result.text, nl=False)
+    noun = "account" if len(result.accounts) == 1 else "accounts"
+    where = f"to {target}" if target is not None else "to stdout"
+    click.echo(f"Exported {len(result.accounts)} {noun} {where}"
+               + (f", {len(result.files)} file{'s' if len(result.files) != 1 else ''} under {result.base_dir}"
+                  if result.files else "") + ".", err=True)
+    if result.variables:
+        click.echo("Set these before applying: " + ", ".join(result.variables), err=True)

@@ -1,0 +1,314 @@
+"""``telconf export``: the live state of accounts as a config file (backup and restore).
+
+The pipeline: take each selected account's connection details from the config (its
+desired settings are ignored), read the account through its provider, let the
+provider turn the live state into SPEC section 1 data (``Provider.export``), wrap it
+with the connection details as written in the source file, and write deterministic
+YAML. Files the config refers to (voice files, big black lists) are written beside
+the output, staged first so that a failed read leaves nothing half written.
+
+Secrets never leave the provider: credentials keep the source file's ``${NAME}``
+placeholders (a literal credential becomes ``${<ACCOUNT>_<KEY>}``) and SIP line
+passwords, which cannot be read back, become ``${SIP_<line>_PASSWORD}``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+import shutil
+import tempfile
+from functools import lru_cache
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from telconf.model import Account, Config, Secret, is_managed
+from telconf.plan.planner import ProviderFactory, select_accounts
+from telconf.providers.base import parallel_map
+
+DEFAULT_NAME = "telconf.yaml"
+_VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+_ONLY_VARIABLES = re.compile(r"^(\$\{[A-Za-z_][A-Za-z0-9_]*\})+$")
+# Keys of the config format whose values are paths relative to the config file.
+_PATH_KEYS = frozenset({"path", "block_file"})
+# Fields of an account that say how to reach it; everything else is desired state.
+_CONNECTION = frozenset({"name", "url", "credentials", "safety", "where", "provider"})
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    """What an export produced.
+
+    ``text`` is the YAML; ``files`` are the files written beside it (paths relative to
+    ``base_dir``); ``variables`` are the ``${NAME}`` placeholders the YAML uses, in
+    order of first use: they must be set before the file is applied.
+    """
+
+    text: str
+    base_dir: Path
+    files: tuple[str, ...]
+    variables: tuple[str, ...]
+    accounts: tuple[str, ...]
+
+
+def output_path(out: str | Path) -> Path:
+    """``-o`` as given, or ``OUT/telconf.yaml`` when it names a directory (or ends with ``/``)."""
+    text = str(out)
+    path = Path(text)
+    return path / DEFAULT_NAME if path.is_dir() or text.endswith(("/", os.sep)) else path
+
+
+def export(config: Config, *, out: Path | None = None, accounts: Iterable[str] | None = None,
+           parallelism: int = 8, environ: Mapping[str, str] | None = None,
+           provider_factory: ProviderFactory | None = None) -> ExportResult:
+    """Read the selected accounts and export them; write ``out`` (and its files) when given.
+
+    Without ``out`` the YAML is only returned, and the files it refers to are written
+    under the current directory. Any failed read raises before anything is written.
+    """
+    if provider_factory is None:
+        from telconf.providers import provider_for as provider_factory
+    selected = select_accounts(config, accounts)
+    base_dir = (out.parent if out is not None else Path.cwd()).resolve()
+    per_account_dirs = len(selected) > 1
+    raw = _raw_accounts(config.path)
+    with tempfile.TemporaryDirectory(prefix="telconf-export-") as staging_root:
+        staging = Path(staging_root)
+
+        def one(account: Account) -> dict[str, Any]:
+            subdir = account.name if per_account_dirs else ""
+            provider = provider_factory(connection_only(account), parallelism=parallelism, environ=environ)
+            try:
+                data = provider.export(provider.read(), staging / subdir)
+            finally:
+                provider.close()
+            return _prefix_paths(data, subdir) if subdir else data
+
+        exported = parallel_map(one, selected, len(selected))
+        teleum_count = sum(1 for account in selected if account.provider == "teleum")
+        document = {"version": 1, "accounts": {
+            account.name: _account_data(account, raw.get(account.name, {}), data, base_dir,
+                                        prefix_sip_secrets=teleum_count > 1)
+            for account, data in zip(selected, exported)
+        }}
+        text = dump(document, header=_header(config.path, len(selected)))
+        files = _install(staging, base_dir)
+    if out is not None:
+        _write_atomically(out, text)
+    return ExportResult(text, base_dir, files, tuple(_variables(document)), tuple(a.name for a in selected))
+
+
+def connection_only(account: Account) -> Account:
+    """The account with every desired setting reset to "unmanaged": only how to reach it remains.
+
+    Reading then lists the whole account and needs nothing from the config's numbers,
+    SIP lines or voice files.
+    """
+    reset: dict[str, Any] = {}
+    for f in dataclasses.fields(account):
+        if f.name in _CONNECTION:
+            continue
+        if f.default is not dataclasses.MISSING:
+            reset[f.name] = f.default
+        elif f.default_factory is not dataclasses.MISSING:
+            reset[f.name] = f.default_factory()
+    return dataclasses.replace(account, **reset)
+
+
+# --- the account's connection details, as the source file wrote them ---------------------
+
+
+def _raw_accounts(path: Path) -> dict[str, Any]:
+    """The ``accounts`` mapping of the source file as written (``${NAME}`` not substituted)."""
+    from telconf.config.loader import read
+
+    data = read(path).data
+    accounts = data.get("accounts") if isinstance(data, dict) else None
+    return accounts if isinstance(accounts, dict) else {}
+
+
+def _account_data(account: Account, raw: Mapping[str, Any], data: Mapping[str, Any], base_dir: Path, *,
+                  prefix_sip_secrets: bool) -> dict[str, Any]:
+    """provider, url, credentials and safety as in the source file, then the exported state."""
+    result: dict[str, Any] = {"provider": account.provider}
+    if isinstance(raw.get("url"), str):
+        result["url"] = raw["url"]  # a ${NAME} stays a placeholder; no url keeps the default
+    result["credentials"] = _credentials(account, raw.get("credentials"), base_dir)
+    if account.safety != type(account.safety)():
+        result["safety"] = {"max_delete_percent": account.safety.max_delete_percent}
+    result.update(data)
+    if "sip_lines" in result:
+        result["sip_lines"] = _sip_passwords(account, result["sip_lines"], prefix_sip_secrets)
+    return result
+
+
+def _credentials(account: Account, raw: Any, base_dir: Path) -> dict[str, Any]:
+    raw = raw if isinstance(raw, Mapping) else {}
+    credentials: dict[str, Any] = {}
+    for f in dataclasses.fields(account.credentials):
+        value = getattr(account.credentials, f.name)
+        if isinstance(value, Secret):
+            credentials[f.name] = _placeholder(value.template, f"{account.name}_{f.name}")
+        elif isinstance(value, Path):
+            written = raw.get(f.name)
+            keep = isinstance(written, str) and _VARIABLE.search(written)
+            credentials[f.name] = written if keep else _relative(value, base_dir)
+    return credentials
+
+
+def _sip_passwords(account: Account, lines: Mapping[str, Any], prefix: bool) -> dict[str, Any]:
+    """Each line's password placeholder: the source file's own, else ``SIP_<line>_PASSWORD``.
+
+    With several Teleum accounts in one file the generated name starts with the account
+    name (``SPB_OFFICE_SIP_101_PASSWORD``), so two accounts' line 101 never share one.
+    """
+    configured = account.sip_lines if is_managed(getattr(account, "sip_lines", None)) else {}
+    result = {}
+    for number, line in lines.items():
+        line = dict(line)
+        if "password" in line:
+            source = configured.get(number)  # type: ignore[union-attr]
+            template = source.password.template if source is not None and source.password is not None else ""
+            generated = f"SIP_{number}_PASSWORD"
+            if prefix:
+                generated = f"{account.name}_{generated}"
+            line["password"] = _placeholder(template, generated)
+        result[number] = line
+    return result
+
+
+def _placeholder(template: str, name: str) -> str:
+    """``template`` when it is made only of ``${NAME}`` placeholders, else ``${NAME}`` from ``name``.
+
+    A literal value is never written out: it becomes a placeholder to set.
+    """
+    if _ONLY_VARIABLES.match(template):
+        return template
+    return "${" + re.sub(r"[^A-Za-z0-9]+", "_", name).strip("_").upper() + "}"
+
+
+def _relative(path: Path, base_dir: Path) -> str:
+    try:
+        return Path(os.path.relpath(path.resolve(), base_dir)).as_posix()
+    except ValueError:  # another drive on Windows
+        return path.resolve().as_posix()
+
+
+# --- files and output -------------------------------------------------------------------
+
+
+def _prefix_paths(data: Any, subdir: str) -> Any:
+    """Paths the provider wrote relative to ``subdir``, made relative to the output file."""
+    if isinstance(data, dict):
+        return {k: (f"{subdir}/{v}" if k in _PATH_KEYS and isinstance(v, str) else _prefix_paths(v, subdir))
+                for k, v in data.items()}
+    if isinstance(data, list):
+        return [_prefix_paths(item, subdir) for item in data]
+    return data
+
+
+def _install(staging: Path, base_dir: Path) -> tuple[str, ...]:
+    """Copy the staged files beside the output; return their relative paths, sorted."""
+    written = []
+    for source in sorted(p for p in staging.rglob("*") if p.is_file()):
+        relative = source.relative_to(staging)
+        target = base_dir / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
+        written.append(relative.as_posix())
+    return tuple(written)
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Replace ``path`` in one step, so a reader (or an interrupted run) never sees half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def _header(source: Path, count: int) -> list[str]:
+    accounts = "1 account" if count == 1 else f"{count} accounts"
+    return [
+        f"yaml-language-server: $schema={schema_url()}",
+        f"Live state of {accounts} of {source.name}, written by `telconf export`.",
+        "Secrets are ${...} placeholders; SIP line passwords cannot be read back: set them before applying.",
+    ]
+
+
+# --- YAML -------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def schema_url() -> str:
+    """The schema's ``$id``: one address that works wherever the file is kept."""
+    import json
+
+    from telconf.config import schema_path
+
+    try:
+        return str(json.loads(schema_path().read_text(encoding="utf-8"))["$id"])
+    except (OSError, ValueError, KeyError):
+        return "https://telconf.dev/schemas/telconf.schema.json"
+
+
+_NUMERIC_LOOKING = re.compile(r"^[0-9+()\s:.,-]*$")  # phones, times, line numbers: always quoted
+
+
+class _Dumper(yaml.SafeDumper):
+    """Block style, indented lists, no anchors, readable quoting."""
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        super().increase_indent(flow, False)  # `- item` indented under its key, as in the SPEC
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    # Double quotes for what a reader (or YAML 1.1) could take for a number, a time or a
+    # boolean, and wherever plain style is impossible; one quoting style, not two.
+    tag = "tag:yaml.org,2002:str"
+    resolved = dumper.resolve(yaml.ScalarNode, value, (True, False))
+    plain = dumper.analyze_scalar(value).allow_block_plain
+    if _NUMERIC_LOOKING.match(value) or resolved != tag or not plain or "\n" in value:
+        return dumper.represent_scalar(tag, value, style='"')
+    return dumper.represent_scalar(tag, value)
+
+
+_Dumper.add_representer(str, _represent_str)
+
+
+def dump(document: Any, header: Iterable[str] = ()) -> str:
+    """``document`` as YAML: keys in the order given, one entry per line, comment header first."""
+    body = yaml.dump(document, Dumper=_Dumper, sort_keys=False, default_flow_style=False,
+                     allow_unicode=True, width=1 << 16, indent=2)
+    return "".join(f"# {line}\n" for line in header) + body
+
+
+def _variables(data: Any) -> list[str]:
+    """Names of every ``${NAME}`` in the data, in order of first appearance."""
+    found: dict[str, None] = {}
+
+    def walk(value: Any) -> None:
+        if isinstance(value, str):
+            found.update(dict.fromkeys(_VARIABLE.findall(value)))
+        elif isinstance(value, Mapping):
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    walk(data)
+    return list(found)
