@@ -166,7 +166,7 @@ class EmulatorBase:
         kind = self._injector.draw(call, self.fault_kinds)
         if kind == "slow":
             time.sleep(self.faults.slow_seconds)
-        if kind in ("error_5xx", "rate_limit"):
+        if kind in ("error_5xx", "rate_limit", "non_json"):
             response = self.fault_response(call, kind)
             self._record(call, params, response.status_code, kind, kind)
             return response
@@ -189,7 +189,10 @@ class EmulatorBase:
         return items
 
     def fault_response(self, call: str, kind: str) -> Response:
-        """The answer for an ``error_5xx`` or ``rate_limit`` fault."""
+        """The answer for an ``error_5xx``, ``rate_limit`` or ``non_json`` fault."""
+        if kind == "non_json":  # e.g. a proxy's or captive portal's page
+            return Response("<html><body>Service temporarily unavailable</body></html>",
+                            content_type="text/html; charset=utf-8")
         if kind == "rate_limit":
             return json_response({"err": 1, "errmsg": "Too Many Requests"}, 429,
                                  {"Retry-After": _seconds(self.faults.retry_after)})

@@ -61,7 +61,7 @@ class BeelineEmulator(EmulatorBase):
     """
 
     section = "beeline"
-    fault_kinds = frozenset({"error_5xx", "drop_after_commit", "rate_limit", "slow"})
+    fault_kinds = frozenset({"error_5xx", "drop_after_commit", "rate_limit", "slow", "non_json"})
 
     def set_defaults(self) -> None:
         super().set_defaults()
@@ -230,6 +230,8 @@ class BeelineEmulator(EmulatorBase):
                         headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"})
 
     def fault_response(self, call: str, kind: str) -> Response:
+        if kind == "non_json":
+            return super().fault_response(call, kind)
         if kind == "rate_limit":
             response = json_response({"STATUS": "ERROR", "AUXCODE": "rate limited", "COMMAND": call,
                                       "ERR_CODE": "429", "ERR_DESCRIPTION": "Too Many Requests"}, 429)

@@ -17,6 +17,7 @@ KINDS = {
     "session_expiry": "forget the Teleum session token before handling the call",
     "rate_limit": "answer HTTP 429 with a Retry-After header, doing nothing",
     "slow": "sleep slow_seconds (longer than a client timeout), then handle the call",
+    "non_json": "answer HTTP 200 with an HTML page instead of JSON, doing nothing",
 }
 
 

@@ -83,7 +83,7 @@ class TeleumEmulator(EmulatorBase):
     """
 
     section = "teleum"
-    fault_kinds = frozenset({"error_5xx", "drop_after_commit", "session_expiry", "rate_limit", "slow"})
+    fault_kinds = frozenset({"error_5xx", "drop_after_commit", "session_expiry", "rate_limit", "slow", "non_json"})
 
     def set_defaults(self) -> None:
         super().set_defaults()

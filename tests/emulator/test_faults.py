@@ -137,3 +137,15 @@ def test_latency_knob_keeps_answers_right(emulators: Emulators, teleum: TeleumWi
     emulators.teleum.latency_ms = 5
     assert teleum.ok("getNextSIP")["num"] == "101"
     assert emulators.teleum.latency_ms == 5
+
+
+def test_non_json_answers_html_and_does_nothing(emulators: Emulators, teleum: TeleumWire,
+                                                beeline: BeelineWire) -> None:
+    for emulator in (emulators.teleum, emulators.beeline):
+        emulator.faults = FaultConfig(rate=1.0, kinds={"non_json"}, seed=1)
+    before = emulators.snapshot()
+    for response in (teleum.call("editSIP", id=0, paswd="long-password"), beeline.call("ARECORD")):
+        assert response.status_code == 200 and response.headers["Content-Type"].startswith("text/html")
+        with pytest.raises(ValueError):
+            response.json()
+    assert emulators.snapshot() == before
