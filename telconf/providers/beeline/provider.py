@@ -179,14 +179,21 @@ class BeelineProvider(Provider[BeelineAccount]):
 
     def _upload(self, params: Mapping[str, Any]) -> None:
         name = params["filename"]
-        if not is_managed(self.account.voice_files) or name not in self.account.voice_files:
-            raise PlanError(f"{self.account.name}: voice file {name!r} is not under voice_files")
-        content = self._local_content(name)
+        content = self._resolve_file(params["vfile"])
         self.files.forget(name)
         self.client.request("VFILE", idempotent=IDEMPOTENT_WRITES["VFILE"],
                             comment=str(params.get("Comment") or ""), file=(name, content))
         wait_until_ready(name, lambda: self._pending(name), timeout=self.file_wait_seconds,
                          **({"sleep": self.sleep} if self.sleep else {}))
+
+    def _resolve_file(self, placeholder: Any) -> bytes:
+        """The bytes a ``{"$file": NAME}`` placeholder stands for: the desired file's local copy."""
+        name = placeholder.get("$file") if isinstance(placeholder, Mapping) else None
+        if not isinstance(name, str) or not is_managed(self.account.voice_files) \
+                or name not in self.account.voice_files:
+            raise PlanError(f"{self.account.name}: the plan uploads voice file {name!r}, "
+                            "which is not under voice_files")
+        return self._local_content(name)
 
     def _pending(self, name: str) -> bool | None:
         listed = parse_lvfiles(self.client.request("LVFILES", idempotent=True)).get(name)
