@@ -152,7 +152,7 @@ def check_premedia_files(account: BeelineAccount, live: BeelineLive) -> None:
 
 
 def _file_data(comment: str, sha: str | None) -> dict[str, Any]:
-    return {"comment": comment, "sha256": sha}
+    return {"comment": comment, "sha256": sha[:16] if sha else None}  # short: for reading, not checking
 
 
 def voice_file_uploads(account: BeelineAccount, live: BeelineLive, local: Mapping[str, LocalFile]) -> list[Change]:
