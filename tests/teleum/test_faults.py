@@ -79,3 +79,11 @@ def test_a_failed_read_aborts_the_plan(emu: Emulators) -> None:
     with pytest.raises(TransientError, match="getForwards: HTTP 500"):
         plan_with_providers(make_account(emu.teleum_url, {N1: [A], N2: [A]}))
     assert not writes(emu)
+
+
+def test_a_create_that_did_not_happen_is_sent_again_once(emu: Emulators) -> None:
+    emu.teleum.add_sip(EMAIL)
+    faults(emu, "non_json", "editForward", rate=0.5, seed=2)  # an HTML page instead of the answer: not done
+    converge(emu, make_account(emu.teleum_url, {N1: [A, B, C]}))
+    assert emu.teleum.injected_faults
+    assert len(emu.teleum.forwards(EMAIL, N1)) == 3

@@ -153,3 +153,13 @@ def test_different_numbers_get_different_lanes(emu: Emulators) -> None:
     plan = plan_of(make_account(emu.teleum_url, {N1: [A], N2: [B]}, sip_lines=[line("101"), line("102")]))
     lanes = {(c.method, c.lane) for c in plan.accounts[0].calls}
     assert lanes == {("getNextSIP", ""), ("editSIP", ""), ("editForward", N1), ("editForward", N2)}
+
+
+def test_a_line_targeted_by_an_unmanaged_number_is_not_deleted(emu: Emulators) -> None:
+    emu.teleum.add_sip(EMAIL)
+    emu.teleum.add_sip(EMAIL)
+    add_forwards(emu, N2, [fwd("sip:102")])
+    account = make_account(emu.teleum_url, {N1: [A]}, sip_lines=[line("101")])
+    with pytest.raises(PlanError, match=r"SIP line 102 cannot be deleted: a forward of \+7 812 323-23-24"):
+        plan_of(account)
+    assert plan_of(make_account(emu.teleum_url, {N1: [A], N2: []}, sip_lines=[line("101")])).has_changes

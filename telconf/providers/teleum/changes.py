@@ -13,7 +13,7 @@ from collections.abc import Mapping
 
 from telconf import phones
 from telconf.errors import PlanError
-from telconf.model import SENSITIVE, Forward, SipLine, TargetKind, TeleumAccount, is_managed
+from telconf.model import SENSITIVE, Forward, SipLine, Target, TargetKind, TeleumAccount, is_managed
 from telconf.plan.data import Action, Call, Change, ref, secret
 from telconf.providers.base import PlanOptions
 from telconf.providers.teleum.forwards import Item, reconcile
@@ -65,12 +65,21 @@ def sip_line_changes(account: TeleumAccount, live: TeleumLive, options: PlanOpti
         if change is not None:
             changes.append(change)
     for num in sorted(set(live.sip_lines) - set(desired), key=int):
+        _check_untargeted(num, live)
         current = live.sip_lines[num]
         changes.append(Change(
             kind="sip_line", key=num, action=Action.DELETE, before=sip_view(current.line),
             calls=(Call("deleteSIP", {"id": current.id}),),
         ))
     return changes
+
+
+def _check_untargeted(num: str, live: TeleumLive) -> None:
+    """A line may be deleted only if no forward outside the config still targets it."""
+    for wire, forwards in sorted(live.other_forwards.items()):
+        if any(f.forward.target == Target(TargetKind.SIP, num) for f in forwards):
+            raise PlanError(f"SIP line {num} cannot be deleted: a forward of {phones.display(wire)}, whose forwards "
+                            "the config does not manage, targets it; manage that number's forwards or keep the line")
 
 
 def _sip_creates(lines: list[SipLine], live: TeleumLive) -> list[Change]:

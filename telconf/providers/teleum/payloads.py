@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from telconf import phones
@@ -85,6 +85,8 @@ class TeleumLive:
     sip_lines: Mapping[str, LiveSipLine]  # line number -> line
     next_sip: int
     forwards: Mapping[str, tuple[LiveForward, ...]]  # wire number -> live forwards, in order
+    # Forwards of numbers the config does not manage, read only when SIP lines are deleted.
+    other_forwards: Mapping[str, tuple[LiveForward, ...]] = field(default_factory=dict)
 
     def to_data(self) -> dict[str, Any]:
         """Normalised JSON-able form, for the fingerprint."""
@@ -96,7 +98,7 @@ class TeleumLive:
             "next_sip": self.next_sip,
             "sip_lines": {n: {"id": s.id, **sip_view(s.line)} for n, s in sorted(self.sip_lines.items())},
             "forwards": {w: [{"id": f.id, **forward_view(f.forward)} for f in fs]
-                         for w, fs in sorted(self.forwards.items())},
+                         for w, fs in sorted({**self.other_forwards, **self.forwards}.items())},
         }
 
 
@@ -128,7 +130,7 @@ def items(payload: Any, key: str, call: str, *alternatives: str) -> list[dict[st
     return value
 
 
-def field(obj: Mapping[str, Any], key: str, call: str) -> str:
+def scalar(obj: Mapping[str, Any], key: str, call: str) -> str:
     """A required scalar field as text (numbers may come as JSON numbers or strings)."""
     value = obj.get(key)
     if value is None or isinstance(value, (dict, list, bool)):
@@ -140,7 +142,7 @@ def number(obj: Mapping[str, Any], key: str, call: str, default: int | None = No
     """A required (or defaulted) integer field."""
     if default is not None and obj.get(key) in (None, ""):
         return default
-    text = field(obj, key, call)
+    text = scalar(obj, key, call)
     try:
         return int(text)
     except ValueError:
@@ -156,12 +158,12 @@ def parse_catalog(answers: Mapping[str, Any]) -> Catalog:
     """The ids of the account from the answers of its four catalog calls."""
     numbers = {}
     for entry in items(answers["getConnectedNumbers"], "numbers", "getConnectedNumbers"):
-        numbers[_wire(field(entry, "number", "getConnectedNumbers"), "getConnectedNumbers")] = \
-            field(entry, "id", "getConnectedNumbers")
+        numbers[_wire(scalar(entry, "number", "getConnectedNumbers"), "getConnectedNumbers")] = \
+            scalar(entry, "id", "getConnectedNumbers")
     rcids = {}
     for entry in items(answers["getRCIDs"], "rcids", "getRCIDs"):
         text = entry.get("number") or entry.get("numberform")
-        rcids[field(entry, "id", "getRCIDs")] = _wire(str(text or ""), "getRCIDs")
+        rcids[scalar(entry, "id", "getRCIDs")] = _wire(str(text or ""), "getRCIDs")
     return Catalog(
         numbers=numbers,
         types=_names(answers["getForwardsTypes"], "forwardTypes", "getForwardsTypes"),
@@ -181,11 +183,11 @@ def parse_sip_lines(payload: Any, catalog: Catalog) -> dict[str, LiveSipLine]:
     lines = {}
     for entry in items(payload, "sips", "getSIPs", "spis"):
         num = str(number(entry, "num", "getSIPs"))
-        rcid = field(entry, "rcid", "getSIPs") if entry.get("rcid") not in (None, "") else "0"
+        rcid = scalar(entry, "rcid", "getSIPs") if entry.get("rcid") not in (None, "") else "0"
         if rcid != "0" and rcid not in catalog.rcids:
             raise _bad("getSIPs", f"SIP line {num} presents rcid {rcid}, which getRCIDs does not list")
         lines[num] = LiveSipLine(
-            id=field(entry, "id", "getSIPs"),
+            id=scalar(entry, "id", "getSIPs"),
             line=SipLine(
                 number=num,
                 description=str(entry.get("descr") or ""),
@@ -205,8 +207,8 @@ def parse_forwards(payload: Any, catalog: Catalog) -> tuple[LiveForward, ...]:
     for entry in items(payload, "forwards", "getForwards"):
         if flag(entry, "deleted", "getForwards"):
             continue
-        forward_id = field(entry, "id", "getForwards")
-        rtype = field(entry, "rtype", "getForwards")
+        forward_id = scalar(entry, "id", "getForwards")
+        rtype = scalar(entry, "rtype", "getForwards")
         if rtype not in kinds:
             raise _bad("getForwards", f"forward {forward_id} has type {rtype}, not one telconf manages")
         kind = kinds[rtype]
@@ -214,7 +216,7 @@ def parse_forwards(payload: Any, catalog: Catalog) -> tuple[LiveForward, ...]:
             id=forward_id,
             direction=number(entry, "direction", "getForwards"),
             forward=canonical(Forward(
-                target=Target(kind, _target_value(kind, field(entry, "rnum", "getForwards"))),
+                target=Target(kind, _target_value(kind, scalar(entry, "rnum", "getForwards"))),
                 timeout=number(entry, "rtime" if "rtime" in entry else "timeout", "getForwards"),
                 caller_id=_caller_id(entry, catalog, callers, forward_id),
                 record=flag(entry, "rec", "getForwards"),
@@ -247,7 +249,7 @@ def parse_schedule(text: Any) -> tuple[Interval, ...]:
 
 
 def _names(payload: Any, key: str, call: str) -> dict[str, str]:
-    return {field(e, "name", call): field(e, "id", call) for e in items(payload, key, call)}
+    return {scalar(e, "name", call): scalar(e, "id", call) for e in items(payload, key, call)}
 
 
 def _wire(text: str, call: str) -> str:
@@ -264,12 +266,12 @@ def _target_value(kind: TargetKind, rnum: str) -> str:
 
 
 def _caller_id(entry: Mapping[str, Any], catalog: Catalog, callers: Mapping[str | None, str], fid: str) -> str:
-    rcid = field(entry, "rcid", "getForwards")
+    rcid = scalar(entry, "rcid", "getForwards")
     if rcid in callers:
         return callers[rcid]
     if rcid != catalog.caller_kinds.get(OWN_NUMBER):
         raise _bad("getForwards", f"forward {fid} has caller-id kind {rcid}, which getForwardsRCIDs does not list")
-    rcnid = field(entry, "rcnid", "getForwards")
+    rcnid = scalar(entry, "rcnid", "getForwards")
     if rcnid not in catalog.rcids:
         raise _bad("getForwards", f"forward {fid} presents rcnid {rcnid}, which getRCIDs does not list")
     return catalog.rcids[rcnid]

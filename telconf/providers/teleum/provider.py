@@ -28,7 +28,7 @@ from telconf.providers.teleum.payloads import (
     LiveForward,
     LiveSipLine,
     TeleumLive,
-    field,
+    scalar,
     parse_catalog,
     parse_forwards,
     parse_next_sip,
@@ -73,9 +73,16 @@ class TeleumProvider(Provider[TeleumAccount]):
                             + f" {'is not a connected number' if len(missing) == 1 else 'are not connected numbers'}"
                             " of the account (getConnectedNumbers)")
         managed = [wire for wire, number in self.account.numbers.items() if is_managed(number.forwards)]
-        forwards = self._read_numbers(catalog, managed)
-        live = TeleumLive(catalog, parse_sip_lines(answers["getSIPs"], catalog),
-                          parse_next_sip(answers["getNextSIP"]), forwards)
+        sip_lines = parse_sip_lines(answers["getSIPs"], catalog)
+        # A SIP line the plan deletes must not be the target of a forward the plan does
+        # not touch: read the other numbers too, so that this is refused at plan time.
+        desired_lines = self.account.sip_lines
+        deleting = isinstance(desired_lines, Mapping) and bool(set(sip_lines) - set(desired_lines))
+        others = [wire for wire in catalog.numbers if wire not in managed] if deleting else []
+        found = self._read_numbers(catalog, managed + others)
+        forwards = {wire: found[wire] for wire in managed}
+        live = TeleumLive(catalog, sip_lines, parse_next_sip(answers["getNextSIP"]), forwards,
+                          {wire: found[wire] for wire in others})
         with self._lock:
             self._live = live
             self._order = {wire: [f.id for f in fs] for wire, fs in forwards.items()}
@@ -84,7 +91,7 @@ class TeleumProvider(Provider[TeleumAccount]):
             data=live,
             fingerprint=fingerprint(live.to_data()),
             existing={"sip_line": len(live.sip_lines), "forward": sum(len(f) for f in forwards.values())},
-            reads=len(CATALOG_CALLS) + len(managed),
+            reads=len(CATALOG_CALLS) + len(found),
         )
 
     def _read_numbers(self, catalog: Catalog, wires: list[str]) -> dict[str, tuple[LiveForward, ...]]:
@@ -159,7 +166,8 @@ class TeleumProvider(Provider[TeleumAccount]):
 
     def _edit_sip(self, lane: str, params: dict[str, Any]) -> str:
         if str(params.get("id")) != "0":
-            return field(self.client.call("editSIP", params), "id", "editSIP")
+            self.client.call("editSIP", params)  # sets every field: safe to repeat
+            return str(params["id"])
         expected, known = self._next_sip, set(self._sip_ids)
 
         def settled() -> dict[str, Any] | None:
@@ -191,7 +199,8 @@ class TeleumProvider(Provider[TeleumAccount]):
 
     def _edit_forward(self, lane: str, params: dict[str, Any]) -> str:
         if str(params.get("id")) != "0":
-            return field(self.client.call("editForward", params), "id", "editForward")
+            self.client.call("editForward", params)  # sets every field: safe to repeat
+            return str(params["id"])
         wire = self._wire_of(lane, number_id=str(params.get("nid")))
         known = set(self._order[wire])
 
@@ -242,11 +251,14 @@ class TeleumProvider(Provider[TeleumAccount]):
 
     def _unsure_write(self, method: str, params: dict[str, Any],
                       settled: Callable[[], dict[str, Any] | None]) -> dict[str, Any]:
-        """Send a write that must not be repeated blindly; after a lost answer, read back first."""
+        """Send a write that must not be repeated blindly; after a lost answer, read back first.
+
+        A create's answer must carry the new id: without it the outcome is unknown too.
+        """
         for attempt in range(1, UNSURE_ATTEMPTS + 1):
             try:
                 answer = self.client.call(method, params, idempotent=False)
-                return {**answer, "id": field(answer, "id", method)}
+                return {**answer, "id": scalar(answer, "id", method)} if str(params.get("id")) == "0" else answer
             except (OutcomeUnknown, BadResponse) as exc:
                 if attempt == UNSURE_ATTEMPTS:
                     raise
