@@ -16,7 +16,8 @@ LIST_IDS = (0, 1, 2)
 
 def build_blacklists(ctx: Context, path: Path, data: dict[str, Any], managed: Sequence[str]) -> Blacklists:
     """Each list named under ``lists`` as the whole set of (ListID, B, A) triples it must hold."""
-    active: Managed[int] = data["active"] if type(data.get("active")) is int else UNMANAGED
+    active_id = ctx.integer(data.get("active"))
+    active: Managed[int] = active_id if active_id is not None else UNMANAGED
     lists: dict[int, frozenset[BlacklistEntry]] = {}
     files: dict[FilePath, list[str]] = {}
     raw_lists = data.get("lists") or {}

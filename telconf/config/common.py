@@ -25,9 +25,8 @@ def account_url(ctx: Context, path: Path, account: dict[str, Any], provider: str
 def safety(ctx: Context, account: dict[str, Any]) -> Safety:
     """The mass-delete rule of the account (default 25%)."""
     settings = account.get("safety")
-    if isinstance(settings, dict) and isinstance(settings.get("max_delete_percent"), int):
-        return Safety(max_delete_percent=settings["max_delete_percent"])
-    return Safety()
+    percent = ctx.integer(settings.get("max_delete_percent")) if isinstance(settings, dict) else None
+    return Safety() if percent is None else Safety(max_delete_percent=percent)
 
 
 def numbers(ctx: Context, path: Path, mapping: Any) -> Iterator[tuple[str, Path, Any]]:

@@ -81,6 +81,17 @@ class Context:
             self.diagnostics.extend(exc.diagnostics)
             return text
 
+    @staticmethod
+    def integer(value: Any, default: int | None = None) -> int | None:
+        """``value`` as an int; JSON Schema counts ``20.0`` as an integer, the model wants ``20``."""
+        if isinstance(value, bool):
+            return default
+        if isinstance(value, int):
+            return value
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
+        return default
+
     def secret(self, path: Path, value: Any) -> Secret:
         """A credential: kept as a ``Secret``, revealed only by the provider."""
         return Secret(str(value), self.where(path))

@@ -93,7 +93,7 @@ def _forward(ctx: Context, path: Path, data: dict[str, Any], sip_lines: Managed[
         ctx.error(path + ("isolated",), f"isolated: true applies to sip: targets only, not to {target.kind.value}:")
     return Forward(
         target=target,
-        timeout=data.get("timeout", 20),
+        timeout=ctx.integer(data.get("timeout"), 20) or 20,
         caller_id=_caller_id(ctx, path + ("caller_id",), data.get("caller_id", "caller")),
         record=data.get("record", False) is True,
         music_on_hold=data.get("music_on_hold", False) is True,

@@ -37,7 +37,7 @@ def russian_spellings(draw: st.DrawFn) -> str:
     return prefix + separated
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(russian_spellings())
 def test_quick_path_agrees_with_full_parse(raw: str) -> None:
     assert quick(raw) == full_parse(raw)
