@@ -13,7 +13,7 @@ from typing import Any
 
 from telconf.plan.data import Call
 from telconf.providers.base import CallWithChanges
-from telconf.providers.beeline.blacklists import merge_delete, merge_set
+from telconf.providers.beeline.blacklists import delete_form, merge_delete, merge_set
 
 # Commands whose ConfData is a list of independent items: lists concatenate.
 LIST_COMMANDS = frozenset({"REDIRECT", "RCANCEL", "PREMEDIA", "ARECORD", "CRECORD", "DELFILE"})
@@ -57,11 +57,10 @@ def _merge_run(run: Sequence[CallWithChanges]) -> list[CallWithChanges]:
         params = merge_set(call.params for call, _ in run)
         return [(Call("SETBLIST", params, lane=lane, stage=first.stage), _served(run))]
     if first.method == "DELBLIST":
-        whole = [(c, s) for c, s in run if isinstance(c.params, Mapping)]
-        entries = [(c, s) for c, s in run if not isinstance(c.params, Mapping)]
         result = []
         for params in merge_delete(call.params for call, _ in run):
-            served = _served(whole if isinstance(params, Mapping) else entries)
+            form = delete_form(params)
+            served = _served([(c, s) for c, s in run if delete_form(c.params) == form])
             result.append((Call("DELBLIST", params, lane=lane, stage=first.stage), served))
         return result
     params = _concat(call.params for call, _ in run)

@@ -6,7 +6,8 @@ plan into as few as the wire forms allow (CONTRACT 2.2):
 
 - SETBLIST: B-numbers that get the same A-set share one entry;
 - DELBLIST: ``{"ListID":[n]}`` empties whole lists, ``[{"BNumber":[...],"ListID":n}]``
-  removes every A of those B-numbers, and only the rest names A-numbers one by one.
+  removes every A of those B-numbers, and only the rest names A-numbers one by one
+  (one request per form used).
 
 Everything is set arithmetic over dicts, linear in the number of entries, so 100k
 entries cost milliseconds, not minutes.
@@ -135,9 +136,10 @@ def merge_set(conf_datas: Iterable[Any]) -> list[dict[str, Any]]:
 
 
 def merge_delete(conf_datas: Iterable[Any]) -> list[Any]:
-    """The fewest DELBLIST ConfData (at most two) doing what all of ``conf_datas`` do.
+    """The fewest DELBLIST ConfData (at most three) doing what all of ``conf_datas`` do.
 
-    A whole-list form and an entries form cannot share one request, hence two.
+    CONTRACT 2.2 gives the three forms as separate variants, so one request never mixes
+    them: whole lists, then whole B-numbers, then single A-numbers.
     """
     whole_lists: set[int] = set()
     whole_b: dict[int, set[str]] = defaultdict(set)
@@ -153,20 +155,23 @@ def merge_delete(conf_datas: Iterable[Any]) -> list[Any]:
                     specific[(list_id, b)].update(_strings(entry["ANumber"]))
             else:
                 whole_b[list_id].update(_strings(entry["BNumber"]))
-    entries: list[dict[str, Any]] = [
+    by_b = [
         {"BNumber": sorted(bs), "ListID": list_id}
         for list_id, bs in sorted(whole_b.items()) if list_id not in whole_lists and bs
     ]
-    entries += group_entries({
+    by_a = group_entries({
         pair: a_numbers for pair, a_numbers in specific.items()
         if pair[0] not in whole_lists and pair[1] not in whole_b.get(pair[0], ())
     })
-    requests: list[Any] = []
-    if whole_lists:
-        requests.append({"ListID": sorted(whole_lists)})
-    if entries:
-        requests.append(entries)
-    return requests
+    requests: list[Any] = [{"ListID": sorted(whole_lists)}] if whole_lists else []
+    return requests + [entries for entries in (by_b, by_a) if entries]
+
+
+def delete_form(conf_data: Any) -> str:
+    """Which DELBLIST variant a ConfData is: "lists", "numbers" or "entries"."""
+    if isinstance(conf_data, Mapping):
+        return "lists"
+    return "entries" if any("ANumber" in entry for entry in conf_data) else "numbers"
 
 
 def biggest_pairs(conf_data: Any, count: int = 3) -> list[tuple[Pair, int]]:
