@@ -24,6 +24,9 @@ from typing import Literal, NamedTuple
 EXACT_MAX_LENGTH = 10  # longer lists use the heuristic candidates only
 EXACT_MAX_CANDIDATES = 1024  # more equal-pair matchings than this: heuristic too
 
+Pairs = tuple[tuple[int, int], ...]  # (live index, desired index) pairs
+Solution = tuple[int, Pairs, Pairs]  # total calls, kept equal pairs, edit pairs
+
 
 class Item(NamedTuple):
     """A forward during reconciliation: live forward ``index``, or created for desired ``index``."""
@@ -49,8 +52,8 @@ class Reconciliation:
     run last and number exactly the inversions of the assignment.
     """
 
-    kept: tuple[tuple[int, int], ...]
-    edits: tuple[tuple[int, int], ...]
+    kept: Pairs
+    edits: Pairs
     creates: tuple[int, ...]
     deletes: tuple[int, ...]
     moves: tuple[Move, ...]
@@ -74,7 +77,7 @@ def reconcile(
     Entries are compared with ``==``; equal entries need no edit.
     """
     equal = [(i, j) for i, a in enumerate(live) for j, b in enumerate(desired) if a == b]
-    candidates: list[tuple[tuple[int, int], ...]] | None = None
+    candidates: list[Pairs] | None = None
     if max(len(live), len(desired)) <= exact_max_length:
         candidates = _matchings(equal, exact_max_candidates)
     # The exact search may price an equal pair left to the alignment as an edit (the
@@ -84,13 +87,13 @@ def reconcile(
     if candidates is None:
         candidates = _heuristic_candidates(live, desired, equal)
 
-    def lower_bound(kept: tuple[tuple[int, int], ...]) -> int:
+    def lower_bound(kept: Pairs) -> int:
         # Every remaining live entry is deleted or edited, every remaining desired one
         # created or edited; one edit serves one of each.
         rest = max(len(live), len(desired)) - len(kept) if exact else abs(len(live) - len(desired))
-        return _inversions([j for _, j in kept]) + rest
+        return inversions_of([j for _, j in kept]) + rest
 
-    best: tuple[int, tuple[tuple[int, int], ...], tuple[tuple[int, int], ...]] | None = None
+    best: Solution | None = None
     for kept in sorted(candidates, key=lambda s: (lower_bound(s), -len(s))):
         if best is not None and lower_bound(kept) >= best[0]:
             break
@@ -108,8 +111,8 @@ def reconcile(
 def _improve(
     live: Sequence[Hashable],
     desired: Sequence[Hashable],
-    best: tuple[int, tuple[tuple[int, int], ...], tuple[tuple[int, int], ...]],
-) -> tuple[int, tuple[tuple[int, int], ...], tuple[tuple[int, int], ...]]:
+    best: Solution,
+) -> Solution:
     """Local search for the heuristic: give up kept equal pairs while that pays."""
     improved = True
     while improved:
@@ -125,24 +128,20 @@ def _improve(
 
 def inversions_of(order: Sequence[int]) -> int:
     """Pairs out of order: the adjacent swaps needed to sort ``order``."""
-    return _inversions(order)
-
-
-def _inversions(order: Sequence[int]) -> int:
     return sum(1 for a, b in itertools.combinations(order, 2) if a > b)
 
 
 def _matchings(
     equal: list[tuple[int, int]], limit: int
-) -> list[tuple[tuple[int, int], ...]] | None:
+) -> list[Pairs] | None:
     """Every partial matching of the equal pairs, or None when there are more than ``limit``."""
     by_live: dict[int, list[int]] = {}
     for i, j in equal:
         by_live.setdefault(i, []).append(j)
     lives = sorted(by_live)
-    found: list[tuple[tuple[int, int], ...]] = []
+    found: list[Pairs] = []
 
-    def walk(k: int, used: frozenset[int], chosen: tuple[tuple[int, int], ...]) -> bool:
+    def walk(k: int, used: frozenset[int], chosen: Pairs) -> bool:
         if k == len(lives):
             found.append(chosen)
             return len(found) <= limit
@@ -159,7 +158,7 @@ def _matchings(
 
 def _heuristic_candidates(
     live: Sequence[Hashable], desired: Sequence[Hashable], equal: list[tuple[int, int]]
-) -> list[tuple[tuple[int, int], ...]]:
+) -> list[Pairs]:
     """Sets of equal pairs worth trying on long lists: an LCS, a greedy matching, none."""
     greedy: list[tuple[int, int]] = []
     used_live: set[int] = set()
@@ -172,7 +171,7 @@ def _heuristic_candidates(
     return [_lcs(live, desired), tuple(sorted(greedy)), ()]
 
 
-def _lcs(live: Sequence[Hashable], desired: Sequence[Hashable]) -> tuple[tuple[int, int], ...]:
+def _lcs(live: Sequence[Hashable], desired: Sequence[Hashable]) -> Pairs:
     """Pairs of one longest common subsequence (kept in place, no move among them)."""
     n, m = len(live), len(desired)
     table = [[0] * (m + 1) for _ in range(n + 1)]
@@ -195,11 +194,11 @@ def _lcs(live: Sequence[Hashable], desired: Sequence[Hashable]) -> tuple[tuple[i
 def _align_rest(
     live: Sequence[Hashable],
     desired: Sequence[Hashable],
-    kept: tuple[tuple[int, int], ...],
+    kept: Pairs,
     *,
     equal_is_free: bool,
     bound: int | None = None,
-) -> tuple[int, tuple[tuple[int, int], ...]] | None:
+) -> tuple[int, Pairs] | None:
     """Cheapest completion of ``kept``: total cost and the edit pairs it uses.
 
     The remaining entries are aligned in order: each remaining live entry is deleted
@@ -211,7 +210,7 @@ def _align_rest(
     rest_live = [i for i in range(len(live)) if i not in kept_live]
     rest_desired = [j for j in range(len(desired)) if j not in kept_desired]
     a, b = len(rest_live), len(rest_desired)
-    fixed = _inversions([q for _, q in sorted(kept)])
+    fixed = inversions_of([q for _, q in sorted(kept)])
     create = [1 + sum(1 for _, q in kept if q > j) for j in rest_desired]
     edit = [
         [
@@ -265,8 +264,8 @@ def _align_rest(
 def _build(
     live: Sequence[Hashable],
     desired: Sequence[Hashable],
-    kept_equal: tuple[tuple[int, int], ...],
-    edits: tuple[tuple[int, int], ...],
+    kept_equal: Pairs,
+    edits: Pairs,
 ) -> Reconciliation:
     kept = tuple(sorted(kept_equal + edits))
     kept_live = {i for i, _ in kept}
