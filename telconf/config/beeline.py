@@ -56,7 +56,7 @@ def _credentials(ctx: Context, path: Path, data: dict[str, Any]) -> BeelineCrede
         ctx.error(path + ("client_key",), "client_key needs client_cert (the certificate it belongs to)", key=True)
     return BeelineCredentials(
         username=ctx.secret(path + ("username",), data.get("username", "")),
-        password=ctx.secret(path + ("password",), data.get("password", "")),
+        password=ctx.secret(path + ("password",), data.get("password", ""), password=True),
         client_cert=files["client_cert"],
         client_key=files["client_key"],
         ca_bundle=files["ca_bundle"],

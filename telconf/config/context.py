@@ -92,9 +92,15 @@ class Context:
             return int(value)
         return default
 
-    def secret(self, path: Path, value: Any) -> Secret:
-        """A credential: kept as a ``Secret``, revealed only by the provider."""
-        return Secret(str(value), self.where(path))
+    def secret(self, path: Path, value: Any, *, password: bool = False) -> Secret:
+        """A credential: kept as a ``Secret``, revealed only by the provider.
+
+        A password written in the file itself works, but is one ``git push`` from leaking.
+        """
+        text = str(value)
+        if password and text and not self.has_variable(text):
+            self.warning(path, "a password written in the file; take it from the environment: ${NAME}")
+        return Secret(text, self.where(path))
 
     def phone(self, path: Path, value: Any, *, key: bool = False, what: str = "phone number") -> str | None:
         """The wire form of a phone number, or None (error recorded) when it is not one.

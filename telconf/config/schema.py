@@ -50,14 +50,10 @@ def schema_problems(doc: Document) -> list[SchemaProblem]:
     found: dict[tuple[int, int, str], SchemaProblem] = {}
     for error in _leaves(_validator().iter_errors(doc.data)):
         path = tuple(error.absolute_path)
-        if "propertyNames" in error.absolute_schema_path:
-            # jsonschema reports a bad key at its mapping; point at the key itself.
-            message = _describe(error, doc, path)
-            path, at_key = path + (error.instance,), True
-        else:
-            path, at_key, message = _describe_value(error, doc, path)
-        line, column = doc.where(path, key=at_key)
-        found.setdefault((line, column, message), SchemaProblem(path, Diagnostic(doc.file, line, column, message)))
+        for where, at_key, message in _describe_all(error, doc, path):
+            line, column = doc.where(where, key=at_key)
+            found.setdefault((line, column, message),
+                             SchemaProblem(where, Diagnostic(doc.file, line, column, message)))
     return sorted(found.values(), key=lambda p: (p.diagnostic.line, p.diagnostic.column))
 
 
@@ -76,15 +72,19 @@ def _all_required(error: ValidationError) -> bool:
     return all(e.validator == "required" for e in error.context)
 
 
-def _describe_value(error: ValidationError, doc: Document,
-                    path: tuple[Any, ...]) -> tuple[tuple[Any, ...], bool, str]:
-    """(where to report, whether at a key, the message) for an error about a value."""
+def _describe_all(error: ValidationError, doc: Document,
+                  path: tuple[Any, ...]) -> list[tuple[tuple[Any, ...], bool, str]]:
+    """(where to report, whether at a key, the message) for each problem one error stands for."""
+    if "propertyNames" in error.absolute_schema_path:
+        # jsonschema reports a bad key at its mapping; point at the key itself.
+        return [(path + (error.instance,), True, _describe(error, doc, path))]
     if error.validator == "additionalProperties" and isinstance(error.instance, dict):
         allowed = sorted(error.schema.get("properties", {}))
         extra = [k for k in error.instance if k not in allowed]
-        if extra:  # report at the unknown key itself, not at the start of its mapping
-            return path + (extra[0],), True, f"unknown key {extra[0]!r}{_in(path)}; expected one of: {', '.join(allowed)}"
-    return path, False, _describe(error, doc, path)
+        # One message per unknown key, at the key, rather than one at the start of its mapping.
+        return [(path + (key,), True, f"unknown key {key!r}{_in(path)}; expected one of: {', '.join(allowed)}")
+                for key in extra]
+    return [(path, False, _describe(error, doc, path))]
 
 
 def _describe(error: ValidationError, doc: Document, path: tuple[Any, ...]) -> str:

@@ -44,7 +44,7 @@ def build_teleum(ctx: Context, name: str, path: Path, data: dict[str, Any]) -> T
         url=common.account_url(ctx, path, data, "teleum"),
         credentials=TeleumCredentials(
             email=ctx.secret(path + ("credentials", "email"), credentials.get("email", "")),
-            password=ctx.secret(path + ("credentials", "password"), credentials.get("password", "")),
+            password=ctx.secret(path + ("credentials", "password"), credentials.get("password", ""), password=True),
         ),
         sip_lines=sip_lines,
         numbers=numbers,
@@ -63,13 +63,12 @@ def _sip_lines(ctx: Context, path: Path, lines: Any) -> dict[str, SipLine]:
         if isinstance(password, str) and not ctx.has_variable(password):
             if len(password) < 8:
                 ctx.error(item + ("password",), "a SIP password needs at least 8 characters")
-            ctx.warning(item + ("password",), "a password written in the file; take it from the environment: ${NAME}")
         result[str(number)] = SipLine(
             number=str(number),
             description=ctx.text(item + ("description",), settings.get("description")),
             email=ctx.email(item + ("email",), settings.get("email")),
             caller_id=ctx.phone(item + ("caller_id",), caller_id) if caller_id is not None else None,
-            password=ctx.secret(item + ("password",), password) if password is not None else None,
+            password=ctx.secret(item + ("password",), password, password=True) if password is not None else None,
         )
     return result
 
