@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -148,3 +149,16 @@ def test_pendnig_spelling_is_read_as_pending(bench: BeelineBench, tmp_path: Path
     )
     bench.converge(account)
     assert not any(c["err"] for c in bench.emu.call_log)
+
+
+def test_premedia_waits_for_a_file_uploaded_outside_the_plan(bench: BeelineBench) -> None:
+    emu = bench.emu
+    start = time.time()
+    # the emulator's clock moves on only once PREMEDIA has been refused: the file is
+    # pending for the plan's read and the first PREMEDIA, ready afterwards
+    emu.clock = lambda: start + 100 * sum(1 for c in emu.call_log if c["method"] == "PREMEDIA")
+    emu.pending_seconds = 50
+    emu.add_voice_file(LOGIN, "theirs.wav", make_wav(tone=4), pending=True)
+    bench.converge(bench.account(numbers={N1: BeelineNumber(N1, premedia=Premedia(b="theirs.wav"))}))
+    assert bench.state()["premedia"] == {N1: {"FileA": "", "FileB": "theirs.wav"}}
+    assert [c["err"] for c in emu.call_log if c["method"] == "PREMEDIA"] == ["404.104", None]

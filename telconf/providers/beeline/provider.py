@@ -149,6 +149,8 @@ class BeelineProvider(Provider[BeelineAccount]):
             self._upload(call.params)
         elif call.method == "DELFILE":
             self._delete_files(call.params)
+        elif call.method == "PREMEDIA":
+            self._set_premedia(call.params)
         else:
             params = ABSENT if call.params is None else call.params
             self._send_splitting(call.method, params)
@@ -167,6 +169,22 @@ class BeelineProvider(Provider[BeelineAccount]):
             log.info("beeline %s: request too big for the server (413.1); sending it in two halves", command)
             for part in parts:
                 self._send_splitting(command, part)
+
+    def _set_premedia(self, entries: list[dict[str, Any]]) -> None:
+        """PREMEDIA; a file still pending (uploaded outside this plan) is waited for once."""
+        try:
+            self._send_splitting("PREMEDIA", entries)
+        except ApiError as exc:
+            if exc.code != "404.104":
+                raise
+            stored = parse_lvfiles(self.client.request("LVFILES", idempotent=True))
+            named = {e.get(side) for e in entries for side in ("FileA", "FileB")} - {None, ""}
+            if not named <= set(stored):
+                raise  # a file is missing, not pending: waiting cannot help
+            for name in sorted(n for n in named if stored[n].pending):
+                wait_until_ready(name, lambda: self._pending(name), timeout=self.file_wait_seconds,
+                                 **({"sleep": self.sleep} if self.sleep else {}))
+            self._send_splitting("PREMEDIA", entries)
 
     def _limit_error(self, command: str, conf_data: Any, exc: ApiError) -> ApiError:
         pairs = ", ".join(f"list {list_id} / {display(b)} (+{count})"
