@@ -40,11 +40,13 @@ class PlanMarkdown:
 
     def render(self, data: PlanData) -> str:
         """The whole plan, shortened to ``limit`` characters if it must be."""
-        text = _Document(data).text()
-        if len(text) <= self.limit:
-            return text
+        rows: dict[int, str] = {}  # rendered once, reused by every shortened attempt
+        full = _Document(data, rows=rows).text()
+        if len(full) <= self.limit:
+            return full
+        text = full
         for cap in (None, *CHANGE_CAPS):
-            text = _Document(data, with_calls=False, change_cap=cap).text(full_length=len(text))
+            text = _Document(data, rows=rows, with_calls=False, change_cap=cap).text(full_length=len(full))
             if len(text) <= self.limit:
                 return text
         return text  # even the summary table alone is over the limit: show it anyway
@@ -53,8 +55,10 @@ class PlanMarkdown:
 class _Document:
     """One rendering of the plan, optionally without call lists and with capped changes."""
 
-    def __init__(self, data: PlanData, *, with_calls: bool = True, change_cap: int | None = None):
+    def __init__(self, data: PlanData, *, rows: dict[int, str], with_calls: bool = True,
+                 change_cap: int | None = None):
         self.data = data
+        self.rows = rows
         self.with_calls = with_calls
         self.change_cap = change_cap
 
@@ -99,7 +103,7 @@ class _Document:
         for number, members in grouped(shown):
             parts.append(f"#### {html.escape(number_title(number))}\n")
             parts.append("| | change | details |\n|---|---|---|")
-            parts.extend(self._row(change) for change in members)
+            parts.extend(self._cached_row(change) for change in members)
             parts.append("")
         if len(shown) < len(changes):
             parts.append(f"_… {len(changes) - len(shown)} more changes of this account are not shown._\n")
@@ -107,6 +111,12 @@ class _Document:
             parts.append(self._calls(account["calls"]))
         parts.append("</details>\n")
         return "\n".join(parts)
+
+    def _cached_row(self, change: PlanData) -> str:
+        key = id(change)
+        if key not in self.rows:
+            self.rows[key] = self._row(change)
+        return self.rows[key]
 
     @staticmethod
     def _row(change: PlanData) -> str:
