@@ -21,9 +21,8 @@ from typing import Any
 
 from telconf.errors import ApplyError, ProviderError
 from telconf.plan.data import AccountPlan, Call, Plan
+from telconf.plan.render import MARKERS
 from telconf.providers.base import Provider
-
-MARKERS = {"create": "+", "update": "~", "delete": "-", "move": "↕"}
 
 
 class CallStatus(str, Enum):
