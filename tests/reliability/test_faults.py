@@ -1,0 +1,67 @@
+"""Fault tolerance: a rich change applied through 15 % injected faults of every kind converges.
+
+For each seed, a seeded scenario (``scenarios.py``) changes most of an account; the
+emulator fails 15 % of all calls with 5xx before commit, a connection dropped after
+commit, an expired session, 429 with Retry-After, or an answer slower than the client's
+timeout. Passing means: at most 3 applies reach a plan with no changes, the final state
+is the desired one, nothing was created twice, and nothing outside the config's scope
+changed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from telconf.emulator import Emulators
+from telconf.emulator.faults import FaultConfig
+
+from .scenarios import ENV, SLOW_SECONDS, BeelineScenario, TeleumScenario, converge
+
+QUICK_SEEDS = range(6)
+SLOW_SEEDS = range(6, 60)
+SCENARIOS = {"teleum": TeleumScenario, "beeline": BeelineScenario}
+#: The faults of a flaky network and provider (malformed answers: see test_malformed.py).
+FAULT_KINDS = {"error_5xx", "drop_after_commit", "session_expiry", "rate_limit", "slow"}
+
+
+def faults(seed: int, rate: float = 0.15) -> FaultConfig:
+    return FaultConfig(rate=rate, kinds=FAULT_KINDS, seed=seed, retry_after=0, slow_seconds=SLOW_SECONDS)
+
+
+def run_scenario(emulators: Emulators, tmp_path: Path, provider: str, seed: int) -> None:
+    scenario = SCENARIOS[provider].build(emulators, tmp_path, seed)
+    emu = getattr(emulators, provider)
+    emu.faults = faults(seed)
+    outcome = converge(scenario.config_path, {**ENV, "TELCONF_CACHE_DIR": str(tmp_path / "cache")})
+    injected = {kind for _, kind in emu.injected_faults}
+    emu.faults = FaultConfig()
+    assert outcome.converged, f"no convergence in 3 applies; failures: {outcome.failures}"
+    assert outcome.applies <= 3
+    assert outcome.plans[0].has_changes, "the scenario changes nothing"
+    scenario.check()
+    assert injected, "no fault was injected"
+
+
+@pytest.mark.parametrize("seed", QUICK_SEEDS)
+@pytest.mark.parametrize("provider", sorted(SCENARIOS))
+def test_rich_change_converges_through_faults(emulators: Emulators, tmp_path: Path, provider: str,
+                                              seed: int) -> None:
+    run_scenario(emulators, tmp_path, provider, seed)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", SLOW_SEEDS)
+@pytest.mark.parametrize("provider", sorted(SCENARIOS))
+def test_rich_change_converges_through_faults_many_seeds(emulators: Emulators, tmp_path: Path, provider: str,
+                                                         seed: int) -> None:
+    run_scenario(emulators, tmp_path, provider, seed)
+
+
+@pytest.mark.parametrize("provider", sorted(SCENARIOS))
+def test_without_faults_one_apply_is_enough(emulators: Emulators, tmp_path: Path, provider: str) -> None:
+    scenario = SCENARIOS[provider].build(emulators, tmp_path, 1)
+    outcome = converge(scenario.config_path, {**ENV, "TELCONF_CACHE_DIR": str(tmp_path / "cache")})
+    assert (outcome.converged, outcome.applies, outcome.failures) == (True, 1, [])
+    scenario.check()
