@@ -27,6 +27,7 @@ from typing import Any
 
 import yaml
 
+from telconf.errors import ProviderError
 from telconf.model import Account, Config, Secret, is_managed
 from telconf.plan.planner import ProviderFactory, select_accounts
 from telconf.providers.base import parallel_map
@@ -85,6 +86,9 @@ def export(config: Config, *, out: Path | None = None, accounts: Iterable[str] |
             provider = provider_factory(connection_only(account), parallelism=parallelism, environ=environ)
             try:
                 data = provider.export(provider.read(), staging / subdir)
+            except ProviderError as exc:  # say which account: an export usually reads several
+                raise type(exc)(f"account {account.name}: {exc.detail}", provider=exc.provider,
+                                call=exc.call, code=exc.code) from exc
             finally:
                 provider.close()
             return _prefix_paths(data, subdir) if subdir else data

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -87,8 +88,12 @@ class Site:
         runner = CliRunner()
         if cwd is None:
             return runner.invoke(main, list(args), env=self.env)
-        with runner.isolated_filesystem(temp_dir=cwd):
+        before = os.getcwd()
+        os.chdir(cwd)
+        try:
             return runner.invoke(main, list(args), env=self.env)
+        finally:
+            os.chdir(before)
 
     def export(self, out: Path, accounts: list[str] | None = None) -> ExportResult:
         """Export through the library (no CLI), into ``out``."""
