@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import click
+from click.core import ParameterSource
 
 from telconf.apply import ApplyReport, CallEvent, ProgressCallback, apply_plan
 from telconf.cli.common import (
@@ -76,7 +77,9 @@ def apply(planfile: Path | None, config_path: Path, accounts: tuple[str, ...], y
     """
     setup_logging(verbose)
     if planfile is not None:
-        apply_saved(planfile, config_path, accounts=accounts, rotate=rotate, force=force, parallelism=parallelism)
+        explicit = click.get_current_context().get_parameter_source("config_path") is not ParameterSource.DEFAULT
+        apply_saved(planfile, config_path if explicit else None, accounts=accounts, rotate=rotate, force=force,
+                    parallelism=parallelism)
         return
     options = PlanOptions(rotate_sip_passwords=rotate)
     config = load_config(config_path, accounts)
@@ -93,14 +96,18 @@ def apply(planfile: Path | None, config_path: Path, accounts: tuple[str, ...], y
         close_all(providers)
 
 
-def apply_saved(planfile: Path, config_path: Path, *, accounts: Sequence[str], rotate: bool, force: bool,
+def apply_saved(planfile: Path, config_path: Path | None, *, accounts: Sequence[str], rotate: bool, force: bool,
                 parallelism: int) -> None:
-    """Apply a saved plan if it is still exactly what a fresh plan gives, then mark it applied."""
+    """Apply a saved plan if it is still exactly what a fresh plan gives, then mark it applied.
+
+    Without -c the config is the one the plan was made from.
+    """
     if accounts or rotate:
         raise PlanError("with a plan file, the accounts and options come from the file: "
                         "drop --account and --rotate-sip-passwords")
     saved = saved_plans.read(planfile)
     saved_plans.check_not_applied(planfile, saved)
+    config_path = config_path or Path(saved.config or "telconf.yaml")
     selected = saved.accounts or []
     config = load_config(config_path, selected)
     plan, providers = compute(config, selected, saved.plan_options, parallelism)

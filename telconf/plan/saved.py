@@ -129,10 +129,12 @@ def check_not_applied(path: Path, saved: SavedPlan) -> None:
 def check_fresh(path: Path, saved: SavedPlan, config: Config, fresh: Plan) -> None:
     """Raise StalePlanError unless ``fresh`` (recomputed now) is exactly the saved plan."""
     reasons = []
-    if saved.config and Path(saved.config).resolve() != Path(config.path).resolve():
-        reasons.append(f"it was made from {saved.config}, not {config.path} (pass the same -c)")
-    elif inputs_hash(config) != saved.inputs_hash:
-        reasons.append(f"the config file {config.path} (or a voice file it uploads) changed")
+    if inputs_hash(config) != saved.inputs_hash:
+        # Paths may differ between a plan job and an apply job; only content counts.
+        if saved.config and Path(saved.config).resolve() != Path(config.path).resolve():
+            reasons.append(f"it was made from {saved.config}, not from {config.path} as it is now")
+        else:
+            reasons.append(f"the config file {config.path} (or a voice file it uploads) changed")
     now = {a.account: a.fingerprint for a in fresh.accounts}
     for account in sorted(set(now) | set(saved.fingerprints)):
         if account not in now or account not in saved.fingerprints:

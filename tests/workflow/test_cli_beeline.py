@@ -60,6 +60,7 @@ def cc(emulators: Emulators, tmp_path: Path) -> Any:
     class Setup:
         path = config
         emu = emulators.beeline
+        emu_url = emulators.beeline_url
 
         @staticmethod
         def run(*args: str, input: str | None = None) -> Result:
@@ -247,3 +248,13 @@ def test_with_a_plan_file_accounts_come_from_the_file(tmp_path: Path) -> None:
     assert result.exit_code == 1 and "the accounts and options come from the file" in result.stderr
     result = CliRunner().invoke(main, ["apply", str(planfile)])
     assert result.exit_code == 1 and "is not a telconf plan file" in result.stderr
+
+
+def test_a_saved_plan_remembers_its_config(cc: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    planfile = tmp_path / "plan.json"
+    assert cc.run("plan", "--out", str(planfile)).exit_code == 0
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.chdir(tmp_path / "elsewhere")  # no telconf.yaml here
+    env = {"BEELINE_URL": cc.emu_url, "BEELINE_LOGIN": LOGIN, "BEELINE_PASSWORD": PASSWORD}
+    result = CliRunner().invoke(main, ["apply", "../plan.json"], env=env)  # no -c: the plan's own config
+    assert result.exit_code == 0, result.output
