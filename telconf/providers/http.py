@@ -72,11 +72,14 @@ class Transport:
         cert: tuple[str, str] | str | None = None,
         auth: Any = None,
         sleep: Callable[[float], None] = time.sleep,
+        error_detail: Callable[[requests.Response], tuple[str, str | None] | None] | None = None,
     ):
         self.provider = provider
         self.timeout = timeout
         self.retry = retry
         self.sleep = sleep
+        # (message, code) from a 5xx body, for providers whose error bodies say more than the status
+        self.error_detail = error_detail
         self.session = requests.Session()
         adapter = HTTPAdapter(pool_connections=parallelism, pool_maxsize=max(parallelism, 1), max_retries=0)
         self.session.mount("http://", adapter)
@@ -102,7 +105,7 @@ class Transport:
             attempt += 1
             try:
                 response = self._send_once(method, url, call=call, attempt=attempt, **kwargs)
-                failure = _status_failure(response, self.provider, call)
+                failure = _status_failure(response, self.provider, call, self.error_detail)
                 if failure is None:
                     return response
                 sure_not_applied = response.status_code == 429
@@ -144,12 +147,17 @@ class Transport:
         return TransientError(f"{type(exc).__name__} talking to the server", provider=self.provider, call=call)
 
 
-def _status_failure(response: requests.Response, provider: str, call: str) -> TransientError | None:
+def _status_failure(response: requests.Response, provider: str, call: str,
+                    error_detail: Callable[[requests.Response], tuple[str, str | None] | None] | None = None,
+                    ) -> TransientError | None:
     status = response.status_code
     if status == 429:
         return TransientError("HTTP 429 (rate limited)", provider=provider, call=call,
                               retry_after=_retry_after(response))
     if status >= 500:
+        detail = error_detail(response) if error_detail else None
+        if detail:
+            return TransientError(f"{detail[0]} (HTTP {status})", provider=provider, call=call, code=detail[1])
         return TransientError(f"HTTP {status}", provider=provider, call=call)
     return None
 

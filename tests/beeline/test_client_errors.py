@@ -151,3 +151,13 @@ def test_malformed_answers_abort_the_read_naming_the_command(
         provider.read()
     assert raised.value.call == command
     assert message in str(raised.value)
+
+
+def test_a_server_error_that_persists_carries_its_err_code(bench: BeelineBench) -> None:
+    bench.emu.faults = FaultConfig(rate=1.0, kinds={"error_5xx"}, methods={"MLIST"})
+    provider = bench.provider(bench.account())
+    with pytest.raises(TransientError) as raised:
+        provider.read()
+    assert raised.value.call == "MLIST" and raised.value.code == "500.1"
+    assert str(raised.value) == "beeline MLIST: Execution Error (HTTP 500) [500.1]"
+    assert [c["method"] for c in bench.emu.call_log].count("MLIST") == provider.retry.attempts

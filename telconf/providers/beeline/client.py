@@ -57,7 +57,8 @@ class BeelineClient:
         extra = {"sleep": sleep} if sleep else {}
         self.transport = Transport(
             PROVIDER, parallelism=parallelism, timeout=timeout, retry=retry,
-            verify=ca_bundle or True, cert=cert, auth=HTTPBasicAuth(username, password), **extra,
+            verify=ca_bundle or True, cert=cert, auth=HTTPBasicAuth(username, password),
+            error_detail=_server_error_detail, **extra,
         )
 
     @property
@@ -132,6 +133,17 @@ def _json_body(response: requests.Response, command: str) -> Any:
             f"HTTP {response.status_code} answer is not JSON ({kind}, {len(response.content)} bytes)",
             provider=PROVIDER, call=command,
         ) from None
+
+
+def _server_error_detail(response: requests.Response) -> tuple[str, str | None] | None:
+    """ERR_DESCRIPTION and ERR_CODE of a 5xx answer (500.1 ...), when its body has them."""
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    if not isinstance(body, dict) or body.get("ERR_CODE") is None:
+        return None
+    return str(body.get("ERR_DESCRIPTION") or "server error"), str(body["ERR_CODE"])
 
 
 def _is_error(body: Any) -> bool:
