@@ -54,14 +54,17 @@ class SavedPlan:
 
 
 def inputs_hash(config: Config) -> str:
-    """A hash of the config file and of every voice file it would upload."""
+    """A hash of the content of the config file and of every voice file it would upload.
+
+    Paths are left out: a plan made in one CI job may be applied from another checkout.
+    """
     digest = hashlib.sha256()
-    paths = [Path(config.path)]
-    for account in config.accounts.values():
+    files: list[tuple[str, Path]] = [("config", Path(config.path))]
+    for name, account in config.accounts.items():
         if isinstance(account, BeelineAccount) and is_managed(account.voice_files):
-            paths.extend(Path(f.path) for _, f in sorted(account.voice_files.items()))
-    for path in paths:
-        digest.update(str(path).encode() + b"\0")
+            files.extend((f"{name}/{key}", Path(f.path)) for key, f in sorted(account.voice_files.items()))
+    for label, path in files:
+        digest.update(label.encode() + b"\0")
         try:
             digest.update(hashlib.sha256(path.read_bytes()).digest())
         except OSError:

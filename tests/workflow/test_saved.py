@@ -93,3 +93,12 @@ def test_a_file_that_is_not_a_saved_plan_is_refused(tmp_path: Path, content: str
         saved.read(path)
     with pytest.raises(PlanError, match="cannot read plan file"):
         saved.read(tmp_path / "missing.json")
+
+
+def test_the_same_config_in_another_directory_is_not_stale(setup: Any, tmp_path: Path, factory: Any) -> None:
+    out, _, config_path = setup
+    other = tmp_path / "checkout-2"
+    other.mkdir()
+    (other / "telconf.yaml").write_bytes(config_path.read_bytes())
+    config = fake_config("spb", path=other / "telconf.yaml")
+    saved.check_fresh(out, saved.read(out), config, replan(config, factory))
