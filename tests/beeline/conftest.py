@@ -41,29 +41,29 @@ class BeelineBench:
         credentials = BeelineCredentials(Secret(LOGIN), Secret(PASSWORD))
         return BeelineAccount(name=ACCOUNT, url=self.emulators.beeline_url, credentials=credentials, **fields)
 
-    def provider(self, account: BeelineAccount) -> BeelineProvider:
+    def provider(self, account: BeelineAccount, attempts: int = 5) -> BeelineProvider:
         provider = BeelineProvider(account, environ={"TELCONF_CACHE_DIR": str(self.cache_dir)})
         provider.sleep = lambda seconds: time.sleep(min(seconds, 0.05))
-        provider.retry = RetryPolicy(base_delay=0.01, max_delay=0.05, max_retry_after=0.05)
+        provider.retry = RetryPolicy(attempts=attempts, base_delay=0.01, max_delay=0.05, max_retry_after=0.05)
         self.providers.append(provider)
         return provider
 
-    def plan(self, account: BeelineAccount) -> AccountPlan:
-        provider = self.provider(account)
+    def plan(self, account: BeelineAccount, attempts: int = 5) -> AccountPlan:
+        provider = self.provider(account, attempts)
         return plan_account(ACCOUNT, provider, provider.read(), PlanOptions())
 
-    def apply(self, account: BeelineAccount) -> AccountPlan:
+    def apply(self, account: BeelineAccount, attempts: int = 5) -> AccountPlan:
         """Plan and apply; return the plan that was applied (fails the test on an apply error)."""
-        provider = self.provider(account)
+        provider = self.provider(account, attempts)
         plan = plan_account(ACCOUNT, provider, provider.read(), PlanOptions())
         report = apply_plan(Plan((plan,)), {ACCOUNT: provider})
         assert report.ok, list(report.lines())
         return plan
 
-    def converge(self, account: BeelineAccount) -> AccountPlan:
+    def converge(self, account: BeelineAccount, attempts: int = 5) -> AccountPlan:
         """Apply, then check that a second plan has no changes; return the first plan."""
-        plan = self.apply(account)
-        again = self.plan(account)
+        plan = self.apply(account, attempts)
+        again = self.plan(account, attempts)
         assert again.changes == (), [c.to_data() for c in again.changes]
         assert again.calls == ()
         return plan

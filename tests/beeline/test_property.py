@@ -8,6 +8,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from telconf.emulator.faults import FaultConfig
 from telconf.errors import PlanError
 from telconf.model import UNMANAGED, BeelineAccount, BeelineNumber, BlacklistEntry, Blacklists, Premedia, Redirect, VoiceFile
 from telconf.wav import make_wav
@@ -138,6 +139,26 @@ def test_one_apply_converges_from_any_state(bench: BeelineBench, tmp_path: Path,
         bench.converge(account)
     except PlanError as exc:
         # the one refusal a random state can reach: deleting a file an unmanaged number plays
+        assert "plays it and telconf does not manage" in str(exc)
+        return
+    check_state(bench, account)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data(), seed_value=st.integers(0, 10_000))
+def test_one_apply_converges_through_faults(bench: BeelineBench, tmp_path: Path, data: st.DataObject,
+                                            seed_value: int) -> None:
+    live = data.draw(live_states(), label="live")
+    desired = data.draw(desired_states(live), label="desired")
+    seed(bench, live)
+    bench.emu.faults = FaultConfig(rate=0.15, kinds={"error_5xx", "rate_limit", "drop_after_commit"},
+                                   seed=seed_value)
+    media = tmp_path / f"media-{len(list(tmp_path.iterdir()))}"
+    media.mkdir()
+    account = desired_account(bench, desired, media)
+    try:
+        bench.converge(account, attempts=10)
+    except PlanError as exc:
         assert "plays it and telconf does not manage" in str(exc)
         return
     check_state(bench, account)

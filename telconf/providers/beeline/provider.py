@@ -218,14 +218,23 @@ class BeelineProvider(Provider[BeelineAccount]):
         return None if listed is None else listed.pending
 
     def _delete_files(self, names: list[str]) -> None:
-        try:
-            self.client.request("DELFILE", names, idempotent=False)
-        except OutcomeUnknown:
-            stored = parse_lvfiles(self.client.request("LVFILES", idempotent=True))
-            remaining = [name for name in names if name in stored]
-            log.info("beeline DELFILE: answer lost; %d of %d files still stored", len(remaining), len(names))
-            if remaining:
+        """DELFILE; when its answer is lost, LVFILES tells what is left to delete.
+
+        Sending it blindly again could fail (404.104) for files that are already gone.
+        """
+        remaining = list(names)
+        for _ in range(3):
+            try:
                 self.client.request("DELFILE", remaining, idempotent=False)
+                return
+            except OutcomeUnknown as exc:
+                lost = exc
+            stored = parse_lvfiles(self.client.request("LVFILES", idempotent=True))
+            remaining = [name for name in remaining if name in stored]
+            log.info("beeline DELFILE: answer lost; %d of %d files still stored", len(remaining), len(names))
+            if not remaining:
+                return
+        raise lost
 
     # --- export -------------------------------------------------------------------------
 
