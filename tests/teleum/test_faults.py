@@ -7,7 +7,7 @@ import pytest
 from telconf.apply import apply_plan
 from telconf.emulator import Emulators
 from telconf.emulator.faults import FaultConfig
-from telconf.errors import TransientError
+from telconf.errors import SessionExpired, TransientError
 from telconf.plan.planner import close_all
 
 from .helpers import EMAIL, N1, N2, add_forwards, converge, emulator_forwards, fwd, line, make_account, plan_with_providers, writes
@@ -87,3 +87,11 @@ def test_a_create_that_did_not_happen_is_sent_again_once(emu: Emulators) -> None
     converge(emu, make_account(emu.teleum_url, {N1: [A, B, C]}))
     assert emu.teleum.injected_faults
     assert len(emu.teleum.forwards(EMAIL, N1)) == 3
+
+
+def test_a_session_that_keeps_ending_is_an_error_not_a_loop(emu: Emulators) -> None:
+    emu.teleum.add_sip(EMAIL)
+    faults(emu, "session_expiry", "getSIPs")
+    with pytest.raises(SessionExpired, match="teleum getSIPs: SESSION ENDED"):
+        plan_with_providers(make_account(emu.teleum_url, {N1: [A]}))
+    assert sum(1 for e in emu.teleum.call_log if e["method"] == "login") == 4

@@ -21,6 +21,7 @@ PROVIDER = "teleum"
 # Calls that carry secrets go in a POST body, so that no password lands in a URL.
 POST_METHODS = frozenset({"login", "editSIP"})
 SESSION_ENDED = "SESSION ENDED"
+SESSION_RENEWALS = 3  # logins for one call whose session keeps ending
 
 
 class TeleumClient:
@@ -41,14 +42,19 @@ class TeleumClient:
     def call(self, method: str, params: Mapping[str, Any] | None = None, *, idempotent: bool = True) -> dict[str, Any]:
         """Run ``method`` with ``params`` and return its answer; log in first if needed.
 
-        On ``SESSION ENDED`` the client logs in again and repeats the call once (the
-        server refused the call, so even a create is safe to repeat).
+        On ``SESSION ENDED`` the client logs in again and repeats the call (the server
+        refused the call, so even a create is safe to repeat). A new session ending at
+        once again is tolerated a few times, not forever.
         """
         session = self._current_session()
-        try:
-            return self._send(method, params, session, idempotent)
-        except SessionExpired:
-            return self._send(method, params, self._renew(session), idempotent)
+        for renewal in range(SESSION_RENEWALS + 1):
+            try:
+                return self._send(method, params, session, idempotent)
+            except SessionExpired:
+                if renewal == SESSION_RENEWALS:
+                    raise
+                session = self._renew(session)
+        raise AssertionError("unreachable")
 
     def login(self) -> tuple[str, str]:
         """Log in and keep the session; ``AuthError`` when the credentials are refused."""

@@ -164,12 +164,17 @@ def parse_catalog(answers: Mapping[str, Any]) -> Catalog:
     for entry in items(answers["getRCIDs"], "rcids", "getRCIDs"):
         text = entry.get("number") or entry.get("numberform")
         rcids[scalar(entry, "id", "getRCIDs")] = _wire(str(text or ""), "getRCIDs")
-    return Catalog(
-        numbers=numbers,
-        types=_names(answers["getForwardsTypes"], "forwardTypes", "getForwardsTypes"),
-        caller_kinds=_names(answers["getForwardsRCIDs"], "forwardRCIDs", "getForwardsRCIDs"),
-        rcids=rcids,
-    )
+    # An empty list where the account clearly has data is a broken answer, not an empty
+    # account: planning from it would delete or refuse everything.
+    if not numbers and rcids:
+        raise _bad("getConnectedNumbers", "no connected number, yet getRCIDs lists the account's numbers")
+    types = _names(answers["getForwardsTypes"], "forwardTypes", "getForwardsTypes")
+    caller_kinds = _names(answers["getForwardsRCIDs"], "forwardRCIDs", "getForwardsRCIDs")
+    if not types:
+        raise _bad("getForwardsTypes", "the list of forward types is empty")
+    if not caller_kinds:
+        raise _bad("getForwardsRCIDs", "the list of caller-id kinds is empty")
+    return Catalog(numbers=numbers, types=types, caller_kinds=caller_kinds, rcids=rcids)
 
 
 def parse_next_sip(payload: Any) -> int:
