@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import time
 from pathlib import Path
 
@@ -107,8 +108,8 @@ def test_a_file_replaced_out_of_band_is_detected_and_uploaded_again(bench: Beeli
     bench.emu.add_voice_file(LOGIN, "greeting.wav", make_wav(tone=7), comment="hi")  # someone else's upload
     plan = bench.converge(account)
     assert [(c.kind, c.action.value) for c in plan.changes] == [("voice_file", "update")]
-    assert bench.state()["files"]["greeting.wav"]["content_b64"] == __import__("base64").b64encode(
-        greeting.read_bytes()).decode()
+    stored = base64.b64decode(bench.state()["files"]["greeting.wav"]["content_b64"])
+    assert stored == greeting.read_bytes()
 
 
 def test_a_comment_only_difference_is_an_upload_that_says_why(bench: BeelineBench, tmp_path: Path) -> None:
