@@ -120,3 +120,21 @@ def test_structures_shaped_like_the_schema(data: dict[str, Any]) -> None:
     path = WORKDIR / "shaped.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     check_never_crashes(path)
+
+
+yaml_tokens = st.sampled_from([
+    "version: 1\n", "accounts:\n", "  a:\n", "    provider: teleum\n", "    provider: beeline\n",
+    "    credentials: {email: x, password: y}\n", "    numbers:\n", "      \"+7 812 323-23-23\":\n",
+    "        forwards:\n", "          - to: sip:1\n", "&x ", "*x", "<<: *x\n", "!!binary aGVsbG8=\n",
+    "!!set {a, b}\n", "!!omap [a: 1]\n", "!foo bar\n", "? [a]\n: b\n", "- ", "[", "]", "{", "}", "---\n",
+    "!!python/object:os.system x\n", "0o17", "0x1F", "1_000", "12:30:00", "2001-12-14t21:59:43.10-05:00",
+    "~", "?", "\t", "%YAML 1.1\n", "#c\n", " ", "\n", ":", "'", '"',
+])
+
+
+@SETTINGS
+@given(st.lists(yaml_tokens, max_size=25))
+def test_yaml_like_text(parts: list[str]) -> None:
+    path = WORKDIR / "tokens.yaml"
+    path.write_text("".join(parts), encoding="utf-8")
+    check_never_crashes(path)
