@@ -14,7 +14,7 @@ from telconf.config import load, validate
 from telconf.errors import ConfigError
 from telconf.model import Config
 
-SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=75, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 WORKDIR = Path(tempfile.mkdtemp(prefix="telconf-props-"))
 
 scalars = st.one_of(
