@@ -9,13 +9,14 @@ for uploads to be processed and cutting requests the server finds too big.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from telconf.errors import ApiError, OutcomeUnknown, PlanError
+from telconf.errors import ApiError, BadResponse, OutcomeUnknown, PlanError
 from telconf.model import BeelineAccount, is_managed
 from telconf.phones import display
 from telconf.plan.data import Call, Change
@@ -57,6 +58,7 @@ class BeelineProvider(Provider[BeelineAccount]):
     file_wait_seconds: float = 300.0  # bounded wait for an upload to be processed
     sleep: Callable[[float], None] | None = None
     retry: RetryPolicy = RetryPolicy()
+    _too_big: int | None = None  # bytes of the smallest ConfData refused with 413.1 in this run
 
     @cached_property
     def client(self) -> BeelineClient:
@@ -110,6 +112,11 @@ class BeelineProvider(Provider[BeelineAccount]):
             voice_files=voice_files,
             file_hashes=hashes,
         )
+        if not redirects and (live.premedia or live.recorded or live.blacklist):
+            # RLIST lists every number of the client: empty while others name numbers is a broken
+            # answer, and planning from it would refuse (or forget) every configured number.
+            raise BadResponse("unexpected answer: no number listed, yet MLIST, LRECORD or LBLIST name "
+                              "numbers of the account", provider=self.name, call="RLIST")
         return LiveState(live, live.fingerprint(), live.existing(), reads=len(READS) + len(compared))
 
     def _files_to_compare(self, voice_files: Mapping[str, Any]) -> list[str]:
@@ -157,18 +164,29 @@ class BeelineProvider(Provider[BeelineAccount]):
         return None
 
     def _send_splitting(self, command: str, conf_data: Any) -> None:
-        """Send; on 413.1 (body too big) send each half instead, as often as needed."""
-        try:
-            self.client.request(command, conf_data, idempotent=IDEMPOTENT_WRITES.get(command, False))
-        except ApiError as exc:
-            if exc.code == "413.2":
-                raise self._limit_error(command, conf_data, exc) from None
-            parts = batching.halves(conf_data) if exc.code == "413.1" else None
-            if parts is None:
-                raise
-            log.info("beeline %s: request too big for the server (413.1); sending it in two halves", command)
-            for part in parts:
-                self._send_splitting(command, part)
+        """Send; on 413.1 (body too big) send each half instead, as often as needed.
+
+        The size of the smallest refused ConfData is remembered, so that parts at least
+        as big are split before sending: one refusal per halving, not one per part.
+        """
+        parts = None
+        if self._too_big is not None and _size(conf_data) >= self._too_big:
+            parts = batching.halves(conf_data)
+        if parts is None:
+            try:
+                self.client.request(command, conf_data, idempotent=IDEMPOTENT_WRITES.get(command, False))
+                return
+            except ApiError as exc:
+                if exc.code == "413.2":
+                    raise self._limit_error(command, conf_data, exc) from None
+                parts = batching.halves(conf_data) if exc.code == "413.1" else None
+                if parts is None:
+                    raise
+                size = _size(conf_data)
+                self._too_big = size if self._too_big is None else min(self._too_big, size)
+                log.info("beeline %s: request too big for the server (413.1); sending it in parts", command)
+        for part in parts:
+            self._send_splitting(command, part)
 
     def _set_premedia(self, entries: list[dict[str, Any]]) -> None:
         """PREMEDIA; a file still pending (uploaded outside this plan) is waited for once."""
@@ -249,3 +267,7 @@ class BeelineProvider(Provider[BeelineAccount]):
             return self.files.content(name, stored.uploaded, self.files.clock())
 
         return export_account(data, Path(out_dir), content)
+
+
+def _size(conf_data: Any) -> int:
+    return len(json.dumps(conf_data, ensure_ascii=False).encode())
