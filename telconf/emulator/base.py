@@ -42,6 +42,26 @@ def redact(params: Any) -> Any:
     return params
 
 
+_ATOMS = (str, int, float, bool, bytes, type(None))
+
+
+def working_copy(state: Any) -> Any:
+    """A deep copy of JSON-like state (dicts, lists, scalars, bytes).
+
+    It equals ``copy.deepcopy`` for such data (which never shares parts) and is many
+    times faster: a write copies the caller's whole account so that an error leaves
+    it untouched, and with 60,000 black-list entries ``deepcopy`` took ~100 ms per
+    request, serialising the server behind its lock.
+    """
+    if isinstance(state, dict):
+        return {key: working_copy(value) for key, value in state.items()}
+    if isinstance(state, list):
+        return [item if type(item) in _ATOMS else working_copy(item) for item in state]
+    if type(state) in _ATOMS:
+        return state
+    return copy.deepcopy(state)
+
+
 def read_state(path: str | Path) -> dict[str, Any]:
     """A state file (JSON, or YAML for ``.yaml``/``.yml``) as a dict."""
     path = Path(path)

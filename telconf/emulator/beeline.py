@@ -32,7 +32,7 @@ from werkzeug.wrappers import Request, Response
 
 from telconf import phones
 from telconf.emulator import beeline_calls
-from telconf.emulator.base import EmulatorBase, json_response
+from telconf.emulator.base import EmulatorBase, json_response, working_copy
 from telconf.emulator.beeline_calls import ABSENT, LIST_IDS, BeelineError
 
 BASE_PATH = "/api"
@@ -203,7 +203,11 @@ class BeelineEmulator(EmulatorBase):
                     raise BeelineError("501.1", command)
                 if account["login"] not in self._accounts:  # reset while this call waited
                     raise BeelineError("401.1", "the account is gone")
-                work = copy.deepcopy(self._accounts[account["login"]])  # atomic: all or nothing
+                current = self._accounts[account["login"]]
+                # Atomic: a write works on a copy, kept only on success. A read changes
+                # nothing, and copying 60,000 black-list entries for each would
+                # serialise the server behind its lock.
+                work = current if beeline_calls.is_read(command, data) else working_copy(current)
                 body = handler(self, work, data, form)
                 self._accounts[account["login"]] = work
                 return json_response(body), None

@@ -326,3 +326,11 @@ COMMANDS: dict[str, Callable[[BeelineEmulator, Account, Any, dict[str, Any]], di
     "ARECORD": arecord, "CRECORD": crecord, "LRECORD": lrecord,
     "VFILE": vfile, "LVFILES": lvfiles, "DELFILE": delfile,
 }
+
+#: Commands that never change the account (served without a working copy).
+READS = frozenset({"RLIST", "MLIST", "LBLIST", "LRECORD", "LVFILES"})
+
+
+def is_read(command: str, data: Any) -> bool:
+    """True for a command that only reads: a list command, or ABLIST without ConfData."""
+    return command in READS or (command == "ABLIST" and (data is ABSENT or data is None))

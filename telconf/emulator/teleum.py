@@ -36,7 +36,7 @@ from werkzeug.wrappers import Request, Response
 
 from telconf import phones
 from telconf.emulator import teleum_calls
-from telconf.emulator.base import EmulatorBase, json_response
+from telconf.emulator.base import EmulatorBase, json_response, working_copy
 from telconf.emulator.teleum_calls import AppError, SessionEnded
 
 FORWARD_TYPES = ("SIP", "Телефон", "Автоответчик", "Факс")
@@ -216,7 +216,9 @@ class TeleumEmulator(EmulatorBase):
             if handler is None:
                 raise AppError(f"Unknown method {method!r}" if method else "No method (cmd) given")
             account = self._authenticate(params)
-            work = copy.deepcopy(account)  # every err=1 answer changes nothing
+            # Every err=1 answer changes nothing: writes work on a copy. Reads change
+            # nothing anyway, and copying a big account for each would serialise them.
+            work = account if method in teleum_calls.READS else working_copy(account)
             body = handler(self, work, params)
             self._accounts[account["email"]] = work
             if self.err_zero:

@@ -351,3 +351,7 @@ METHODS: dict[str, Callable[[TeleumEmulator, Account, Params], dict[str, Any]]] 
     "getSIPs": get_sips, "getNextSIP": get_next_sip, "editSIP": edit_sip, "deleteSIP": delete_sip,
     "balance": balance,
 }
+
+#: Methods that never change the account (served without a working copy).
+READS = frozenset({"getConnectedNumbers", "getForwardsTypes", "getForwardsRCIDs", "getRCIDs", "getForwards",
+                   "getSIPs", "getNextSIP", "balance"})
