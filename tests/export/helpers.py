@@ -81,7 +81,7 @@ class Site:
         self.emulators.reset()
         self.teleum.add_account(EMAIL, TELEUM_PASSWORD, TELEUM_NUMBERS)
         self.beeline.add_account(LOGIN, BEELINE_PASSWORD, BEELINE_NUMBERS)
-        self.beeline.pending_seconds = 0.02
+        self.beeline.pending_seconds = 0
 
     def cli(self, *args: str, cwd: Path | None = None) -> Result:
         """Run ``telconf ARGS`` with the site's environment (in ``cwd`` when given)."""
