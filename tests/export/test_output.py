@@ -157,3 +157,12 @@ def test_several_accounts_keep_their_files_and_secrets_apart(site: Site, tmp_pat
         "msk-callcenter/media/greeting.wav"
     assert result.files == ("msk-callcenter/media/greeting.wav",)
     assert (tmp_path / "backup" / "msk-callcenter" / "media" / "greeting.wav").is_file()
+
+
+def test_a_voice_file_still_processed_is_waited_for(site: Site, tmp_path: Path) -> None:
+    site.beeline.pending_seconds = 0.2
+    site.beeline.add_voice_file(LOGIN, "new.wav", make_wav(tone=6), pending=True)
+    out = tmp_path / "telconf.yaml"
+    result = site.export(out, ["msk-callcenter"])
+    assert result.files == ("media/new.wav",)
+    assert (tmp_path / "media" / "new.wav").read_bytes() == make_wav(tone=6)

@@ -110,3 +110,41 @@ def test_the_rich_state_is_what_the_views_compare(site: Site) -> None:
     assert view["teleum"]["forwards"][T1][2]["presents"] == T1
     assert len(view["beeline"]["blacklists"]) == 123 and view["beeline"]["active_list"] == 2
     assert set(view["beeline"]["files"]) == {"greeting.wav", "queue.wav", "spare.wav"}
+
+
+def test_restore_the_same_account_after_changes_in_the_portal(site: Site, tmp_path: Path) -> None:
+    seed_rich(site)
+    before = site.view()
+    out = tmp_path / "backup" / "telconf.yaml"
+    assert site.cli("export", "-c", str(site.source), "-o", str(out)).exit_code == 0
+
+    snapshot = site.teleum.snapshot()  # someone edits by hand: a forward gone, another changed
+    forwards = snapshot["accounts"][0]["forwards"]
+    forwards.remove(next(f for f in forwards if f["rtype"] == "Факс"))
+    next(f for f in forwards if f["rnum"] == "102")["timeout"] = 25
+    site.teleum.restore(snapshot)
+    site.beeline.set_redirect(LOGIN, B2, "79169999999")
+    site.beeline.set_premedia(LOGIN, B1, "", "")
+    site.beeline.set_record(LOGIN, "*")
+    site.beeline.set_active_list(LOGIN, 0)
+    site.beeline.add_blacklist(LOGIN, 1, B1, "79000000009")
+    assert site.view() != before
+
+    site.env = {k: v for k, v in site.env.items() if not k.startswith("SIP_")}  # not needed here
+    assert site.cli("plan", "-c", str(out), "--detailed-exitcode").exit_code == 2
+    applied = site.cli("apply", "-c", str(out), "--yes")
+    assert applied.exit_code == 0, applied.output
+    assert site.view() == before
+
+
+def test_a_deleted_sip_line_cannot_come_back_under_its_number(site: Site, tmp_path: Path) -> None:
+    site.teleum.add_sip(EMAIL)
+    site.teleum.add_sip(EMAIL)
+    out = tmp_path / "telconf.yaml"
+    site.export(out, ["spb-office"])
+    snapshot = site.teleum.snapshot()
+    snapshot["accounts"][0]["sips"].pop()  # line 102 deleted in the portal
+    site.teleum.restore(snapshot)
+    planned = site.cli("plan", "-c", str(out))
+    assert planned.exit_code == 1
+    assert "SIP line 102 cannot be created" in planned.stderr and "would assign 103" in planned.stderr
