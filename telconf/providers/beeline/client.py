@@ -67,6 +67,7 @@ class BeelineClient:
         return self.transport.requests_sent
 
     def close(self) -> None:
+        """Release the pooled connections."""
         self.transport.close()
 
     def request(

@@ -69,6 +69,7 @@ class BeelineLive:
         }
 
     def fingerprint(self) -> str:
+        """Identifies this state: a saved plan made from another one is stale."""
         return fingerprint(self.normalised())
 
     def existing(self) -> dict[str, int]:

@@ -62,6 +62,7 @@ class BeelineProvider(Provider[BeelineAccount]):
 
     @cached_property
     def client(self) -> BeelineClient:
+        """The HTTP client, made on first use (credentials are revealed only then)."""
         credentials = self.account.credentials
         return BeelineClient(
             self.account.url,
@@ -76,11 +77,13 @@ class BeelineProvider(Provider[BeelineAccount]):
 
     @cached_property
     def files(self) -> FileCache:
+        """Downloaded voice files, cached per account (URL + login)."""
         username = self.account.credentials.username.reveal(self.environ)
         scope = hashlib.sha256(f"{self.account.url}\n{username}".encode()).hexdigest()[:16]
         return FileCache(self.client.download, cache_dir(self.environ), scope)
 
     def close(self) -> None:
+        """Release connections, if any were opened."""
         if "client" in self.__dict__:
             self.client.close()
 
