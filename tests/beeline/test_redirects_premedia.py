@@ -163,3 +163,14 @@ def test_premedia_waits_for_a_file_uploaded_outside_the_plan(bench: BeelineBench
     bench.converge(bench.account(numbers={N1: BeelineNumber(N1, premedia=Premedia(b="theirs.wav"))}))
     assert bench.state()["premedia"] == {N1: {"FileA": "", "FileB": "theirs.wav"}}
     assert [c["err"] for c in emu.call_log if c["method"] == "PREMEDIA"] == ["404.104", None]
+
+
+def test_a_local_file_that_is_not_a_valid_wav_is_a_plan_error(bench: BeelineBench, tmp_path: Path) -> None:
+    path = tmp_path / "loud.wav"
+    path.write_bytes(make_wav(rate=16000))
+    account = bench.account(voice_files={"loud.wav": VoiceFile("loud.wav", path)})
+    with pytest.raises(PlanError, match=r"'loud.wav' .* cannot be uploaded: 16000 Hz instead of 8000 Hz"):
+        bench.plan(account)
+    path.unlink()
+    with pytest.raises(PlanError, match=r"cannot read voice file 'loud.wav'"):
+        bench.plan(account)

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from telconf.errors import BadResponse
 from telconf.phones import display
 from telconf.providers.beeline.blacklists import by_pair
 from telconf.providers.beeline.live import BeelineLive
@@ -34,6 +35,10 @@ def _voice_files(live: BeelineLive, out_dir: Path, content: Callable[[str], byte
     media = out_dir / "media"
     files: dict[str, Any] = {}
     for name in sorted(live.voice_files):
+        if name in (".", "..") or "/" in name or "\\" in name:
+            # Written as media/<name>: a name with a path in it could land outside the output.
+            raise BadResponse(f"voice file name {name!r} is not a plain file name; telconf cannot export it",
+                              provider="beeline", call="LVFILES")
         media.mkdir(parents=True, exist_ok=True)
         (media / name).write_bytes(content(name))
         entry: dict[str, Any] = {"path": f"media/{name}"}

@@ -31,6 +31,7 @@ from telconf.providers.beeline.live import (
 )
 from telconf.providers.beeline.voicefiles import FileCache, cache_dir, sha256, wait_until_ready
 from telconf.providers.http import RetryPolicy
+from telconf.wav import wav_problem
 
 log = logging.getLogger("telconf.providers.beeline")
 
@@ -137,7 +138,15 @@ class BeelineProvider(Provider[BeelineAccount]):
     def _local_files(self) -> dict[str, LocalFile]:
         if not is_managed(self.account.voice_files):
             return {}
-        return {name: LocalFile(name, sha256(self._local_content(name))) for name in self.account.voice_files}
+        local = {}
+        for name, voice_file in self.account.voice_files.items():
+            content = self._local_content(name)
+            problem = wav_problem(content)
+            if problem:  # validate checked it too, but the file may have changed since
+                raise PlanError(f"{self.account.name}: voice file {name!r} ({voice_file.path}) cannot be "
+                                f"uploaded: {problem}; it must be WAV PCM 8 kHz mono 16-bit")
+            local[name] = LocalFile(name, sha256(content))
+        return local
 
     def _local_content(self, name: str) -> bytes:
         voice_file = self.account.voice_files[name]
