@@ -140,3 +140,20 @@ def test_export_plans_no_changes_and_restores_an_empty_account(bench: BeelineBen
         {n: {b: sorted(a) for b, a in lists.items()} for n, lists in before["blacklists"].items()}
     assert {name: (f["comment"], base64.b64decode(f["content_b64"])) for name, f in after["files"].items()} == \
         {name: (f["comment"], base64.b64decode(f["content_b64"])) for name, f in before["files"].items()}
+
+
+def test_refused_credentials_exit_1_with_a_message_and_no_secret(bench: BeelineBench, tmp_path: Path) -> None:
+    config = _write_config(tmp_path)
+    env = {**_env(bench), "BEELINE_PASSWORD": "not-the-password-42"}
+    result = CliRunner().invoke(main, ["plan", "-c", str(config)], env=env)
+    assert result.exit_code == 1
+    assert "Unknown UserName or Password [401.1]" in result.output
+    assert "not-the-password-42" not in result.output and "Traceback" not in result.output
+
+
+def test_a_number_that_is_not_the_clients_exits_1_naming_it(bench: BeelineBench, tmp_path: Path) -> None:
+    config = _write_config(tmp_path)
+    config.write_text(CONFIG.replace('"+7 495 000-00-02"', '"+7 495 111-22-33"'))
+    result = CliRunner().invoke(main, ["plan", "-c", str(config)], env=_env(bench))
+    assert result.exit_code == 1
+    assert "number +7 495 111-22-33 is not a number of this Beeline account" in result.output
