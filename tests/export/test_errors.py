@@ -72,3 +72,14 @@ def test_one_failed_account_writes_nothing(site: Site, tmp_path: Path) -> None:
     with pytest.raises(TransientError, match="teleum getSIPs: account spb-office: HTTP 503"):
         export(config, out=out, environ=site.env, provider_factory=factory)
     assert not (tmp_path / "backup").exists()
+
+
+def test_a_voice_file_name_with_a_path_is_refused(site: Site, tmp_path: Path) -> None:
+    site.beeline.add_voice_file(LOGIN, "../escape.wav", make_wav())
+    work = tmp_path / "work"
+    work.mkdir()
+    result = site.cli("export", "-c", str(site.source), "--account", "msk-callcenter", "-o", "out/telconf.yaml",
+                      cwd=work)
+    assert result.exit_code == 1
+    assert "voice file name '../escape.wav' is not a plain file name" in result.stderr
+    assert list(tmp_path.rglob("escape.wav")) == [] and not (work / "out").exists()
