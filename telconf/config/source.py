@@ -93,6 +93,10 @@ class Document:
 def parse(text: str, file: str) -> Document:
     """Parse one YAML document; problems go to ``Document.diagnostics``, nothing raises."""
     doc = Document(file)
+    hazard = _hazard(text)
+    if hazard is not None:
+        doc.error(*hazard)
+        return doc
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
@@ -222,6 +226,62 @@ class _Builder:
             return text
         self.doc.error(_mark(node), f"unsupported YAML tag {tag}")
         return text
+
+
+MAX_DEPTH = 64  # the schema needs about 10 levels
+MAX_ALIAS_EXPANSION = 100_000  # values that aliases may add to a file
+
+
+def _hazard(text: str) -> tuple[Mark, str] | None:
+    """A nesting too deep to compose, or aliases that expand too far ("billion laughs").
+
+    Both would hang or crash the composer and every check after it (PyYAML composes
+    recursively; aliases are cheap to write and expand exponentially), so they are found
+    first, in one pass over the parser's events. The pass runs only when the text could
+    hold either: plain files pay nothing.
+    """
+    if not (("&" in text and "*" in text) or _could_be_deep(text)):
+        return None
+    sizes: dict[str, int] = {}
+    open_: list[list[Any]] = [[None, 0]]  # [anchor, expanded size] of each open collection
+    added = 0
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                if len(open_) > MAX_DEPTH:
+                    return _event_mark(event), f"the YAML is nested more than {MAX_DEPTH} levels deep"
+                open_.append([event.anchor, 1])
+                continue
+            if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                anchor, size = open_.pop()
+            elif isinstance(event, yaml.AliasEvent):
+                anchor, size = None, sizes.get(event.anchor or "", 1)
+                added += size - 1
+                if added > MAX_ALIAS_EXPANSION:
+                    return _event_mark(event), (f"YAML aliases expand this file to more than "
+                                                f"{MAX_ALIAS_EXPANSION} values; write the values out instead")
+            elif isinstance(event, yaml.ScalarEvent):
+                anchor, size = event.anchor, 1
+            else:
+                continue
+            if anchor:
+                sizes[anchor] = size
+            open_[-1][1] += size
+    except yaml.YAMLError:
+        return None  # a syntax error: the composer reports it with its position
+    return None
+
+
+def _could_be_deep(text: str) -> bool:
+    """Cheap over-estimate: many brackets, or a line indented or dashed that far."""
+    if text.count("[") + text.count("{") > MAX_DEPTH:
+        return True
+    return any(len(line) - len(line.lstrip(" -")) > MAX_DEPTH for line in text.splitlines())
+
+
+def _event_mark(event: Any) -> Mark:
+    mark = event.start_mark
+    return (mark.line + 1, mark.column + 1) if mark else (1, 1)
 
 
 def _trap(node: yaml.ScalarNode) -> str | None:
