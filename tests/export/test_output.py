@@ -166,3 +166,20 @@ def test_a_voice_file_still_processed_is_waited_for(site: Site, tmp_path: Path) 
     result = site.export(out, ["msk-callcenter"])
     assert result.files == ("media/new.wav",)
     assert (tmp_path / "media" / "new.wav").read_bytes() == make_wav(tone=6)
+
+
+def test_tls_files_stay_reachable_from_the_output(site: Site, tmp_path: Path) -> None:
+    certs = site.source.parent / "certs"
+    certs.mkdir()
+    (certs / "client.pem").write_text("not used over http\n")
+    (certs / "client.key").write_text("not used over http\n")
+    site.source.write_text(site.source.read_text() + """\
+      client_cert: certs/client.pem
+      client_key: ${KEY_FILE}
+""")
+    site.env["KEY_FILE"] = str(certs / "client.key")
+    out = tmp_path / "backup" / "telconf.yaml"
+    site.export(out, ["msk-callcenter"])
+    credentials = yaml.safe_load(out.read_text())["accounts"]["msk-callcenter"]["credentials"]
+    assert credentials["client_cert"] == "../source/certs/client.pem"  # relative to the output now
+    assert credentials["client_key"] == "${KEY_FILE}"
