@@ -132,6 +132,10 @@ def test_one_apply_converges_from_any_state(bench: BeelineBench, tmp_path: Path,
     live = data.draw(live_states(), label="live")
     desired = data.draw(desired_states(live), label="desired")
     seed(bench, live)
+    # server quirks the contract tells clients to tolerate
+    bench.emu.lblist_grouping = data.draw(st.sampled_from(["per_b", "per_a", "triples"]), label="grouping")
+    bench.emu.pending_key = data.draw(st.sampled_from(["PENDING", "PENDNIG"]), label="pending key")
+    bench.emu.shuffle, bench.emu.shuffle_seed = True, data.draw(st.integers(0, 99), label="shuffle seed")
     media = tmp_path / f"media-{len(list(tmp_path.iterdir()))}"
     media.mkdir()
     account = desired_account(bench, desired, media)
