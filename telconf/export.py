@@ -19,9 +19,9 @@ import os
 import re
 import shutil
 import tempfile
-from functools import lru_cache
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +33,6 @@ from telconf.plan.planner import ProviderFactory, select_accounts
 from telconf.providers.base import parallel_map
 
 DEFAULT_NAME = "telconf.yaml"
-_VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _ONLY_VARIABLES = re.compile(r"^(\$\{[A-Za-z_][A-Za-z0-9_]*\})+$")
 # Keys of the config format whose values are paths relative to the config file.
 _PATH_KEYS = frozenset({"path", "block_file"})
@@ -87,8 +86,7 @@ def export(config: Config, *, out: Path | None = None, accounts: Iterable[str] |
             try:
                 data = provider.export(provider.read(), staging / subdir)
             except ProviderError as exc:  # say which account: an export usually reads several
-                raise type(exc)(f"account {account.name}: {exc.detail}", provider=exc.provider,
-                                call=exc.call, code=exc.code) from exc
+                raise _in_account(exc, account.name) from exc
             finally:
                 provider.close()
             return _prefix_paths(data, subdir) if subdir else data
@@ -105,6 +103,14 @@ def export(config: Config, *, out: Path | None = None, accounts: Iterable[str] |
     if out is not None:
         _write_atomically(out, text)
     return ExportResult(text, base_dir, files, tuple(_variables(document)), tuple(a.name for a in selected))
+
+
+def _in_account(exc: ProviderError, name: str) -> ProviderError:
+    """The same error, its message naming the account."""
+    try:
+        return type(exc)(f"account {name}: {exc.detail}", provider=exc.provider, call=exc.call, code=exc.code)
+    except TypeError:  # a subclass with other arguments: keep it as it is
+        return exc
 
 
 def connection_only(account: Account) -> Account:
@@ -160,7 +166,7 @@ def _credentials(account: Account, raw: Any, base_dir: Path) -> dict[str, Any]:
             credentials[f.name] = _placeholder(value.template, f"{account.name}_{f.name}")
         elif isinstance(value, Path):
             written = raw.get(f.name)
-            keep = isinstance(written, str) and _VARIABLE.search(written)
+            keep = isinstance(written, str) and Secret(written).variables
             credentials[f.name] = written if keep else _relative(value, base_dir)
     return credentials
 
@@ -306,7 +312,7 @@ def _variables(data: Any) -> list[str]:
 
     def walk(value: Any) -> None:
         if isinstance(value, str):
-            found.update(dict.fromkeys(_VARIABLE.findall(value)))
+            found.update(dict.fromkeys(Secret(value).variables))
         elif isinstance(value, Mapping):
             for item in value.values():
                 walk(item)
