@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import ssl
 import threading
 from pathlib import Path
 from types import TracebackType
@@ -16,7 +17,7 @@ from telconf.emulator.teleum import TeleumEmulator
 from telconf.providers.http import redact_url
 
 TELEUM_KNOBS = frozenset({"session_idle_timeout", "numbers_as_int", "sips_key", "direction_step",
-                          "tombstones", "login_fail_status"})
+                          "tombstones", "login_fail_status", "session_token"})
 BEELINE_KNOBS = frozenset({"pending_seconds", "blacklist_limit", "max_body_bytes", "max_voice_files",
                            "pending_key", "lblist_grouping"})
 
@@ -39,7 +40,8 @@ class QuietHandler(WSGIRequestHandler):
 class ServedApp:
     """One WSGI app served by a threaded werkzeug server in a daemon thread."""
 
-    def __init__(self, app: Any, host: str, port: int, path: str, *, verbose: bool = False):
+    def __init__(self, app: Any, host: str, port: int, path: str, *, verbose: bool = False,
+                 ssl_context: ssl.SSLContext | None = None):
         handler = type("Handler", (QuietHandler,), {"verbose": verbose})
         # Bind here, not in werkzeug: it would print and sys.exit() on a port in use,
         # where a library must raise OSError.
@@ -47,13 +49,15 @@ class ServedApp:
         listener = socket.create_server((host, port), family=family, backlog=128)
         try:
             self.server: BaseWSGIServer = make_server(host, listener.getsockname()[1], app, threaded=True,
-                                                      request_handler=handler, fd=listener.fileno())
+                                                      request_handler=handler, fd=listener.fileno(),
+                                                      ssl_context=ssl_context)
         finally:
             listener.close()  # werkzeug serves a duplicate of it
         self.server.daemon_threads = True
         self.port = int(self.server.server_address[1])
         host_in_url = f"[{host}]" if ":" in host else host
-        self.url = f"http://{host_in_url}:{self.port}{path}"
+        scheme = "https" if ssl_context is not None else "http"
+        self.url = f"{scheme}://{host_in_url}:{self.port}{path}"
         self._thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.1},
                                         name=f"emulator:{self.port}", daemon=True)
         self._thread.start()
@@ -80,10 +84,12 @@ class Emulators:
 
     @classmethod
     def start(cls, host: str = "127.0.0.1", teleum_port: int = 0, beeline_port: int = 0, *,
-              state: str | Path | None = None, verbose: bool = False, **knobs: Any) -> Emulators:
+              state: str | Path | None = None, verbose: bool = False, ssl_context: ssl.SSLContext | None = None,
+              **knobs: Any) -> Emulators:
         """Start both servers (port 0 picks a free one); ``knobs`` go to the emulator(s) that have them.
 
         ``latency_ms`` and ``faults`` apply to both; the others to the one that owns them.
+        With ``ssl_context`` (a server-side ``ssl.SSLContext``) both serve HTTPS.
         """
         teleum_knobs, beeline_knobs = split_knobs(knobs)
         teleum, beeline = TeleumEmulator(**teleum_knobs), BeelineEmulator(**beeline_knobs)
@@ -91,9 +97,9 @@ class Emulators:
             data = read_state(state)
             teleum.restore(data.get("teleum", {}))
             beeline.restore(data.get("beeline", {}))
-        teleum_server = ServedApp(teleum, host, teleum_port, "/api/v3/", verbose=verbose)
+        teleum_server = ServedApp(teleum, host, teleum_port, "/api/v3/", verbose=verbose, ssl_context=ssl_context)
         try:
-            beeline_server = ServedApp(beeline, host, beeline_port, "/api", verbose=verbose)
+            beeline_server = ServedApp(beeline, host, beeline_port, "/api", verbose=verbose, ssl_context=ssl_context)
         except BaseException:
             teleum_server.stop()
             raise

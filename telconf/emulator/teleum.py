@@ -79,7 +79,8 @@ class TeleumEmulator(EmulatorBase):
     ``shuffle_seed``), ``direction_step`` (gap between a new forward's ``direction``
     and the last one), ``tombstones`` (deleteForward keeps a ``deleted``=1 entry),
     ``login_fail_status`` (200 or 403), ``err_zero`` (success bodies carry ``"err":0``),
-    ``extra_fields`` (list items carry fields the contract does not name).
+    ``extra_fields`` (list items carry fields the contract does not name), ``session_token``
+    (the token every login hands out instead of a random one).
     """
 
     section = "teleum"
@@ -95,6 +96,8 @@ class TeleumEmulator(EmulatorBase):
         self.login_fail_status = 200
         self.err_zero = False
         self.extra_fields = False
+        #: The token every login hands out (None: a fresh random one); tests use a canary.
+        self.session_token: str | None = None
         #: Seconds, monotonic; replace it in tests to make sessions age without waiting.
         self.clock: Callable[[], float] = time.monotonic
 
@@ -234,7 +237,7 @@ class TeleumEmulator(EmulatorBase):
         account = self._accounts.get(params.get("email", ""))
         if account is None or not secrets.compare_digest(account["password"], params.get("paswd", "")):
             raise AppError("Wrong e-mail or password", self.login_fail_status)
-        token = secrets.token_hex(16)
+        token = self.session_token or secrets.token_hex(16)
         self._sessions[token] = {"email": account["email"], "last": self.clock()}
         return {"account": account["account"], "token": token, "vivaid": int(account["vivaid"])}
 
