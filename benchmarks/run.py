@@ -1,0 +1,325 @@
+"""telconf benchmark: plan and apply a large generated account against emulators with latency.
+
+Usage (from a checkout, with telconf installed)::
+
+    python benchmarks/run.py                     # 50 ms per call, the issue's account sizes
+    python benchmarks/run.py --latency-ms 100    # slower provider
+    python benchmarks/run.py --quick             # a tenth of the sizes, for a smoke run
+
+It starts both emulators in this process (each request waits ``--latency-ms`` before it is
+answered; the servers answer requests concurrently), generates a Teleum account (500
+numbers x 6 forwards, 200 SIP lines) and a Beeline account (500 numbers, 3 black lists x
+20,000 entries, 20 voice files), writes a config equal to them and one that changes a
+tenth of every kind of item, and prints a table:
+
+- the no-op plan: wall time, read calls, the lower bound ``reads x latency / parallelism``
+  and the ratio to it, then the same at ``--parallelism 1`` and the speed-up;
+- the apply of the 10 % change: calls made (counted in the emulators' call logs) against
+  the minimal count, and wall time;
+- CPU time and peak memory (tracemalloc) of diffing 100,000 black-list entries;
+- the wall time of ``telconf --help`` (a fresh interpreter).
+
+Exit status 0 when every target of issue 8 is met, 1 otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import bigaccount  # noqa: E402 - a sibling module of this script
+from bigaccount import Sizes  # noqa: E402
+
+from telconf.apply import apply_plan  # noqa: E402
+from telconf.config import load  # noqa: E402
+from telconf.emulator import Emulators  # noqa: E402
+from telconf.plan.data import Plan  # noqa: E402
+from telconf.plan.planner import close_all, make_plan  # noqa: E402
+
+READS = frozenset({"login", "getConnectedNumbers", "getForwardsTypes", "getForwardsRCIDs", "getRCIDs",
+                   "getForwards", "getSIPs", "getNextSIP", "balance",
+                   "RLIST", "MLIST", "LRECORD", "LBLIST", "LVFILES", "download"})
+TARGET_PLAN_RATIO = 1.5
+TARGET_DIFF_CPU = 1.0
+TARGET_DIFF_MB = 200.0
+TARGET_HELP_SECONDS = 0.3
+
+
+@dataclass
+class Row:
+    """One line of the result table."""
+
+    what: str
+    value: str
+    detail: str = ""
+    ok: bool | None = None  # None: a figure without a target
+
+
+def is_read(entry: dict[str, Any]) -> bool:
+    # ABLIST without ConfData is the query form; with it, it sets the active list.
+    method = entry["method"]
+    return method in READS or (method == "ABLIST" and "ConfData" not in (entry.get("params") or {}))
+
+
+class Counter:
+    """Read and write calls the emulators logged since ``reset``, per account."""
+
+    def __init__(self, emulators: Emulators):
+        self.emulators = emulators
+
+    def reset(self) -> None:
+        self.emulators.teleum.clear_log()
+        self.emulators.beeline.clear_log()
+
+    def counts(self) -> dict[str, tuple[int, int]]:
+        """{account: (reads, writes)}."""
+        result = {}
+        for account, log in (("big-teleum", self.emulators.teleum.call_log),
+                             ("big-beeline", self.emulators.beeline.call_log)):
+            reads = sum(1 for entry in log if is_read(entry))
+            result[account] = (reads, len(log) - reads)
+        return result
+
+
+@contextmanager
+def fresh_file_cache() -> Iterator[None]:
+    """Each plan starts with an empty voice-file cache, so every run downloads the same."""
+    with tempfile.TemporaryDirectory(prefix="telconf-bench-cache-") as folder:
+        previous = os.environ.get("TELCONF_CACHE_DIR")
+        os.environ["TELCONF_CACHE_DIR"] = folder
+        try:
+            yield
+        finally:
+            if previous is None:
+                del os.environ["TELCONF_CACHE_DIR"]
+            else:
+                os.environ["TELCONF_CACHE_DIR"] = previous
+
+
+def timed_plan(config: Any, accounts: list[str] | None, parallelism: int, counter: Counter,
+               keep: dict[str, Any] | None = None) -> tuple[float, Plan, dict[str, tuple[int, int]]]:
+    """Plan (timed); the providers go into ``keep`` when given (for apply), else are closed."""
+    counter.reset()
+    with fresh_file_cache():
+        started = time.perf_counter()
+        plan, providers = make_plan(config, accounts=accounts, parallelism=parallelism)
+        seconds = time.perf_counter() - started
+    if keep is None:
+        close_all(providers)
+    else:
+        keep.update(providers)
+    return seconds, plan, counter.counts()
+
+
+def plan_rows(config: Any, latency: float, parallelism: int, counter: Counter, log: Callable[[str], None]) -> list[Row]:
+    """The no-op plan of each account and of the whole file, at ``parallelism`` and at 1."""
+    rows: list[Row] = []
+    for accounts, label in ((["big-teleum"], "Teleum"), (["big-beeline"], "Beeline"), (None, "both accounts")):
+        log(f"no-op plan, {label}, parallelism {parallelism} ...")
+        seconds, plan, counts = timed_plan(config, accounts, parallelism, counter)
+        counts = {name: c for name, c in counts.items() if accounts is None or name in accounts}
+        reads = sum(r for r, _ in counts.values())
+        writes = sum(w for _, w in counts.values())
+        # Accounts are read at the same time, each with its own bound: the slowest decides.
+        bound = max(r for r, _ in counts.values()) * latency / parallelism
+        ratio = seconds / bound
+        rows.append(Row(
+            f"no-op plan, {label} (parallelism {parallelism})", f"{seconds:.2f} s",
+            f"{reads} reads, {writes} writes, {sum(len(a.changes) for a in plan.accounts)} changes; "
+            f"bound {bound:.2f} s; ratio {ratio:.2f}",
+            ok=ratio <= TARGET_PLAN_RATIO and writes == 0 and not plan.has_changes,
+        ))
+        if accounts == ["big-teleum"]:
+            log(f"no-op plan, {label}, parallelism 1 ...")
+            slow, _, slow_counts = timed_plan(config, accounts, 1, counter)
+            slow_reads = sum(r for r, _ in slow_counts.values())
+            rows.append(Row(
+                f"no-op plan, {label} (parallelism 1)", f"{slow:.2f} s",
+                f"{slow_reads} reads; bound {slow_reads * latency:.2f} s; "
+                f"speed-up at {parallelism}: {slow / seconds:.1f}x",
+            ))
+    return rows
+
+
+def apply_rows(change_path: Path, parallelism: int, counter: Counter, minimal: dict[str, int],
+               log: Callable[[str], None]) -> list[Row]:
+    """Plan and apply the 10 % change; count the calls; plan again (must be empty)."""
+    config = load(change_path)
+    log("plan of the 10 % change ...")
+    providers: dict[str, Any] = {}
+    plan_seconds, plan, _ = timed_plan(config, None, parallelism, counter, keep=providers)
+    planned = {a.account: len(a.calls) for a in plan.accounts}
+    counter.reset()
+    log("apply of the 10 % change ...")
+    started = time.perf_counter()
+    try:
+        apply_plan(plan, providers, parallelism=parallelism)
+    finally:
+        close_all(providers)
+    seconds = time.perf_counter() - started
+    counts = counter.counts()
+    rows = []
+    for account in ("big-teleum", "big-beeline"):
+        reads, writes = counts[account]
+        changes = next(len(a.changes) for a in plan.accounts if a.account == account)
+        extra = f", {reads} reads (waiting for uploads)" if reads else ""
+        rows.append(Row(
+            f"apply 10 % change, {account.removeprefix('big-').capitalize()}",
+            f"{writes} calls",
+            f"minimal {minimal[account]}, planned {planned[account]}, {changes} changes{extra}",
+            ok=writes == minimal[account] == planned[account],
+        ))
+    rows.append(Row("apply 10 % change, wall time", f"{seconds:.2f} s",
+                    f"plan before it {plan_seconds:.2f} s (parallelism {parallelism})"))
+    log("plan again after the apply ...")
+    _, again, counts = timed_plan(config, None, parallelism, counter)
+    writes = sum(w for _, w in counts.values())
+    rows.append(Row("plan after the apply", f"{sum(len(a.changes) for a in again.accounts)} changes",
+                    f"{writes} writes", ok=not again.has_changes and writes == 0))
+    return rows
+
+
+def diff_case(entries: int) -> tuple[Callable[[], Any], int]:
+    """A Beeline account and live state whose black lists differ by a tenth; the diff to run."""
+    from telconf.model import BeelineAccount, BeelineCredentials, BlacklistEntry, Blacklists, Secret
+    from telconf.plan.planner import order_calls
+    from telconf.providers.beeline.batching import merge_calls
+    from telconf.providers.beeline.changes import blacklist_changes
+    from telconf.providers.beeline.live import BeelineLive
+
+    b_numbers = [bigaccount.beeline_number(i) for i in range(500)]
+    per_b = max(1, entries // (3 * len(b_numbers)))
+
+    def triples(shift: int) -> dict[int, frozenset[BlacklistEntry]]:
+        return {list_id: frozenset(BlacklistEntry(list_id, b, f"79{list_id}{i:03d}{k + shift:05d}")
+                                   for i, b in enumerate(b_numbers) for k in range(per_b))
+                for list_id in range(3)}
+
+    live_lists, desired_lists = triples(0), triples(per_b // 10)
+    live = BeelineLive(numbers=tuple(b_numbers), redirects={b: None for b in b_numbers}, premedia={},
+                       record_all=False, recorded=frozenset(),
+                       blacklist=frozenset().union(*live_lists.values()), active_list=0, voice_files={})
+    account = BeelineAccount("bench", "http://localhost", BeelineCredentials(Secret("u"), Secret("p")),
+                             blacklists=Blacklists(lists=desired_lists))
+
+    def run() -> Any:
+        return merge_calls(order_calls(blacklist_changes(account, live)))
+
+    return run, len(live.blacklist)
+
+
+def diff_rows(log: Callable[[str], None]) -> list[Row]:
+    """CPU time and peak traced memory of diffing (and batching) 100,000 entries."""
+    log("diff of 100,000 black-list entries ...")
+    run, count = diff_case(100_000)
+    cpu = []
+    for _ in range(3):
+        started = time.process_time()
+        calls = run()
+        cpu.append(time.process_time() - started)
+    tracemalloc.start()
+    run()
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    megabytes = peak / 2**20
+    requests = ", ".join(f"{call.method}" for call, _ in calls)
+    return [Row(f"diff of {count:,} black-list entries", f"{min(cpu):.2f} s CPU",
+                f"peak {megabytes:.0f} MB (tracemalloc); 10 % differs -> {len(calls)} requests ({requests})",
+                ok=min(cpu) < TARGET_DIFF_CPU and megabytes < TARGET_DIFF_MB)]
+
+
+def help_rows(log: Callable[[str], None]) -> list[Row]:
+    """Wall time of ``telconf --help`` in a fresh interpreter (median of 5)."""
+    log("telconf --help ...")
+    script = shutil.which("telconf", path=str(Path(sys.executable).parent)) or shutil.which("telconf")
+    command = [script, "--help"] if script else [sys.executable, "-m", "telconf", "--help"]
+    subprocess.run(command, capture_output=True, check=True)  # warm the OS file cache
+    times = []
+    for _ in range(5):
+        started = time.perf_counter()
+        subprocess.run(command, capture_output=True, check=True)
+        times.append(time.perf_counter() - started)
+    seconds = statistics.median(times)
+    return [Row("telconf --help", f"{seconds:.2f} s", f"median of 5, {' '.join(Path(c).name for c in command)}",
+                ok=seconds < TARGET_HELP_SECONDS)]
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs ({cpu}), Python {platform.python_version()}"
+
+
+def print_table(rows: list[Row], out: Any = sys.stdout) -> None:
+    width = max(len(r.what) for r in rows)
+    value = max(len(r.value) for r in rows)
+    print(f"| {'measure':<{width}} | {'result':>{value}} | target | detail |", file=out)
+    print(f"|{'-' * (width + 2)}|{'-' * (value + 1)}:|:------:|--------|", file=out)
+    for r in rows:
+        mark = "" if r.ok is None else ("met" if r.ok else "MISSED")
+        print(f"| {r.what:<{width}} | {r.value:>{value}} | {mark:^6} | {r.detail} |", file=out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--latency-ms", type=float, default=50.0, help="delay of every emulated call (default 50)")
+    parser.add_argument("--parallelism", type=int, default=8, help="telconf --parallelism (default 8)")
+    parser.add_argument("--quick", action="store_true", help="a tenth of the account sizes (a smoke run)")
+    args = parser.parse_args(argv)
+    sizes = Sizes(50, 6, 20, 50, 3, 2_000, 20, 5) if args.quick else Sizes()
+    latency = args.latency_ms / 1000
+
+    def log(text: str) -> None:
+        print(f"  {text}", file=sys.stderr, flush=True)
+
+    print(f"machine: {machine()}", flush=True)
+    print(f"latency {args.latency_ms:g} ms per call, parallelism {args.parallelism}", flush=True)
+    os.environ.update(bigaccount.environ())
+    rows: list[Row] = []
+    with tempfile.TemporaryDirectory(prefix="telconf-bench-") as folder, \
+            Emulators.start(pending_seconds=0.2) as emulators:
+        log("generating the accounts ...")
+        bigaccount.seed(emulators, sizes)
+        noop, change = bigaccount.write_configs(Path(folder), sizes, emulators.teleum_url, emulators.beeline_url)
+        emulators.teleum.configure(latency_ms=args.latency_ms)
+        emulators.beeline.configure(latency_ms=args.latency_ms)
+        started = time.perf_counter()
+        config = load(noop)
+        rows.append(Row("load the config (both accounts)", f"{time.perf_counter() - started:.2f} s",
+                        f"{noop.stat().st_size // 1024} KB of YAML + block files"))
+        counter = Counter(emulators)
+        rows += plan_rows(config, latency, args.parallelism, counter, log)
+        rows += apply_rows(change, args.parallelism, counter, bigaccount.minimal_calls(sizes), log)
+    rows += diff_rows(log)
+    rows += help_rows(log)
+    print()
+    print_table(rows)
+    missed = [r.what for r in rows if r.ok is False]
+    print()
+    print("all targets met" if not missed else "targets missed: " + "; ".join(missed))
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
