@@ -99,7 +99,14 @@ class TransientError(ProviderError):
 
 
 class OutcomeUnknown(TransientError):
-    """A non-idempotent write was sent, but whether it took effect is unknown."""
+    """A non-idempotent write was sent, but whether it took effect is unknown.
+
+    ``may_still_run``: the request timed out, so the server may still be carrying it out.
+    """
+
+    def __init__(self, message: str, *, may_still_run: bool = False, **kw: Any):
+        super().__init__(message, **kw)
+        self.may_still_run = may_still_run
 
 
 class PlanError(TelconfError):

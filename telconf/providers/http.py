@@ -103,6 +103,7 @@ class Transport:
         attempt = 0
         while True:
             attempt += 1
+            timed_out = False
             try:
                 response = self._send_once(method, url, call=call, attempt=attempt, **kwargs)
                 failure = _status_failure(response, self.provider, call, self.error_detail)
@@ -115,11 +116,11 @@ class Transport:
                 failure = self._transport_failure(call, exc)
                 sure_not_applied = _never_reached_server(exc)
             except requests.exceptions.Timeout as exc:
-                failure, sure_not_applied = self._transport_failure(call, exc), False
+                failure, sure_not_applied, timed_out = self._transport_failure(call, exc), False, True
             if not idempotent and not sure_not_applied:
                 raise OutcomeUnknown(
                     f"no usable answer ({failure.detail}); the call may or may not have taken effect",
-                    provider=self.provider, call=call,
+                    provider=self.provider, call=call, may_still_run=timed_out,
                 ) from failure
             if attempt >= self.retry.attempts:
                 raise failure

@@ -95,3 +95,17 @@ def test_a_session_that_keeps_ending_is_an_error_not_a_loop(emu: Emulators) -> N
     with pytest.raises(SessionExpired, match="teleum getSIPs: SESSION ENDED"):
         plan_with_providers(make_account(emu.teleum_url, {N1: [A]}))
     assert sum(1 for e in emu.teleum.call_log if e["method"] == "login") == 4
+
+
+def test_a_create_that_times_out_but_commits_late_is_adopted(emu: Emulators) -> None:
+    emu.teleum.add_sip(EMAIL)
+    emu.teleum.faults = FaultConfig(rate=1.0, kinds={"slow"}, methods={"editForward"}, slow_seconds=0.4)
+    account = make_account(emu.teleum_url, {N1: [A]})
+    plan, providers = plan_with_providers(account)
+    providers["spb"].client.transport.timeout = 0.2  # type: ignore[attr-defined]
+    try:
+        apply_plan(plan, providers)
+    finally:
+        close_all(providers)
+    assert len(emu.teleum.forwards(EMAIL, N1)) == 1
+    assert [e["method"] for e in emu.teleum.call_log].count("editForward") == 1

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,7 @@ from telconf.providers.teleum.payloads import (
 log = logging.getLogger("telconf.teleum")
 CATALOG_CALLS = ("getConnectedNumbers", "getForwardsTypes", "getForwardsRCIDs", "getRCIDs", "getSIPs", "getNextSIP")
 UNSURE_ATTEMPTS = 3  # sends of one create/delete/move, each after reading back the last
+SETTLE_TIMEOUTS = 2  # after a timed-out write, client timeouts to wait before reading back
 
 
 class TeleumProvider(Provider[TeleumAccount]):
@@ -260,13 +262,18 @@ class TeleumProvider(Provider[TeleumAccount]):
                 answer = self.client.call(method, params, idempotent=False)
                 return {**answer, "id": scalar(answer, "id", method)} if str(params.get("id")) == "0" else answer
             except (OutcomeUnknown, BadResponse) as exc:
-                if attempt == UNSURE_ATTEMPTS:
-                    raise
-                log.warning("teleum %s: %s; reading back before deciding to send it again", method, exc.detail)
+                log.warning("teleum %s: %s; reading back to see whether it took effect", method, exc.detail)
+                if isinstance(exc, OutcomeUnknown) and exc.may_still_run:
+                    # A request that timed out may still be running: a late commit after
+                    # the read-back would make a resend a duplicate (or a second swap).
+                    # This is the server's time, not a backoff: a real wait.
+                    time.sleep(SETTLE_TIMEOUTS * self.client.transport.timeout)
                 found = settled()
                 if found is not None:
                     log.warning("teleum %s had taken effect; not sending it again", method)
                     return found
+                if attempt == UNSURE_ATTEMPTS:
+                    raise
         raise AssertionError("unreachable")
 
     def _wire_of(self, lane: str, *, number_id: str | None = None, forward_id: str | None = None) -> str:
