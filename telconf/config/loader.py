@@ -83,7 +83,8 @@ def check(path: Path, accounts: Collection[str] | None = None,
     shared_cache: dict[str, str | None] = {}
     base_dir = path.resolve().parent
     for name, account in raw_accounts.items():
-        if not isinstance(account, dict) or account.get("provider") not in BUILDERS:
+        if not isinstance(account, dict) or not isinstance(account.get("provider"), str) \
+                or account["provider"] not in BUILDERS:
             continue
         env = (os.environ if environ is None else environ) if build and name in selected else None
         ctx = Context(doc, base_dir, env, shared_cache)

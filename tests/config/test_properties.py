@@ -48,7 +48,7 @@ forward = st.fixed_dictionaries({"to": maybe(st.sampled_from(
     "schedule": maybe(st.lists(interval, max_size=3)),
 })
 teleum = st.fixed_dictionaries(
-    {"provider": st.just("teleum"),
+    {"provider": maybe(st.just("teleum")),
      "credentials": maybe(st.fixed_dictionaries({"email": st.just("${E}"), "password": st.just("${P}")}))},
     optional={
         "url": maybe(st.sampled_from(["https://x.example/", "${URL}", "ftp://x"])),
@@ -62,7 +62,7 @@ teleum = st.fixed_dictionaries(
 entry = st.fixed_dictionaries({"numbers": maybe(st.one_of(st.just("all"), st.lists(phone, max_size=3)))}, optional={
     "block": maybe(st.lists(phone, max_size=4)), "block_file": maybe(paths)})
 beeline = st.fixed_dictionaries(
-    {"provider": st.just("beeline"),
+    {"provider": maybe(st.just("beeline")),
      "credentials": maybe(st.fixed_dictionaries({"username": st.just("u"), "password": st.just("${P}")}, optional={
          "client_cert": maybe(paths), "client_key": maybe(paths), "ca_bundle": maybe(paths)}))},
     optional={
