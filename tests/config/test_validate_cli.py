@@ -34,6 +34,12 @@ def test_example_validates(name: str) -> None:
     assert result.stdout == f"{path}: valid ({count} account{'s' if count != 1 else ''})\n"
 
 
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_every_example_in_the_folder_validates(name: str) -> None:
+    diagnostics = validate(ROOT / "examples" / name)
+    assert not [d for d in diagnostics if d.severity == "error"], diagnostics
+
+
 def test_example_models() -> None:
     env = {"BEELINE_URL": "https://cloudcc.example/api"}
     office = load(ROOT / "examples" / "teleum-office.yaml", environ=env).accounts["spb-office"]
