@@ -15,7 +15,7 @@ from telconf.cli import main
 from telconf.config import load, validate
 
 ROOT = Path(__file__).resolve().parents[2]
-EXAMPLES = sorted(p.name for p in (ROOT / "examples").glob("*.yaml") if p.name != "demo.yaml")
+EXAMPLES = sorted(p.name for p in (ROOT / "examples").glob("*.yaml"))
 MINE = ["teleum-office.yaml", "beeline-callcenter.yaml", "both.yaml"]
 
 
