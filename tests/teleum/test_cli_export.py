@@ -147,3 +147,22 @@ def test_export_plans_clean_and_reproduces_the_account(emu: Emulators, emulators
     assert applied.exit_code == 0, applied.output
     assert {wire: emulator_forwards(emulators, wire) for wire in (N1, N2, N3)} == before
     assert emulator_lines(emulators) == {"101": ("Reception", "r@example.com", None), "102": ("Office", "", None)}
+
+
+def test_a_saved_plan_applies_and_goes_stale(emu: Emulators, tmp_path: Path) -> None:
+    emu.teleum.add_sip(EMAIL, descr="old")
+    add_forwards(emu, N1, [fwd("fax:fax@example.com")])
+    config = write_config(tmp_path, emu.teleum_url)
+    saved = tmp_path / "plan.json"
+    assert run("plan", "-c", str(config), "--out", str(saved)).exit_code == 0
+    assert SIP_PASSWORD not in saved.read_text() and PASSWORD not in saved.read_text()
+
+    emu.teleum.add_forward(EMAIL, N2, rtype="Факс", rnum="fax@example.com")  # outside the config: still valid
+    applied = run("apply", str(saved), "-c", str(config))
+    assert applied.exit_code == 0, applied.output
+    assert run("plan", "-c", str(config), "--detailed-exitcode").exit_code == 0
+
+    assert run("plan", "-c", str(config), "--out", str(saved)).exit_code == 0
+    emu.teleum.add_forward(EMAIL, N1, rtype="Факс", rnum="other@example.com")  # a managed number changes
+    stale = run("apply", str(saved), "-c", str(config))
+    assert stale.exit_code == 1 and "stale" in stale.output.lower()
