@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import random
+import ssl
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from urllib.parse import parse_qsl, urlsplit
 import requests
 from requests.adapters import HTTPAdapter
 
-from telconf.errors import OutcomeUnknown, TransientError
+from telconf.errors import OutcomeUnknown, ProviderError, TransientError
 
 log = logging.getLogger("telconf.http")
 
@@ -112,6 +113,9 @@ class Transport:
                 sure_not_applied = response.status_code == 429
             except requests.exceptions.ConnectTimeout as exc:
                 failure, sure_not_applied = self._transport_failure(call, exc), True
+            except requests.exceptions.SSLError as exc:
+                # Trust is configuration, not luck: trying again cannot help. Nothing was sent.
+                raise ProviderError(tls_problem(exc), provider=self.provider, call=call) from None
             except requests.exceptions.ConnectionError as exc:
                 failure = self._transport_failure(call, exc)
                 sure_not_applied = _never_reached_server(exc)
@@ -175,6 +179,28 @@ def _retry_after(response: requests.Response) -> float | None:
         return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
     except (TypeError, ValueError):
         return None
+
+
+def tls_problem(exc: BaseException) -> str:
+    """What went wrong in a TLS handshake, from the ``ssl`` error inside ``exc`` (never its URL)."""
+    found: ssl.SSLError | None = None
+    pending, seen = [exc], set()
+    while pending and found is None:
+        error = pending.pop()
+        if id(error) in seen:
+            continue
+        seen.add(id(error))
+        if isinstance(error, ssl.SSLError):
+            found = error
+        pending += [e for e in (getattr(error, "reason", None), error.__cause__, error.__context__, *error.args)
+                    if isinstance(e, BaseException)]
+    if isinstance(found, ssl.SSLCertVerificationError):
+        return (f"TLS: the server's certificate is not trusted ({found.verify_message or found.reason}); "
+                "certificate verify failed: is its CA in ca_bundle or the system's trust store?")
+    reason = str(getattr(found, "reason", "") or "").replace("_", " ").lower() or "handshake failed"
+    if "certificate" in reason or "handshake" in reason:
+        return f"TLS: the server refused the connection ({reason}); does it require a client certificate?"
+    return f"TLS: the secure connection failed ({reason})"
 
 
 def _never_reached_server(exc: requests.exceptions.ConnectionError) -> bool:
