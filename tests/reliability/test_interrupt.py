@@ -1,0 +1,85 @@
+"""Ctrl-C: apply stops after the calls in flight, reports, exits 130; a re-run converges.
+
+``telconf apply`` runs in a subprocess against the emulator, which answers every call
+after a delay; SIGINT is sent once the first write has been carried out.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from telconf.emulator import Emulators
+
+from .scenarios import ENV, TeleumScenario
+
+READS = {"login", "getConnectedNumbers", "getForwardsTypes", "getForwardsRCIDs", "getRCIDs", "getForwards",
+         "getSIPs", "getNextSIP"}
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+
+
+def telconf(*args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen([sys.executable, "-c", "from telconf.cli import main; main()", *args],
+                            env={**os.environ, **ENV}, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def writes(emulators: Emulators) -> list[dict[str, object]]:
+    return [e for e in list(emulators.teleum.call_log) if e["method"] not in READS]
+
+
+def wait_for(condition: object, what: str, limit: float = 30.0) -> None:
+    deadline = time.monotonic() + limit
+    while not condition():  # type: ignore[operator]
+        if time.monotonic() > deadline:
+            raise AssertionError(f"gave up waiting for {what}")
+        time.sleep(0.01)
+
+
+def test_ctrl_c_during_apply_stops_after_the_call_in_flight_and_a_rerun_converges(
+        emulators: Emulators, tmp_path: Path) -> None:
+    scenario = TeleumScenario.build(emulators, tmp_path, seed=2)
+    emulators.teleum.latency_ms = 150
+    process = telconf("apply", "--yes", "--parallelism", "2", "-c", str(scenario.config_path))
+    wait_for(lambda: writes(emulators), "the first write")
+    process.send_signal(signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=60)
+
+    assert process.returncode == 130, stderr
+    assert "apply interrupted" in stderr and "Traceback" not in stderr
+    not_attempted = int(re.search(r"^Not attempted \((\d+)\):", stderr, re.M).group(1))  # type: ignore[union-attr]
+    assert not_attempted > 0, "the interrupt came too late to test anything"
+    assert "Failed (0):" in stderr
+    # Stopped after the call in flight: the writes the server carried out are exactly those reported done.
+    done_section = stderr.split("Done (", 1)[1].split("Failed (", 1)[0]
+    reported = re.findall(r"✓ \[\d+\] office: (\w+)", done_section)
+    carried_out = [str(w["method"]) for w in writes(emulators) if w["err"] is None]
+    assert sorted(m for m in reported if m not in READS) == sorted(carried_out)
+    assert carried_out
+
+    emulators.teleum.latency_ms = 0
+    rerun = telconf("apply", "--yes", "-c", str(scenario.config_path))
+    out, err = rerun.communicate(timeout=60)
+    assert rerun.returncode == 0, err
+    again = telconf("plan", "--detailed-exitcode", "-c", str(scenario.config_path))
+    out, err = again.communicate(timeout=60)
+    assert again.returncode == 0, out + err  # 0: no changes left
+    scenario.check()
+
+
+def test_ctrl_c_while_planning_changes_nothing(emulators: Emulators, tmp_path: Path) -> None:
+    scenario = TeleumScenario.build(emulators, tmp_path, seed=2)
+    emulators.teleum.latency_ms = 300
+    process = telconf("apply", "--yes", "-c", str(scenario.config_path))
+    wait_for(lambda: emulators.teleum.call_log, "the first read")
+    process.send_signal(signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130, stderr
+    assert "Interrupted." in stderr and "Traceback" not in stderr
+    assert writes(emulators) == []
