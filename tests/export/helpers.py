@@ -145,8 +145,9 @@ def teleum_view(emulators: Emulators, email: str = EMAIL) -> dict[str, Any]:
 
 
 def _forward(raw: Mapping[str, Any], wire_of: Mapping[str, str]) -> dict[str, Any]:
-    intervals = sorted((int(i["dts"]), int(i["dtf"]), int(i["ttsh"]) * 60 + int(i["ttsm"]),
-                        int(i["ttfh"]) * 60 + int(i["ttfm"])) for i in json.loads(raw["dowjs2"] or "[]"))
+    # A schedule is a set of intervals: their order and repeats do not change when calls go through.
+    intervals = sorted({(int(i["dts"]), int(i["dtf"]), int(i["ttsh"]) * 60 + int(i["ttsm"]),
+                         int(i["ttfh"]) * 60 + int(i["ttfm"])) for i in json.loads(raw["dowjs2"] or "[]")})
     if intervals == [(1, 7, 0, 1439)]:
         intervals = []  # the one spelling of "always" besides none
     return {
