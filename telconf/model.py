@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
@@ -133,6 +133,21 @@ class Interval:
 
 ALWAYS: tuple[Interval, ...] = ()
 """The schedule of a forward that is always active. ``00:00-23:59 mon-sun`` normalises to it."""
+
+DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+"""Day names of the config format; day ``n`` of an Interval is ``DAY_NAMES[n - 1]``."""
+
+FULL_WEEK = Interval(1, 7, 0, 23 * 60 + 59)
+
+
+def canonical_schedule(intervals: Iterable[Interval]) -> tuple[Interval, ...]:
+    """One spelling per schedule: sorted, without repeats, the whole week as ``ALWAYS``.
+
+    The config and the provider both normalise through here, so that a plan compares
+    schedules by meaning rather than by spelling.
+    """
+    schedule = tuple(sorted(set(intervals), key=lambda i: (i.first_day, i.last_day, i.start, i.end)))
+    return ALWAYS if schedule == (FULL_WEEK,) else schedule
 
 CallerId = str
 """``"caller"`` (the caller's number), ``"group"``, or a wire phone number of the account."""

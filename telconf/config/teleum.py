@@ -10,7 +10,7 @@ from telconf.config import common
 from telconf.config.context import Context
 from telconf.config.source import Path
 from telconf.model import (
-    ALWAYS,
+    DAY_NAMES,
     UNMANAGED,
     Forward,
     Interval,
@@ -21,12 +21,11 @@ from telconf.model import (
     TeleumAccount,
     TeleumCredentials,
     TeleumNumber,
+    canonical_schedule,
 )
 
-DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _TIME = re.compile(r"([01]?[0-9]|2[0-3]):([0-5][0-9])\Z")
 _LINE = re.compile(r"[0-9]+\Z")
-_FULL_DAY = Interval(1, 7, 0, 23 * 60 + 59)
 
 
 def build_teleum(ctx: Context, name: str, path: Path, data: dict[str, Any]) -> TeleumAccount:
@@ -137,9 +136,9 @@ def _schedule(ctx: Context, path: Path, items: Any) -> tuple[Interval, ...]:
             continue
         where = path + (index,)
         days = str(item.get("days", "mon-sun")).split("-")
-        if not all(day in DAYS for day in days) or len(days) > 2:
+        if not all(day in DAY_NAMES for day in days) or len(days) > 2:
             continue  # the schema reported it
-        first, last = DAYS.index(days[0]) + 1, DAYS.index(days[-1]) + 1
+        first, last = DAY_NAMES.index(days[0]) + 1, DAY_NAMES.index(days[-1]) + 1
         if first > last:
             ctx.error(where + ("days",), f"days {item['days']!r} run backwards; expected e.g. mon-fri "
                                          "(split a range over Sunday in two)")
@@ -151,10 +150,7 @@ def _schedule(ctx: Context, path: Path, items: Any) -> tuple[Interval, ...]:
             ctx.error(where + ("to",), f"to {item['to']!r} is before from {item.get('from', '00:00')!r}; "
                                        "split an overnight period in two")
         intervals.append(Interval(first, last, start, end))
-    # A forward that is always active has one spelling, so that plans compare equal.
-    if intervals == [_FULL_DAY]:
-        return ALWAYS
-    return tuple(intervals)
+    return canonical_schedule(intervals)
 
 
 def _minutes(text: Any) -> int | None:

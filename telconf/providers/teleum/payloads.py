@@ -16,7 +16,7 @@ from typing import Any
 
 from telconf import phones
 from telconf.errors import BadResponse, PlanError
-from telconf.model import ALWAYS, Forward, Interval, SipLine, Target, TargetKind
+from telconf.model import ALWAYS, DAY_NAMES, Forward, Interval, SipLine, Target, TargetKind, canonical_schedule
 
 PROVIDER = "teleum"
 TYPE_NAMES: dict[TargetKind, str] = {
@@ -27,7 +27,6 @@ TYPE_NAMES: dict[TargetKind, str] = {
 }
 CALLER_KINDS = {"caller": "вызывающего", "group": "групповой"}
 OWN_NUMBER = "свой"  # caller-id kind presenting one of the account's numbers (rcnid)
-_FULL_DAY = Interval(1, 7, 0, 23 * 60 + 59)
 
 
 @dataclass(frozen=True)
@@ -104,11 +103,10 @@ class TeleumLive:
 
 def canonical(forward: Forward) -> Forward:
     """One spelling per behaviour: ``isolated`` only for SIP, schedule sorted and deduplicated."""
-    schedule = tuple(sorted(set(forward.schedule), key=lambda i: (i.first_day, i.last_day, i.start, i.end)))
     return replace(
         forward,
         isolated=forward.isolated and forward.target.kind is TargetKind.SIP,
-        schedule=ALWAYS if schedule == (_FULL_DAY,) else schedule,
+        schedule=canonical_schedule(forward.schedule),
     )
 
 
@@ -250,7 +248,7 @@ def parse_schedule(text: Any) -> tuple[Interval, ...]:
         )
     except (TypeError, ValueError, KeyError):
         raise _bad("getForwards", "dowjs2 is not a list of schedule intervals") from None
-    return ALWAYS if parsed == (_FULL_DAY,) else parsed
+    return canonical_schedule(parsed)
 
 
 def _names(payload: Any, key: str, call: str) -> dict[str, str]:
@@ -327,9 +325,6 @@ def sip_params(line: SipLine, catalog: Catalog, *, sip_id: str | int) -> dict[st
 
 
 # --- user-facing views (plan before/after, fingerprint, export) --------------------------
-
-DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-
 
 def target_text(target: Target) -> str:
     """``sip:101``, ``tel:+7 921 000-00-00``, ``voicemail:a@b.c``: the YAML spelling."""
