@@ -17,7 +17,8 @@ from click.testing import CliRunner
 from telconf.cli import main
 from telconf.config import load
 from telconf.emulator import Emulators
-from telconf.errors import ProviderError
+from telconf.emulator.faults import FaultConfig
+from telconf.errors import ProviderError, TransientError
 from telconf.plan.planner import make_plan
 
 from . import corrupt
@@ -125,4 +126,17 @@ def test_cli_plan_and_apply_stop_with_the_call_named_and_exit_1(served: dict[str
         assert f"Error: {provider} {call}: " in result.stderr
         assert "not JSON" in result.stderr
         assert "Traceback" not in result.stderr + result.stdout
+    assert writes(emulators, provider) == []
+
+
+@pytest.mark.parametrize(("provider", "call"), [("teleum", "getSIPs"), ("teleum", "getForwards"),
+                                                ("beeline", "LBLIST"), ("beeline", "LVFILES")])
+def test_a_read_failing_every_try_aborts_the_plan(emulators: Emulators, tmp_path: Path, provider: str,
+                                                  call: str) -> None:
+    scenario = (TeleumScenario if provider == "teleum" else BeelineScenario).build(emulators, tmp_path, seed=4)
+    getattr(emulators, provider).faults = FaultConfig(rate=1.0, kinds={"error_5xx"}, methods={call})
+    env = {**ENV, "TELCONF_CACHE_DIR": str(tmp_path / "cache")}
+    with pytest.raises(TransientError) as caught:
+        make_plan(load(scenario.config_path, environ=env), environ=env, provider_factory=fast_provider)
+    assert (caught.value.provider, caught.value.call) == (provider, call)
     assert writes(emulators, provider) == []
