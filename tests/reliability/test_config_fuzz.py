@@ -112,7 +112,10 @@ def damaged_structure(draw: st.DrawFn) -> str:
     """An example's data with a subtree replaced, dropped, renamed or wrapped, dumped again."""
     data = yaml.safe_load(yaml.safe_dump(DATA[draw(st.sampled_from(sorted(DATA)))]))
     for _ in range(draw(st.integers(1, 3))):
-        path = draw(st.sampled_from(_paths(data)[1:]))
+        paths = _paths(data)[1:]
+        if not paths:
+            break
+        path = draw(st.sampled_from(paths))
         parent = data
         for step in path[:-1]:
             parent = parent[step]

@@ -30,7 +30,8 @@ def faults(seed: int, rate: float = 0.15) -> FaultConfig:
     return FaultConfig(rate=rate, kinds=FAULT_KINDS, seed=seed, retry_after=0, slow_seconds=SLOW_SECONDS)
 
 
-def run_scenario(emulators: Emulators, tmp_path: Path, provider: str, seed: int) -> None:
+def run_scenario(emulators: Emulators, tmp_path: Path, provider: str, seed: int) -> set[str]:
+    """Build, apply through faults until converged, check; return the kinds of fault injected."""
     scenario = SCENARIOS[provider].build(emulators, tmp_path, seed)
     emu = getattr(emulators, provider)
     emu.faults = faults(seed)
@@ -41,14 +42,14 @@ def run_scenario(emulators: Emulators, tmp_path: Path, provider: str, seed: int)
     assert outcome.applies <= 3
     assert outcome.plans[0].has_changes, "the scenario changes nothing"
     scenario.check()
-    assert injected, "no fault was injected"
+    return injected
 
 
 @pytest.mark.parametrize("seed", QUICK_SEEDS)
 @pytest.mark.parametrize("provider", sorted(SCENARIOS))
 def test_rich_change_converges_through_faults(emulators: Emulators, tmp_path: Path, provider: str,
                                               seed: int) -> None:
-    run_scenario(emulators, tmp_path, provider, seed)
+    assert run_scenario(emulators, tmp_path, provider, seed), "no fault was injected"
 
 
 @pytest.mark.slow
@@ -56,7 +57,7 @@ def test_rich_change_converges_through_faults(emulators: Emulators, tmp_path: Pa
 @pytest.mark.parametrize("provider", sorted(SCENARIOS))
 def test_rich_change_converges_through_faults_many_seeds(emulators: Emulators, tmp_path: Path, provider: str,
                                                          seed: int) -> None:
-    run_scenario(emulators, tmp_path, provider, seed)
+    run_scenario(emulators, tmp_path, provider, seed)  # a few seeds draw no fault in Beeline's ~25 calls
 
 
 @pytest.mark.parametrize("provider", sorted(SCENARIOS))
