@@ -212,6 +212,27 @@ def apply_rows(change_path: Path, parallelism: int, counter: Counter, minimal: d
     return rows
 
 
+def cli_rows(noop: Path, change: Path, parallelism: int, counter: Counter, log: Callable[[str], None]) -> list[Row]:
+    """``telconf plan`` as a user runs it (a fresh process: start-up, config, plan, output)."""
+    script = shutil.which("telconf", path=str(Path(sys.executable).parent)) or shutil.which("telconf")
+    base = [script] if script else [sys.executable, "-m", "telconf"]
+    rows = []
+    for path, label in ((noop, "no-op"), (change, "10 % change")):
+        log(f"telconf plan, {label} ...")
+        counter.reset()
+        with fresh_file_cache():
+            started = time.perf_counter()
+            done = subprocess.run(base + ["plan", "-c", str(path), "--parallelism", str(parallelism),
+                                          "--detailed-exitcode"], capture_output=True, text=True)
+            seconds = time.perf_counter() - started
+        summary = next((line for line in reversed(done.stdout.splitlines()) if line.strip()), "")
+        reads = sum(r for r, _ in counter.counts().values())
+        rows.append(Row(f"telconf plan (CLI, whole file, {label})", f"{seconds:.2f} s",
+                        f"exit {done.returncode}, {reads} reads; {summary[:70]}",
+                        ok=None if done.returncode == (0 if label == "no-op" else 2) else False))
+    return rows
+
+
 def diff_case(entries: int) -> tuple[Callable[[], Any], int]:
     """A Beeline account and live state whose black lists differ by a tenth; the diff to run."""
     from telconf.model import BeelineAccount, BeelineCredentials, BlacklistEntry, Blacklists, Secret
@@ -337,6 +358,7 @@ def main(argv: list[str] | None = None) -> int:
                         f"{noop.stat().st_size // 1024} KB of YAML + block files"))
         counter = Counter(emulators)
         rows += plan_rows(config, latency, args.parallelism, counter, args.repeat, log)
+        rows += cli_rows(noop, change, args.parallelism, counter, log)
         rows += apply_rows(change, args.parallelism, counter, bigaccount.minimal_calls(sizes), log)
     rows += diff_rows(log)
     rows += help_rows(log)
