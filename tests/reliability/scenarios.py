@@ -128,6 +128,9 @@ class TeleumScenario:
     def build(cls, emulators: Emulators, tmp: Path, seed: int) -> TeleumScenario:
         rng = random.Random(seed)
         emu = emulators.teleum
+        # Tolerate rules vary with the seed: list order, numbers as ints, gaps in direction, "spis".
+        emu.configure(shuffle=True, shuffle_seed=seed, numbers_as_int=seed % 2 == 1, direction_step=1 + seed % 3,
+                      sips_key="spis" if seed % 4 == 3 else "sips", err_zero=seed % 3 == 0)
         emu.add_account(TELEUM_EMAIL, TELEUM_PASSWORD, T_NUMBERS)
         emu.add_account(NEIGHBOUR_EMAIL, "neighbour-pw", ["78123232399"])
         for num in ("101", "102", "103"):
@@ -207,7 +210,9 @@ class BeelineScenario:
     def build(cls, emulators: Emulators, tmp: Path, seed: int) -> BeelineScenario:
         rng = random.Random(seed)
         emu = emulators.beeline
-        emu.pending_seconds = 0.05
+        emu.configure(pending_seconds=0.05, shuffle=True, shuffle_seed=seed,
+                      lblist_grouping=("per_b", "per_a", "triples")[seed % 3],
+                      pending_key="PENDNIG" if seed % 2 else "PENDING")
         emu.add_account(BEELINE_LOGIN, BEELINE_PASSWORD, B_NUMBERS)
         emu.add_account(NEIGHBOUR_LOGIN, "neighbour-pw", ["74951110000"])
         emu.set_redirect(NEIGHBOUR_LOGIN, "74951110000", "79160000099")
