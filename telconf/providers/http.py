@@ -20,7 +20,7 @@ from urllib.parse import parse_qsl, urlsplit
 import requests
 from requests.adapters import HTTPAdapter
 
-from telconf.errors import OutcomeUnknown, ProviderError, TransientError
+from telconf.errors import BadResponse, OutcomeUnknown, ProviderError, TransientError
 
 log = logging.getLogger("telconf.http")
 
@@ -121,6 +121,15 @@ class Transport:
                 sure_not_applied = _never_reached_server(exc)
             except requests.exceptions.Timeout as exc:
                 failure, sure_not_applied, timed_out = self._transport_failure(call, exc), False, True
+            except requests.exceptions.ChunkedEncodingError as exc:
+                # The answer was cut off mid-body: the server got the request, like a dropped connection.
+                failure, sure_not_applied = self._transport_failure(call, exc, "the answer was cut off"), False
+            except requests.exceptions.ContentDecodingError:
+                raise BadResponse("the answer's content encoding could not be decoded",
+                                  provider=self.provider, call=call) from None
+            except requests.exceptions.RequestException as exc:
+                raise ProviderError(f"{type(exc).__name__} sending the request", provider=self.provider,
+                                    call=call) from None
             if not idempotent and not sure_not_applied:
                 raise OutcomeUnknown(
                     f"no usable answer ({failure.detail}); the call may or may not have taken effect",
@@ -147,9 +156,10 @@ class Transport:
                   f" (attempt {attempt})" if attempt > 1 else "")
         return response
 
-    def _transport_failure(self, call: str, exc: Exception) -> TransientError:
+    def _transport_failure(self, call: str, exc: Exception, what: str = "") -> TransientError:
         # The exception text of requests can hold the URL with its query: never show it.
-        return TransientError(f"{type(exc).__name__} talking to the server", provider=self.provider, call=call)
+        return TransientError(what or f"{type(exc).__name__} talking to the server", provider=self.provider,
+                              call=call)
 
 
 def _status_failure(response: requests.Response, provider: str, call: str,
