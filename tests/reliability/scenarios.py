@@ -8,9 +8,10 @@ providers' own payload parsing.
 
 from __future__ import annotations
 
+import base64
 import random
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -287,7 +288,6 @@ class BeelineScenario:
             assert all(len(al) == len(set(al)) for al in state["blacklists"][list_id].values())
         assert state["active_list"] == 1
         assert sorted(state["files"]) == ["keep.wav", "new.wav"]
-        import base64
         assert base64.b64decode(state["files"]["new.wav"]["content_b64"]) == self.new_content
         assert state["blacklists"]["2"] == before["blacklists"]["2"], "an unnamed black list changed"
         for b in B_NUMBERS[4:]:
@@ -297,5 +297,3 @@ class BeelineScenario:
         neighbour_before = next(a for a in self.before["beeline"]["accounts"] if a["login"] == NEIGHBOUR_LOGIN)
         assert emu.account_state(NEIGHBOUR_LOGIN) == neighbour_before, "another account changed"
 
-
-ScenarioFactory = Callable[[Emulators, Path, int], Any]
