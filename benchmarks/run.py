@@ -41,7 +41,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+# The checkout's telconf, also when only its dependencies are installed; bigaccount beside.
+sys.path[:0] = [str(ROOT), str(HERE)]
+os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
 
 import bigaccount  # noqa: E402 - a sibling module of this script
 from bigaccount import Sizes  # noqa: E402
@@ -212,10 +216,15 @@ def apply_rows(change_path: Path, parallelism: int, counter: Counter, minimal: d
     return rows
 
 
+def telconf_command() -> list[str]:
+    """The ``telconf`` console script next to this Python, else ``python -m telconf``."""
+    script = shutil.which("telconf", path=str(Path(sys.executable).parent))
+    return [script] if script else [sys.executable, "-m", "telconf"]
+
+
 def cli_rows(noop: Path, change: Path, parallelism: int, counter: Counter, log: Callable[[str], None]) -> list[Row]:
     """``telconf plan`` as a user runs it (a fresh process: start-up, config, plan, output)."""
-    script = shutil.which("telconf", path=str(Path(sys.executable).parent)) or shutil.which("telconf")
-    base = [script] if script else [sys.executable, "-m", "telconf"]
+    base = telconf_command()
     rows = []
     for path, label in ((noop, "no-op"), (change, "10 % change")):
         log(f"telconf plan, {label} ...")
@@ -287,8 +296,7 @@ def diff_rows(log: Callable[[str], None]) -> list[Row]:
 def help_rows(log: Callable[[str], None]) -> list[Row]:
     """Wall and CPU time of ``telconf --help`` in a fresh interpreter (the fastest of 5)."""
     log("telconf --help ...")
-    script = shutil.which("telconf", path=str(Path(sys.executable).parent)) or shutil.which("telconf")
-    command = [script, "--help"] if script else [sys.executable, "-m", "telconf", "--help"]
+    command = telconf_command() + ["--help"]
     subprocess.run(command, capture_output=True, check=True)  # warm the OS file cache
     runs = []
     for _ in range(5):
