@@ -237,7 +237,7 @@ def cli_rows(noop: Path, change: Path, parallelism: int, counter: Counter, log: 
         summary = next((line for line in reversed(done.stdout.splitlines()) if line.strip()), "")
         reads = sum(r for r, _ in counter.counts().values())
         rows.append(Row(f"telconf plan (CLI, whole file, {label})", f"{seconds:.2f} s",
-                        f"exit {done.returncode}, {reads} reads; {summary[:70]}",
+                        f"exit {done.returncode}, {reads} reads; {summary}",
                         ok=None if done.returncode == (0 if label == "no-op" else 2) else False))
     return rows
 
