@@ -76,6 +76,9 @@ class BeelineEmulator(EmulatorBase):
 
     def _clear_state(self) -> None:
         self._accounts: dict[str, dict[str, Any]] = {}
+        # Calls that were waiting (latency, a slow fault) across a reset or restore must not
+        # land in the new state, even when an account of the same login was made since.
+        self._generation = getattr(self, "_generation", 0) + 1
 
     # -- control API -----------------------------------------------------------------
 
@@ -187,6 +190,7 @@ class BeelineEmulator(EmulatorBase):
                 raise BeelineError("413.1", f"the limit is {self.max_body_bytes} bytes") from None
             command = str(form.get("Command", ""))
             account = self._authenticate(request)
+            generation = self._generation
         except BeelineError as exc:
             self._record(command or "?", {}, exc.status, exc.code, None)
             return _error_response(exc, command)
@@ -201,7 +205,7 @@ class BeelineEmulator(EmulatorBase):
             try:
                 if handler is None:
                     raise BeelineError("501.1", command)
-                if account["login"] not in self._accounts:  # reset while this call waited
+                if generation != self._generation or account["login"] not in self._accounts:  # reset meanwhile
                     raise BeelineError("401.1", "the account is gone")
                 current = self._accounts[account["login"]]
                 # Atomic: a write works on a copy, kept only on success. A read changes

@@ -10,9 +10,13 @@ changed.
 
 from __future__ import annotations
 
+import json
+import threading
+import time
 from pathlib import Path
 
 import pytest
+import requests
 
 from telconf.emulator import Emulators
 from telconf.emulator.faults import FaultConfig
@@ -66,3 +70,21 @@ def test_without_faults_one_apply_is_enough(emulators: Emulators, tmp_path: Path
     outcome = converge(scenario.config_path, {**ENV, "TELCONF_CACHE_DIR": str(tmp_path / "cache")})
     assert (outcome.converged, outcome.applies, outcome.failures) == (True, 1, [])
     scenario.check()
+
+
+def test_a_call_still_waiting_across_a_reset_does_not_reach_the_new_account(emulators: Emulators) -> None:
+    """Regression: a slow call of one test landed in the next test's account of the same login."""
+    emulators.beeline.add_account("cc", "pw-1", ["74950000001"])
+    emulators.beeline.faults = FaultConfig(rate=1.0, kinds={"slow"}, slow_seconds=0.5)
+    answers: list[int] = []
+    form = {"api_form": (None, json.dumps({"Command": "ARECORD", "ConfData": ["74950000001"]}), "application/json")}
+    sender = threading.Thread(target=lambda: answers.append(requests.post(
+        emulators.beeline_url + "/request", files=form, auth=("cc", "pw-1"), timeout=10).status_code))
+    sender.start()
+    while not emulators.beeline.injected_faults:  # the call is in, sleeping
+        time.sleep(0.01)
+    emulators.reset()
+    emulators.beeline.add_account("cc", "pw-1", ["74950000001"])
+    sender.join()
+    assert answers == [401]
+    assert emulators.beeline.account_state("cc")["record"] == []
