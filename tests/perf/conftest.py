@@ -69,10 +69,14 @@ class InFlight:
 
 @pytest.fixture
 def in_flight(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[Any], InFlight]]:
-    """``in_flight(emulator)`` starts counting the requests it serves at once."""
+    """``in_flight(emulator)`` starts counting the requests it serves at once.
 
-    def watch(emulator: Any) -> InFlight:
-        counter = InFlight(emulator.handle_request, hold=0.02)
+    Each request is held ``hold`` seconds, long enough for parallel requests to
+    overlap even on a busy machine.
+    """
+
+    def watch(emulator: Any, hold: float = 0.05) -> InFlight:
+        counter = InFlight(emulator.handle_request, hold=hold)
         monkeypatch.setattr(emulator, "handle_request", counter)
         return counter
 

@@ -113,7 +113,7 @@ def test_reads_run_in_parallel_within_the_bound(generated: Any, in_flight: Any) 
 
 def test_parallelism_one_reads_one_at_a_time(generated: Any, in_flight: Any) -> None:
     config = load(generated.noop, ["big-teleum"], environ=generated.environ)
-    teleum = in_flight(generated.emulators.teleum)
+    teleum = in_flight(generated.emulators.teleum, hold=0.005)
     plan, providers = make_plan(config, parallelism=1, environ=generated.environ)
     close_all(providers)
 
