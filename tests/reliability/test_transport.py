@@ -41,8 +41,9 @@ class RawServer:
                 return
             with conn:
                 conn.recv(65536)
-                conn.sendall(self.answers[min(self.connections, len(self.answers) - 1)])
-                self.connections += 1
+                answer = self.answers[min(self.connections, len(self.answers) - 1)]
+                self.connections += 1  # before answering: the client may be done before we are
+                conn.sendall(answer)
 
     def close(self) -> None:
         self.sock.close()
