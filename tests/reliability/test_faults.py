@@ -23,8 +23,10 @@ from telconf.emulator.faults import FaultConfig
 
 from .scenarios import ENV, SLOW_SECONDS, BeelineScenario, TeleumScenario, converge
 
-QUICK_SEEDS = range(6)
-SLOW_SEEDS = range(6, 60)
+# Seeds whose fault RNG strikes at least 3 times in its first 12 draws, so that even
+# Beeline's ~25 calls meet faults whatever order parallel calls draw in.
+QUICK_SEEDS = (5, 7, 8, 13, 19, 23)
+SLOW_SEEDS = [seed for seed in range(60) if seed not in QUICK_SEEDS]
 SCENARIOS = {"teleum": TeleumScenario, "beeline": BeelineScenario}
 #: The faults of a flaky network and provider (malformed answers: see test_malformed.py).
 FAULT_KINDS = {"error_5xx", "drop_after_commit", "session_expiry", "rate_limit", "slow"}
