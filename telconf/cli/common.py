@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -80,8 +81,10 @@ def handles_errors(func: F) -> F:
         except (click.exceptions.Exit, click.ClickException, SystemExit):
             raise
         except Exception as exc:  # a bug: say so plainly, still without a traceback
-            click.echo(f"Internal error: {type(exc).__name__}: {exc}. "
-                       "Please report it with the command you ran.", err=True)
+            if os.environ.get("TELCONF_DEBUG"):
+                raise
+            click.echo(f"Internal error: {type(exc).__name__}. Please report it with the command "
+                       "you ran (TELCONF_DEBUG=1 shows the traceback).", err=True)
             sys.exit(EXIT_ERROR)
 
     return wrapper  # type: ignore[return-value]
