@@ -188,10 +188,13 @@ class TeleumNumber:
 
 @dataclass(frozen=True)
 class TeleumCredentials:
-    """Login of a Teleum account."""
+    """Login of a Teleum account, with optional TLS client certificate and CA bundle."""
 
     email: Secret
     password: Secret
+    client_cert: Path | None = None
+    client_key: Path | None = None
+    ca_bundle: Path | None = None
 
 
 @dataclass(frozen=True)

@@ -47,34 +47,11 @@ def build_beeline(ctx: Context, name: str, path: Path, data: dict[str, Any]) -> 
 
 
 def _credentials(ctx: Context, path: Path, data: dict[str, Any]) -> BeelineCredentials:
-    files: dict[str, FilePath | None] = {}
-    for key in ("client_cert", "client_key", "ca_bundle"):
-        files[key] = None
-        if isinstance(data.get(key), str):
-            files[key] = _tls_file(ctx, path + (key,), data[key])
-    if "client_key" in data and "client_cert" not in data:
-        ctx.error(path + ("client_key",), "client_key needs client_cert (the certificate it belongs to)", key=True)
     return BeelineCredentials(
         username=ctx.secret(path + ("username",), data.get("username", "")),
         password=ctx.secret(path + ("password",), data.get("password", ""), password=True),
-        client_cert=files["client_cert"],
-        client_key=files["client_key"],
-        ca_bundle=files["ca_bundle"],
+        **common.tls_files(ctx, path, data),
     )
-
-
-def _tls_file(ctx: Context, path: Path, value: str) -> FilePath | None:
-    """A TLS file: missing is an error when the account is built, a warning when only checking.
-
-    CI often validates where certificates are not installed; plan/apply cannot do without them.
-    """
-    if ctx.has_variable(value) and not ctx.building:
-        return None
-    file = ctx.file(path, value)
-    if not file.is_file():
-        report = ctx.error if ctx.building else ctx.warning
-        report(path, f"file {ctx.shown(file)} not found")
-    return file
 
 
 def _voice_files(ctx: Context, path: Path, files: Any) -> dict[str, VoiceFile]:

@@ -1,9 +1,10 @@
-"""Pieces of an account both providers have: the URL, numbers as keys, safety."""
+"""Pieces of an account both providers have: the URL, TLS files, numbers as keys, safety."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from pathlib import Path as FilePath
+from typing import Any, TypedDict
 
 from telconf.config.context import Context
 from telconf.config.source import Path
@@ -20,6 +21,43 @@ def account_url(ctx: Context, path: Path, account: dict[str, Any], provider: str
     if "url" not in account:
         return DEFAULT_URLS[provider]
     return ctx.text(path + ("url",), account["url"])
+
+
+class TlsFiles(TypedDict):
+    """The optional TLS files of an account's ``credentials`` (keyword arguments of its model)."""
+
+    client_cert: FilePath | None
+    client_key: FilePath | None
+    ca_bundle: FilePath | None
+
+
+def tls_files(ctx: Context, path: Path, credentials: dict[str, Any]) -> TlsFiles:
+    """``client_cert``, ``client_key`` and ``ca_bundle`` of ``credentials``, resolved against the file.
+
+    A key absent (or not text: the schema reported it) is None.
+    """
+    def file(key: str) -> FilePath | None:
+        value = credentials.get(key)
+        return _tls_file(ctx, path + (key,), value) if isinstance(value, str) else None
+
+    files = TlsFiles(client_cert=file("client_cert"), client_key=file("client_key"), ca_bundle=file("ca_bundle"))
+    if "client_key" in credentials and "client_cert" not in credentials:
+        ctx.error(path + ("client_key",), "client_key needs client_cert (the certificate it belongs to)", key=True)
+    return files
+
+
+def _tls_file(ctx: Context, path: Path, value: str) -> FilePath | None:
+    """A TLS file: missing is an error when the account is built, a warning when only checking.
+
+    CI often validates where certificates are not installed; plan/apply cannot do without them.
+    """
+    if ctx.has_variable(value) and not ctx.building:
+        return None
+    file = ctx.file(path, value)
+    if not file.is_file():
+        report = ctx.error if ctx.building else ctx.warning
+        report(path, f"file {ctx.shown(file)} not found")
+    return file
 
 
 def safety(ctx: Context, account: dict[str, Any]) -> Safety:

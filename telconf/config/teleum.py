@@ -44,6 +44,7 @@ def build_teleum(ctx: Context, name: str, path: Path, data: dict[str, Any]) -> T
         credentials=TeleumCredentials(
             email=ctx.secret(path + ("credentials", "email"), credentials.get("email", "")),
             password=ctx.secret(path + ("credentials", "password"), credentials.get("password", ""), password=True),
+            **common.tls_files(ctx, path + ("credentials",), credentials),
         ),
         sip_lines=sip_lines,
         numbers=numbers,

@@ -8,6 +8,7 @@ request without parameters, bodies or query strings, so no secret reaches a log.
 from __future__ import annotations
 
 import logging
+import os
 import random
 import ssl
 import time
@@ -40,6 +41,19 @@ class RetryPolicy:
             return min(max(retry_after, 0.0), self.max_retry_after)
         backoff = min(self.max_delay, self.base_delay * 2 ** (attempt - 1))
         return backoff * random.uniform(0.5, 1.0)
+
+
+def tls_options(client_cert: str | os.PathLike[str] | None = None, client_key: str | os.PathLike[str] | None = None,
+                ca_bundle: str | os.PathLike[str] | None = None) -> dict[str, Any]:
+    """``verify`` and ``cert`` for a ``Transport`` from an account's TLS files.
+
+    Verification stays on: against ``ca_bundle`` when given, else the system's trust store.
+    A key without a certificate is ignored (config checking refuses it).
+    """
+    cert: tuple[str, str] | str | None = None
+    if client_cert:
+        cert = (os.fspath(client_cert), os.fspath(client_key)) if client_key else os.fspath(client_cert)
+    return {"verify": os.fspath(ca_bundle) if ca_bundle else True, "cert": cert}
 
 
 def redact_url(url: str) -> str:

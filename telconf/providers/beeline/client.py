@@ -10,6 +10,7 @@ and retries. The provider decides, per command, whether a retry is safe.
 from __future__ import annotations
 
 import json
+import os
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -18,7 +19,7 @@ import requests
 from requests.auth import HTTPBasicAuth
 
 from telconf.errors import ApiError, AuthError, BadResponse, ProviderError, TransientError
-from telconf.providers.http import RetryPolicy, Transport
+from telconf.providers.http import RetryPolicy, Transport, tls_options
 
 PROVIDER = "beeline"
 
@@ -42,23 +43,20 @@ class BeelineClient:
         username: str,
         password: str,
         *,
-        client_cert: str | None = None,
-        client_key: str | None = None,
-        ca_bundle: str | None = None,
+        client_cert: str | os.PathLike[str] | None = None,
+        client_key: str | os.PathLike[str] | None = None,
+        ca_bundle: str | os.PathLike[str] | None = None,
         parallelism: int = 8,
         timeout: float = 60.0,
         retry: RetryPolicy = RetryPolicy(),
         sleep: Callable[[float], None] | None = None,
     ):
         self.base = url.rstrip("/")
-        cert: tuple[str, str] | str | None = None
-        if client_cert:
-            cert = (client_cert, client_key) if client_key else client_cert
         extra = {"sleep": sleep} if sleep else {}
         self.transport = Transport(
             PROVIDER, parallelism=parallelism, timeout=timeout, retry=retry,
-            verify=ca_bundle or True, cert=cert, auth=HTTPBasicAuth(username, password),
-            error_detail=_server_error_detail, **extra,
+            auth=HTTPBasicAuth(username, password), error_detail=_server_error_detail,
+            **tls_options(client_cert, client_key, ca_bundle), **extra,
         )
 
     @property

@@ -69,9 +69,9 @@ class BeelineProvider(Provider[BeelineAccount]):
             self.account.url,
             credentials.username.reveal(self.environ),
             credentials.password.reveal(self.environ),
-            client_cert=str(credentials.client_cert) if credentials.client_cert else None,
-            client_key=str(credentials.client_key) if credentials.client_key else None,
-            ca_bundle=str(credentials.ca_bundle) if credentials.ca_bundle else None,
+            client_cert=credentials.client_cert,
+            client_key=credentials.client_key,
+            ca_bundle=credentials.ca_bundle,
             parallelism=self.parallelism,
             retry=self.retry,
         )

@@ -8,6 +8,7 @@ is the caller's decision (``idempotent``).
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Mapping
 from typing import Any
@@ -15,7 +16,7 @@ from typing import Any
 import requests
 
 from telconf.errors import ApiError, AuthError, BadResponse, SessionExpired
-from telconf.providers.http import Transport
+from telconf.providers.http import Transport, tls_options
 
 PROVIDER = "teleum"
 # Calls that carry secrets go in a POST body, so that no password lands in a URL.
@@ -28,11 +29,14 @@ class TeleumClient:
     """Calls Teleum API methods for one account; safe to share between threads."""
 
     def __init__(self, url: str, email: str, password: str, *, transport: Transport | None = None,
-                 parallelism: int = 8):
+                 parallelism: int = 8, client_cert: str | os.PathLike[str] | None = None,
+                 client_key: str | os.PathLike[str] | None = None, ca_bundle: str | os.PathLike[str] | None = None):
+        """The TLS files are used when the client makes its own ``transport``."""
         self.url = url
         self._email = email
         self._password = password
-        self.transport = transport or Transport(PROVIDER, parallelism=parallelism)
+        self.transport = transport or Transport(PROVIDER, parallelism=parallelism,
+                                                **tls_options(client_cert, client_key, ca_bundle))
         self._session: tuple[str, str] | None = None  # (token, vivaid)
         self._lock = threading.Lock()
 

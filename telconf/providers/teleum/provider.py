@@ -50,9 +50,11 @@ class TeleumProvider(Provider[TeleumAccount]):
     def __init__(self, account: TeleumAccount, *, parallelism: int = 8, environ: Mapping[str, str] | None = None,
                  client: TeleumClient | None = None):
         super().__init__(account, parallelism=parallelism, environ=environ)
+        credentials = account.credentials
         self.client = client or TeleumClient(
-            account.url, account.credentials.email.reveal(environ), account.credentials.password.reveal(environ),
-            parallelism=self.parallelism,
+            account.url, credentials.email.reveal(environ), credentials.password.reveal(environ),
+            parallelism=self.parallelism, client_cert=credentials.client_cert, client_key=credentials.client_key,
+            ca_bundle=credentials.ca_bundle,
         )
         self._live: TeleumLive | None = None
         self._order: dict[str, list[str]] = {}  # wire number -> live forward ids, as our calls left them
