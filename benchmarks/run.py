@@ -6,16 +6,32 @@ Usage (from a checkout, with telconf installed)::
     python benchmarks/run.py --latency-ms 100    # slower provider
     python benchmarks/run.py --quick             # a tenth of the sizes, for a smoke run
 
-It starts both emulators in this process (each request waits ``--latency-ms`` before it is
-answered; the servers answer requests concurrently), generates a Teleum account (500
-numbers x 6 forwards, 200 SIP lines) and a Beeline account (500 numbers, 3 black lists x
-20,000 entries, 20 voice files), writes a config equal to them and one that changes a
-tenth of every kind of item, and prints a table:
+It generates a Teleum account (500 numbers x 6 forwards, 200 SIP lines) and a Beeline
+account (500 numbers, 3 black lists x 20,000 entries, 20 voice files) in emulators started
+in this process, writes a config equal to them and one that changes a tenth of every kind
+of item, and prints a table. Each row says which server it ran against:
+
+- ``served``: the timed plans (the no-op plan of each account and of the whole file at
+  ``--parallelism`` and at 1, and ``telconf plan`` from the command line) run against the
+  same state served by a ``telconf emulator --latency-ms N`` SUBPROCESS (seeded from a
+  state file saved here). A real provider is another machine: its CPU is not the
+  client's. In this process the emulator's werkzeug server (a thread and a connection per
+  request) would compete with telconf for the CPU under the interpreter lock, and the
+  timings would measure both. "CPU" of these rows is this process's (telconf's); the
+  server's CPU is shown apart.
+- ``in-process``: what needs the emulators' call logs (every call with its parameters):
+  the read and write calls of each no-op plan (counted in an untimed run of the same plan
+  against the in-process emulators, which hold the same state; the timed run must send
+  exactly as many requests, counted in the served emulator's request log), and the apply
+  of the 10 % change (calls made against the minimal count, wall time) and the plan after
+  it (must be empty, no write).
+
+Rows:
 
 - the no-op plan: wall time, read calls, the lower bound ``reads x latency / parallelism``
   and the ratio to it, then the same at ``--parallelism 1`` and the speed-up;
-- the apply of the 10 % change: calls made (counted in the emulators' call logs) against
-  the minimal count, and wall time;
+- ``telconf plan`` of both configs in a fresh process (start-up, config, plan, output);
+- the apply of the 10 % change: calls made against the minimal count, and wall time;
 - CPU time and peak memory (tracemalloc) of diffing 100,000 black-list entries;
 - the wall time of ``telconf --help`` (a fresh interpreter).
 
@@ -27,19 +43,23 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import re
 import resource
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import tracemalloc
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
+from urllib.parse import urlsplit
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -73,6 +93,7 @@ class Row:
     value: str
     detail: str = ""
     ok: bool | None = None  # None: a figure without a target
+    server: str = ""  # "served" (subprocess), "in-process", or "" (no server)
 
 
 def is_read(entry: dict[str, Any]) -> bool:
@@ -101,6 +122,97 @@ class Counter:
         return result
 
 
+class ServedEmulators:
+    """Both emulators served by a ``telconf emulator`` subprocess, as a real provider is: elsewhere.
+
+    Its request log (``-v``: one line per request, written before the answer is sent)
+    says how many requests each API answered; :meth:`cpu_seconds` is its CPU time.
+    """
+
+    # '127.0.0.1 - - [22/Nov/2026 08:35:21] "GET /api/v3/?cmd=getSIPs" 200 -'
+    REQUEST_LINE = re.compile(r'"(?:GET|POST) (/api/v3/|/api/)')
+
+    def __init__(self, process: subprocess.Popen[str], teleum_url: str, beeline_url: str, log_path: Path):
+        self.process = process
+        self.teleum_url, self.beeline_url = teleum_url, beeline_url
+        self.log_path = log_path
+
+    @classmethod
+    @contextmanager
+    def serve(cls, state: Path, latency_ms: float, folder: Path) -> Iterator[ServedEmulators]:
+        """Start ``telconf emulator`` on free ports with ``state``; stop it at the end, also on error."""
+        log_path = folder / "served-emulator.log"
+        command = telconf_command() + ["emulator", "--state", str(state), "--teleum-port", "0",
+                                       "--beeline-port", "0", "--latency-ms", f"{latency_ms:g}", "-v"]
+        with log_path.open("w") as log:
+            # Port 0: the server picks free ports and announces its URLs (no race for a port).
+            process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=log, text=True,
+                                       env=os.environ | {"PYTHONUNBUFFERED": "1"})
+        try:
+            served = cls(process, *cls._announced_urls(process, log_path), log_path)
+            served._wait_until_answering()
+            yield served
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+            if process.stdout is not None:
+                process.stdout.close()
+
+    @staticmethod
+    def _announced_urls(process: subprocess.Popen[str], log_path: Path, timeout: float = 120) -> tuple[str, str]:
+        assert process.stdout is not None
+        # A server that neither announces nor exits is killed, which ends the reading below.
+        watchdog = threading.Timer(timeout, process.kill)
+        watchdog.start()
+        urls: dict[str, str] = {}
+        try:
+            for line in process.stdout:
+                if match := re.match(r"(Teleum|Beeline)\b.*?(https?://\S+)", line):
+                    urls[match[1]] = match[2]
+                if len(urls) == 2:
+                    return urls["Teleum"], urls["Beeline"]
+        finally:
+            watchdog.cancel()
+        tail = log_path.read_text(errors="replace")[-2000:]
+        raise RuntimeError(f"telconf emulator did not start (exit {process.poll()}):\n{tail}")
+
+    def _wait_until_answering(self, timeout: float = 30) -> None:
+        deadline = time.monotonic() + timeout
+        for url in (self.teleum_url, self.beeline_url):
+            address = urlsplit(url)
+            while True:
+                try:
+                    with socket.create_connection((address.hostname, address.port), timeout=1):
+                        break
+                except OSError:
+                    if time.monotonic() > deadline or self.process.poll() is not None:
+                        raise RuntimeError(f"telconf emulator does not answer on {url}") from None
+                    time.sleep(0.05)
+
+    def mark(self) -> int:
+        """A position in the request log; :meth:`requests_since` counts from it."""
+        return self.log_path.stat().st_size
+
+    def requests_since(self, mark: int) -> dict[str, int]:
+        """{account: requests its API answered} since ``mark``."""
+        with self.log_path.open(errors="replace") as log:
+            log.seek(mark)
+            paths = [m[1] for m in map(self.REQUEST_LINE.search, log) if m]
+        return {"big-teleum": paths.count("/api/v3/"), "big-beeline": paths.count("/api/")}
+
+    def cpu_seconds(self) -> float | None:
+        """User + system CPU time of the server process so far (Linux /proc), else None."""
+        try:
+            fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            return None
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 @contextmanager
 def fresh_file_cache() -> Iterator[None]:
     """Each plan starts with an empty voice-file cache, so every run downloads the same."""
@@ -118,9 +230,9 @@ def fresh_file_cache() -> Iterator[None]:
 
 def timed_plan(config: Any, accounts: list[str] | None, parallelism: int, counter: Counter,
                keep: dict[str, Any] | None = None) -> tuple[float, float, Plan, dict[str, tuple[int, int]]]:
-    """Plan once: wall and CPU seconds (CPU of this process: telconf and the emulators),
-    the plan and the calls counted. The providers go into ``keep`` when given (for
-    apply), else are closed.
+    """Plan once against the in-process emulators: wall and CPU seconds (of this process:
+    telconf and the emulators), the plan and the calls they logged. The providers go into
+    ``keep`` when given (for apply), else are closed.
     """
     counter.reset()
     with fresh_file_cache():
@@ -134,48 +246,85 @@ def timed_plan(config: Any, accounts: list[str] | None, parallelism: int, counte
     return seconds, cpu, plan, counter.counts()
 
 
-def best_plan(config: Any, accounts: list[str] | None, parallelism: int, counter: Counter,
-              repeat: int) -> tuple[float, float, Plan, dict[str, tuple[int, int]]]:
-    """The fastest of ``repeat`` identical plans (other load on the machine only slows a run down)."""
-    runs = [timed_plan(config, accounts, parallelism, counter) for _ in range(repeat)]
-    return min(runs, key=lambda run: run[0])
+@dataclass
+class ServedRun:
+    """One plan against the served emulators."""
+
+    seconds: float
+    cpu: float  # this process: telconf only
+    server_cpu: float | None  # the emulator subprocess, during the plan
+    plan: Plan
+    requests: dict[str, int]  # {account: requests its API answered}
 
 
-def plan_rows(config: Any, latency: float, parallelism: int, counter: Counter, repeat: int,
-              log: Callable[[str], None]) -> list[Row]:
+def served_plan(config: Any, accounts: list[str] | None, parallelism: int, served: ServedEmulators) -> ServedRun:
+    """Plan once against the emulator subprocess: wall time, CPU of both sides, requests answered."""
+    mark, server_cpu = served.mark(), served.cpu_seconds()
+    with fresh_file_cache():
+        cpu, started = time.process_time(), time.perf_counter()
+        plan, providers = make_plan(config, accounts=accounts, parallelism=parallelism)
+        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+    after = served.cpu_seconds()
+    close_all(providers)
+    server = None if server_cpu is None or after is None else after - server_cpu
+    return ServedRun(seconds, cpu, server, plan, served.requests_since(mark))
+
+
+def _server_cpu(run: ServedRun) -> str:
+    return "" if run.server_cpu is None else f", server {run.server_cpu:.2f} s"
+
+
+def plan_rows(config: Any, counting_config: Any, latency: float, parallelism: int, counter: Counter,
+              served: ServedEmulators, repeat: int, log: Callable[[str], None]) -> tuple[list[Row], int]:
     """The no-op plan of each account and of the whole file, at ``parallelism`` and at 1.
 
+    Timed against the served emulators (``config``), the fastest of ``repeat`` runs
+    (other load on the machine only slows a run down). The reads and writes are counted
+    in an untimed run of the same plan against the in-process emulators
+    (``counting_config``, same state); every timed run must send as many requests.
     The bound is the issue's: ``reads x latency / parallelism``. The Beeline account
     alone has no target: its 26 reads bound it at 0.16 s, but its time goes to
     parsing, fingerprinting and diffing 60,000 black-list entries (CPU, shown).
+    Returns the rows and the whole file's request count (for the CLI rows).
     """
     rows: list[Row] = []
+    whole = 0
     cases = ((["big-teleum"], "Teleum", True), (["big-beeline"], "Beeline", False), (None, "whole file", True))
     for accounts, label, has_target in cases:
-        log(f"no-op plan, {label}, parallelism {parallelism} (best of {repeat}) ...")
-        seconds, cpu, plan, counts = best_plan(config, accounts, parallelism, counter, repeat)
-        counts = {name: c for name, c in counts.items() if accounts is None or name in accounts}
-        reads = sum(r for r, _ in counts.values())
-        writes = sum(w for _, w in counts.values())
+        names = accounts or ["big-teleum", "big-beeline"]
+        log(f"no-op plan, {label}: counting its calls (in-process emulators, untimed) ...")
+        _, _, counted, counts = timed_plan(counting_config, accounts, parallelism, counter)
+        reads = sum(counts[name][0] for name in names)
+        writes = sum(counts[name][1] for name in names)
+        whole = reads + writes
+        log(f"no-op plan, {label}, parallelism {parallelism} (served, best of {repeat}) ...")
+        runs = [served_plan(config, accounts, parallelism, served) for _ in range(repeat)]
+        best = min(runs, key=lambda run: run.seconds)
+        sent = [sum(run.requests[name] for name in names) for run in runs]
         bound = reads * latency / parallelism
-        ratio = seconds / bound
-        clean = writes == 0 and not plan.has_changes
+        ratio = best.seconds / bound
+        clean = (writes == 0 and not counted.has_changes and not best.plan.has_changes
+                 and all(n == reads + writes for n in sent))
         rows.append(Row(
-            f"no-op plan, {label} (parallelism {parallelism})", f"{seconds:.2f} s",
-            f"{reads} reads, {writes} writes, {sum(len(a.changes) for a in plan.accounts)} changes; "
-            f"bound {bound:.2f} s, ratio {ratio:.2f}; CPU {cpu:.2f} s",
+            f"no-op plan, {label} (parallelism {parallelism})", f"{best.seconds:.2f} s",
+            f"{reads} reads, {writes} writes, {sum(len(a.changes) for a in best.plan.accounts)} changes "
+            f"(timed runs: {'/'.join(map(str, sent))} requests); bound {bound:.2f} s, ratio {ratio:.2f}; "
+            f"CPU {best.cpu:.2f} s{_server_cpu(best)}; runs {' '.join(f'{r.seconds:.2f}' for r in runs)} s",
             ok=(ratio <= TARGET_PLAN_RATIO and clean) if has_target else (None if clean else False),
+            server="served",
         ))
         if accounts == ["big-teleum"]:
-            log(f"no-op plan, {label}, parallelism 1 ...")
-            slow, slow_cpu, _, slow_counts = timed_plan(config, accounts, 1, counter)
-            slow_reads = sum(r for r, _ in slow_counts.values())
+            log(f"no-op plan, {label}, parallelism 1 (served) ...")
+            slow = served_plan(config, accounts, 1, served)
+            slow_sent = sum(slow.requests[name] for name in names)
             rows.append(Row(
-                f"no-op plan, {label} (parallelism 1)", f"{slow:.2f} s",
-                f"{slow_reads} reads; bound {slow_reads * latency:.2f} s; CPU {slow_cpu:.2f} s; "
-                f"speed-up at {parallelism}: {slow / seconds:.1f}x",
+                f"no-op plan, {label} (parallelism 1)", f"{slow.seconds:.2f} s",
+                f"{slow_sent} requests; bound {slow_sent * latency:.2f} s; CPU {slow.cpu:.2f} s{_server_cpu(slow)}; "
+                f"speed-up at {parallelism}: {slow.seconds / best.seconds:.1f}x",
+                ok=None if slow_sent == reads + writes and not slow.plan.has_changes else False,
+                server="served",
             ))
-    return rows
+    return rows, whole
 
 
 def apply_rows(change_path: Path, parallelism: int, counter: Counter, minimal: dict[str, int],
@@ -204,15 +353,16 @@ def apply_rows(change_path: Path, parallelism: int, counter: Counter, minimal: d
             f"apply 10 % change, {account.removeprefix('big-').capitalize()}",
             f"{writes} calls",
             f"minimal {minimal[account]}, planned {planned[account]}, {changes} changes{extra}",
-            ok=writes == minimal[account] == planned[account],
+            ok=writes == minimal[account] == planned[account], server="in-process",
         ))
     rows.append(Row("apply 10 % change, wall time", f"{seconds:.2f} s",
-                    f"plan before it {plan_seconds:.2f} s (parallelism {parallelism})"))
+                    f"plan before it {plan_seconds:.2f} s (parallelism {parallelism}); "
+                    f"the emulators share this process's CPU", server="in-process"))
     log("plan again after the apply ...")
     _, _, again, counts = timed_plan(config, None, parallelism, counter)
     writes = sum(w for _, w in counts.values())
     rows.append(Row("plan after the apply", f"{sum(len(a.changes) for a in again.accounts)} changes",
-                    f"{writes} writes", ok=not again.has_changes and writes == 0))
+                    f"{writes} writes", ok=not again.has_changes and writes == 0, server="in-process"))
     return rows
 
 
@@ -222,23 +372,26 @@ def telconf_command() -> list[str]:
     return [script] if script else [sys.executable, "-m", "telconf"]
 
 
-def cli_rows(noop: Path, change: Path, parallelism: int, counter: Counter, log: Callable[[str], None]) -> list[Row]:
-    """``telconf plan`` as a user runs it (a fresh process: start-up, config, plan, output)."""
+def cli_rows(noop: Path, change: Path, parallelism: int, served: ServedEmulators, expected: int,
+             log: Callable[[str], None]) -> list[Row]:
+    """``telconf plan`` as a user runs it (a fresh process: start-up, config, plan, output),
+    against the served emulators; the no-op plan must send ``expected`` requests."""
     base = telconf_command()
     rows = []
     for path, label in ((noop, "no-op"), (change, "10 % change")):
-        log(f"telconf plan, {label} ...")
-        counter.reset()
+        log(f"telconf plan, {label} (served) ...")
+        mark = served.mark()
         with fresh_file_cache():
             started = time.perf_counter()
             done = subprocess.run(base + ["plan", "-c", str(path), "--parallelism", str(parallelism),
                                           "--detailed-exitcode"], capture_output=True, text=True)
             seconds = time.perf_counter() - started
         summary = next((line for line in reversed(done.stdout.splitlines()) if line.strip()), "")
-        reads = sum(r for r, _ in counter.counts().values())
+        sent = sum(served.requests_since(mark).values())
+        good = done.returncode == (0 if label == "no-op" else 2) and (label != "no-op" or sent == expected)
         rows.append(Row(f"telconf plan (CLI, whole file, {label})", f"{seconds:.2f} s",
-                        f"exit {done.returncode}, {reads} reads; {summary}",
-                        ok=None if done.returncode == (0 if label == "no-op" else 2) else False))
+                        f"exit {done.returncode}, {sent} requests; {summary}",
+                        ok=None if good else False, server="served"))
     return rows
 
 
@@ -325,14 +478,15 @@ def machine() -> str:
     return f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs ({cpu}), Python {platform.python_version()}"
 
 
-def print_table(rows: list[Row], out: Any = sys.stdout) -> None:
+def print_table(rows: list[Row], out: IO[str] = sys.stdout) -> None:
     width = max(len(r.what) for r in rows)
     value = max(len(r.value) for r in rows)
-    print(f"| {'measure':<{width}} | {'result':>{value}} | target | detail |", file=out)
-    print(f"|{'-' * (width + 2)}|{'-' * (value + 1)}:|:------:|--------|", file=out)
+    server = max(len("server"), *(len(r.server) for r in rows))
+    print(f"| {'measure':<{width}} | {'result':>{value}} | target | {'server':<{server}} | detail |", file=out)
+    print(f"|{'-' * (width + 2)}|{'-' * (value + 1)}:|:------:|{'-' * (server + 2)}|--------|", file=out)
     for r in rows:
         mark = "" if r.ok is None else ("met" if r.ok else "MISSED")
-        print(f"| {r.what:<{width}} | {r.value:>{value}} | {mark:^6} | {r.detail} |", file=out)
+        print(f"| {r.what:<{width}} | {r.value:>{value}} | {mark:^6} | {r.server:<{server}} | {r.detail} |", file=out)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -353,21 +507,34 @@ def main(argv: list[str] | None = None) -> int:
           f"load average at start {os.getloadavg()[0]:.1f}", flush=True)
     os.environ.update(bigaccount.environ())
     rows: list[Row] = []
-    with tempfile.TemporaryDirectory(prefix="telconf-bench-") as folder, \
+    with tempfile.TemporaryDirectory(prefix="telconf-bench-") as tmp, \
             Emulators.start(pending_seconds=0.2) as emulators:
+        folder = Path(tmp)
         log("generating the accounts ...")
         bigaccount.seed(emulators, sizes)
-        noop, change = bigaccount.write_configs(Path(folder), sizes, emulators.teleum_url, emulators.beeline_url)
+        state = folder / "state.json"
+        emulators.save(state)
+        local = folder / "in-process"
+        local.mkdir()
+        local_noop, local_change = bigaccount.write_configs(local, sizes, emulators.teleum_url,
+                                                            emulators.beeline_url)
+        log("starting telconf emulator (a subprocess) with the same state ...")
+        with ServedEmulators.serve(state, args.latency_ms, folder) as served:
+            remote = folder / "served"
+            remote.mkdir()
+            noop, change = bigaccount.write_configs(remote, sizes, served.teleum_url, served.beeline_url)
+            started = time.perf_counter()
+            config = load(noop)
+            rows.append(Row("load the config (both accounts)", f"{time.perf_counter() - started:.2f} s",
+                            f"{noop.stat().st_size // 1024} KB of YAML + block files"))
+            counter = Counter(emulators)
+            plan, whole = plan_rows(config, load(local_noop), latency, args.parallelism, counter, served,
+                                    args.repeat, log)
+            rows += plan
+            rows += cli_rows(noop, change, args.parallelism, served, whole, log)
         emulators.teleum.configure(latency_ms=args.latency_ms)
         emulators.beeline.configure(latency_ms=args.latency_ms)
-        started = time.perf_counter()
-        config = load(noop)
-        rows.append(Row("load the config (both accounts)", f"{time.perf_counter() - started:.2f} s",
-                        f"{noop.stat().st_size // 1024} KB of YAML + block files"))
-        counter = Counter(emulators)
-        rows += plan_rows(config, latency, args.parallelism, counter, args.repeat, log)
-        rows += cli_rows(noop, change, args.parallelism, counter, log)
-        rows += apply_rows(change, args.parallelism, counter, bigaccount.minimal_calls(sizes), log)
+        rows += apply_rows(local_change, args.parallelism, counter, bigaccount.minimal_calls(sizes), log)
     rows += diff_rows(log)
     rows += help_rows(log)
     print()
