@@ -213,6 +213,26 @@ class ServedEmulators:
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def cpu_jiffies() -> tuple[int, int] | None:
+    """(stolen, total) CPU time of the machine so far, in jiffies (Linux /proc/stat), else None.
+
+    On a virtual machine the hypervisor can give a share of "our" CPUs to other guests
+    ("steal"); it slows every CPU-bound step and varies from minute to minute.
+    """
+    try:
+        values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+    except (OSError, ValueError):
+        return None
+    return (values[7], sum(values)) if len(values) == 8 else None
+
+
+def steal_share(before: tuple[int, int] | None, after: tuple[int, int] | None) -> float | None:
+    """The share of CPU time stolen between two :func:`cpu_jiffies` readings."""
+    if before is None or after is None or after[1] <= before[1]:
+        return None
+    return (after[0] - before[0]) / (after[1] - before[1])
+
+
 @contextmanager
 def fresh_file_cache() -> Iterator[None]:
     """Each plan starts with an empty voice-file cache, so every run downloads the same."""
@@ -255,23 +275,26 @@ class ServedRun:
     server_cpu: float | None  # the emulator subprocess, during the plan
     plan: Plan
     requests: dict[str, int]  # {account: requests its API answered}
+    steal: float | None  # share of the machine's CPU time stolen by the hypervisor meanwhile
 
 
 def served_plan(config: Any, accounts: list[str] | None, parallelism: int, served: ServedEmulators) -> ServedRun:
     """Plan once against the emulator subprocess: wall time, CPU of both sides, requests answered."""
-    mark, server_cpu = served.mark(), served.cpu_seconds()
+    mark, server_cpu, jiffies = served.mark(), served.cpu_seconds(), cpu_jiffies()
     with fresh_file_cache():
         cpu, started = time.process_time(), time.perf_counter()
         plan, providers = make_plan(config, accounts=accounts, parallelism=parallelism)
         seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
-    after = served.cpu_seconds()
+    after, steal = served.cpu_seconds(), steal_share(jiffies, cpu_jiffies())
     close_all(providers)
     server = None if server_cpu is None or after is None else after - server_cpu
-    return ServedRun(seconds, cpu, server, plan, served.requests_since(mark))
+    return ServedRun(seconds, cpu, server, plan, served.requests_since(mark), steal)
 
 
 def _server_cpu(run: ServedRun) -> str:
-    return "" if run.server_cpu is None else f", server {run.server_cpu:.2f} s"
+    server = "" if run.server_cpu is None else f", server {run.server_cpu:.2f} s"
+    steal = "" if run.steal is None else f"; steal {run.steal:.0%}"
+    return server + steal
 
 
 def plan_rows(config: Any, counting_config: Any, latency: float, parallelism: int, counter: Counter,
@@ -506,6 +529,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"latency {args.latency_ms:g} ms per call, parallelism {args.parallelism}; "
           f"load average at start {os.getloadavg()[0]:.1f}", flush=True)
     os.environ.update(bigaccount.environ())
+    jiffies = cpu_jiffies()
     rows: list[Row] = []
     with tempfile.TemporaryDirectory(prefix="telconf-bench-") as tmp, \
             Emulators.start(pending_seconds=0.2) as emulators:
@@ -538,7 +562,9 @@ def main(argv: list[str] | None = None) -> int:
     rows += diff_rows(log)
     rows += help_rows(log)
     print()
-    print(f"load average at end {os.getloadavg()[0]:.1f}")
+    steal = steal_share(jiffies, cpu_jiffies())
+    print(f"load average at end {os.getloadavg()[0]:.1f}"
+          + ("" if steal is None else f"; CPU time stolen by the hypervisor during the run: {steal:.0%}"))
     print_table(rows)
     missed = [r.what for r in rows if r.ok is False]
     print()
