@@ -41,6 +41,7 @@ Exit status 0 when every target of issue 8 is met, 1 otherwise.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import platform
 import re
@@ -280,6 +281,7 @@ class ServedRun:
 
 def served_plan(config: Any, accounts: list[str] | None, parallelism: int, served: ServedEmulators) -> ServedRun:
     """Plan once against the emulator subprocess: wall time, CPU of both sides, requests answered."""
+    gc.collect()  # start from a clean heap: no collection of the harness's garbage timed
     mark, server_cpu, jiffies = served.mark(), served.cpu_seconds(), cpu_jiffies()
     with fresh_file_cache():
         cpu, started = time.process_time(), time.perf_counter()
