@@ -16,8 +16,9 @@ entries cost milliseconds, not minutes.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Set
 from dataclasses import dataclass
+from itertools import repeat
 from typing import Any
 
 from telconf.model import BlacklistEntry
@@ -69,21 +70,64 @@ def by_pair(entries: Iterable[BlacklistEntry], lists: Iterable[int] | None = Non
     return dict(grouped)
 
 
+class PairSet(Set[BlacklistEntry]):
+    """A read-only set of (ListID, B, A) entries kept grouped as {(ListID, B): {A, ...}}.
+
+    What LBLIST parses into: the diff and the fingerprint work on the groups
+    (``pairs``), so a plan never builds tens of thousands of entry tuples; it still
+    compares equal to (and iterates like) a frozenset of ``BlacklistEntry``.
+    """
+
+    def __init__(self, pairs: Mapping[Pair, frozenset[str]]) -> None:
+        self.pairs = {pair: a_numbers for pair, a_numbers in pairs.items() if a_numbers}
+        self._len = sum(map(len, self.pairs.values()))
+
+    def __contains__(self, entry: object) -> bool:
+        if not isinstance(entry, tuple) or len(entry) != 3:
+            return False
+        return entry[2] in self.pairs.get((entry[0], entry[1]), ())
+
+    def __iter__(self) -> Iterator[BlacklistEntry]:
+        for (list_id, b), a_numbers in self.pairs.items():
+            yield from map(BlacklistEntry._make, zip(repeat(list_id), repeat(b), a_numbers))
+
+    def __len__(self) -> int:
+        return self._len
+
+    def __repr__(self) -> str:
+        return f"PairSet({len(self.pairs)} pairs, {self._len} entries)"
+
+    __hash__ = Set._hash
+
+
+def grouped(entries: Iterable[BlacklistEntry]) -> Mapping[Pair, Set[str]]:
+    """``entries`` as {(ListID, B): {A, ...}}, without regrouping a ``PairSet``."""
+    return entries.pairs if isinstance(entries, PairSet) else by_pair(entries)
+
+
 def diff_lists(live: Iterable[BlacklistEntry], desired: Mapping[int, Iterable[BlacklistEntry]]) -> list[PairDiff]:
     """The changed (ListID, B) pairs of the lists named in ``desired``, in sorted order.
 
     Lists not named in ``desired`` are left alone (SPEC 1: scope).
     """
+    return diff_pairs(grouped(live), desired)
+
+
+def diff_pairs(
+    live_pairs: Mapping[Pair, Set[str]], desired: Mapping[int, Iterable[BlacklistEntry]],
+) -> list[PairDiff]:
+    """``diff_lists`` for live entries already grouped as {(ListID, B): {A, ...}}."""
     managed = set(desired)
-    live_pairs = by_pair(live, managed)
     wanted = by_pair((e for entries in desired.values() for e in entries), managed)
+    live_lists = {pair[0] for pair, a_numbers in live_pairs.items() if a_numbers}
     emptied = {
         list_id for list_id in managed
-        if not any(True for _ in desired[list_id]) and any(pair[0] == list_id for pair in live_pairs)
+        if not any(True for _ in desired[list_id]) and list_id in live_lists
     }
     diffs = []
-    for pair in sorted(live_pairs.keys() | wanted.keys()):
-        before, after = live_pairs.get(pair, set()), wanted.get(pair, set())
+    empty: frozenset[str] = frozenset()
+    for pair in sorted({pair for pair in live_pairs if pair[0] in managed} | wanted.keys()):
+        before, after = live_pairs.get(pair, empty), wanted.get(pair, empty)
         if before == after:
             continue
         diffs.append(PairDiff(

@@ -17,7 +17,7 @@ from telconf.model import NO_PREMEDIA, BeelineAccount, Premedia, Redirect, is_ma
 from telconf.phones import display
 from telconf.plan.data import Action, Call, Change, local_file
 from telconf.plan.order import stage_of
-from telconf.providers.beeline.blacklists import diff_lists
+from telconf.providers.beeline.blacklists import diff_pairs
 from telconf.providers.beeline.live import BeelineLive
 
 C, U, D = Action.CREATE, Action.UPDATE, Action.DELETE
@@ -257,7 +257,7 @@ def recording_changes(account: BeelineAccount, live: BeelineLive) -> list[Change
 def blacklist_changes(account: BeelineAccount, live: BeelineLive) -> list[Change]:
     """Per (ListID, B): a delete change (DELBLIST) and/or a create change (SETBLIST)."""
     deletes, creates = [], []
-    for pair in diff_lists(live.blacklist, account.blacklists.lists):
+    for pair in diff_pairs(live.blacklist_pairs, account.blacklists.lists):
         key = f"{pair.list_id}:{pair.b}"
         if pair.removed:
             deletes.append(Change(

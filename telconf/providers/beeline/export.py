@@ -15,7 +15,6 @@ from typing import Any
 
 from telconf.errors import BadResponse
 from telconf.phones import display
-from telconf.providers.beeline.blacklists import by_pair
 from telconf.providers.beeline.live import BeelineLive
 
 BLOCK_FILE_AT = 50  # more A-numbers than this go to a block_file
@@ -65,7 +64,7 @@ def _number(live: BeelineLive, number: str) -> dict[str, Any]:
 def _lists(live: BeelineLive, out_dir: Path) -> dict[int, list[dict[str, Any]]]:
     """Every list, B-numbers with the same A-set sharing one entry; empty lists as []."""
     lists: dict[int, list[dict[str, Any]]] = {}
-    pairs = by_pair(live.blacklist)
+    pairs = live.blacklist_pairs
     for list_id in LIST_IDS:
         groups: dict[frozenset[str], list[str]] = defaultdict(list)
         for (pair_list, b), a_numbers in pairs.items():

@@ -7,13 +7,16 @@ shape: an answer that is not what a command returns raises ``BadResponse`` namin
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import hashlib
+from collections.abc import Mapping, Set as AbstractSet
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from telconf.errors import BadResponse
 from telconf.model import BlacklistEntry, Premedia, Redirect
 from telconf.plan.data import fingerprint
+from telconf.providers.beeline.blacklists import Pair, PairSet, grouped
 
 PROVIDER = "beeline"
 
@@ -43,23 +46,30 @@ class BeelineLive:
     premedia: Mapping[str, Premedia]
     record_all: bool
     recorded: frozenset[str]
-    blacklist: frozenset[BlacklistEntry]
+    blacklist: AbstractSet[BlacklistEntry]  # a PairSet when read from the server
     active_list: int
     voice_files: Mapping[str, LiveVoiceFile]
     file_hashes: Mapping[str, str] = field(default_factory=dict)
+
+    @cached_property
+    def blacklist_pairs(self) -> Mapping[Pair, AbstractSet[str]]:
+        """``blacklist`` as {(ListID, B): {A, ...}}, the form the diff and the fingerprint use."""
+        return grouped(self.blacklist)
 
     def records(self, number: str) -> bool:
         """Whether calls to ``number`` are recorded now."""
         return self.record_all or number in self.recorded
 
     def normalised(self) -> dict[str, Any]:
-        """JSON-able, order-independent form of the state, for the fingerprint."""
+        """JSON-able, order-independent form of the state but its black lists, for the fingerprint.
+
+        The black lists (tens of thousands of entries) are hashed apart, see ``fingerprint``.
+        """
         return {
             "redirects": {b: _redirect_data(r) for b, r in sorted(self.redirects.items())},
             "premedia": {b: [p.a or "", p.b or ""] for b, p in sorted(self.premedia.items())},
             "record_all": self.record_all,
             "recorded": sorted(self.recorded),
-            "blacklist": sorted(self.blacklist),
             "active_list": self.active_list,
             # PENDING flips by itself after an upload; it must not make a saved plan stale.
             "voice_files": {
@@ -69,8 +79,17 @@ class BeelineLive:
         }
 
     def fingerprint(self) -> str:
-        """Identifies this state: a saved plan made from another one is stale."""
-        return fingerprint(self.normalised())
+        """Identifies this state: a saved plan made from another one is stale.
+
+        The black lists are fed to the hash pair by pair in sorted order rather than
+        through one huge JSON document: same determinism, a fraction of the CPU.
+        """
+        digest = hashlib.sha256(fingerprint(self.normalised()).encode())
+        pairs = self.blacklist_pairs
+        for pair in sorted(pairs):
+            # Numbers are digits (or empty), so these separators cannot be ambiguous.
+            digest.update(f"{pair[0]}:{pair[1]}:{','.join(sorted(pairs[pair]))}\n".encode())
+        return "sha256:" + digest.hexdigest()
 
     def existing(self) -> dict[str, int]:
         """Live items of each kind telconf could delete, for the safety rule."""
@@ -174,15 +193,49 @@ def parse_lrecord(conf: Any) -> tuple[bool, frozenset[str]]:
     return False, frozenset(_number(item, "LRECORD", "number") for item in items)
 
 
-def parse_lblist(conf: Any) -> frozenset[BlacklistEntry]:
-    """LBLIST, grouped however the server likes, -> (ListID, B, A) triples."""
-    triples: set[BlacklistEntry] = set()
+def _cached_numbers(value: Any, command: str, key: str, cache: dict[str, str]) -> list[str]:
+    """``_numbers`` for big answers: each distinct number string is checked only once.
+
+    Only strings that passed ``_number`` are cached (an int or a bool never matches a
+    string key), so anything else still takes, and fails, the full check.
+    """
+    if value is None:
+        return []
+    items = value if isinstance(value, list) else [value]
+    try:
+        return [cache[item] for item in items]
+    except (KeyError, TypeError):  # a number not seen yet, or an unhashable item
+        pass
+    numbers = []
+    for item in items:
+        number = _number(item, command, key)
+        if type(item) is str:
+            cache[item] = number
+        numbers.append(number)
+    return numbers
+
+
+def parse_lblist_pairs(conf: Any) -> dict[Pair, frozenset[str]]:
+    """LBLIST, grouped however the server likes, -> {(ListID, B): {A, ...}} (no empty set)."""
+    a_sets: dict[Pair, set[str]] = {}
+    cache: dict[str, str] = {}
     for entry in _entries(conf, "LBLIST"):
         list_id = _int(entry.get("ListID", 0), "LBLIST", "ListID")
-        a_numbers = _numbers(entry.get("ANumber"), "LBLIST", "ANumber")
-        for b in _numbers(entry.get("BNumber"), "LBLIST", "BNumber"):
-            triples.update(BlacklistEntry(list_id, b, a) for a in a_numbers)
-    return frozenset(triples)
+        a_numbers = _cached_numbers(entry.get("ANumber"), "LBLIST", "ANumber", cache)
+        for b in _cached_numbers(entry.get("BNumber"), "LBLIST", "BNumber", cache):
+            if not a_numbers:
+                continue
+            a_set = a_sets.get((list_id, b))
+            if a_set is None:
+                a_sets[(list_id, b)] = set(a_numbers)
+            else:
+                a_set.update(a_numbers)
+    return {pair: frozenset(a_set) for pair, a_set in a_sets.items()}
+
+
+def parse_lblist(conf: Any) -> PairSet:
+    """LBLIST, grouped however the server likes, -> (ListID, B, A) triples."""
+    return PairSet(parse_lblist_pairs(conf))
 
 
 def parse_ablist(conf: Any) -> int:
