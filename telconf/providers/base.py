@@ -9,6 +9,8 @@ a live state back into config data (``export``). Ordering is not its business:
 
 from __future__ import annotations
 
+import logging
+import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -16,11 +18,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
-from telconf.model import Account
+from telconf.errors import BadResponse, OutcomeUnknown
 from telconf.plan.data import Call, Change
 
 A = TypeVar("A")
 R = TypeVar("R")
+T = TypeVar("T")
+
+log = logging.getLogger("telconf.providers")
+UNSURE_ATTEMPTS = 3  # sends of one unsure write, each after reading back the last
+SETTLE_TIMEOUTS = 2  # after a timed-out write, client timeouts to wait before reading back
 
 
 @dataclass(frozen=True)
@@ -100,3 +107,36 @@ def parallel_map(fn: Callable[[R], A], items: Iterable[R], parallelism: int) -> 
         raise
     finally:
         pool.shutdown(wait=True)
+
+
+def send_then_read_back(
+    what: str,
+    send: Callable[[], T],
+    settled: Callable[[], T | None],
+    *,
+    timeout: float,
+    attempts: int = UNSURE_ATTEMPTS,
+    sleep: Callable[[float], None] = time.sleep,
+) -> T:
+    """Send a write that must not be repeated blindly; after a lost answer, read back first.
+
+    ``settled()`` reads the live state: it returns the write's result when the write
+    took effect, or None when it did not (then it is sent again). An unreadable answer
+    counts as lost. A request that timed out may still be running on the server: a late
+    commit after the read-back would turn a resend into a duplicate, so the read-back
+    waits ``SETTLE_TIMEOUTS`` client timeouts first (the server's time, not a backoff).
+    """
+    for attempt in range(1, attempts + 1):
+        try:
+            return send()
+        except (OutcomeUnknown, BadResponse) as exc:
+            log.warning("%s: %s; reading back to see whether it took effect", what, exc.detail)
+            if isinstance(exc, OutcomeUnknown) and exc.may_still_run:
+                sleep(SETTLE_TIMEOUTS * timeout)
+            found = settled()
+            if found is not None:
+                log.warning("%s had taken effect; not sending it again", what)
+                return found
+            if attempt == attempts:
+                raise
+    raise AssertionError("unreachable")

@@ -94,7 +94,11 @@ def test_a_session_that_keeps_ending_is_an_error_not_a_loop(emu: Emulators) -> N
     faults(emu, "session_expiry", "getSIPs")
     with pytest.raises(SessionExpired, match="teleum getSIPs: SESSION ENDED"):
         plan_with_providers(make_account(emu.teleum_url, {N1: [A]}))
-    assert sum(1 for e in emu.teleum.call_log if e["method"] == "login") == 4
+    # One try and three renewals, then the error. (Logins alone are not counted exactly:
+    # the expiry also ends the token of reads running in parallel, which renew it too.)
+    methods = [e["method"] for e in emu.teleum.call_log]
+    assert methods.count("getSIPs") == 4
+    assert methods.count("login") >= 4
 
 
 def test_a_create_that_times_out_but_commits_late_is_adopted(emu: Emulators) -> None:

@@ -16,11 +16,11 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from telconf.errors import ApiError, BadResponse, OutcomeUnknown, PlanError
+from telconf.errors import ApiError, BadResponse, PlanError
 from telconf.model import BeelineAccount, is_managed
 from telconf.phones import display
 from telconf.plan.data import Call, Change
-from telconf.providers.base import CallWithChanges, LiveState, PlanOptions, Provider, parallel_map
+from telconf.providers.base import CallWithChanges, LiveState, PlanOptions, Provider, parallel_map, send_then_read_back
 from telconf.providers.beeline import batching
 from telconf.providers.beeline.blacklists import biggest_pairs
 from telconf.providers.beeline.changes import LocalFile, all_changes
@@ -253,18 +253,15 @@ class BeelineProvider(Provider[BeelineAccount]):
         Sending it blindly again could fail (404.104) for files that are already gone.
         """
         remaining = list(names)
-        for _ in range(3):
-            try:
-                self.client.request("DELFILE", remaining, idempotent=False)
-                return
-            except OutcomeUnknown as exc:
-                lost = exc
+
+        def settled() -> bool | None:
             stored = parse_lvfiles(self.client.request("LVFILES", idempotent=True))
-            remaining = [name for name in remaining if name in stored]
-            log.info("beeline DELFILE: answer lost; %d of %d files still stored", len(remaining), len(names))
-            if not remaining:
-                return
-        raise lost
+            remaining[:] = [name for name in remaining if name in stored]
+            log.info("beeline DELFILE: %d of %d files still stored", len(remaining), len(names))
+            return None if remaining else True
+
+        send_then_read_back("beeline DELFILE", lambda: self.client.request("DELFILE", remaining, idempotent=False),
+                            settled, timeout=self.client.transport.timeout)
 
     # --- export -------------------------------------------------------------------------
 

@@ -11,16 +11,15 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from telconf.errors import ApiError, BadResponse, OutcomeUnknown, PlanError, ProviderError, StalePlanError
+from telconf.errors import ApiError, PlanError, ProviderError, StalePlanError
 from telconf.model import TeleumAccount, is_managed
 from telconf.phones import display
 from telconf.plan.data import Call, Change, fingerprint
-from telconf.providers.base import LiveState, PlanOptions, Provider, parallel_map
+from telconf.providers.base import LiveState, PlanOptions, Provider, parallel_map, send_then_read_back
 from telconf.providers.teleum import changes
 from telconf.providers.teleum.client import PROVIDER, TeleumClient
 from telconf.providers.teleum.export import export_account
@@ -38,8 +37,6 @@ from telconf.providers.teleum.payloads import (
 
 log = logging.getLogger("telconf.teleum")
 CATALOG_CALLS = ("getConnectedNumbers", "getForwardsTypes", "getForwardsRCIDs", "getRCIDs", "getSIPs", "getNextSIP")
-UNSURE_ATTEMPTS = 3  # sends of one create/delete/move, each after reading back the last
-SETTLE_TIMEOUTS = 2  # after a timed-out write, client timeouts to wait before reading back
 
 
 class TeleumProvider(Provider[TeleumAccount]):
@@ -255,28 +252,13 @@ class TeleumProvider(Provider[TeleumAccount]):
 
     def _unsure_write(self, method: str, params: dict[str, Any],
                       settled: Callable[[], dict[str, Any] | None]) -> dict[str, Any]:
-        """Send a write that must not be repeated blindly; after a lost answer, read back first.
+        """A create/delete/move: read back after a lost answer (a create's answer must carry the id)."""
 
-        A create's answer must carry the new id: without it the outcome is unknown too.
-        """
-        for attempt in range(1, UNSURE_ATTEMPTS + 1):
-            try:
-                answer = self.client.call(method, params, idempotent=False)
-                return {**answer, "id": scalar(answer, "id", method)} if str(params.get("id")) == "0" else answer
-            except (OutcomeUnknown, BadResponse) as exc:
-                log.warning("teleum %s: %s; reading back to see whether it took effect", method, exc.detail)
-                if isinstance(exc, OutcomeUnknown) and exc.may_still_run:
-                    # A request that timed out may still be running: a late commit after
-                    # the read-back would make a resend a duplicate (or a second swap).
-                    # This is the server's time, not a backoff: a real wait.
-                    time.sleep(SETTLE_TIMEOUTS * self.client.transport.timeout)
-                found = settled()
-                if found is not None:
-                    log.warning("teleum %s had taken effect; not sending it again", method)
-                    return found
-                if attempt == UNSURE_ATTEMPTS:
-                    raise
-        raise AssertionError("unreachable")
+        def send() -> dict[str, Any]:
+            answer = self.client.call(method, params, idempotent=False)
+            return {**answer, "id": scalar(answer, "id", method)} if str(params.get("id")) == "0" else answer
+
+        return send_then_read_back(f"teleum {method}", send, settled, timeout=self.client.transport.timeout)
 
     def _wire_of(self, lane: str, *, number_id: str | None = None, forward_id: str | None = None) -> str:
         """The number a forward call is about: its lane, else found by number id or forward id."""
