@@ -80,10 +80,11 @@ def quick_provider(account: TeleumAccount, *, parallelism: int = 8, environ: Map
     return TeleumProvider(account, parallelism=parallelism, environ=environ, client=client)
 
 
-def plan_with_providers(account: TeleumAccount, options: PlanOptions = PlanOptions()) -> tuple[Plan, dict[str, Provider]]:
+def plan_with_providers(account: TeleumAccount, options: PlanOptions = PlanOptions(), *,
+                        parallelism: int = 8) -> tuple[Plan, dict[str, Provider]]:
     """Plan one account with the shared planner; the providers are kept for apply."""
     return make_plan(Config(Path("telconf.yaml"), {account.name: account}), options=options, environ=ENV,
-                     provider_factory=quick_provider)
+                     provider_factory=quick_provider, parallelism=parallelism)
 
 
 def plan_of(account: TeleumAccount, options: PlanOptions = PlanOptions()) -> Plan:
