@@ -13,7 +13,7 @@ import logging
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Generic, TypeVar
@@ -89,6 +89,53 @@ class Provider(ABC, Generic[A]):
         """Release connections."""
 
 
+class ReadPool:
+    """Reads sent as soon as what they need is known, at most ``parallelism`` at once.
+
+    A read that needs another's answer (Teleum's ``getForwards`` needs the number ids
+    of ``getConnectedNumbers``) is submitted when that answer arrives, while the other
+    reads are still in flight. Reads start in submission order. Once one has failed,
+    the reads not yet started are skipped, and :meth:`result` of any read raises that
+    first failure. Leaving the ``with`` block waits for every started read, so a failure
+    never leaves one running.
+    """
+
+    def __init__(self, parallelism: int):
+        self._pool = ThreadPoolExecutor(max_workers=max(1, parallelism), thread_name_prefix="telconf-read")
+        self._failure: BaseException | None = None
+
+    def submit(self, fn: Callable[..., A], /, *args: Any) -> Future[A]:
+        def read() -> A:
+            if self._failure is not None:
+                raise _Skipped
+            try:
+                return fn(*args)
+            except BaseException as exc:
+                if self._failure is None:
+                    self._failure = exc
+                raise
+
+        return self._pool.submit(read)
+
+    def result(self, future: Future[A]) -> A:
+        """The read's answer; its error, or the first failure if it was skipped."""
+        try:
+            return future.result()
+        except _Skipped:
+            assert self._failure is not None
+            raise self._failure from None
+
+    def __enter__(self) -> ReadPool:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: Any) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=exc_type is not None)
+
+
+class _Skipped(Exception):
+    """A read not sent because another had failed."""
+
+
 def parallel_map(fn: Callable[[R], A], items: Iterable[R], parallelism: int) -> list[A]:
     """``[fn(x) for x in items]`` with at most ``parallelism`` running at once.
 
@@ -98,15 +145,9 @@ def parallel_map(fn: Callable[[R], A], items: Iterable[R], parallelism: int) -> 
     items = list(items)
     if parallelism <= 1 or len(items) <= 1:
         return [fn(item) for item in items]
-    pool = ThreadPoolExecutor(max_workers=min(parallelism, len(items)))
-    futures = [pool.submit(fn, item) for item in items]
-    try:
-        return [f.result() for f in futures]
-    except BaseException:
-        pool.shutdown(wait=True, cancel_futures=True)  # no new reads after a failure
-        raise
-    finally:
-        pool.shutdown(wait=True)
+    with ReadPool(min(parallelism, len(items))) as pool:
+        futures = [pool.submit(fn, item) for item in items]
+        return [pool.result(f) for f in futures]
 
 
 def send_then_read_back(

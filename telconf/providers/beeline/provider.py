@@ -12,7 +12,7 @@ import hashlib
 import json
 import logging
 from collections.abc import Callable, Mapping, Sequence
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +20,7 @@ from telconf.errors import ApiError, BadResponse, PlanError
 from telconf.model import BeelineAccount, is_managed
 from telconf.phones import display
 from telconf.plan.data import Call, Change
-from telconf.providers.base import CallWithChanges, LiveState, PlanOptions, Provider, parallel_map, send_then_read_back
+from telconf.providers.base import CallWithChanges, LiveState, PlanOptions, Provider, ReadPool, send_then_read_back
 from telconf.providers.beeline import batching
 from telconf.providers.beeline.blacklists import biggest_pairs
 from telconf.providers.beeline.changes import LocalFile, all_changes
@@ -93,26 +93,30 @@ class BeelineProvider(Provider[BeelineAccount]):
     def read(self) -> LiveState:
         """Read the whole account; any failed or unreadable answer raises (nothing partial)."""
         client = self.client
-        answers = dict(zip(READS, parallel_map(
-            lambda command: client.request(command, idempotent=True), READS, self.parallelism,
-        )))
-        voice_files = parse_lvfiles(answers["LVFILES"])
-        record_all, recorded = parse_lrecord(answers["LRECORD"])
-        redirects = parse_rlist(answers["RLIST"])
-        compared = self._files_to_compare(voice_files)
-        seen_at = self.files.clock()  # after LVFILES answered: the DTs it lists are older
-        hashes = dict(zip(compared, parallel_map(
-            lambda name: sha256(self.files.content(name, voice_files[name].uploaded, seen_at)),
-            compared, self.parallelism,
-        )))
+        with ReadPool(self.parallelism) as pool:
+            pending = {command: pool.submit(partial(client.request, command, idempotent=True)) for command in READS}
+            # The voice files to compare are downloaded as soon as LVFILES has answered.
+            voice_files = parse_lvfiles(pool.result(pending["LVFILES"]))
+            compared = self._files_to_compare(voice_files)
+            seen_at = self.files.clock()  # after LVFILES answered: the DTs it lists are older
+            downloads = {name: pool.submit(self.files.content, name, voice_files[name].uploaded, seen_at)
+                         for name in compared}
+            answers = {command: pool.result(f) for command, f in pending.items()}
+            # Parsed while the downloads are in flight.
+            record_all, recorded = parse_lrecord(answers["LRECORD"])
+            redirects = parse_rlist(answers["RLIST"])
+            premedia = parse_mlist(answers["MLIST"])
+            blacklist = parse_lblist(answers["LBLIST"])
+            active_list = parse_ablist(answers["ABLIST"])
+            hashes = {name: sha256(pool.result(f)) for name, f in downloads.items()}
         live = BeelineLive(
             numbers=tuple(sorted(redirects)),
             redirects=redirects,
-            premedia=parse_mlist(answers["MLIST"]),
+            premedia=premedia,
             record_all=record_all,
             recorded=recorded,
-            blacklist=parse_lblist(answers["LBLIST"]),
-            active_list=parse_ablist(answers["ABLIST"]),
+            blacklist=blacklist,
+            active_list=active_list,
             voice_files=voice_files,
             file_hashes=hashes,
         )

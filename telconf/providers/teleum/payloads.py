@@ -88,17 +88,25 @@ class TeleumLive:
     other_forwards: Mapping[str, tuple[LiveForward, ...]] = field(default_factory=dict)
 
     def to_data(self) -> dict[str, Any]:
-        """Normalised JSON-able form, for the fingerprint."""
+        """Normalised JSON-able form, for the fingerprint (wire values: it is hashed, not shown)."""
         catalog = self.catalog
         return {
             "catalog": {"numbers": dict(sorted(catalog.numbers.items())), "types": dict(sorted(catalog.types.items())),
                         "caller_kinds": dict(sorted(catalog.caller_kinds.items())),
                         "rcids": dict(sorted(catalog.rcids.items()))},
             "next_sip": self.next_sip,
-            "sip_lines": {n: {"id": s.id, **sip_view(s.line)} for n, s in sorted(self.sip_lines.items())},
-            "forwards": {w: [{"id": f.id, **forward_view(f.forward)} for f in fs]
+            "sip_lines": {n: [s.id, s.line.description, s.line.email, s.line.caller_id]
+                          for n, s in sorted(self.sip_lines.items())},
+            "forwards": {w: [_forward_data(f) for f in fs]
                          for w, fs in sorted({**self.other_forwards, **self.forwards}.items())},
         }
+
+
+def _forward_data(live: LiveForward) -> list[Any]:
+    forward = live.forward
+    return [live.id, str(forward.target), forward.timeout, forward.caller_id, forward.record,
+            forward.music_on_hold, forward.vpbx, forward.isolated,
+            [[i.first_day, i.last_day, i.start, i.end] for i in forward.schedule]]
 
 
 def canonical(forward: Forward) -> Forward:
@@ -152,12 +160,19 @@ def flag(obj: Mapping[str, Any], key: str, call: str) -> bool:
     return number(obj, key, call, default=0) == 1
 
 
-def parse_catalog(answers: Mapping[str, Any]) -> Catalog:
-    """The ids of the account from the answers of its four catalog calls."""
-    numbers = {}
-    for entry in items(answers["getConnectedNumbers"], "numbers", "getConnectedNumbers"):
-        numbers[_wire(scalar(entry, "number", "getConnectedNumbers"), "getConnectedNumbers")] = \
+def parse_numbers(payload: Any) -> dict[str, str]:
+    """getConnectedNumbers: {wire number: number id}."""
+    return {_wire(scalar(entry, "number", "getConnectedNumbers"), "getConnectedNumbers"):
             scalar(entry, "id", "getConnectedNumbers")
+            for entry in items(payload, "numbers", "getConnectedNumbers")}
+
+
+def parse_catalog(answers: Mapping[str, Any], numbers: Mapping[str, str] | None = None) -> Catalog:
+    """The ids of the account from the answers of its four catalog calls.
+
+    ``numbers`` is ``parse_numbers`` of the getConnectedNumbers answer, when already parsed.
+    """
+    numbers = dict(parse_numbers(answers["getConnectedNumbers"]) if numbers is None else numbers)
     rcids = {}
     for entry in items(answers["getRCIDs"], "rcids", "getRCIDs"):
         text = entry.get("number") or entry.get("numberform")
@@ -263,8 +278,11 @@ def _wire(text: str, call: str) -> str:
 
 
 def _target_value(kind: TargetKind, rnum: str) -> str:
-    if kind is TargetKind.TEL and phones.is_valid(rnum):
-        return phones.normalise(rnum)
+    if kind is TargetKind.TEL:
+        try:
+            return phones.normalise(rnum)
+        except phones.InvalidPhone:
+            pass
     return rnum  # an odd value stays as it is: it differs from the desired one and gets edited
 
 

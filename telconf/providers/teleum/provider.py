@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Mapping
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,7 @@ from telconf.errors import ApiError, PlanError, ProviderError, StalePlanError
 from telconf.model import TeleumAccount, is_managed
 from telconf.phones import display
 from telconf.plan.data import Call, Change, fingerprint
-from telconf.providers.base import LiveState, PlanOptions, Provider, parallel_map, send_then_read_back
+from telconf.providers.base import LiveState, PlanOptions, Provider, ReadPool, parallel_map, send_then_read_back
 from telconf.providers.teleum import changes
 from telconf.providers.teleum.client import PROVIDER, TeleumClient
 from telconf.providers.teleum.export import export_account
@@ -32,6 +33,7 @@ from telconf.providers.teleum.payloads import (
     parse_catalog,
     parse_forwards,
     parse_next_sip,
+    parse_numbers,
     parse_sip_lines,
 )
 
@@ -65,22 +67,32 @@ class TeleumProvider(Provider[TeleumAccount]):
     # --- read ----------------------------------------------------------------------------
 
     def read(self) -> LiveState:
-        """Catalog, SIP lines and managed numbers' forwards, read in parallel; any failure raises."""
-        answers = dict(zip(CATALOG_CALLS, parallel_map(self.client.call, CATALOG_CALLS, self.parallelism)))
-        catalog = parse_catalog(answers)
-        missing = [wire for wire in self.account.numbers if wire not in catalog.numbers]
-        if missing:
-            raise PlanError(f"account {self.account.name}: " + ", ".join(display(w) for w in missing)
-                            + f" {'is not a connected number' if len(missing) == 1 else 'are not connected numbers'}"
-                            " of the account (getConnectedNumbers)")
-        managed = [wire for wire, number in self.account.numbers.items() if is_managed(number.forwards)]
-        sip_lines = parse_sip_lines(answers["getSIPs"], catalog)
-        # A SIP line the plan deletes must not be the target of a forward the plan does
-        # not touch: read the other numbers too, so that this is refused at plan time.
-        desired_lines = self.account.sip_lines
-        deleting = isinstance(desired_lines, Mapping) and bool(set(sip_lines) - set(desired_lines))
-        others = [wire for wire in catalog.numbers if wire not in managed] if deleting else []
-        found = self._read_numbers(catalog, managed + others)
+        """Catalog, SIP lines and managed numbers' forwards, read in parallel; any failure raises.
+
+        The forwards are asked for as soon as getConnectedNumbers has given the number
+        ids, while the other catalog calls are still answering.
+        """
+        with ReadPool(self.parallelism) as pool:
+            pending = {call: pool.submit(self.client.call, call) for call in CATALOG_CALLS}
+            numbers = parse_numbers(pool.result(pending["getConnectedNumbers"]))
+            missing = [wire for wire in self.account.numbers if wire not in numbers]
+            if missing:
+                parse_catalog({call: pool.result(f) for call, f in pending.items()}, numbers)  # a broken answer first
+                raise PlanError(f"account {self.account.name}: " + ", ".join(display(w) for w in missing)
+                                + f" {'is not a connected number' if len(missing) == 1 else 'are not connected numbers'}"
+                                " of the account (getConnectedNumbers)")
+            managed = [wire for wire, number in self.account.numbers.items() if is_managed(number.forwards)]
+            asked = self._ask_forwards(pool, numbers, managed)
+            answers = {call: pool.result(f) for call, f in pending.items()}
+            catalog = parse_catalog(answers, numbers)
+            sip_lines = parse_sip_lines(answers["getSIPs"], catalog)
+            # A SIP line the plan deletes must not be the target of a forward the plan does
+            # not touch: read the other numbers too, so that this is refused at plan time.
+            desired_lines = self.account.sip_lines
+            deleting = isinstance(desired_lines, Mapping) and bool(set(sip_lines) - set(desired_lines))
+            others = [wire for wire in catalog.numbers if wire not in managed] if deleting else []
+            asked |= self._ask_forwards(pool, numbers, others)
+            found = {wire: parse_forwards(pool.result(answer), catalog) for wire, answer in asked.items()}
         forwards = {wire: found[wire] for wire in managed}
         live = TeleumLive(catalog, sip_lines, parse_next_sip(answers["getNextSIP"]), forwards,
                           {wire: found[wire] for wire in others})
@@ -94,6 +106,9 @@ class TeleumProvider(Provider[TeleumAccount]):
             existing={"sip_line": len(live.sip_lines), "forward": sum(len(f) for f in forwards.values())},
             reads=len(CATALOG_CALLS) + len(found),
         )
+
+    def _ask_forwards(self, pool: ReadPool, numbers: Mapping[str, str], wires: list[str]) -> dict[str, Future[Any]]:
+        return {wire: pool.submit(self.client.call, "getForwards", {"numberid": numbers[wire]}) for wire in wires}
 
     def _read_numbers(self, catalog: Catalog, wires: list[str]) -> dict[str, tuple[LiveForward, ...]]:
         found = parallel_map(lambda wire: self._read_number(wire, catalog), wires, self.parallelism)
