@@ -165,9 +165,10 @@ class Transport:
             log.debug("%s %s %s %s -> %s after %.0f ms", self.provider, call, method, redact_url(url),
                       type(exc).__name__, (time.monotonic() - started) * 1000)
             raise
-        log.debug("%s %s %s %s -> %d in %.0f ms%s", self.provider, call, method, redact_url(url),
-                  response.status_code, (time.monotonic() - started) * 1000,
-                  f" (attempt {attempt})" if attempt > 1 else "")
+        if log.isEnabledFor(logging.DEBUG):  # the common path: no URL parsing unless -v
+            log.debug("%s %s %s %s -> %d in %.0f ms%s", self.provider, call, method, redact_url(url),
+                      response.status_code, (time.monotonic() - started) * 1000,
+                      f" (attempt {attempt})" if attempt > 1 else "")
         return response
 
     def _transport_failure(self, call: str, exc: Exception, what: str = "") -> TransientError:

@@ -233,16 +233,16 @@ def parse_forwards(payload: Any, catalog: Catalog) -> tuple[LiveForward, ...]:
         live.append(LiveForward(
             id=forward_id,
             direction=number(entry, "direction", "getForwards"),
-            forward=canonical(Forward(
+            forward=Forward(  # canonical as built: see canonical()
                 target=Target(kind, _target_value(kind, scalar(entry, "rnum", "getForwards"))),
                 timeout=number(entry, "rtime" if "rtime" in entry else "timeout", "getForwards"),
                 caller_id=_caller_id(entry, catalog, callers, forward_id),
                 record=flag(entry, "rec", "getForwards"),
                 music_on_hold=flag(entry, "moh", "getForwards"),
                 vpbx=flag(entry, "vpbx", "getForwards"),
-                isolated=flag(entry, "isolated", "getForwards"),
-                schedule=parse_schedule(entry.get("dowjs2")),
-            )),
+                isolated=flag(entry, "isolated", "getForwards") and kind is TargetKind.SIP,
+                schedule=parse_schedule(entry.get("dowjs2")),  # canonical_schedule'd
+            ),
         ))
     directions = [f.direction for f in live]
     if len(set(directions)) != len(directions):
