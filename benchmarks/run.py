@@ -194,8 +194,10 @@ def plan_rows(config: Any, counting_config: Any, latency: float, parallelism: in
     in an untimed run of the same plan against the in-process emulators
     (``counting_config``, same state); every timed run must send as many requests.
     The bound is the issue's: ``reads x latency / parallelism``. The Beeline account
-    alone has no target: its 26 reads bound it at 0.16 s, but its time goes to
-    parsing, fingerprinting and diffing 60,000 black-list entries (CPU, shown).
+    alone has no target: its 26 reads bound it at 0.16 s, but the downloads need
+    LVFILES's answer (four round trips at least, 0.2 s) and 60,000 black-list entries
+    are parsed, fingerprinted and diffed (CPU, shown); in the whole file, which is
+    judged, they overlap Teleum's reads.
     Without ``judge_ratio`` (a smoke run, too few reads for a ratio to mean much) only a
     write or a change is a miss. Returns the rows and the whole file's request count.
     """
