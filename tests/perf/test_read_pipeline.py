@@ -19,36 +19,24 @@ from telconf.plan.planner import close_all, make_plan
 from telconf.providers.base import ReadPool
 
 
-def slow(emulator: Any, method: str, seconds: float = 1.0) -> None:
-    emulator.faults = FaultConfig(rate=1.0, kinds={"slow"}, slow_seconds=seconds, methods={method})
-
-
-def answered(emulator: Any) -> list[str]:
-    return [entry["method"] for entry in emulator.call_log]
-
-
-def test_forwards_are_read_while_the_other_catalog_calls_answer(generated: Any) -> None:
-    slow(generated.emulators.teleum, "getSIPs")
-    config = load(generated.noop, ["big-teleum"], environ=generated.environ)
+@pytest.mark.parametrize(("account", "provider", "needed", "dependent", "slow_call", "count"), [
+    # getForwards needs getConnectedNumbers' number ids only: it does not wait for getSIPs
+    ("big-teleum", "teleum", "getConnectedNumbers", "getForwards", "getSIPs", "teleum_numbers"),
+    # the downloads need LVFILES only: they do not wait for the black lists
+    ("big-beeline", "beeline", "LVFILES", "download", "LBLIST", "voice_files"),
+])
+def test_a_dependent_read_is_sent_once_the_answer_it_needs_is_in(
+        generated: Any, account: str, provider: str, needed: str, dependent: str, slow_call: str, count: str) -> None:
+    emulator = getattr(generated.emulators, provider)
+    emulator.faults = FaultConfig(rate=1.0, kinds={"slow"}, slow_seconds=1.0, methods={slow_call})
+    config = load(generated.noop, [account], environ=generated.environ)
     plan, providers = make_plan(config, parallelism=8, environ=generated.environ)
     close_all(providers)
 
-    methods = answered(generated.emulators.teleum)
+    answered = [entry["method"] for entry in emulator.call_log]  # logged when answered
     assert not plan.has_changes
-    assert methods.index("getConnectedNumbers") < methods.index("getForwards") < methods.index("getSIPs")
-    assert methods.count("getForwards") == generated.sizes.teleum_numbers
-
-
-def test_voice_files_are_downloaded_while_the_black_lists_are_read(generated: Any) -> None:
-    slow(generated.emulators.beeline, "LBLIST")
-    config = load(generated.noop, ["big-beeline"], environ=generated.environ)
-    plan, providers = make_plan(config, parallelism=8, environ=generated.environ)
-    close_all(providers)
-
-    methods = answered(generated.emulators.beeline)
-    assert not plan.has_changes
-    assert methods.index("LVFILES") < methods.index("download") < methods.index("LBLIST")
-    assert methods.count("download") == generated.sizes.voice_files
+    assert answered.index(needed) < answered.index(dependent) < answered.index(slow_call)
+    assert answered.count(dependent) == getattr(generated.sizes, count)
 
 
 def test_a_failed_read_stops_the_reads_not_yet_sent() -> None:
