@@ -183,7 +183,7 @@ class EmulatorBase:
 
         ``handler`` returns the response and an error text (None on success).
         """
-        kind = self._injector.draw(call, self.fault_kinds)
+        kind = self._injector.draw(call, self.fault_kinds, self.fault_key(params))
         if kind == "slow":
             time.sleep(self.faults.slow_seconds)
         if kind in ("error_5xx", "rate_limit", "non_json"):
@@ -198,6 +198,10 @@ class EmulatorBase:
         if kind == "drop_after_commit":
             return _drop_connection(request, response)
         return response
+
+    def fault_key(self, params: Any) -> Any:
+        """What identifies a request for fault decisions: its parameters (subclasses drop session values)."""
+        return params
 
     def listing(self, items: list[Any]) -> list[Any]:
         """``items`` in the order the server returns lists: shuffled (seeded) with ``shuffle``."""

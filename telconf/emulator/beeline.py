@@ -63,6 +63,10 @@ class BeelineEmulator(EmulatorBase):
     section = "beeline"
     fault_kinds = frozenset({"error_5xx", "drop_after_commit", "rate_limit", "slow", "non_json"})
 
+    def fault_key(self, params: Any) -> Any:
+        # A client's RequestID is new for every request it builds: not part of what is asked.
+        return {k: v for k, v in params.items() if k != "RequestID"}
+
     def set_defaults(self) -> None:
         super().set_defaults()
         self.pending_seconds: float = 0.5

@@ -207,6 +207,10 @@ class TeleumEmulator(EmulatorBase):
         method = params.get("cmd", "")
         return self.run_call(request, method, params, lambda: self._answer(method, params))
 
+    def fault_key(self, params: Any) -> Any:
+        # The token changes with every login: the same request must keep its identity.
+        return {k: v for k, v in params.items() if k not in ("token", "vivaid")}
+
     def expire_session_of(self, request: Request, params: Any) -> None:
         with self._lock:
             self._sessions.pop(str(params.get("token", "")), None)

@@ -36,11 +36,15 @@ class RetryPolicy:
     max_retry_after: float = 30.0
 
     def delay(self, attempt: int, retry_after: float | None = None) -> float:
-        """Seconds to wait before try ``attempt + 1`` (attempt counts from 1)."""
+        """Seconds to wait before try ``attempt + 1`` (attempt counts from 1).
+
+        A server's ``Retry-After`` is the least we wait, never less than the backoff:
+        ``Retry-After: 0`` on every answer must not turn retries into a tight loop.
+        """
+        backoff = min(self.max_delay, self.base_delay * 2 ** (attempt - 1)) * random.uniform(0.5, 1.0)
         if retry_after is not None:
-            return min(max(retry_after, 0.0), self.max_retry_after)
-        backoff = min(self.max_delay, self.base_delay * 2 ** (attempt - 1))
-        return backoff * random.uniform(0.5, 1.0)
+            return max(min(max(retry_after, 0.0), self.max_retry_after), backoff)
+        return backoff
 
 
 def tls_options(client_cert: str | os.PathLike[str] | None = None, client_key: str | os.PathLike[str] | None = None,

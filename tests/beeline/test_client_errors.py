@@ -63,7 +63,7 @@ def test_a_delete_whose_answer_is_lost_is_read_back_not_repeated(bench: BeelineB
 
 
 def test_writes_retried_after_a_dropped_answer_are_safe(bench: BeelineBench, tmp_path) -> None:
-    bench.emu.faults = FaultConfig(rate=0.5, kinds={"drop_after_commit"}, seed=2,
+    bench.emu.faults = FaultConfig(rate=0.5, kinds={"drop_after_commit"}, seed=3,
                                    methods={"REDIRECT", "SETBLIST", "VFILE", "PREMEDIA", "ARECORD"})
     path = tmp_path / "g.wav"
     path.write_bytes(make_wav(tone=4))

@@ -14,7 +14,8 @@ BAD = Path(__file__).parent / "bad"
 
 # file -> [(FILE or None for the fixture itself, line, column, part of the message)]
 EXPECTED: dict[str, list[tuple[str | None, int, int, str]]] = {
-    "yaml-syntax.yaml": [(None, 10, 1, "YAML syntax: did not find expected ',' or ']'")],
+    # what follows "YAML syntax:" is the YAML library's own words, not telconf's promise
+    "yaml-syntax.yaml": [(None, 10, 1, "YAML syntax: ")],
     "octal-number.yaml": [(None, 10, 15, 'reads `0123456701` as an octal integer, not as written; quote it: "0123456701"')],
     "sexagesimal-time.yaml": [(None, 14, 21, 'reads `18:00` as a sexagesimal (base 60) integer, not as written; quote it')],
     "yes-no-as-string.yaml": [(None, 9, 22, 'description: YAML 1.1 reads `no` as a boolean; quote it: "no"')],

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -194,23 +195,31 @@ def test_near_schema_long_run(text: str) -> None:
     check(text, "long.yaml")
 
 
+# Deep nesting may be stopped by telconf's own depth check or by the YAML library's
+# (PyYAML 6.0.4 added one): either way it is a ConfigError with a place, and whose words
+# it is in is not telconf's promise. The alias bomb is stopped by telconf alone.
 @pytest.mark.parametrize(("text", "message"), [
-    ("version: 1\naccounts: " + "[" * 5000 + "]" * 5000 + "\n", "nested more than 64 levels deep"),
+    ("version: 1\naccounts: " + "[" * 5000 + "]" * 5000 + "\n", None),
     ("version: 1\naccounts:\n" + "".join("  " * i + f"k{i}:\n" for i in range(1, 200)) + "  " * 200 + "x: 1\n",
-     "nested more than 64 levels deep"),
+     None),
     ("\n".join(
         ["version: 1", "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
         + [f"{c}: &{c} [{', '.join([f'*{p}'] * 9)}]" for p, c in zip("abcdefgh", "bcdefghi")]
         + ["accounts: *i"]), "YAML aliases expand this file to more than"),
 ])
-def test_hazards_are_config_errors_with_a_place(tmp_path: Path, text: str, message: str) -> None:
+def test_hazards_are_config_errors_with_a_place(tmp_path: Path, text: str, message: str | None) -> None:
     """Regression: these hung (alias bomb) or raised RecursionError / crashed the interpreter."""
     path = tmp_path / "hazard.yaml"
     path.write_text(text, encoding="utf-8")
+    started = time.monotonic()
     with pytest.raises(ConfigError) as caught:
         load(path, environ=ENVIRONMENT)
-    assert message in str(caught.value)
-    assert caught.value.diagnostics[0].line >= 2
+    assert time.monotonic() - started < 30  # bounded: these used to hang
+    if message is not None:
+        assert message in str(caught.value)
+    diagnostic = caught.value.diagnostics[0]
+    assert diagnostic.line >= 2
+    assert str(caught.value).startswith(f"{path}:{diagnostic.line}:")
 
 
 def test_shared_anchors_of_normal_size_still_work(tmp_path: Path) -> None:

@@ -94,18 +94,20 @@ def plan_of(account: TeleumAccount, options: PlanOptions = PlanOptions()) -> Pla
     return plan
 
 
-def apply(account: TeleumAccount, options: PlanOptions = PlanOptions()) -> tuple[Plan, ApplyReport]:
+def apply(account: TeleumAccount, options: PlanOptions = PlanOptions(), *,
+          parallelism: int = 8) -> tuple[Plan, ApplyReport]:
     """Plan and apply one account through the shared planner and applier."""
-    plan, providers = plan_with_providers(account, options)
+    plan, providers = plan_with_providers(account, options, parallelism=parallelism)
     try:
-        return plan, apply_plan(plan, providers)
+        return plan, apply_plan(plan, providers, parallelism=parallelism)
     finally:
         close_all(providers)
 
 
-def converge(emu: Emulators, account: TeleumAccount, options: PlanOptions = PlanOptions()) -> Plan:
+def converge(emu: Emulators, account: TeleumAccount, options: PlanOptions = PlanOptions(), *,
+             parallelism: int = 8) -> Plan:
     """Apply, then check the emulator holds the desired state and a second plan is empty."""
-    plan, _ = apply(account, options)
+    plan, _ = apply(account, options, parallelism=parallelism)
     assert_state(emu, account)
     again = plan_of(account)
     assert not again.has_changes, [c.to_data() for c in again.accounts[0].changes]
