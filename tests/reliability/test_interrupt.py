@@ -25,9 +25,16 @@ READS = {"login", "getConnectedNumbers", "getForwardsTypes", "getForwardsRCIDs",
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 
 
+def _sigint_as_at_a_terminal() -> None:
+    # A runner started in the background (nohup, `cmd &` in a script) passes SIGINT on as
+    # ignored, and then Python never turns it into KeyboardInterrupt: restore the default.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def telconf(*args: str) -> subprocess.Popen[str]:
     return subprocess.Popen([sys.executable, "-c", "from telconf.cli import main; main()", *args],
-                            env={**os.environ, **ENV}, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            env={**os.environ, **ENV}, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=_sigint_as_at_a_terminal)
 
 
 def writes(emulators: Emulators) -> list[dict[str, object]]:
