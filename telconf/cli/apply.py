@@ -151,6 +151,9 @@ def run(plan: Plan, providers: dict[str, Provider], parallelism: int) -> ApplyRe
             click.echo(line, err=True)
         click.echo("Nothing else was changed. Run `telconf plan` to see what is left; "
                    "`telconf apply` again converges.", err=True)
+        if report.outages:  # the last thing on screen too: it is an outage
+            names = ", ".join(f"{i.account}: {i.label}" for i in report.outages)
+            click.echo(f"!!! NO LIVE FORWARD on {names}: run `telconf apply` again now.", err=True)
         sys.exit(EXIT_INTERRUPTED if report.interrupted else EXIT_ERROR)
     click.echo(summary(plan, report))
     return report
@@ -160,8 +163,10 @@ def summary(plan: Plan, report: ApplyReport) -> str:
     """``Apply complete: 2 added, 1 changed, 0 deleted, 3 moved; 7 API calls in 0.4 s.``"""
     c = plan.counts()
     calls = len(report.done)
+    verified = f"; {len(report.items)} item{'s' if len(report.items) != 1 else ''} read back as desired" \
+        if report.items else ""
     return (f"Apply complete: {c['create']} added, {c['update']} changed, {c['delete']} deleted, "
-            f"{c['move']} moved; {calls} API call{'s' if calls != 1 else ''} in {report.seconds:.1f} s.")
+            f"{c['move']} moved; {calls} API call{'s' if calls != 1 else ''} in {report.seconds:.1f} s{verified}.")
 
 
 @contextmanager
@@ -183,7 +188,7 @@ def progress_display(total: int) -> Iterator[ProgressCallback]:
             return
         result = event.result
         width = len(str(event.total))
-        status = "ok" if event.status == "done" else f"FAILED: {result.error}"
+        status = {"done": "ok", "skipped": f"not sent: {result.error}"}.get(event.status, f"FAILED: {result.error}")
         with lock:
             click.echo(f"[{result.position:>{width}}/{event.total}] {result.account}: {result.label} ... {status}")
 
