@@ -106,15 +106,28 @@ class ApplyReport:
     def lines(self, limit: int = 20) -> Iterator[str]:
         """The report as text lines; long groups show their first ``limit`` entries.
 
-        A number left with no forward comes first; then items by outcome (when they
-        were checked), then the calls.
+        A number left with no forward comes first; then the calls by outcome, then the
+        items (when they were checked) by outcome.
         """
         for item in self.outages:
             yield f"!!! NO LIVE FORWARD: {item.account}: {item.label} has no forward left although " \
                   f"the config wants some; calls to it are not answered. Run `telconf apply` again now."
-        item_groups = (("Done (verified)", "✓", ItemStatus.VERIFIED), ("Conflict", "!", ItemStatus.CONFLICT),
-                       ("Changed since the plan (not written)", "~", ItemStatus.CHANGED),
-                       ("Failed", "✗", ItemStatus.FAILED), ("Not attempted", "·", ItemStatus.NOT_ATTEMPTED))
+        groups = (("Done", "✓", self.done), ("Failed", "✗", self.failed),
+                  ("Not attempted", "·", self.not_attempted),
+                  ("Not sent", "~", self.with_status(CallStatus.SKIPPED)))
+        for title, mark, results in groups:
+            if not results and title == "Not sent":
+                continue
+            yield f"{title} ({len(results)}):"
+            for result in results[:limit]:
+                reason = f": {result.error}" if result.error else ""
+                yield f"  {mark} [{result.position}] {result.account}: {result.label}{reason}"
+            if len(results) > limit:
+                yield f"  … and {len(results) - limit} more"
+        item_groups = (("done (read back as desired)", "✓", ItemStatus.VERIFIED),
+                       ("conflict", "!", ItemStatus.CONFLICT),
+                       ("changed since the plan, not written", "~", ItemStatus.CHANGED),
+                       ("failed", "✗", ItemStatus.FAILED), ("not attempted", "·", ItemStatus.NOT_ATTEMPTED))
         if self.items:
             yield "Items:"
             for title, mark, status in item_groups:
@@ -125,17 +138,6 @@ class ApplyReport:
                     yield f"    {mark} {item.account}: {item.label}{reason}"
                 if len(items) > limit:
                     yield f"    … and {len(items) - limit} more"
-            yield "Calls:"
-        groups = (("Done", "✓", self.done), ("Failed", "✗", self.failed),
-                  ("Not attempted", "·", self.not_attempted),
-                  ("Not sent", "~", self.with_status(CallStatus.SKIPPED)))
-        for title, mark, results in groups:
-            yield f"{title} ({len(results)}):"
-            for result in results[:limit]:
-                reason = f": {result.error}" if result.error else ""
-                yield f"  {mark} [{result.position}] {result.account}: {result.label}{reason}"
-            if len(results) > limit:
-                yield f"  … and {len(results) - limit} more"
 
 
 def call_label(account: AccountPlan, index: int) -> str:
