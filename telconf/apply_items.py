@@ -114,7 +114,7 @@ class ItemGuard:
         for item in items:
             planned, now = self.provider.item_state(None, item), self.provider.item_state(view, item)
             if planned != now:
-                self.stop(item, f"changed since the plan: {describe_change(planned, now)}")
+                self.stop(item, f"changed since the plan: {self.provider.describe_item_change(item, planned, now)}")
         with self._lock:
             self._checked.update(items)
 

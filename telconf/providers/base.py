@@ -127,6 +127,10 @@ class Provider(ABC, Generic[A]):
         """The JSON-able state of ``item`` in ``view`` (None: the state the plan was made from)."""
         raise NotImplementedError
 
+    def describe_item_change(self, item: str, before: Any, now: Any) -> str:
+        """What changed in ``item`` between two of its states, for people."""
+        return f"was {before!r}, now {now!r}"
+
     def check_item(self, view: Any, item: str) -> ItemCheck:
         """Whether ``item`` is in its desired state in ``view``."""
         raise NotImplementedError

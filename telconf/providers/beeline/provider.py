@@ -17,6 +17,7 @@ from functools import cached_property, partial
 from pathlib import Path
 from typing import Any
 
+from telconf.apply_items import describe_change
 from telconf.errors import ApiError, BadResponse, PlanError
 from telconf.model import BeelineAccount, is_managed
 from telconf.phones import display
@@ -308,6 +309,9 @@ class BeelineProvider(Provider[BeelineAccount]):
 
     def item_state(self, view: BeelineLive | None, item: str) -> Any:
         return items.state(view or self._planned_live(), item)
+
+    def describe_item_change(self, item: str, before: Any, now: Any) -> str:
+        return describe_change(before, now)
 
     def check_item(self, view: BeelineLive, item: str) -> ItemCheck:
         kind = item.partition(":")[0]

@@ -63,6 +63,21 @@ def state(view: TeleumLive, item: str) -> Any:
     return None if line is None else {"id": line.id, **sip_view(line.line)}
 
 
+def describe(item: str, before: Any, now: Any) -> str:
+    """What changed in an item: forwards added, removed or edited (by id), or a line's fields."""
+    if not item.startswith(FORWARDS + ":"):
+        return f"was {before or 'absent'}, now {now or 'absent'}"
+    old, new = dict((i, v) for i, v in before), dict((i, v) for i, v in now)
+    parts = [f"forward {i} to {new[i]['to']} added" for i in new if i not in old]
+    parts += [f"forward {i} to {old[i]['to']} removed" for i in old if i not in new]
+    for i in (i for i in old if i in new and old[i] != new[i]):
+        fields = ", ".join(f"{k} {old[i][k]} -> {new[i][k]}" for k in old[i] if old[i][k] != new[i].get(k))
+        parts.append(f"forward {i} edited ({fields})")
+    if not parts:
+        parts.append(f"order now {[i for i, _ in now]}, was {[i for i, _ in before]}")
+    return "; ".join(parts)
+
+
 def check(account: TeleumAccount, view: TeleumLive, item: str) -> ItemCheck:
     """Whether ``item`` is as the config wants it in ``view``."""
     kind, _, key = item.partition(":")

@@ -323,6 +323,9 @@ class TeleumProvider(Provider[TeleumAccount]):
     def item_state(self, view: TeleumLive | None, item: str) -> Any:
         return items.state(view or self._planned_live(), item)
 
+    def describe_item_change(self, item: str, before: Any, now: Any) -> str:
+        return items.describe(item, before, now)
+
     def check_item(self, view: TeleumLive, item: str) -> ItemCheck:
         return items.check(self.account, view, item)
 
