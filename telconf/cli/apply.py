@@ -112,7 +112,12 @@ def apply_saved(planfile: Path, config_path: Path | None, *, accounts: Sequence[
     config = load_config(config_path, selected)
     plan, providers = compute(config, selected, saved.plan_options, parallelism)
     try:
-        saved_plans.check_fresh(planfile, saved, config, plan)
+        fresh_changes = sum(len(a.changes) for a in plan.accounts)
+        plan = saved_plans.check_fresh(planfile, saved, config, plan, providers)
+        left = fresh_changes - sum(len(a.changes) for a in plan.accounts)
+        if left:
+            click.echo(f"note: {left} change{'s' if left != 1 else ''} found now in items the saved plan does not "
+                       "touch (changed since it was made) are left out; `telconf plan` shows them", err=True)
         show(plan)
         if plan.has_changes:
             _check_safety(plan, config, force)

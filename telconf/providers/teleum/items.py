@@ -55,12 +55,13 @@ def needs(account: TeleumAccount, planned: TeleumLive, items: set[str]) -> dict[
 
 
 def state(view: TeleumLive, item: str) -> Any:
-    """Forwards as ``[[id, fields], ...]`` in order; a SIP line as its id and fields, or None."""
+    """Forwards as ``[[id, fields], ...]`` in order; a SIP line as its id and fields, or, while
+    it does not exist, the number the provider would give the next line (a create needs it)."""
     kind, _, key = item.partition(":")
     if kind == FORWARDS:
         return [[f.id, forward_view(f.forward)] for f in view.forwards.get(key, ())]
     line = view.sip_lines.get(key)
-    return None if line is None else {"id": line.id, **sip_view(line.line)}
+    return {"next_sip": view.next_sip} if line is None else {"id": line.id, **sip_view(line.line)}
 
 
 def describe(item: str, before: Any, now: Any) -> str:
