@@ -148,26 +148,26 @@ class ItemGuard:
 
         ``statuses`` maps plan positions to call statuses ("done", "failed", ...).
         """
-        to_verify = []
+        to_verify, complete = [], set()
         for item, result in self.items.items():
             states = [statuses[p] for p in result.calls]
             if "failed" in states:
                 result.status = ItemStatus.FAILED
             elif item in self.stopped:
                 result.status, result.detail = ItemStatus.CHANGED, self.stopped[item]
-                if "done" in states:
-                    to_verify.append(item)  # partly written: look for a number left without forwards
             elif all(s == "done" for s in states):
-                to_verify.append(item)
+                complete.add(item)
             else:
                 result.status = ItemStatus.NOT_ATTEMPTED
+            if "done" in states:  # partly written too: look for a number left without forwards
+                to_verify.append(item)
         if not to_verify:
             return
         try:
             view = self.provider.read_items(to_verify, verify=True)
         except TelconfError as exc:
             for item in to_verify:
-                if self.items[item].status is not ItemStatus.CHANGED:
+                if item in complete:
                     self.items[item].status = ItemStatus.FAILED
                     self.items[item].detail = f"could not be read back after the apply: {exc}"
             return
@@ -175,7 +175,7 @@ class ItemGuard:
             result = self.items[item]
             check = self.provider.check_item(view, item)
             result.outage = check.outage
-            if result.status is ItemStatus.CHANGED:
+            if item not in complete:
                 continue
             if check.problem is None:
                 result.status = ItemStatus.VERIFIED
