@@ -110,8 +110,9 @@ class ApplyReport:
         items (when they were checked) by outcome.
         """
         for item in self.outages:
-            yield f"!!! NO LIVE FORWARD: {item.account}: {item.label} has no forward left although " \
-                  f"the config wants some; calls to it are not answered. Run `telconf apply` again now."
+            yield f"!!! NO LIVE FORWARD: {item.account}: {item.label} was read back with no forward although " \
+                  f"the config wants some (calls to it went unanswered); {item.restored or 'not restored'}. " \
+                  "Check it and run `telconf apply` again now."
         groups = (("Done", "✓", self.done), ("Failed", "✗", self.failed),
                   ("Not attempted", "·", self.not_attempted),
                   ("Not sent", "~", self.with_status(CallStatus.SKIPPED)))

@@ -49,6 +49,7 @@ class ItemResult:
     status: ItemStatus = ItemStatus.NOT_ATTEMPTED
     detail: str | None = None
     outage: bool = False  # a number left with no live forward while it should have some
+    restored: str | None = None  # what was done to end the outage
     calls: list[int] = field(default_factory=list)
 
 
@@ -143,6 +144,14 @@ class ItemGuard:
                 for own in self.account.changes[i].calls if own.method == call.method]
         return [replace(c, stage=call.stage, lane=call.lane) for c, _ in self.provider.batch(kept)]
 
+    def _restore(self, item: str) -> str:
+        """End an outage at once (the report still says it happened, loudly)."""
+        try:
+            done = self.provider.restore_service(item)
+        except TelconfError as exc:
+            return f"telconf could not restore its forwards ({exc})"
+        return done or "it has forwards again (someone else added them)"
+
     def verify(self, statuses: dict[int, str]) -> None:
         """Settle every item's status; read back (once) the items whose calls all ran.
 
@@ -175,6 +184,8 @@ class ItemGuard:
             result = self.items[item]
             check = self.provider.check_item(view, item)
             result.outage = check.outage
+            if check.outage:
+                result.restored = self._restore(item)
             if item not in complete:
                 continue
             if check.problem is None:

@@ -158,7 +158,8 @@ def run(plan: Plan, providers: dict[str, Provider], parallelism: int) -> ApplyRe
                    "`telconf apply` again converges.", err=True)
         if report.outages:  # the last thing on screen too: it is an outage
             names = ", ".join(f"{i.account}: {i.label}" for i in report.outages)
-            click.echo(f"!!! NO LIVE FORWARD on {names}: run `telconf apply` again now.", err=True)
+            click.echo(f"!!! NO LIVE FORWARD was read back on {names}: check them and run `telconf apply` again now.",
+                       err=True)
         sys.exit(EXIT_INTERRUPTED if report.interrupted else EXIT_ERROR)
     click.echo(summary(plan, report))
     return report

@@ -135,6 +135,11 @@ class Provider(ABC, Generic[A]):
         """Whether ``item`` is in its desired state in ``view``."""
         raise NotImplementedError
 
+    def restore_service(self, item: str) -> str | None:
+        """``item`` was read back as an outage (``ItemCheck.outage``): bring service back if
+        it is still so (e.g. create the config's forwards again); say what was done, or None."""
+        return None
+
     def guard_write(self, call: Call, item: str) -> str | None:
         """Just before a write of a checked item: why it must not be sent now, or None."""
         return None

@@ -33,6 +33,8 @@ from telconf.providers.teleum.payloads import (
     LiveForward,
     LiveSipLine,
     TeleumLive,
+    canonical,
+    forward_params,
     scalar,
     parse_catalog,
     parse_forwards,
@@ -346,6 +348,22 @@ class TeleumProvider(Provider[TeleumAccount]):
         if wanted and not [i for i in now if i != str((call.params or {}).get("id"))]:
             return f"deleting forward {(call.params or {}).get('id')} would leave {display(wire)} with no live forward"
         return None
+
+    def restore_service(self, item: str) -> str | None:
+        """A number read back with no forward: create the config's forwards again, in order.
+
+        Read first: if another writer gave it forwards meanwhile, nothing is sent. A create
+        whose answer is lost is not repeated (the report says so; a re-run converges).
+        """
+        kind, _, wire = item.partition(":")
+        wanted = self.account.numbers[wire].forwards if kind == items.FORWARDS else ()
+        if not isinstance(wanted, tuple) or not wanted or self._read_number(wire):
+            return None
+        catalog = self._catalog()
+        for forward in wanted:
+            params = forward_params(canonical(forward), catalog, forward_id=0, number_id=catalog.numbers[wire])
+            self.client.call("editForward", params, idempotent=False)
+        return f"telconf created its {len(wanted)} forward{'s' if len(wanted) != 1 else ''} again"
 
     def _planned_live(self) -> TeleumLive:
         self._catalog()
