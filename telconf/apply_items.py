@@ -79,8 +79,9 @@ class ItemGuard:
             for item in named:
                 result = self.items.setdefault(item, ItemResult(account.account, item, provider.item_label(item)))
                 result.calls.append(positions[index])
-                if account.calls[index].write:
-                    self.first_write.setdefault(item, index)
+                # Checked before its first call: a read the plan runs first (getNextSIP) belongs
+                # to the item's write and must not fail on a change the check would report.
+                self.first_write.setdefault(item, index)
         self.needs = provider.item_needs(account.changes) if self.items else {}
         self.stopped: dict[str, str] = {}
         self._checked: set[str] = set()
@@ -94,7 +95,7 @@ class ItemGuard:
         if not items:
             return [call], None
         due = [i for i in items if self.first_write.get(i) == index and i not in self._checked]
-        if due and call.write:
+        if due:
             self._check(due)
         if call.write:
             for item in items:

@@ -24,7 +24,9 @@ from telconf.model import Forward, TeleumAccount
 from telconf.plan.planner import close_all
 from telconf.phones import display
 
-from .helpers import EMAIL, add_forwards, emulator_forwards, fwd, make_account, plan_with_providers
+from .helpers import (
+    EMAIL, N1, N2, add_forwards, emulator_forwards, fwd, line, make_account, number_id, plan_with_providers,
+)
 
 NUMBERS = [f"7812323{1000 + i}" for i in range(10)]
 FIRST = {wire: fwd(f"tel:7921000{1000 + i}") for i, wire in enumerate(NUMBERS)}
@@ -232,3 +234,28 @@ def test_a_number_changed_after_the_plan_is_not_written(ten_numbers: Emulators) 
     deleted = [e for e in ten_numbers.teleum.call_log if e["method"] == "deleteForward"]
     assert len(deleted) == 9
     assert sum(i.status is ItemStatus.VERIFIED for i in report.items) == 9
+
+
+def test_a_forward_to_a_sip_line_whose_creation_was_skipped_is_not_sent(emu: Emulators) -> None:
+    """The line the plan creates appears meanwhile (made by hand): neither it nor the forward to it is written."""
+    account = make_account(emu.teleum_url, {N1: [fwd("sip:101")], N2: [fwd("tel:79210000002")]},
+                           sip_lines=[line("101", "Reception")])
+    plan, providers = plan_with_providers(account)
+    emu.teleum.add_sip(EMAIL, descr="Made by hand")  # takes number 101
+    emu.teleum.clear_log()
+    try:
+        with pytest.raises(ApplyError) as caught:
+            apply_plan(plan, providers)
+    finally:
+        close_all(providers)
+    report = caught.value.report
+    statuses = {i.label: (i.status, i.detail) for i in report.items}
+    assert statuses["SIP line 101"][0] is ItemStatus.CHANGED
+    assert statuses["SIP line 101"][1].startswith("changed since the plan: was {'next_sip': 101}, now {'id': ")
+    assert statuses[f"forwards of {display(N1)}"] == (
+        ItemStatus.CHANGED, "not sent: it needs SIP line 101, which changed since the plan: "
+        + statuses["SIP line 101"][1].removeprefix("changed since the plan: "))
+    assert statuses[f"forwards of {display(N2)}"][0] is ItemStatus.VERIFIED
+    sent = [(e["method"], e["params"].get("nid")) for e in emu.teleum.call_log if e["method"] in ("editSIP", "editForward")]
+    assert sent == [("editForward", number_id(emu, N2))]
+    assert emu.teleum.forwards(EMAIL, N1) == []
