@@ -31,7 +31,8 @@ Rows:
 - the no-op plan: wall time, read calls, the lower bound ``reads x latency / parallelism``
   and the ratio to it, then the same at ``--parallelism 1`` and the speed-up;
 - ``telconf plan`` of both configs in a fresh process (start-up, config, plan, output);
-- the apply of the 10 % change: calls made against the minimal count, and wall time;
+- the apply of the 10 % change: calls made against the minimal count, the reads that
+  check before write and verify after add, and wall time with and without them;
 - CPU time and peak memory (tracemalloc) of diffing 100,000 black-list entries;
 - the wall time of ``telconf --help`` (a fresh interpreter).
 
@@ -242,36 +243,53 @@ def plan_rows(config: Any, counting_config: Any, latency: float, parallelism: in
 
 
 def apply_rows(change_path: Path, parallelism: int, counter: Counter, minimal: dict[str, int],
-               log: Callable[[str], None]) -> list[Row]:
-    """Plan and apply the 10 % change; count the calls; plan again (must be empty)."""
+               log: Callable[[str], None], emulators: Emulators) -> list[Row]:
+    """Plan and apply the 10 % change; count the calls; plan again (must be empty).
+
+    The apply runs twice from the same state: first without check before write and
+    verify after (issue 15), then with them, to show the reads and time they add.
+    """
     config = load(change_path)
-    log("plan of the 10 % change ...")
-    providers: dict[str, Any] = {}
-    plan_seconds, _, plan, _ = timed_plan(config, None, parallelism, counter, keep=providers)
+    start = (emulators.teleum.snapshot(), emulators.beeline.snapshot())
+    runs = {}
+    for check in (False, True):
+        emulators.teleum.restore(start[0])
+        emulators.beeline.restore(start[1])
+        log(f"plan of the 10 % change ({'with' if check else 'without'} check and verify) ...")
+        providers: dict[str, Any] = {}
+        plan_seconds, _, plan, _ = timed_plan(config, None, parallelism, counter, keep=providers)
+        counter.reset()
+        log(f"apply of the 10 % change ({'with' if check else 'without'} check and verify) ...")
+        started = time.perf_counter()
+        try:
+            report = apply_plan(plan, providers, parallelism=parallelism, check=check)
+        finally:
+            close_all(providers)
+        runs[check] = (time.perf_counter() - started, counter.counts(), plan_seconds, report)
+    seconds, counts, plan_seconds, report = runs[True]
     planned = {a.account: len(a.calls) for a in plan.accounts}
-    counter.reset()
-    log("apply of the 10 % change ...")
-    started = time.perf_counter()
-    try:
-        apply_plan(plan, providers, parallelism=parallelism)
-    finally:
-        close_all(providers)
-    seconds = time.perf_counter() - started
-    counts = counter.counts()
     rows = []
     for account in ("big-teleum", "big-beeline"):
         reads, writes = counts[account]
         changes = next(len(a.changes) for a in plan.accounts if a.account == account)
-        extra = f", {reads} reads (waiting for uploads)" if reads else ""
+        unchecked = runs[False][1][account][0]
+        extra = f", {unchecked} reads (waiting for uploads)" if unchecked else ""
         rows.append(Row(
             f"apply 10 % change, {account.removeprefix('big-').capitalize()}",
             f"{writes} calls",
             f"minimal {minimal[account]}, planned {planned[account]}, {changes} changes{extra}",
             ok=writes == minimal[account] == planned[account], server="in-process",
         ))
+        items = sum(1 for i in report.items if i.account == account)
+        rows.append(Row(
+            f"reads added by check + verify, {account.removeprefix('big-').capitalize()}",
+            f"{reads - unchecked} reads",
+            f"{items} items changed, all read back as desired: {all(i.status.value == 'done' for i in report.items)}",
+            ok=report.ok, server="in-process",
+        ))
     rows.append(Row("apply 10 % change, wall time", f"{seconds:.2f} s",
-                    f"plan before it {plan_seconds:.2f} s (parallelism {parallelism}); "
-                    f"the emulators share this process's CPU", server="in-process"))
+                    f"with check + verify; without them {runs[False][0]:.2f} s; plan before it {plan_seconds:.2f} s "
+                    f"(parallelism {parallelism}); the emulators share this process's CPU", server="in-process"))
     log("plan again after the apply ...")
     _, _, again, counts = timed_plan(config, None, parallelism, counter)
     writes = sum(w for _, w in counts.values())
@@ -450,7 +468,7 @@ def main(argv: list[str] | None = None) -> int:
             rows += cli_rows(noop, change, args.parallelism, served, whole, log)
         emulators.teleum.configure(latency_ms=args.latency_ms)
         emulators.beeline.configure(latency_ms=args.latency_ms)
-        rows += apply_rows(local_change, args.parallelism, counter, bigaccount.minimal_calls(sizes), log)
+        rows += apply_rows(local_change, args.parallelism, counter, bigaccount.minimal_calls(sizes), log, emulators)
     rows += diff_rows(log)
     rows += help_rows(log)
     print()

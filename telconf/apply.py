@@ -5,6 +5,11 @@ in parallel, each lane in its own order; the next stage starts when the stage is
 done. The first failure stops everything: calls in flight finish, nothing new
 starts, and the report says what was done, what failed (with the provider's code
 and message) and what was not attempted. Ctrl-C stops the same way.
+
+Other writers exist (issue 15): ``telconf.apply_items`` re-reads each item right before
+its first write and skips it if it changed since the plan, and reads back every item
+written once the account's calls have run. The apply is a success only when every
+item it touched was read back as desired.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
+from telconf.apply_items import ItemGuard, ItemResult, ItemStatus
 from telconf.errors import ApplyError, ProviderError
 from telconf.plan.data import AccountPlan, Call, Plan
 from telconf.plan.render import MARKERS
@@ -31,6 +37,7 @@ class CallStatus(str, Enum):
     DONE = "done"
     FAILED = "failed"
     NOT_ATTEMPTED = "not attempted"
+    SKIPPED = "not sent"  # its item changed since the plan (or one it needs did)
 
 
 @dataclass
@@ -65,6 +72,16 @@ class ApplyReport:
     results: list[CallResult] = field(default_factory=list)
     interrupted: bool = False
     seconds: float = 0.0
+    items: list[ItemResult] = field(default_factory=list)  # checked and verified items (issue 15)
+    checked: bool = True  # False: run without check and verify (benchmarks only)
+
+    def items_with(self, status: ItemStatus) -> list[ItemResult]:
+        return [i for i in self.items if i.status is status]
+
+    @property
+    def outages(self) -> list[ItemResult]:
+        """Numbers read back with no live forward although they should have some."""
+        return [i for i in self.items if i.outage]
 
     def with_status(self, status: CallStatus) -> list[CallResult]:
         return [r for r in self.results if r.status is status]
@@ -83,19 +100,45 @@ class ApplyReport:
 
     @property
     def ok(self) -> bool:
-        return not self.interrupted and all(r.status is CallStatus.DONE for r in self.results)
+        return (not self.interrupted and all(r.status is CallStatus.DONE for r in self.results)
+                and all(i.status is ItemStatus.VERIFIED for i in self.items))
 
     def lines(self, limit: int = 20) -> Iterator[str]:
-        """The report as text lines; long groups show their first ``limit`` calls."""
+        """The report as text lines; long groups show their first ``limit`` entries.
+
+        A number left with no forward comes first; then the calls by outcome, then the
+        items (when they were checked) by outcome.
+        """
+        for item in self.outages:
+            yield f"!!! NO LIVE FORWARD: {item.account}: {item.label} was read back with no forward although " \
+                  f"the config wants some (calls to it went unanswered); {item.restored or 'not restored'}. " \
+                  "Check it and run `telconf apply` again now."
         groups = (("Done", "✓", self.done), ("Failed", "✗", self.failed),
-                  ("Not attempted", "·", self.not_attempted))
+                  ("Not attempted", "·", self.not_attempted),
+                  ("Not sent", "~", self.with_status(CallStatus.SKIPPED)))
         for title, mark, results in groups:
+            if not results and title == "Not sent":
+                continue
             yield f"{title} ({len(results)}):"
             for result in results[:limit]:
                 reason = f": {result.error}" if result.error else ""
                 yield f"  {mark} [{result.position}] {result.account}: {result.label}{reason}"
             if len(results) > limit:
                 yield f"  … and {len(results) - limit} more"
+        item_groups = (("done (read back as desired)", "✓", ItemStatus.VERIFIED),
+                       ("conflict", "!", ItemStatus.CONFLICT),
+                       ("changed since the plan, not written", "~", ItemStatus.CHANGED),
+                       ("failed", "✗", ItemStatus.FAILED), ("not attempted", "·", ItemStatus.NOT_ATTEMPTED))
+        if self.items:
+            yield "Items:"
+            for title, mark, status in item_groups:
+                items = self.items_with(status)
+                yield f"  {title} ({len(items)}):"
+                for item in items[:limit]:
+                    reason = f": {item.detail}" if item.detail and status is not ItemStatus.VERIFIED else ""
+                    yield f"    {mark} {item.account}: {item.label}{reason}"
+                if len(items) > limit:
+                    yield f"    … and {len(items) - limit} more"
 
 
 def call_label(account: AccountPlan, index: int) -> str:
@@ -115,8 +158,9 @@ class Applier:
     """Runs a plan through the providers that planned it."""
 
     def __init__(self, providers: Mapping[str, Provider], *, parallelism: int = 8,
-                 progress: ProgressCallback | None = None):
+                 progress: ProgressCallback | None = None, check: bool = True):
         self.providers = providers
+        self.check = check  # check before write and verify after (off only to measure their cost)
         self.parallelism = max(1, parallelism)
         self.progress = progress
         self.interrupted = False
@@ -131,7 +175,7 @@ class Applier:
     def apply(self, plan: Plan) -> ApplyReport:
         """Run every call; return the report, or raise ApplyError carrying it."""
         started = time.monotonic()
-        report = ApplyReport()
+        report = ApplyReport(checked=self.check)
         accounts: list[tuple[AccountPlan, list[CallResult]]] = []
         for account in plan.accounts:
             results = [CallResult(account.account, len(report.results) + i + 1, call, call_label(account, i))
@@ -142,7 +186,13 @@ class Applier:
         with self._ctrl_c_stops(), \
                 ThreadPoolExecutor(max_workers=self.parallelism, thread_name_prefix="telconf-apply") as pool:
             for account, results in accounts:
-                self._run_account(pool, account, results, total)
+                guard = ItemGuard(self.providers[account.account], account, [r.position for r in results]) \
+                    if self.check else None
+                self._run_account(pool, account, results, total, guard)
+                if guard is not None:
+                    if not self.interrupted:
+                        guard.verify({r.position: r.status.value for r in results})
+                    report.items.extend(guard.items.values())
         report.interrupted = self.interrupted
         report.seconds = time.monotonic() - started
         if not report.ok:
@@ -150,14 +200,14 @@ class Applier:
         return report
 
     def _run_account(self, pool: ThreadPoolExecutor, account: AccountPlan,
-                     results: list[CallResult], total: int) -> None:
+                     results: list[CallResult], total: int, guard: ItemGuard | None) -> None:
         """Run one account stage by stage, until done or stopping."""
         provider = self.providers[account.account]
         refs: dict[str, str] = {}
         for lanes in _stages(account.calls):
             if self._stop.is_set():
                 return
-            futures = [pool.submit(self._run_lane, provider, [results[i] for i in lane], refs, total)
+            futures = [pool.submit(self._run_lane, provider, [(i, results[i]) for i in lane], refs, total, guard)
                        for lane in lanes]
             wait(futures)
             for future in futures:
@@ -186,13 +236,21 @@ class Applier:
             if signal.getsignal(signal.SIGINT) is stop:
                 signal.signal(signal.SIGINT, previous)
 
-    def _run_lane(self, provider: Provider, lane: list[CallResult], refs: dict[str, str], total: int) -> None:
-        for result in lane:
+    def _run_lane(self, provider: Provider, lane: list[tuple[int, CallResult]], refs: dict[str, str], total: int,
+                  guard: ItemGuard | None) -> None:
+        for index, result in lane:
             if self._stop.is_set():
                 return
             self._notify(result, total, "start")
             try:
-                bound = provider.execute(result.call, refs)
+                calls, skipped = guard.calls_to_send(index) if guard is not None else ([result.call], None)
+                if not calls:
+                    result.status, result.error = CallStatus.SKIPPED, skipped
+                    self._notify(result, total, "skipped")
+                    continue
+                bound = None
+                for call in calls:
+                    bound = provider.execute(call, refs)
             except ProviderError as exc:
                 result.status, result.error, result.code = CallStatus.FAILED, str(exc), exc.code
             except Exception as exc:  # noqa: BLE001 - any failure stops the apply and is reported
@@ -228,15 +286,34 @@ def _stages(calls: tuple[Call, ...]) -> Iterator[list[list[int]]]:
 
 def _failure_message(report: ApplyReport) -> str:
     done, not_attempted = len(report.done), len(report.not_attempted)
-    if report.failed:
+    if report.outages:
+        names = ", ".join(f"{i.account}: {i.label}" for i in report.outages)
+        head = f"NUMBERS LEFT WITH NO FORWARD: {names}"
+    elif report.failed:
         first = report.failed[0]
         head = f"apply failed at call {first.position} ({first.account}: {first.label}): {first.error}"
-    else:
+    elif report.interrupted:
         head = "apply interrupted"
-    return f"{head}; {done} call{'s' if done != 1 else ''} done, {not_attempted} not attempted"
+    else:
+        head = "the apply met concurrent changes"
+    tail = f"{done} call{'s' if done != 1 else ''} done, {not_attempted} not attempted"
+    if report.items:
+        counts = {s: len(report.items_with(s)) for s in ItemStatus}
+        tail = (f"items: {counts[ItemStatus.VERIFIED]} done, {counts[ItemStatus.CONFLICT]} conflicted, "
+                f"{counts[ItemStatus.CHANGED]} changed since the plan, {counts[ItemStatus.FAILED]} failed, "
+                f"{counts[ItemStatus.NOT_ATTEMPTED]} not attempted; {tail}")
+        if report.failed:
+            first = report.failed[0]
+            head += "" if head.startswith("apply failed") else \
+                f"; failed at call {first.position} ({first.account}: {first.label}): {first.error}"
+    return f"{head}; {tail}"
 
 
 def apply_plan(plan: Plan, providers: Mapping[str, Provider], *, parallelism: int = 8,
-               progress: ProgressCallback | None = None) -> ApplyReport:
-    """Run ``plan`` with the providers that made it (see ``Applier``)."""
-    return Applier(providers, parallelism=parallelism, progress=progress).apply(plan)
+               progress: ProgressCallback | None = None, check: bool = True) -> ApplyReport:
+    """Run ``plan`` with the providers that made it (see ``Applier``).
+
+    ``check=False`` runs without check before write and verify after: only benchmarks
+    use it, to measure what they cost.
+    """
+    return Applier(providers, parallelism=parallelism, progress=progress, check=check).apply(plan)

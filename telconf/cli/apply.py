@@ -112,7 +112,12 @@ def apply_saved(planfile: Path, config_path: Path | None, *, accounts: Sequence[
     config = load_config(config_path, selected)
     plan, providers = compute(config, selected, saved.plan_options, parallelism)
     try:
-        saved_plans.check_fresh(planfile, saved, config, plan)
+        fresh_changes = sum(len(a.changes) for a in plan.accounts)
+        plan = saved_plans.check_fresh(planfile, saved, config, plan, providers)
+        left = fresh_changes - sum(len(a.changes) for a in plan.accounts)
+        if left:
+            click.echo(f"note: {left} change{'s' if left != 1 else ''} found now in items the saved plan does not "
+                       "touch (changed since it was made) are left out; `telconf plan` shows them", err=True)
         show(plan)
         if plan.has_changes:
             _check_safety(plan, config, force)
@@ -151,6 +156,10 @@ def run(plan: Plan, providers: dict[str, Provider], parallelism: int) -> ApplyRe
             click.echo(line, err=True)
         click.echo("Nothing else was changed. Run `telconf plan` to see what is left; "
                    "`telconf apply` again converges.", err=True)
+        if report.outages:  # the last thing on screen too: it is an outage
+            names = ", ".join(f"{i.account}: {i.label}" for i in report.outages)
+            click.echo(f"!!! NO LIVE FORWARD was read back on {names}: check them and run `telconf apply` again now.",
+                       err=True)
         sys.exit(EXIT_INTERRUPTED if report.interrupted else EXIT_ERROR)
     click.echo(summary(plan, report))
     return report
@@ -160,8 +169,10 @@ def summary(plan: Plan, report: ApplyReport) -> str:
     """``Apply complete: 2 added, 1 changed, 0 deleted, 3 moved; 7 API calls in 0.4 s.``"""
     c = plan.counts()
     calls = len(report.done)
+    verified = f"; {len(report.items)} item{'s' if len(report.items) != 1 else ''} read back as desired" \
+        if report.items else ""
     return (f"Apply complete: {c['create']} added, {c['update']} changed, {c['delete']} deleted, "
-            f"{c['move']} moved; {calls} API call{'s' if calls != 1 else ''} in {report.seconds:.1f} s.")
+            f"{c['move']} moved; {calls} API call{'s' if calls != 1 else ''} in {report.seconds:.1f} s{verified}.")
 
 
 @contextmanager
@@ -183,7 +194,7 @@ def progress_display(total: int) -> Iterator[ProgressCallback]:
             return
         result = event.result
         width = len(str(event.total))
-        status = "ok" if event.status == "done" else f"FAILED: {result.error}"
+        status = {"done": "ok", "skipped": f"not sent: {result.error}"}.get(event.status, f"FAILED: {result.error}")
         with lock:
             click.echo(f"[{result.position:>{width}}/{event.total}] {result.account}: {result.label} ... {status}")
 

@@ -117,7 +117,7 @@ def plan(config_path: Path, accounts: tuple[str, ...], fmt: str, out: Path | Non
     options = PlanOptions(rotate_sip_passwords=rotate)
     config = load_config(config_path, accounts)
     the_plan, providers = compute(config, accounts, options, parallelism)
-    close_all(providers)
+    close_all(providers)  # the planned states stay readable: item fingerprints need no request
     show(the_plan, fmt)
     found = safety.violations(the_plan, safety_settings(config))
     if found:
@@ -125,7 +125,8 @@ def plan(config_path: Path, accounts: tuple[str, ...], fmt: str, out: Path | Non
         for violation in found:
             click.echo(f"  {violation}", err=True)
     if out is not None:
-        saved_plans.write(out, saved_plans.make_saved(the_plan, config, accounts=list(accounts), options=options))
+        saved_plans.write(out, saved_plans.make_saved(the_plan, config, accounts=list(accounts), options=options,
+                                                         providers=providers))
         click.echo(f"Saved the plan to {out}; apply it with: telconf apply {out}"
                    + (f" -c {config_path}" if str(config_path) != "telconf.yaml" else ""), err=True)
     sys.exit(EXIT_CHANGES if detailed_exitcode and the_plan.has_changes else EXIT_OK)

@@ -103,6 +103,10 @@ class EmulatorBase:
     def set_defaults(self) -> None:
         """Every realism knob back to its default (subclasses extend)."""
         self.latency_ms = 0
+        #: Tests: ``before_call(call, params)`` runs when a call arrives, before it is handled
+        #: (outside the state lock, so it may use the control API): another writer acting
+        #: between a client's read and its write.
+        self.before_call: Callable[[str, Any], None] | None = None
         self._injector.configure(FaultConfig())
         self.shuffle = False
         self.shuffle_seed: int | None = None
@@ -183,6 +187,8 @@ class EmulatorBase:
 
         ``handler`` returns the response and an error text (None on success).
         """
+        if self.before_call is not None:
+            self.before_call(call, params)
         kind = self._injector.draw(call, self.fault_kinds, self.fault_key(params))
         if kind == "slow":
             time.sleep(self.faults.slow_seconds)

@@ -162,6 +162,11 @@ class TeleumEmulator(EmulatorBase):
             account["forwards"].append(forward)
             return copy.deepcopy(forward)
 
+    def delete_forward(self, email: str, forward_id: str) -> None:
+        """Delete a forward as the portal would (another writer, in tests)."""
+        with self._lock:
+            teleum_calls.delete_forward(self, self._account(email), {"id": str(forward_id)})
+
     def forwards(self, email: str, number: str) -> list[dict[str, Any]]:
         """Live forwards of a number in ``direction`` order (tombstones excluded)."""
         with self._lock:

@@ -81,6 +81,18 @@ def plan_account(name: str, provider: Provider, live: LiveState, options: PlanOp
     )
 
 
+def restrict_plan(account: AccountPlan, provider: Provider, items: set[str]) -> AccountPlan:
+    """``account`` with only the changes of ``items`` (ordered and batched again).
+
+    Applying a saved plan on a busy account: changes the fresh plan finds in other items
+    (drift since the plan was made) were not reviewed, so they are left out.
+    """
+    changes = [c for c in account.changes if provider.item_of(c) in items]
+    batched = provider.batch(order_calls(changes))
+    return replace(account, changes=tuple(changes), calls=tuple(call for call, _ in batched),
+                   call_changes=tuple(tuple(served) for _, served in batched))
+
+
 def order_calls(changes: Sequence[Change]) -> list[CallWithChanges]:
     """Every change's calls, each with its stage set, stably sorted by stage.
 

@@ -2,10 +2,13 @@
 
 A saved plan is JSON: the plan data (placeholders only, never a secret), a hash of
 the inputs it was computed from (the config file and the voice files it uploads),
-the fingerprint of each account's live state, and what was selected (accounts,
-options). ``apply FILE`` recomputes the plan from the same config and a fresh read;
-if anything differs the plan is stale and nothing is applied. After a successful
-apply the file is marked ``"applied": true`` and is refused from then on.
+the fingerprint of each account's live state and of each item the plan changes
+(issue 15), and what was selected (accounts, options). ``apply FILE`` recomputes the
+plan from the same config and a fresh read. It is stale, and nothing is applied, when
+the config changed or an item the plan touches changed; drift in other items does not
+make it stale (a busy account always has some): their changes are left out, and the
+plan applied is exactly the one reviewed. After a successful apply the file is marked
+``"applied": true`` and is refused from then on.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import hashlib
 import json
 import os
 import tempfile
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -22,8 +26,9 @@ from typing import Any
 from telconf import __version__
 from telconf.errors import PlanError, StalePlanError
 from telconf.model import BeelineAccount, Config, is_managed
-from telconf.plan.data import Plan
-from telconf.providers.base import PlanOptions
+from telconf.plan.data import Plan, fingerprint
+from telconf.plan.planner import restrict_plan
+from telconf.providers.base import PlanOptions, Provider
 
 SAVED_FORMAT = "telconf-saved-plan"
 SAVED_VERSION = 1
@@ -39,6 +44,7 @@ class SavedPlan:
     accounts: list[str] | None = None  # as selected with --account; None: all
     options: dict[str, Any] = field(default_factory=dict)
     config: str = ""  # the config file it was made from, as given with -c
+    items: dict[str, dict[str, str]] | None = None  # account -> item -> fingerprint (None: older file)
     created: str = ""
     applied: bool = False
     applied_at: str | None = None
@@ -72,9 +78,21 @@ def inputs_hash(config: Config) -> str:
     return "sha256:" + digest.hexdigest()
 
 
-def make_saved(plan: Plan, config: Config, *, accounts: list[str] | None, options: PlanOptions) -> SavedPlan:
-    """The saved form of a plan just computed from ``config``."""
+def item_fingerprints(plan: Plan, providers: Mapping[str, Provider]) -> dict[str, dict[str, str]]:
+    """For each account, the fingerprint of each item the plan changes, as it was read."""
+    found: dict[str, dict[str, str]] = {}
+    for account in plan.accounts:
+        provider = providers[account.account]
+        items = sorted({i for i in map(provider.item_of, account.changes) if i is not None})
+        found[account.account] = {i: fingerprint(provider.item_state(None, i)) for i in items}
+    return found
+
+
+def make_saved(plan: Plan, config: Config, *, accounts: list[str] | None, options: PlanOptions,
+               providers: Mapping[str, Provider] | None = None) -> SavedPlan:
+    """The saved form of a plan just computed from ``config`` (by ``providers``)."""
     return SavedPlan(
+        items=item_fingerprints(plan, providers) if providers is not None else None,
         plan=plan.to_data(),
         inputs_hash=inputs_hash(config),
         fingerprints={a.account: a.fingerprint for a in plan.accounts},
@@ -117,6 +135,7 @@ def read(path: Path) -> SavedPlan:
             plan=data["plan"], inputs_hash=data["inputs_hash"], fingerprints=dict(data["fingerprints"]),
             accounts=data.get("accounts"), options=dict(data.get("options") or {}), config=data.get("config", ""),
             created=data.get("created", ""), applied=bool(data.get("applied")), applied_at=data.get("applied_at"),
+            items=None if data.get("items") is None else {a: dict(i) for a, i in data["items"].items()},
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise PlanError(f"{path} is a damaged telconf plan file ({type(exc).__name__}: {exc})") from None
@@ -129,8 +148,16 @@ def check_not_applied(path: Path, saved: SavedPlan) -> None:
                              "only once: make a new one with `telconf plan --out`")
 
 
-def check_fresh(path: Path, saved: SavedPlan, config: Config, fresh: Plan) -> None:
-    """Raise StalePlanError unless ``fresh`` (recomputed now) is exactly the saved plan."""
+def check_fresh(path: Path, saved: SavedPlan, config: Config, fresh: Plan,
+                providers: Mapping[str, Provider] | None = None) -> Plan:
+    """The plan to apply: the saved one, checked against ``fresh`` (recomputed now).
+
+    Raises StalePlanError when it is not still true. With per-item fingerprints (and the
+    ``providers`` that computed ``fresh``), only the items the plan touches must be
+    unchanged; otherwise the whole accounts must be.
+    """
+    if saved.items is not None and providers is not None:
+        return _check_items(path, saved, config, fresh, providers)
     reasons = []
     if inputs_hash(config) != saved.inputs_hash:
         # Paths may differ between a plan job and an apply job; only content counts.
@@ -147,6 +174,53 @@ def check_fresh(path: Path, saved: SavedPlan, config: Config, fresh: Plan) -> No
             reasons.append(f"the live state of account {account} changed")
     if not reasons and _as_json(fresh.to_data()) != _as_json(saved.plan):
         reasons.append("the plan computed now differs from the saved one")
+    _raise_stale(path, reasons)
+    return fresh
+
+
+def _check_items(path: Path, saved: SavedPlan, config: Config, fresh: Plan,
+                 providers: Mapping[str, Provider]) -> Plan:
+    reasons = _input_reasons(saved, config)
+    assert saved.items is not None
+    now = {a.account: a for a in fresh.accounts}
+    changed: list[str] = []
+    accounts = []
+    for name in sorted(set(now) | set(saved.items)):
+        if name not in now or name not in saved.items:
+            reasons.append(f"the accounts differ ({name} is only in the {'new' if name in now else 'saved'} plan)")
+            continue
+        provider = providers[name]
+        for item, print_ in sorted(saved.items[name].items()):
+            if fingerprint(provider.item_state(None, item)) != print_:
+                changed.append(f"{name}: {provider.item_label(item)}")
+        accounts.append(restrict_plan(now[name], provider, set(saved.items[name])))
+    if changed:
+        reasons.append("items it changes were changed since: " + ", ".join(changed))
+    plan = Plan(tuple(sorted(accounts, key=lambda a: [x.account for x in fresh.accounts].index(a.account))))
+    if not reasons and _comparable(plan.to_data()) != _comparable(saved.plan):
+        reasons.append("the plan computed now for the items it changes differs from the saved one")
+    _raise_stale(path, reasons)
+    return plan
+
+
+def _input_reasons(saved: SavedPlan, config: Config) -> list[str]:
+    if inputs_hash(config) == saved.inputs_hash:
+        return []
+    if saved.config and Path(saved.config).resolve() != Path(config.path).resolve():
+        return [f"it was made from {saved.config}, not from {config.path} as it is now"]
+    return [f"the config file {config.path} (or a voice file it uploads) changed"]
+
+
+def _comparable(data: dict[str, Any]) -> Any:
+    """Plan data without what drift elsewhere changes (the live fingerprint and item counts)."""
+    data = _as_json(data)
+    for account in data.get("accounts", []):
+        account.pop("fingerprint", None)
+        account.pop("existing", None)
+    return data
+
+
+def _raise_stale(path: Path, reasons: list[str]) -> None:
     if reasons:
         raise StalePlanError(f"{path} is stale and nothing was applied: " + "; ".join(reasons)
                              + ". Make a new plan with `telconf plan --out`.")

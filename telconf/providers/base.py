@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,6 +55,18 @@ class PlanOptions:
 CallWithChanges = tuple[Call, tuple[int, ...]]
 
 
+@dataclass(frozen=True)
+class ItemCheck:
+    """How one item compares with its desired state after the apply.
+
+    ``problem`` says what differs (None: it is as desired); ``outage`` marks a number
+    left with no live forward while its desired list is not empty.
+    """
+
+    problem: str | None = None
+    outage: bool = False
+
+
 class Provider(ABC, Generic[A]):
     """Base of the Teleum and Beeline providers."""
 
@@ -84,6 +96,53 @@ class Provider(ABC, Generic[A]):
     @abstractmethod
     def export(self, live: LiveState, out_dir: Path) -> dict[str, Any]:
         """The account's live state as config data (SPEC section 1); files go to ``out_dir``."""
+
+    # --- items: check before write, verify after (issue 15) --------------------------------
+    #
+    # An item is what one re-read can compare: a number's forwards, a SIP line, a redirect,
+    # a black list pair... Its key is "kind:key". A provider that names no items (the
+    # default) is applied without checks.
+
+    def item_of(self, change: Change) -> str | None:
+        """The item ``change`` belongs to; None: the change is not checked."""
+        return None
+
+    def item_needs(self, changes: Sequence[Change]) -> dict[str, set[str]]:
+        """Items whose calls must not be sent when another item's are not (item -> items it needs)."""
+        return {}
+
+    def item_label(self, item: str) -> str:
+        """The item as people read it (``forwards of +7 812 323-23-23``)."""
+        return item
+
+    def read_items(self, items: Collection[str], *, verify: bool = False) -> Any:
+        """A fresh view of the account in which ``items`` are read now (only their reads).
+
+        ``verify``: the view is compared with the desired state (content too, e.g. voice
+        files are downloaded), not only with the planned one.
+        """
+        raise NotImplementedError
+
+    def item_state(self, view: Any | None, item: str) -> Any:
+        """The JSON-able state of ``item`` in ``view`` (None: the state the plan was made from)."""
+        raise NotImplementedError
+
+    def describe_item_change(self, item: str, before: Any, now: Any) -> str:
+        """What changed in ``item`` between two of its states, for people."""
+        return f"was {before!r}, now {now!r}"
+
+    def check_item(self, view: Any, item: str) -> ItemCheck:
+        """Whether ``item`` is in its desired state in ``view``."""
+        raise NotImplementedError
+
+    def restore_service(self, item: str) -> str | None:
+        """``item`` was read back as an outage (``ItemCheck.outage``): bring service back if
+        it is still so (e.g. create the config's forwards again); say what was done, or None."""
+        return None
+
+    def guard_write(self, call: Call, item: str) -> str | None:
+        """Just before a write of a checked item: why it must not be sent now, or None."""
+        return None
 
     def close(self) -> None:
         """Release connections."""

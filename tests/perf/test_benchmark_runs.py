@@ -34,6 +34,10 @@ def test_quick_benchmark_prints_the_table_with_exact_call_counts() -> None:
     assert row(table, "apply 10 % change, Teleum")[1:3] == ["7 calls", "met"]
     assert row(table, "apply 10 % change, Beeline")[1:3] == ["8 calls", "met"]
     assert row(table, "plan after the apply")[1:3] == ["0 changes", "met"]
+    for account in ("Teleum", "Beeline"):  # issue 15: check + verify, and every item read back as desired
+        added = row(table, f"reads added by check + verify, {account}")
+        assert added[2] == "met" and re.fullmatch(r"\d+ reads", added[1]), added
+    assert re.search(r"without them \d+\.\d+ s", row(table, "apply 10 % change, wall time")[4])
     for measure in ("no-op plan, Teleum (parallelism 8)", "no-op plan, whole file (parallelism 8)"):
         detail = row(table, measure)[4]
         assert re.search(r"\d+ reads, 0 writes, 0 changes", detail), detail

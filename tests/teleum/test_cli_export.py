@@ -162,7 +162,8 @@ def test_a_saved_plan_applies_and_goes_stale(emu: Emulators, tmp_path: Path) -> 
     assert applied.exit_code == 0, applied.output
     assert run("plan", "-c", str(config), "--detailed-exitcode").exit_code == 0
 
+    emu.teleum.add_forward(EMAIL, N1, rtype="Факс", rnum="other@example.com")  # the plan will delete it
     assert run("plan", "-c", str(config), "--out", str(saved)).exit_code == 0
-    emu.teleum.add_forward(EMAIL, N1, rtype="Факс", rnum="other@example.com")  # a managed number changes
+    emu.teleum.add_forward(EMAIL, N1, rtype="Факс", rnum="third@example.com")  # the number it touches changes
     stale = run("apply", str(saved), "-c", str(config))
     assert stale.exit_code == 1 and "stale" in stale.output.lower()

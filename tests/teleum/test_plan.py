@@ -140,10 +140,13 @@ def test_apply_stops_when_the_provider_would_number_the_line_differently(emu: Em
     plan, providers = plan_with_providers(make_account(emu.teleum_url, sip_lines=[line("101")]))
     emu.teleum.add_sip(EMAIL)  # someone else takes line 101 meanwhile
     try:
-        with pytest.raises(ApplyError, match="would now assign SIP line 102, the plan expects 101"):
+        with pytest.raises(ApplyError, match="the apply met concurrent changes; items: 0 done, 0 conflicted, "
+                                             "1 changed since the plan") as caught:
             apply_plan(plan, providers)
     finally:
         close_all(providers)
+    assert any(line.startswith("    ~ spb: SIP line 101: changed since the plan: was {'next_sip': 101}, now {'id': ")
+               for line in caught.value.report.lines())
     assert [s["num"] for s in emu.teleum.sips(EMAIL)] == ["101"]
     assert not writes(emu)
 

@@ -142,12 +142,13 @@ def test_stale_saved_plan_is_refused_with_zero_writes_and_a_plan_applies_once(cc
     assert result.exit_code == 0 and "Saved the plan to" in result.stderr
     assert PASSWORD not in planfile.read_text()
 
-    cc.emu.set_redirect(LOGIN, B2, "79160000005")  # someone changes the account meanwhile
+    cc.emu.set_redirect(LOGIN, B1, "79160000005")  # someone changes an item the plan touches meanwhile
     before = cc.state()
     cc.emu.clear_log()
     result = cc.run("apply", str(planfile))
     assert result.exit_code == 1
-    assert "is stale and nothing was applied: the live state of account cc changed" in result.stderr
+    assert "is stale and nothing was applied: items it changes were changed since: " \
+           "cc: redirect of +7 495 000-00-01." in result.stderr
     assert cc.writes() == [] and cc.state() == before
 
     result = cc.run("plan", "--out", str(planfile))
@@ -158,6 +159,18 @@ def test_stale_saved_plan_is_refused_with_zero_writes_and_a_plan_applies_once(cc
     result = cc.run("apply", str(planfile))
     assert result.exit_code == 1 and "was already applied" in result.stderr
     assert cc.writes() == []
+
+
+def test_drift_in_an_item_the_saved_plan_does_not_touch_leaves_it_applicable(cc: Any, tmp_path: Path) -> None:
+    planfile = tmp_path / "plan.json"
+    cc.run("plan", "--out", str(planfile))
+    cc.emu.set_redirect(LOGIN, B2, "79160000005")  # the config wants none: not in the saved plan
+    result = cc.run("apply", str(planfile))
+    assert result.exit_code == 0, result.stderr
+    assert "note: 1 change found now in items the saved plan does not touch" in result.stderr
+    assert cc.state()["redirects"][B2]["RNumber"] == "79160000005"  # not reviewed: left as it is
+    plan = cc.run("plan")
+    assert "redirect" in plan.stdout and "+7 495 000-00-02" in plan.stdout
 
 
 def test_a_changed_config_makes_a_saved_plan_stale(cc: Any, tmp_path: Path) -> None:

@@ -51,7 +51,9 @@ def test_deleting_3_of_12_passes(emulators: Emulators, tmp_path: Path) -> None:
     assert writes(emulators).count("deleteSIP") == 3
 
 
-def test_a_line_added_by_hand_makes_the_saved_plan_stale(emulators: Emulators, tmp_path: Path) -> None:
+def test_a_line_added_by_hand_does_not_make_a_saved_plan_deleting_another_stale(emulators: Emulators,
+                                                                                tmp_path: Path) -> None:
+    """Drift in items the plan does not touch: it applies, and leaves the new line alone."""
     config, env = setup(emulators, tmp_path, lines=3, keep=2)
     planfile = tmp_path / "plan.json"
     runner = CliRunner()
@@ -59,5 +61,27 @@ def test_a_line_added_by_hand_makes_the_saved_plan_stale(emulators: Emulators, t
     emulators.teleum.add_sip(EMAIL, descr="Added by hand")
     emulators.teleum.clear_log()
     result = runner.invoke(main, ["apply", "-c", str(config), str(planfile)], env=env)
-    assert result.exit_code == 1 and "the live state of account office changed" in result.stderr
-    assert writes(emulators) == [] and len(emulators.teleum.sips(EMAIL)) == 4
+    assert result.exit_code == 0, result.output
+    assert writes(emulators) == ["deleteSIP"]
+    assert [s["descr"] for s in emulators.teleum.sips(EMAIL)] == ["Line 101", "Line 102", "Added by hand"]
+
+
+def test_a_line_edited_by_hand_makes_the_saved_plan_deleting_it_stale(emulators: Emulators, tmp_path: Path) -> None:
+    config, env = setup(emulators, tmp_path, lines=3, keep=2)
+    planfile = tmp_path / "plan.json"
+    runner = CliRunner()
+    assert runner.invoke(main, ["plan", "-c", str(config), "--out", str(planfile)], env=env).exit_code == 0
+    emulators.teleum.restore(_with_description(emulators.teleum.snapshot(), "103", "Reception (new)"))
+    emulators.teleum.clear_log()
+    result = runner.invoke(main, ["apply", "-c", str(config), str(planfile)], env=env)
+    assert result.exit_code == 1
+    assert "is stale and nothing was applied: items it changes were changed since: office: SIP line 103." \
+        in result.stderr
+    assert writes(emulators) == [] and len(emulators.teleum.sips(EMAIL)) == 3
+
+
+def _with_description(snapshot: dict, num: str, description: str) -> dict:
+    for sip in snapshot["accounts"][0]["sips"]:
+        if sip["num"] == num:
+            sip["descr"] = description
+    return snapshot

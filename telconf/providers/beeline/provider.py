@@ -8,20 +8,24 @@ for uploads to be processed and cutting requests the server finds too big.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from functools import cached_property, partial
 from pathlib import Path
 from typing import Any
 
+from telconf.apply_items import describe_change
 from telconf.errors import ApiError, BadResponse, PlanError
 from telconf.model import BeelineAccount, is_managed
 from telconf.phones import display
 from telconf.plan.data import Call, Change
-from telconf.providers.base import CallWithChanges, LiveState, PlanOptions, Provider, ReadPool, send_then_read_back
-from telconf.providers.beeline import batching
+from telconf.providers.base import (
+    CallWithChanges, ItemCheck, LiveState, PlanOptions, Provider, ReadPool, parallel_map, send_then_read_back,
+)
+from telconf.providers.beeline import batching, items
 from telconf.providers.beeline.blacklists import biggest_pairs
 from telconf.providers.beeline.changes import LocalFile, all_changes
 from telconf.providers.beeline.client import ABSENT, BeelineClient
@@ -125,6 +129,7 @@ class BeelineProvider(Provider[BeelineAccount]):
             # answer, and planning from it would refuse (or forget) every configured number.
             raise BadResponse("unexpected answer: no number listed, yet MLIST, LRECORD or LBLIST name "
                               "numbers of the account", provider=self.name, call="RLIST")
+        self._planned = live
         return LiveState(live, live.fingerprint(), live.existing(), reads=len(READS) + len(compared))
 
     def _files_to_compare(self, voice_files: Mapping[str, Any]) -> list[str]:
@@ -266,6 +271,63 @@ class BeelineProvider(Provider[BeelineAccount]):
 
         send_then_read_back("beeline DELFILE", lambda: self.client.request("DELFILE", remaining, idempotent=False),
                             settled, timeout=self.client.transport.timeout)
+
+    # --- items: check before write, verify after (issue 15) -----------------------------
+
+    _planned: BeelineLive | None = None  # what the plan was made from
+    _remaining: tuple[Any, dict[str, dict[str, Change]]] | None = None  # (view, kind -> item -> change)
+
+    def item_of(self, change: Change) -> str | None:
+        return items.item_of(change)
+
+    def item_label(self, item: str) -> str:
+        return items.label(item)
+
+    def item_needs(self, changes: Sequence[Change]) -> dict[str, set[str]]:
+        return items.needs(changes)
+
+    def read_items(self, names: Collection[str], *, verify: bool = False) -> BeelineLive:
+        """The planned live state with the list commands of these items' kinds sent again.
+
+        To verify, stored voice files are downloaded and hashed, to compare their content.
+        """
+        planned = self._planned_live()
+
+        def request(command: str) -> Any:
+            return self.client.request(command, idempotent=True)
+
+        view = items.read(request, planned, names, lambda fn, args: parallel_map(fn, args, self.parallelism))
+        files = [n.partition(":")[2] for n in names if n.startswith("voice_file:")]
+        if verify and files:
+            seen_at = self.files.clock()
+            ready = [n for n in files if n in view.voice_files and not view.voice_files[n].pending]
+            contents = parallel_map(lambda n: self.files.content(n, view.voice_files[n].uploaded, seen_at),
+                                    ready, self.parallelism)
+            hashes = {**view.file_hashes, **{n: sha256(c) for n, c in zip(ready, contents)}}
+            view = dataclasses.replace(view, file_hashes=hashes)
+        return view
+
+    def item_state(self, view: BeelineLive | None, item: str) -> Any:
+        return items.state(view or self._planned_live(), item)
+
+    def describe_item_change(self, item: str, before: Any, now: Any) -> str:
+        return describe_change(before, now)
+
+    def check_item(self, view: BeelineLive, item: str) -> ItemCheck:
+        kind = item.partition(":")[0]
+        kind = "record" if kind == "record_all" else kind
+        memo = self._remaining
+        if memo is None or memo[0] is not view:
+            memo = self._remaining = (view, {})
+        if kind not in memo[1]:
+            memo[1][kind] = items.remaining_changes(self.account, view, kind, self._local_files)
+        return items.check(memo[1][kind], item)
+
+    def _planned_live(self) -> BeelineLive:
+        if self._planned is None:
+            self.read()
+        assert self._planned is not None
+        return self._planned
 
     # --- export -------------------------------------------------------------------------
 

@@ -9,9 +9,11 @@ only if it did not take effect.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
+from functools import partial
 from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
@@ -20,8 +22,10 @@ from telconf.errors import ApiError, PlanError, ProviderError, StalePlanError
 from telconf.model import TeleumAccount, is_managed
 from telconf.phones import display
 from telconf.plan.data import Call, Change, fingerprint
-from telconf.providers.base import LiveState, PlanOptions, Provider, ReadPool, parallel_map, send_then_read_back
-from telconf.providers.teleum import changes
+from telconf.providers.base import (
+    ItemCheck, LiveState, PlanOptions, Provider, ReadPool, parallel_map, send_then_read_back,
+)
+from telconf.providers.teleum import changes, items
 from telconf.providers.teleum.client import PROVIDER, TeleumClient
 from telconf.providers.teleum.export import export_account
 from telconf.providers.teleum.payloads import (
@@ -29,6 +33,8 @@ from telconf.providers.teleum.payloads import (
     LiveForward,
     LiveSipLine,
     TeleumLive,
+    canonical,
+    forward_params,
     scalar,
     parse_catalog,
     parse_forwards,
@@ -56,6 +62,7 @@ class TeleumProvider(Provider[TeleumAccount]):
             ca_bundle=credentials.ca_bundle,
         )
         self._live: TeleumLive | None = None
+        self._planned: TeleumLive | None = None  # what the plan was made from (issue 15 checks)
         self._order: dict[str, list[str]] = {}  # wire number -> live forward ids, as our calls left them
         self._sip_ids: set[str] = set()
         self._next_sip: str | None = None  # the line number the last getNextSIP promised
@@ -97,7 +104,7 @@ class TeleumProvider(Provider[TeleumAccount]):
         live = TeleumLive(catalog, sip_lines, parse_next_sip(answers["getNextSIP"]), forwards,
                           {wire: found[wire] for wire in others})
         with self._lock:
-            self._live = live
+            self._live = self._planned = live
             self._order = {wire: [f.id for f in fs] for wire, fs in forwards.items()}
             self._sip_ids = {line.id for line in live.sip_lines.values()}
         return LiveState(
@@ -290,6 +297,78 @@ class TeleumProvider(Provider[TeleumAccount]):
             raise ApiError(f"forward {forward_id} is no longer on {display(wire)}; plan again",
                            provider=PROVIDER, call="moveForward")
         return wire
+
+    # --- items: check before write, verify after (issue 15) -----------------------------
+
+    def item_of(self, change: Change) -> str | None:
+        return items.item_of(change)
+
+    def item_label(self, item: str) -> str:
+        return items.label(item)
+
+    def item_needs(self, changes: Sequence[Change]) -> dict[str, set[str]]:
+        named = {i for i in map(items.item_of, changes) if i is not None}
+        return items.needs(self.account, self._planned_live(), named)
+
+    def read_items(self, names: Collection[str], *, verify: bool = False) -> TeleumLive:
+        """The planned live state with the numbers' forwards (and the SIP lines) read now."""
+        planned = self._planned_live()
+        wires = sorted({n.partition(":")[2] for n in names if n.startswith(items.FORWARDS + ":")})
+        jobs: list[Callable[[], Any]] = [partial(self._read_number, wire) for wire in wires]
+        if any(n.startswith(items.SIP_LINE + ":") for n in names):
+            jobs.append(self._read_sips)
+        found = parallel_map(lambda job: job(), jobs, self.parallelism)
+        forwards = {**planned.forwards, **dict(zip(wires, found))}
+        sip_lines = found[len(wires)] if len(found) > len(wires) else planned.sip_lines
+        return dataclasses.replace(planned, forwards=forwards, sip_lines=sip_lines)
+
+    def item_state(self, view: TeleumLive | None, item: str) -> Any:
+        return items.state(view or self._planned_live(), item)
+
+    def describe_item_change(self, item: str, before: Any, now: Any) -> str:
+        return items.describe(item, before, now)
+
+    def check_item(self, view: TeleumLive, item: str) -> ItemCheck:
+        return items.check(self.account, view, item)
+
+    def guard_write(self, call: Call, item: str) -> str | None:
+        """Before a delete: the number's forwards as our calls left them, and not the last one.
+
+        Read just before the delete (issue 15): a delete must never leave a number with no
+        live forward while the config wants some, on the state just read.
+        """
+        if call.method != "deleteForward":
+            return None
+        wire = call.lane
+        now = [f.id for f in self._read_number(wire)]
+        expected = self._order.get(wire, now)
+        if now != expected:
+            return f"changed during the apply: forward ids are now {now}, our calls left {expected}"
+        wanted = self.account.numbers[wire].forwards if wire in self.account.numbers else ()
+        if wanted and not [i for i in now if i != str((call.params or {}).get("id"))]:
+            return f"deleting forward {(call.params or {}).get('id')} would leave {display(wire)} with no live forward"
+        return None
+
+    def restore_service(self, item: str) -> str | None:
+        """A number read back with no forward: create the config's forwards again, in order.
+
+        Read first: if another writer gave it forwards meanwhile, nothing is sent. A create
+        whose answer is lost is not repeated (the report says so; a re-run converges).
+        """
+        kind, _, wire = item.partition(":")
+        wanted = self.account.numbers[wire].forwards if kind == items.FORWARDS else ()
+        if not isinstance(wanted, tuple) or not wanted or self._read_number(wire):
+            return None
+        catalog = self._catalog()
+        for forward in wanted:
+            params = forward_params(canonical(forward), catalog, forward_id=0, number_id=catalog.numbers[wire])
+            self.client.call("editForward", params, idempotent=False)
+        return f"telconf created its {len(wanted)} forward{'s' if len(wanted) != 1 else ''} again"
+
+    def _planned_live(self) -> TeleumLive:
+        self._catalog()
+        assert self._planned is not None
+        return self._planned
 
     # --- export --------------------------------------------------------------------------
 
