@@ -106,6 +106,7 @@ def apply_saved(planfile: Path, config_path: Path | None, *, accounts: Sequence[
         raise PlanError("with a plan file, the accounts and options come from the file: "
                         "drop --account and --rotate-sip-passwords")
     saved = saved_plans.read(planfile)
+    saved_plans.check_not_snapshot(planfile, saved)
     saved_plans.check_not_applied(planfile, saved)
     config_path = config_path or Path(saved.config or "telconf.yaml")
     selected = saved.accounts or []
