@@ -15,7 +15,9 @@ No socket is ever opened: the providers' HTTP sessions are mounted on an adapter
 hands each request straight to the emulator's WSGI app. No credential is read either:
 accounts get throw-away logins and every ``${NAME}`` resolves to a dummy value. The
 plan's changes are those a live plan would show; ids inside its call parameters are
-the emulator's, which is one reason ``apply`` refuses snapshot plans.
+the emulator's, which is one reason ``apply`` refuses snapshot plans. One thing an
+export does not record: the number Teleum gives the next new SIP line; the snapshot
+takes the one after the highest line.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ from requests.adapters import BaseAdapter
 from werkzeug.test import EnvironBuilder, run_wsgi_app
 
 from telconf.errors import ConfigError, PlanError
-from telconf.model import Account, BeelineAccount, Config, Secret, TeleumAccount
+from telconf.model import Account, Config, Secret, TeleumAccount, is_managed
 from telconf.plan.data import Plan
 from telconf.plan.planner import close_all, make_plan, select_accounts
 from telconf.providers.base import PlanOptions, Provider
@@ -225,6 +227,10 @@ class _Snapshot:
         numbers = list(account.numbers)
         if isinstance(account, TeleumAccount):
             self.teleum.add_account(login, PASSWORD, numbers=numbers)
+            # Lines keep their numbers: the API numbers new lines in sequence, so a restore
+            # could not recreate 101 and 104 without 102 and 103. The restore sets the rest.
+            for line in sorted(account.sip_lines if is_managed(account.sip_lines) else (), key=int):
+                self.teleum.add_sip(login, num=line)
         else:
             self.beeline.add_account(login, PASSWORD, numbers=numbers)
 

@@ -76,7 +76,8 @@ class PlanContext:
         assert self.config is not None
         document = self._parsed()
         path = ("accounts", account, *self._item_path(document, account, change))
-        line, column = document.where(path, key=change["action"] != "delete" and _is_key_item(change))
+        # A delete points at the key of the list that no longer holds the item (``sip_lines:``).
+        line, column = document.where(path, key=change["action"] == "delete" or _is_key_item(change))
         source: dict[str, Any] = {"file": self.config, "line": line, "column": column}
         template = template_of(document, path)
         if template is not None:

@@ -265,6 +265,9 @@ def blacklist_changes(account: BeelineAccount, live: BeelineLive) -> list[Change
             deletes.append(Change(
                 "blacklist", key, D, before=list(pair.removed), after=None, number=pair.b,
                 size=len(pair.removed), calls=(_call("blacklist", D, "DELBLIST", pair.delete_data()),),
+                warning=(f"black list {pair.list_id} of {display(pair.b)} emptied: no A-number stays blocked"
+                         if pair.all_removed else None),
+                warning_code="blacklist-emptied" if pair.all_removed else None,
             ))
         if pair.added:
             creates.append(Change(
