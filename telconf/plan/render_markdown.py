@@ -105,7 +105,7 @@ class _Document:
             if hidden:
                 left_out.append(f"{hidden} of {total} changes (each account shows its first "
                                 f"{self.change_cap}, deletes first)")
-        where = f"The full plan: {escape(self.full_plan)}" if self.full_plan else FULL_PLAN
+        where = f"The full plan: {link(self.full_plan)}" if self.full_plan else FULL_PLAN
         return (f"> [!NOTE]\n> This plan is too long for one comment ({full_length:,} characters); "
                 f"left out: {' and '.join(left_out)}. The summary counts everything. {where}\n")
 
@@ -153,8 +153,8 @@ class _Document:
             params = json.dumps(call.get("params"), ensure_ascii=False, separators=(",", ":"))
             if len(params) > PARAMS_SHOWN:
                 params = params[:PARAMS_SHOWN] + f"… ({len(params):,} characters)"
-            lines.append(f"{index}. <code>{html.escape(call['method'])}</code> "
-                         f"<code>{html.escape(params, quote=False)}</code>")
+            # Markdown is parsed inside inline HTML too: escape it, not only the HTML.
+            lines.append(f"{index}. <code>{escape(call['method'])}</code> <code>{escape(params)}</code>")
         lines.append("\n</details>\n")
         return "\n".join(lines)
 
@@ -196,6 +196,13 @@ def _title(change: PlanData) -> str:
 
 def _longest_backtick_run(text: str) -> int:
     return max((len(run) for run in re.findall(r"`+", text)), default=0)
+
+
+def link(target: str) -> str:
+    """A URL as an autolink (escaping would break it); anything else as escaped text."""
+    if re.fullmatch(r"https?://[^\s<>]+", target):
+        return f"<{target}>"
+    return escape(target)
 
 
 def escape(text: Any) -> str:
