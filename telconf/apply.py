@@ -44,6 +44,8 @@ class CallResult:
     status: CallStatus = CallStatus.NOT_ATTEMPTED
     error: str | None = None
     code: str | None = None
+    started: float | None = None  # time.time() when the call was sent
+    seconds: float | None = None  # how long it took, retries included
 
 
 @dataclass(frozen=True)
@@ -122,6 +124,7 @@ class Applier:
         self.interrupted = False
         self._stop = threading.Event()
         self._lock = threading.Lock()
+        self.report: ApplyReport | None = None  # the report so far, even if apply never returns
 
     @property
     def stopping(self) -> threading.Event:
@@ -131,7 +134,7 @@ class Applier:
     def apply(self, plan: Plan) -> ApplyReport:
         """Run every call; return the report, or raise ApplyError carrying it."""
         started = time.monotonic()
-        report = ApplyReport()
+        report = self.report = ApplyReport()
         accounts: list[tuple[AccountPlan, list[CallResult]]] = []
         for account in plan.accounts:
             results = [CallResult(account.account, len(report.results) + i + 1, call, call_label(account, i))
@@ -191,6 +194,7 @@ class Applier:
             if self._stop.is_set():
                 return
             self._notify(result, total, "start")
+            result.started, began = time.time(), time.monotonic()
             try:
                 bound = provider.execute(result.call, refs)
             except ProviderError as exc:
@@ -202,6 +206,7 @@ class Applier:
                     with self._lock:
                         refs[result.call.binds] = bound
                 result.status = CallStatus.DONE
+            result.seconds = time.monotonic() - began
             if result.status is CallStatus.FAILED:
                 self._stop.set()
                 self._notify(result, total, "failed")
