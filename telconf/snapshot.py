@@ -142,7 +142,7 @@ def _recorded_version(path: Path) -> str | None:
             head = "".join(line for _, line in zip(range(10), fh))
     except OSError:
         return None
-    found = re.search(r"written by `?telconf(?: export)?`? ?(?:version )?(\d+\.\d+[\w.+-]*)", head)
+    found = re.search(r"written by `telconf export` \(telconf (\d+\.\d+[\w.+-]*)\)", head)
     return found.group(1) if found else None
 
 
