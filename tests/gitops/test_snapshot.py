@@ -11,6 +11,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from telconf import __version__
 from tests.gitops.conftest import DemoRepo, offline, rendered
 
 SCHEMA = json.loads((Path(__file__).parents[2] / "schemas" / "plan.schema.json").read_text())
@@ -30,6 +31,7 @@ def test_snapshot_plan_equals_the_live_plan_with_no_credentials(demo_repo: DemoR
     assert _changes(snap) == _changes(live)
     assert any(a["changes"] for a in live["accounts"])  # a plan with something in it
     assert snap["warnings"][0]["code"] == "snapshot"
+    assert snap["planned_against"]["telconf_version"] == __version__  # from the export's header
     jsonschema.validate(snap, SCHEMA)
     jsonschema.validate(live, SCHEMA)
 
