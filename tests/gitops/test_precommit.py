@@ -6,6 +6,7 @@ the staged files that match ``files`` and ``types`` (several per run).
 
 from __future__ import annotations
 
+import os
 import re
 import shlex
 import shutil
@@ -13,6 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
 ROOT = Path(__file__).parents[2]
@@ -69,3 +71,28 @@ def test_validate_hook_passes_good_files_and_fails_a_bad_one_with_its_position(t
     subprocess.run(["git", "add", "-A"], cwd=repo, check=True)
     result = run_hook("telconf-validate", repo)
     assert result.returncode == 0, result.stderr
+
+
+def test_pre_commit_itself_runs_the_hook_from_this_repository(tmp_path: Path) -> None:
+    """pre-commit installs telconf from this checkout in its own environment and runs the hook.
+
+    The first run installs that environment (about a minute: pip fetches telconf's
+    dependencies); the second reuses it.
+    """
+    if not (ROOT / ".git").exists():
+        pytest.skip("pre-commit try-repo needs telconf as a git checkout (this is an unpacked sdist)")
+    bad = GOOD.replace("timeout: 15", "timeout: soon", 1)
+    repo = make_repo(tmp_path, {"telconf.yaml": GOOD, "telconf-bad.yaml": bad})
+    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home")}
+    command = [sys.executable, "-m", "pre_commit", "try-repo", str(ROOT), "telconf-validate", "--all-files"]
+    result = subprocess.run(command, cwd=repo, env=env, capture_output=True, text=True, timeout=900)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert re.search(r"telconf validate\.+Failed", result.stdout), result.stdout
+    assert re.search(r"^telconf-bad\.yaml:\d+:\d+: .*timeout", result.stdout, re.M), result.stdout
+    assert "telconf.yaml: valid (1 account)" in result.stdout
+
+    (repo / "telconf-bad.yaml").unlink()
+    subprocess.run(["git", "add", "-A"], cwd=repo, check=True)
+    result = subprocess.run(command, cwd=repo, env=env, capture_output=True, text=True, timeout=900)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert re.search(r"telconf validate\.+Passed", result.stdout), result.stdout
