@@ -26,6 +26,7 @@ import dataclasses
 import io
 import os
 import subprocess
+import tempfile
 import time
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -212,10 +213,14 @@ class WsgiAdapter(BaseAdapter):
 class _Snapshot:
     """In-process emulators holding the snapshot's accounts, and providers wired to them."""
 
-    def __init__(self) -> None:
+    def __init__(self, cache_dir: Path) -> None:
         from telconf.emulator.beeline import BeelineEmulator
         from telconf.emulator.teleum import TeleumEmulator
 
+        # Providers see no real variable; the one setting they read besides secrets, the
+        # voice-file cache, goes to a directory of this run (the user's cache holds real
+        # accounts' files, and a dummy value would be taken for a path).
+        self.environ = _AnyVariable({"TELCONF_CACHE_DIR": str(cache_dir)})
         self.teleum = TeleumEmulator()
         self.beeline = BeelineEmulator(pending_seconds=0, **LIMITS)
         self.logins: dict[str, str] = {}
@@ -248,7 +253,7 @@ class _Snapshot:
     def provider(self, account: Account, *, parallelism: int = 8, environ: Mapping[str, str] | None = None) -> Provider:
         from telconf.providers import provider_for
 
-        provider = provider_for(self.wire(account), parallelism=parallelism, environ=_AnyVariable())
+        provider = provider_for(self.wire(account), parallelism=parallelism, environ=self.environ)
         app = self.teleum if isinstance(account, TeleumAccount) else self.beeline
         session = provider.client.transport.session  # type: ignore[attr-defined]
         adapter = WsgiAdapter(app)
@@ -269,9 +274,7 @@ def loading_environ() -> Mapping[str, str]:
 def plan_against_snapshot(config: Config, snapshot_path: Path, *, accounts: Iterable[str] | None = None,
                           options: PlanOptions = PlanOptions(), parallelism: int = 8) -> tuple[Plan, SnapshotInfo]:
     """Plan the selected accounts of ``config`` against the state recorded in ``snapshot_path``."""
-    from telconf.apply import apply_plan
     from telconf.config import load
-    from telconf.errors import ApplyError
 
     info = snapshot_info(snapshot_path)
     try:
@@ -280,7 +283,17 @@ def plan_against_snapshot(config: Config, snapshot_path: Path, *, accounts: Iter
         raise PlanError(f"{snapshot_path} is not a usable snapshot (a `telconf export` file): "
                         + "; ".join(str(d) for d in exc.diagnostics[:3])) from None
     selected = select_accounts(config, accounts)
-    state = _Snapshot()
+    with tempfile.TemporaryDirectory(prefix="telconf-snapshot-") as cache_dir:
+        return _plan(config, recorded, snapshot_path, selected, _Snapshot(Path(cache_dir)), options,
+                     parallelism), info
+
+
+def _plan(config: Config, recorded: Config, snapshot_path: Path, selected: list[Account], state: _Snapshot,
+          options: PlanOptions, parallelism: int) -> Plan:
+    """Restore the snapshot's accounts into ``state``, check the restore, plan ``config`` against it."""
+    from telconf.apply import apply_plan
+    from telconf.errors import ApplyError
+
     for account in selected:
         found = recorded.accounts.get(account.name)
         if found is None:
@@ -308,5 +321,5 @@ def plan_against_snapshot(config: Config, snapshot_path: Path, *, accounts: Iter
     plan, providers = make_plan(config, accounts=names, options=options, parallelism=parallelism,
                                 provider_factory=state.provider)
     close_all(providers)
-    return plan, info
+    return plan
 

@@ -57,6 +57,19 @@ def test_snapshot_plan_opens_no_socket(demo_repo: DemoRepo, monkeypatch: pytest.
     assert plan["summary"]["create"] > 0
 
 
+def test_snapshot_plan_writes_nothing_outside_a_temporary_directory(demo_repo: DemoRepo, tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    # the demo's voice files pass through the Beeline provider's file cache
+    cwd, cache = tmp_path / "cwd", tmp_path / "user-cache"
+    cwd.mkdir()
+    cache.mkdir()
+    monkeypatch.chdir(cwd)
+    env = {**offline(demo_repo.env), "TELCONF_CACHE_DIR": str(cache)}
+    plan = demo_repo.plan_json("--snapshot", str(demo_repo.snapshot), env=env)
+    assert plan["summary"]["create"] > 0
+    assert list(cwd.iterdir()) == [] and list(cache.iterdir()) == []
+
+
 @pytest.mark.parametrize("fmt", ["text", "markdown"])
 def test_every_format_says_it_was_a_snapshot_and_how_old(demo_repo: DemoRepo, fmt: str) -> None:
     old = 3 * 3600 + 60
