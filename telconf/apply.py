@@ -51,6 +51,8 @@ class CallResult:
     status: CallStatus = CallStatus.NOT_ATTEMPTED
     error: str | None = None
     code: str | None = None
+    started: float | None = None  # time.time() when the call was sent
+    seconds: float | None = None  # how long it took, retries included
 
 
 @dataclass(frozen=True)
@@ -166,6 +168,7 @@ class Applier:
         self.interrupted = False
         self._stop = threading.Event()
         self._lock = threading.Lock()
+        self.report: ApplyReport | None = None  # the report so far, even if apply never returns
 
     @property
     def stopping(self) -> threading.Event:
@@ -175,7 +178,7 @@ class Applier:
     def apply(self, plan: Plan) -> ApplyReport:
         """Run every call; return the report, or raise ApplyError carrying it."""
         started = time.monotonic()
-        report = ApplyReport(checked=self.check)
+        report = self.report = ApplyReport(checked=self.check)
         accounts: list[tuple[AccountPlan, list[CallResult]]] = []
         for account in plan.accounts:
             results = [CallResult(account.account, len(report.results) + i + 1, call, call_label(account, i))
@@ -242,6 +245,7 @@ class Applier:
             if self._stop.is_set():
                 return
             self._notify(result, total, "start")
+            result.started, began = time.time(), time.monotonic()
             try:
                 calls, skipped = guard.calls_to_send(index) if guard is not None else ([result.call], None)
                 if not calls:
@@ -260,6 +264,7 @@ class Applier:
                     with self._lock:
                         refs[result.call.binds] = bound
                 result.status = CallStatus.DONE
+            result.seconds = time.monotonic() - began
             if result.status is CallStatus.FAILED:
                 self._stop.set()
                 self._notify(result, total, "failed")

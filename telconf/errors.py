@@ -36,6 +36,7 @@ class Diagnostic:
     column: int
     message: str
     severity: str = "error"  # "error" | "warning"
+    code: str = ""  # stable name of a warning, for tools (``forward-loop``); "" when it has none
 
     def __str__(self) -> str:
         prefix = "warning: " if self.severity == "warning" else ""

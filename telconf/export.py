@@ -21,13 +21,14 @@ import shutil
 import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from telconf import __version__
 from telconf.errors import ProviderError
+from telconf.modeline import SCHEMA_COPY
 from telconf.model import Account, Config, Secret, is_managed
 from telconf.plan.planner import ProviderFactory, select_accounts
 from telconf.providers.base import parallel_map
@@ -102,6 +103,9 @@ def export(config: Config, *, out: Path | None = None, accounts: Iterable[str] |
         files = _install(staging, base_dir)
     if out is not None:
         _write_atomically(out, text)
+    from telconf.modeline import write_schema_copy
+
+    write_schema_copy(base_dir)  # what the header's modeline points at, so editors find it offline
     return ExportResult(text, base_dir, files, tuple(_variables(document)), tuple(a.name for a in selected))
 
 
@@ -250,26 +254,13 @@ def _write_atomically(path: Path, text: str) -> None:
 def _header(source: Path, count: int) -> list[str]:
     accounts = "1 account" if count == 1 else f"{count} accounts"
     return [
-        f"yaml-language-server: $schema={schema_url()}",
-        f"Live state of {accounts} of {source.name}, written by `telconf export`.",
+        f"yaml-language-server: $schema=./{SCHEMA_COPY}",
+        f"Live state of {accounts} of {source.name}, written by `telconf export` (telconf {__version__}).",
         "Secrets are ${...} placeholders; SIP line passwords cannot be read back: set them before applying.",
     ]
 
 
 # --- YAML -------------------------------------------------------------------------------
-
-
-@lru_cache(maxsize=1)
-def schema_url() -> str:
-    """The schema's ``$id``: one address that works wherever the file is kept."""
-    import json
-
-    from telconf.config import schema_path
-
-    try:
-        return str(json.loads(schema_path().read_text(encoding="utf-8"))["$id"])
-    except (OSError, ValueError, KeyError):
-        return "https://telconf.dev/schemas/telconf.schema.json"
 
 
 _NUMERIC_LOOKING = re.compile(r"^[0-9+()\s:.,-]*$")  # phones, times, line numbers: always quoted

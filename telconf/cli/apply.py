@@ -7,11 +7,12 @@ import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import click
 from click.core import ParameterSource
 
-from telconf.apply import ApplyReport, CallEvent, ProgressCallback, apply_plan
+from telconf.apply import Applier, ApplyReport, CallEvent, ProgressCallback
 from telconf.cli.common import (
     EXIT_ERROR,
     EXIT_INTERRUPTED,
@@ -50,12 +51,15 @@ def stdout_is_terminal() -> bool:
 @account_option
 @click.option("-y", "--yes", is_flag=True, help="Apply without asking for confirmation.")
 @click.option("--force", is_flag=True, help="Apply even if the plan trips the mass-delete safety rule.")
+@click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="Write what the apply did as JSON (every call: done, failed, not attempted; timings), "
+                   "even when it fails or is interrupted.")
 @rotate_option
 @parallelism_option
 @verbose_option
 @handles_errors
 def apply(planfile: Path | None, config_path: Path, accounts: tuple[str, ...], yes: bool, force: bool,
-          rotate: bool, parallelism: int, verbose: bool) -> None:
+          report_path: Path | None, rotate: bool, parallelism: int, verbose: bool) -> None:
     """Make the live accounts match the config file.
 
     Without PLANFILE: plan, show the plan, ask for confirmation (--yes skips it; with
@@ -73,31 +77,36 @@ def apply(planfile: Path | None, config_path: Path, accounts: tuple[str, ...], y
     Examples:
         telconf apply                       # plan, show, ask
         telconf apply -c telconf.yaml --account spb-office --yes
-        telconf plan --out plan.json && telconf apply plan.json
+        telconf plan --out plan.json && telconf apply plan.json --report report.json
     """
+    from telconf.report import ApplyRecord, recording
+
     setup_logging(verbose)
-    if planfile is not None:
-        explicit = click.get_current_context().get_parameter_source("config_path") is not ParameterSource.DEFAULT
-        apply_saved(planfile, config_path if explicit else None, accounts=accounts, rotate=rotate, force=force,
-                    parallelism=parallelism)
-        return
-    options = PlanOptions(rotate_sip_passwords=rotate)
-    config = load_config(config_path, accounts)
-    plan, providers = compute(config, accounts, options, parallelism)
-    try:
-        show(plan)
-        if not plan.has_changes:
+    record = ApplyRecord(config=str(config_path), plan_file=str(planfile) if planfile is not None else None)
+    with recording(report_path, record):
+        if planfile is not None:
+            explicit = click.get_current_context().get_parameter_source("config_path") is not ParameterSource.DEFAULT
+            apply_saved(planfile, config_path if explicit else None, accounts=accounts, rotate=rotate, force=force,
+                        parallelism=parallelism, record=record)
             return
-        _check_safety(plan, config, force)
-        if not yes:
-            _confirm(plan)
-        run(plan, providers, parallelism)
-    finally:
-        close_all(providers)
+        options = PlanOptions(rotate_sip_passwords=rotate)
+        config = load_config(config_path, accounts)
+        plan, providers = compute(config, accounts, options, parallelism)
+        record.plan = plan
+        try:
+            show(plan)
+            if not plan.has_changes:
+                return
+            _check_safety(plan, config, force)
+            if not yes:
+                _confirm(plan)
+            run(plan, providers, parallelism, record)
+        finally:
+            close_all(providers)
 
 
 def apply_saved(planfile: Path, config_path: Path | None, *, accounts: Sequence[str], rotate: bool, force: bool,
-                parallelism: int) -> None:
+                parallelism: int, record: Any = None) -> None:
     """Apply a saved plan if it is still exactly what a fresh plan gives, then mark it applied.
 
     Without -c the config is the one the plan was made from.
@@ -106,8 +115,11 @@ def apply_saved(planfile: Path, config_path: Path | None, *, accounts: Sequence[
         raise PlanError("with a plan file, the accounts and options come from the file: "
                         "drop --account and --rotate-sip-passwords")
     saved = saved_plans.read(planfile)
+    saved_plans.check_not_snapshot(planfile, saved)
     saved_plans.check_not_applied(planfile, saved)
     config_path = config_path or Path(saved.config or "telconf.yaml")
+    if record is not None:
+        record.config = str(config_path)
     selected = saved.accounts or []
     config = load_config(config_path, selected)
     plan, providers = compute(config, selected, saved.plan_options, parallelism)
@@ -118,10 +130,12 @@ def apply_saved(planfile: Path, config_path: Path | None, *, accounts: Sequence[
         if left:
             click.echo(f"note: {left} change{'s' if left != 1 else ''} found now in items the saved plan does not "
                        "touch (changed since it was made) are left out; `telconf plan` shows them", err=True)
+        if record is not None:
+            record.plan = plan
         show(plan)
         if plan.has_changes:
             _check_safety(plan, config, force)
-            run(plan, providers, parallelism)
+            run(plan, providers, parallelism, record)
         saved_plans.mark_applied(planfile, saved)
     finally:
         close_all(providers)
@@ -142,13 +156,22 @@ def _confirm(plan: Plan) -> None:
         raise Refused("apply cancelled; nothing was changed")
 
 
-def run(plan: Plan, providers: dict[str, Provider], parallelism: int) -> ApplyReport:
-    """Apply with progress; print the summary, or the failure report and exit 1 (130 on Ctrl-C)."""
+def run(plan: Plan, providers: dict[str, Provider], parallelism: int, record: Any = None) -> ApplyReport:
+    """Apply with progress; print the summary, or the failure report and exit 1 (130 on Ctrl-C).
+
+    ``record`` (a ``telconf.report.ApplyRecord``) gets the apply's report as it fills,
+    so ``--report`` has it even after a second Ctrl-C.
+    """
     total = plan.call_count
     click.echo()
     try:
         with progress_display(total) as progress:
-            report = apply_plan(plan, providers, parallelism=parallelism, progress=progress)
+            applier = Applier(providers, parallelism=parallelism, progress=progress)
+            try:
+                report = applier.apply(plan)
+            finally:
+                if record is not None:
+                    record.report = applier.report
     except ApplyError as exc:
         report = exc.report
         click.echo(f"Error: {exc}", err=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import click
@@ -50,11 +50,11 @@ def rotate_option(func):  # type: ignore[no-untyped-def]
     )(func)
 
 
-def load_config(path: Path, accounts: Sequence[str]) -> Config:
+def load_config(path: Path, accounts: Sequence[str], environ: Mapping[str, str] | None = None) -> Config:
     """The config of the selected accounts; its warnings go to stderr."""
     from telconf.config import load
 
-    config = load(path, accounts or None)
+    config = load(path, accounts or None, environ)
     for warning in config.warnings:
         click.echo(str(warning), err=True)
     return config
@@ -70,6 +70,17 @@ def safety_settings(config: Config) -> dict[str, safety.Safety]:
     return {name: account.safety for name, account in config.accounts.items()}
 
 
+def with_context(plan: Plan, config: Config, violations: Sequence[safety.Violation],
+                 snapshot: Mapping[str, object] | None = None) -> Plan:
+    """The plan knowing its config, warnings and snapshot (shown by every format)."""
+    from dataclasses import replace
+
+    from telconf.plan.context import PlanContext
+
+    return replace(plan, context=PlanContext(config=str(config.path), diagnostics=config.warnings,
+                                             violations=list(violations), snapshot=snapshot))
+
+
 def use_colour() -> bool:
     """Colour only on a terminal, and never when NO_COLOR is set."""
     import os
@@ -77,10 +88,10 @@ def use_colour() -> bool:
     return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
 
 
-def show(plan: Plan, fmt: str = "text") -> None:
+def show(plan: Plan, fmt: str = "text", full_plan: str | None = None) -> None:
     """Print the plan on stdout in ``fmt``."""
     out = io.StringIO()
-    renderer(fmt, color=fmt == "text" and use_colour()).run(plan, out)
+    renderer(fmt, color=fmt == "text" and use_colour(), full_plan=full_plan).run(plan, out)
     click.echo(out.getvalue(), nl=False, color=use_colour())
 
 
@@ -91,14 +102,20 @@ def show(plan: Plan, fmt: str = "text") -> None:
               show_default=True, help="text for terminals, markdown for pull requests, json for tools.")
 @click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
               help="Also save the plan, for `telconf apply FILE`.")
+@click.option("--snapshot", "snapshot", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              metavar="EXPORT",
+              help="Plan against the live state recorded in this `telconf export` file: no credentials, "
+                   "no connection. Such a plan cannot be applied.")
+@click.option("--full-plan-link", "full_plan", metavar="URL",
+              help="Markdown: where the whole plan is (e.g. the CI artifact), named when the plan is shortened.")
 @click.option("--detailed-exitcode", is_flag=True,
               help="Exit 2 when there are changes, 0 when none (1 is always an error).")
 @rotate_option
 @parallelism_option
 @verbose_option
 @handles_errors
-def plan(config_path: Path, accounts: tuple[str, ...], fmt: str, out: Path | None,
-         detailed_exitcode: bool, rotate: bool, parallelism: int, verbose: bool) -> None:
+def plan(config_path: Path, accounts: tuple[str, ...], fmt: str, out: Path | None, snapshot: Path | None,
+         full_plan: str | None, detailed_exitcode: bool, rotate: bool, parallelism: int, verbose: bool) -> None:
     """Read the live state of the accounts and show the changes and API calls that
     would make them match the config file. Changes nothing.
 
@@ -112,21 +129,37 @@ def plan(config_path: Path, accounts: tuple[str, ...], fmt: str, out: Path | Non
         telconf plan -c telconf.yaml --account spb-office --format markdown > plan.md
         telconf plan --out plan.json && telconf apply plan.json
         telconf plan --detailed-exitcode    # CI drift check: 0 in sync, 2 drift, 1 error
+        telconf plan --snapshot backup/telconf.yaml --format markdown   # fork PRs: offline
     """
     setup_logging(verbose)
     options = PlanOptions(rotate_sip_passwords=rotate)
-    config = load_config(config_path, accounts)
-    the_plan, providers = compute(config, accounts, options, parallelism)
-    close_all(providers)  # the planned states stay readable: item fingerprints need no request
-    show(the_plan, fmt)
+    recorded: dict[str, object] | None = None
+    providers = None
+    if snapshot is not None:
+        from telconf.snapshot import describe, loading_environ, plan_against_snapshot
+
+        config = load_config(config_path, accounts, loading_environ())
+        the_plan, info = plan_against_snapshot(config, snapshot, accounts=accounts or None, options=options,
+                                               parallelism=parallelism)
+        recorded = info.to_data()
+        click.echo(f"note: {describe(recorded)}", err=True)
+    else:
+        config = load_config(config_path, accounts)
+        the_plan, providers = compute(config, accounts, options, parallelism)
+        close_all(providers)  # the planned states stay readable: item fingerprints need no request
     found = safety.violations(the_plan, safety_settings(config))
+    the_plan = with_context(the_plan, config, found, recorded)
+    show(the_plan, fmt, full_plan)
     if found:
         click.echo("warning: apply will refuse this plan without --force (mass-delete safety rule):", err=True)
         for violation in found:
             click.echo(f"  {violation}", err=True)
     if out is not None:
         saved_plans.write(out, saved_plans.make_saved(the_plan, config, accounts=list(accounts), options=options,
-                                                         providers=providers))
-        click.echo(f"Saved the plan to {out}; apply it with: telconf apply {out}"
-                   + (f" -c {config_path}" if str(config_path) != "telconf.yaml" else ""), err=True)
+                                                      providers=providers, snapshot=recorded))
+        if recorded is not None:
+            click.echo(f"Saved the plan to {out} (for review only: a snapshot plan cannot be applied).", err=True)
+        else:
+            click.echo(f"Saved the plan to {out}; apply it with: telconf apply {out}"
+                       + (f" -c {config_path}" if str(config_path) != "telconf.yaml" else ""), err=True)
     sys.exit(EXIT_CHANGES if detailed_exitcode and the_plan.has_changes else EXIT_OK)

@@ -40,7 +40,7 @@ def _b_numbers(ctx: Context, path: Path, value: Any, managed: Sequence[str]) -> 
     if value == "all":
         if not managed:
             ctx.warning(path, "numbers: all, but no number is listed under numbers of this account; "
-                              "the entry blocks nothing")
+                              "the entry blocks nothing", code="blacklist-blocks-nothing")
         return list(managed)
     if not isinstance(value, list):
         return []

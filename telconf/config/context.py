@@ -56,10 +56,10 @@ class Context:
         line, column = self.mark(path, key=key)
         self.diagnostics.append(Diagnostic(self.doc.file, line, column, message))
 
-    def warning(self, path: Path, message: str, *, key: bool = False) -> None:
-        """Record a warning (fails ``validate`` only with ``--strict``)."""
+    def warning(self, path: Path, message: str, *, key: bool = False, code: str = "") -> None:
+        """Record a warning (fails ``validate`` only with ``--strict``); ``code`` names it for tools."""
         line, column = self.mark(path, key=key)
-        self.diagnostics.append(Diagnostic(self.doc.file, line, column, message, "warning"))
+        self.diagnostics.append(Diagnostic(self.doc.file, line, column, message, "warning", code))
 
     # --- values -----------------------------------------------------------------------
 
@@ -99,7 +99,8 @@ class Context:
         """
         text = str(value)
         if password and text and not self.has_variable(text):
-            self.warning(path, "a password written in the file; take it from the environment: ${NAME}")
+            self.warning(path, "a password written in the file; take it from the environment: ${NAME}",
+                         code="password-in-file")
         return Secret(text, self.where(path))
 
     def phone(self, path: Path, value: Any, *, key: bool = False, what: str = "phone number") -> str | None:

@@ -174,7 +174,8 @@ def _warn_loops(ctx: Context, numbers: Mapping[str, TeleumNumber], paths: Mappin
             reported.add(frozenset(cycle))
             shown = " -> ".join(f"tel:{n}" for n in cycle + [cycle[0]])
             ctx.warning(paths[start],
-                        f"forward loop between managed numbers: {shown}; calls may ring in circles", key=True)
+                        f"forward loop between managed numbers: {shown}; calls may ring in circles", key=True,
+                        code="forward-loop")
 
 
 def _cycles_from(start: str, edges: Mapping[str, list[str]]) -> list[list[str]]:

@@ -41,8 +41,11 @@ def seed(emulators: Emulators) -> None:
 
 def write_config(directory: Path) -> Path:
     """Copy the demo config and its voice file into ``directory``; return the config path."""
+    from telconf.modeline import write_modeline
+
     config = directory / "demo.yaml"
     shutil.copyfile(CONFIG, config)
+    write_modeline(config)  # the packaged file's ../schemas link would not resolve in DIRECTORY
     (directory / "media").mkdir(exist_ok=True)
     (directory / "media" / "greeting.wav").write_bytes(make_wav(seconds=0.5, tone=3))
     return config

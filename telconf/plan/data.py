@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
-PLAN_FORMAT_VERSION = 1
+PLAN_FORMAT_VERSION = 2  # 2: change addresses, positions, sources; telconf version, config, warnings
 
 
 class Action(str, Enum):
@@ -99,6 +99,28 @@ class Change:
     size: int = 1
     calls: tuple[Call, ...] = ()
     warning: str | None = None
+    warning_code: str | None = None
+    position: int | None = None  # a forward's place: in the desired list, or the live one for a delete
+
+    def address(self, account: str) -> str:
+        """The change's stable address (grammar in ``schemas/plan.schema.json``).
+
+        ``ACCOUNT/KIND[/ITEM][/POSITION]``: ITEM is the number in E.164 (``+78123232323``)
+        for per-number kinds, else the key (``101``, ``greeting.wav``, ``0/+74957654321``
+        for list 0 and its B-number); POSITION is a forward's place from 1 in the desired
+        list, ``live-N`` for a deleted forward (its place in the live list).
+        """
+        parts = [account, self.kind]
+        if self.kind == "blacklist":
+            list_id, _, b = self.key.partition(":")
+            parts += [list_id, _e164(b)]
+        elif self.number:
+            parts.append(_e164(self.number))
+        elif self.kind not in ("record_all", "blacklist_active"):
+            parts.append(self.key)
+        if self.position is not None:
+            parts.append(f"live-{self.position}" if self.action is Action.DELETE else str(self.position))
+        return "/".join(parts)
 
     def to_data(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -111,9 +133,16 @@ class Change:
         }
         if self.number:
             data["number"] = self.number
+        if self.position is not None:
+            data["position"] = self.position
         if self.warning:
             data["warning"] = self.warning
+            data["warning_code"] = self.warning_code or "change"
         return data
+
+
+def _e164(wire: str) -> str:
+    return wire if wire.startswith("+") else "+" + wire
 
 
 @dataclass(frozen=True)
@@ -143,7 +172,7 @@ class AccountPlan:
         return Counter(c.action.value for c in self.changes)
 
     def to_data(self) -> dict[str, Any]:
-        changes = [c.to_data() for c in self.changes]
+        changes = [{"address": c.address(self.account), **c.to_data()} for c in self.changes]
         for index, served in enumerate(self.call_changes):
             for change_index in served:
                 changes[change_index].setdefault("calls", []).append(index)
@@ -162,6 +191,9 @@ class Plan:
     """The plan over every selected account."""
 
     accounts: tuple[AccountPlan, ...]
+    # What the plan was made from (telconf.plan.context.PlanContext): config, warnings,
+    # snapshot. Not part of what a saved plan compares.
+    context: Any = field(default=None, compare=False)
 
     @property
     def has_changes(self) -> bool:
@@ -180,7 +212,7 @@ class Plan:
     def to_data(self) -> dict[str, Any]:
         """The plan as JSON-able data (documented by ``schemas/plan.schema.json``)."""
         counts = self.counts()
-        return {
+        data: dict[str, Any] = {
             "format_version": PLAN_FORMAT_VERSION,
             "summary": {
                 "create": counts["create"],
@@ -191,6 +223,10 @@ class Plan:
             },
             "accounts": [a.to_data() for a in self.accounts],
         }
+        from telconf.plan.context import PlanContext
+
+        (self.context or PlanContext(config=None)).decorate(data)
+        return data
 
 
 def fingerprint(data: Any) -> str:

@@ -43,6 +43,17 @@ def summary_line(data: PlanData) -> str:
             f"{_plural(s['move'], 'move')}; {_plural(s['calls'], 'API call')}")
 
 
+def snapshot_line(data: PlanData) -> str | None:
+    """``Planned against the snapshot FILE, not the live accounts: recorded 3 h ago (...)``; None when live."""
+    against = data.get("planned_against") or {}
+    if against.get("kind") != "snapshot":
+        return None
+    from telconf.snapshot import describe
+
+    text = describe(against)
+    return text[0].upper() + text[1:] + ". This plan cannot be applied."
+
+
 def account_counts(account: PlanData) -> dict[str, int]:
     """Changes per action of one account, plus its API calls."""
     counts = {action: 0 for action in MARKERS}
@@ -165,8 +176,8 @@ def change_title(change: PlanData) -> str:
     return f"{change['kind']} {change['key']}{extra}"
 
 
-def renderer(fmt: str, *, color: bool = False) -> Renderer:
-    """The renderer for ``text``, ``markdown`` or ``json``."""
+def renderer(fmt: str, *, color: bool = False, full_plan: str | None = None) -> Renderer:
+    """The renderer for ``text``, ``markdown`` or ``json`` (``full_plan``: Markdown's link to the whole plan)."""
     if fmt == "text":
         from telconf.plan.render_text import PlanText
 
@@ -174,7 +185,7 @@ def renderer(fmt: str, *, color: bool = False) -> Renderer:
     if fmt == "markdown":
         from telconf.plan.render_markdown import PlanMarkdown
 
-        return PlanMarkdown()
+        return PlanMarkdown(full_plan=full_plan)
     if fmt == "json":
         from telconf.plan.render_json import PlanJson
 

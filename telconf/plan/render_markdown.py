@@ -1,18 +1,26 @@
-"""The plan as a pull-request comment: a summary table, one collapsible section per account.
+"""The plan as a pull-request comment: summary table, warnings, one collapsible section per account.
+
+Every value from the config or the live accounts is either escaped (outside code) or
+inside a fenced ``diff`` block, so a description ``*VIP*`` or a backtick shows as
+written, and GitHub and GitLab colour adds and deletes. Warnings stay outside the
+collapsed sections; a footer names telconf's version and the plan's fingerprint.
 
 A comment has a size limit (GitHub: 65,536 characters), so a plan longer than
 ``LIMIT`` is shortened: first the API call lists go, then each account shows only
-its first changes; a note at the top says exactly what was left out.
+its first changes, deletes first; a note at the top says what was left out and where
+the full plan is.
 """
 
 from __future__ import annotations
 
 import html
 import json
+import re
 from typing import Any, TextIO
 
+from telconf import __version__
+from telconf.phones import display
 from telconf.plan.render import (
-    MARKERS,
     PlanData,
     account_counts,
     account_summary,
@@ -21,32 +29,40 @@ from telconf.plan.render import (
     field_lines,
     grouped,
     number_title,
+    snapshot_line,
     summary_line,
 )
 
 LIMIT = 60_000
 PARAMS_SHOWN = 300  # characters of a call's parameters shown in the call list
 CHANGE_CAPS = (500, 200, 100, 50, 20, 10, 5, 2, 0)  # changes per account, tried in turn
+DIFF_MARKERS = {"create": "+", "update": "!", "delete": "-", "move": "!"}  # GitHub colours + - and !
+FULL_PLAN = "Run `telconf plan --format json` for the whole plan."
+_MARKDOWN = re.compile(r"([\\`*_\[\]()#!|~{}<>])")  # "-" and "+" matter only at line starts
 
 
 class PlanMarkdown:
-    """Markdown renderer, readable as a pull-request comment."""
+    """Markdown renderer, readable as a pull-request comment.
 
-    def __init__(self, limit: int = LIMIT):
+    ``full_plan``: where the whole plan is (a CI artifact's URL), named when shortened.
+    """
+
+    def __init__(self, limit: int = LIMIT, full_plan: str | None = None):
         self.limit = limit
+        self.full_plan = full_plan
 
     def run(self, plan: Any, fh: TextIO) -> None:
         fh.write(self.render(as_data(plan)))
 
     def render(self, data: PlanData) -> str:
         """The whole plan, shortened to ``limit`` characters if it must be."""
-        rows: dict[int, str] = {}  # rendered once, reused by every shortened attempt
-        full = _Document(data, rows=rows).text()
+        full = _Document(data).text()
         if len(full) <= self.limit:
             return full
         text = full
         for cap in (None, *CHANGE_CAPS):
-            text = _Document(data, rows=rows, with_calls=False, change_cap=cap).text(full_length=len(full))
+            text = _Document(data, with_calls=False, change_cap=cap, full_plan=self.full_plan).text(
+                full_length=len(full))
             if len(text) <= self.limit:
                 return text
         return text  # even the summary table alone is over the limit: show it anyway
@@ -55,22 +71,30 @@ class PlanMarkdown:
 class _Document:
     """One rendering of the plan, optionally without call lists and with capped changes."""
 
-    def __init__(self, data: PlanData, *, rows: dict[int, str], with_calls: bool = True,
-                 change_cap: int | None = None):
+    def __init__(self, data: PlanData, *, with_calls: bool = True, change_cap: int | None = None,
+                 full_plan: str | None = None):
         self.data = data
-        self.rows = rows
         self.with_calls = with_calls
         self.change_cap = change_cap
+        self.full_plan = full_plan
 
     def text(self, full_length: int = 0) -> str:
-        parts = ["## telconf plan\n", f"**{summary_line(self.data)}**\n"]
+        parts = ["## telconf plan\n"]
+        snapshot = snapshot_line(self.data)
+        if snapshot:
+            parts.append(f"> [!WARNING]\n> {escape(snapshot)}\n")
+        parts.append(f"**{summary_line(self.data)}**\n")
         accounts = [a for a in self.data["accounts"] if a["changes"]]
         if full_length:
             parts.append(self._note(accounts, full_length))
         if accounts:
             parts.append(self._table())
+        warnings = [w for w in self.data.get("warnings", ()) if w.get("code") != "snapshot"]
+        if warnings:
+            parts.append(self._warnings(warnings))
         for account in accounts:
             parts.append(self._account(account))
+        parts.append(self._footer())
         return "\n".join(parts)
 
     def _note(self, accounts: list[PlanData], full_length: int) -> str:
@@ -80,51 +104,47 @@ class _Document:
             hidden = sum(max(0, len(a["changes"]) - self.change_cap) for a in accounts)
             if hidden:
                 left_out.append(f"{hidden} of {total} changes (each account shows its first "
-                                f"{self.change_cap})")
+                                f"{self.change_cap}, deletes first)")
+        where = f"The full plan: {link(self.full_plan)}" if self.full_plan else FULL_PLAN
         return (f"> [!NOTE]\n> This plan is too long for one comment ({full_length:,} characters); "
-                f"left out: {' and '.join(left_out)}. The summary counts everything. "
-                "Run `telconf plan --format json` for the whole plan.\n")
+                f"left out: {' and '.join(left_out)}. The summary counts everything. {where}\n")
 
     def _table(self) -> str:
         rows = ["| account | provider | add | change | delete | move | API calls |",
                 "|---|---|--:|--:|--:|--:|--:|"]
         for account in self.data["accounts"]:
             c = account_counts(account)
-            rows.append(f"| {_cell(account['account'])} | {_cell(account['provider'])} | {c['create']} | "
+            rows.append(f"| {escape(account['account'])} | {escape(account['provider'])} | {c['create']} | "
                         f"{c['update']} | {c['delete']} | {c['move']} | {c['calls']} |")
         return "\n".join(rows) + "\n"
+
+    @staticmethod
+    def _warnings(warnings: list[PlanData]) -> str:
+        lines = ["### ⚠️ Warnings\n"]
+        for warning in warnings:
+            where = warning.get("address") or warning.get("account") or (
+                f"{warning['file']}:{warning['line']}:{warning['column']}" if warning.get("file") else "")
+            prefix = f"{escape(where)}: " if where else ""
+            lines.append(f"- **{escape(warning['code'])}** {prefix}{escape(warning['message'])}")
+        return "\n".join(lines) + "\n"
 
     def _account(self, account: PlanData) -> str:
         name = html.escape(account["account"])
         parts = [f"<details>\n<summary><b>{name}</b> ({html.escape(account['provider'])}): "
                  f"{html.escape(account_summary(account))}</summary>\n"]
         changes = account["changes"]
-        shown = changes if self.change_cap is None else changes[: self.change_cap]
-        for number, members in grouped(shown):
-            parts.append(f"#### {html.escape(number_title(number))}\n")
-            parts.append("| | change | details |\n|---|---|---|")
-            parts.extend(self._cached_row(change) for change in members)
-            parts.append("")
+        if self.change_cap is None:
+            shown = changes
+        else:  # what a reviewer must not miss comes first: deletes
+            shown = sorted(changes, key=lambda c: c["action"] != "delete")[: self.change_cap]
+        if shown:
+            parts.append(diff_block(shown))
         if len(shown) < len(changes):
             parts.append(f"_… {len(changes) - len(shown)} more changes of this account are not shown._\n")
         if self.with_calls and account["calls"]:
             parts.append(self._calls(account["calls"]))
         parts.append("</details>\n")
         return "\n".join(parts)
-
-    def _cached_row(self, change: PlanData) -> str:
-        key = id(change)
-        if key not in self.rows:
-            self.rows[key] = self._row(change)
-        return self.rows[key]
-
-    @staticmethod
-    def _row(change: PlanData) -> str:
-        details = [f"{name}: {text}" if name else text for name, text in field_lines(change)]
-        if change.get("warning"):
-            details.append(f"⚠️ {change['warning']}")
-        marker = MARKERS.get(change["action"], "?")
-        return f"| `{marker}` | {_cell(change_title(change))} | {'<br>'.join(_cell(d) for d in details)} |"
 
     @staticmethod
     def _calls(calls: list[PlanData]) -> str:
@@ -133,11 +153,61 @@ class _Document:
             params = json.dumps(call.get("params"), ensure_ascii=False, separators=(",", ":"))
             if len(params) > PARAMS_SHOWN:
                 params = params[:PARAMS_SHOWN] + f"… ({len(params):,} characters)"
-            lines.append(f"{index}. `{call['method']}` <code>{html.escape(params, quote=False)}</code>")
+            # Markdown is parsed inside inline HTML too: escape it, not only the HTML.
+            lines.append(f"{index}. <code>{escape(call['method'])}</code> <code>{escape(params)}</code>")
         lines.append("\n</details>\n")
         return "\n".join(lines)
 
+    def _footer(self) -> str:
+        from telconf.plan.data import fingerprint
 
-def _cell(text: str) -> str:
-    """Text safe inside a table cell: no pipes, no raw HTML, no line breaks."""
-    return html.escape(str(text), quote=False).replace("|", "\\|").replace("\n", "<br>")
+        version = self.data.get("telconf_version") or __version__
+        identity = fingerprint([{k: v for k, v in a.items() if k != "changes"}
+                                | {"changes": [{k: v for k, v in c.items() if k != "source"} for c in a["changes"]]}
+                                for a in self.data["accounts"]])
+        return (f"---\n<sub>telconf {html.escape(version)} · plan fingerprint "
+                f"<code>{identity[:19]}</code></sub>\n")
+
+
+def diff_block(changes: list[PlanData]) -> str:
+    """The changes as a fenced ``diff`` block: ``+`` adds, ``-`` deletes, ``!`` edits and moves."""
+    lines: list[str] = []
+    for number, members in grouped(changes):
+        lines.append(f"@@ {number_title(number)} @@")
+        for change in members:
+            marker = DIFF_MARKERS.get(change["action"], " ")
+            lines.append(f"{marker} {_title(change)}")
+            for name, text in field_lines(change):
+                lines.append(f"{marker}     {name}: {text}" if name else f"{marker}     {text}")
+            if change.get("warning"):
+                lines.append(f"{marker}     ⚠ {change['warning']}")
+    # A value's own line breaks must not start lines of their own (with a marker of their choosing).
+    body = "\n".join(line.replace("\r", "\\r").replace("\n", "\\n") for line in lines)
+    fence = "`" * max(3, _longest_backtick_run(body) + 1)
+    return f"{fence}diff\n{body}\n{fence}\n"
+
+
+def _title(change: PlanData) -> str:
+    """``forward 78123232323#2`` with the number readable where the key is one."""
+    title = change_title(change)
+    number = change.get("number")
+    return title.replace(number, display(number), 1) if number and change["kind"] == "forward" else title
+
+
+def _longest_backtick_run(text: str) -> int:
+    return max((len(run) for run in re.findall(r"`+", text)), default=0)
+
+
+def link(target: str) -> str:
+    """A URL as an autolink (escaping would break it); anything else as escaped text."""
+    if re.fullmatch(r"https?://[^\s<>]+", target):
+        return f"<{target}>"
+    return escape(target)
+
+
+def escape(text: Any) -> str:
+    """Text shown as written on GitHub and GitLab: HTML and Markdown punctuation escaped, one line."""
+    escaped = html.escape(str(text), quote=False).replace("\r", " ").replace("\n", " ")
+    escaped = escaped.replace("&lt;", "\0lt").replace("&gt;", "\0gt").replace("&amp;", "\0amp")
+    escaped = _MARKDOWN.sub(r"\\\1", escaped)
+    return escaped.replace("\0lt", "&lt;").replace("\0gt", "&gt;").replace("\0amp", "&amp;")

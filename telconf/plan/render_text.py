@@ -15,6 +15,7 @@ from telconf.plan.render import (
     field_lines,
     grouped,
     number_title,
+    snapshot_line,
     summary_line,
 )
 
@@ -34,6 +35,9 @@ class PlanText:
 
     def lines(self, data: PlanData) -> list[str]:
         out: list[str] = []
+        snapshot = snapshot_line(data)
+        if snapshot:
+            out += [self._style(snapshot, fg="magenta", bold=True), ""]
         for account in data["accounts"]:
             if not account["changes"]:
                 continue

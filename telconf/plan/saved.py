@@ -48,6 +48,7 @@ class SavedPlan:
     created: str = ""
     applied: bool = False
     applied_at: str | None = None
+    snapshot: dict[str, Any] | None = None  # planned against this snapshot: never applied
 
     @property
     def plan_options(self) -> PlanOptions:
@@ -89,10 +90,11 @@ def item_fingerprints(plan: Plan, providers: Mapping[str, Provider]) -> dict[str
 
 
 def make_saved(plan: Plan, config: Config, *, accounts: list[str] | None, options: PlanOptions,
-               providers: Mapping[str, Provider] | None = None) -> SavedPlan:
-    """The saved form of a plan just computed from ``config`` (by ``providers``)."""
+               providers: Mapping[str, Provider] | None = None, snapshot: dict[str, Any] | None = None) -> SavedPlan:
+    """The saved form of a plan just computed from ``config`` (by ``providers``, or against ``snapshot``)."""
     return SavedPlan(
         items=item_fingerprints(plan, providers) if providers is not None else None,
+        snapshot=snapshot,
         plan=plan.to_data(),
         inputs_hash=inputs_hash(config),
         fingerprints={a.account: a.fingerprint for a in plan.accounts},
@@ -136,9 +138,18 @@ def read(path: Path) -> SavedPlan:
             accounts=data.get("accounts"), options=dict(data.get("options") or {}), config=data.get("config", ""),
             created=data.get("created", ""), applied=bool(data.get("applied")), applied_at=data.get("applied_at"),
             items=None if data.get("items") is None else {a: dict(i) for a, i in data["items"].items()},
+            snapshot=data.get("snapshot"),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise PlanError(f"{path} is a damaged telconf plan file ({type(exc).__name__}: {exc})") from None
+
+
+def check_not_snapshot(path: Path, saved: SavedPlan) -> None:
+    """Refuse a plan made against a snapshot: it says what a past state would need, not the live one."""
+    if saved.snapshot:
+        raise PlanError(f"{path} was planned against the snapshot {saved.snapshot.get('file')}, not the live "
+                        "accounts, and cannot be applied: make the plan again without --snapshot "
+                        "(with the accounts' credentials), then apply that")
 
 
 def check_not_applied(path: Path, saved: SavedPlan) -> None:
@@ -172,7 +183,7 @@ def check_fresh(path: Path, saved: SavedPlan, config: Config, fresh: Plan,
                            f"{'new' if account in now else 'saved'} plan)")
         elif now[account] != saved.fingerprints[account]:
             reasons.append(f"the live state of account {account} changed")
-    if not reasons and _as_json(fresh.to_data()) != _as_json(saved.plan):
+    if not reasons and _changes(fresh.to_data()) != _changes(saved.plan):
         reasons.append("the plan computed now differs from the saved one")
     _raise_stale(path, reasons)
     return fresh
@@ -212,12 +223,12 @@ def _input_reasons(saved: SavedPlan, config: Config) -> list[str]:
 
 
 def _comparable(data: dict[str, Any]) -> Any:
-    """Plan data without what drift elsewhere changes (the live fingerprint and item counts)."""
-    data = _as_json(data)
-    for account in data.get("accounts", []):
+    """What a plan does, without what drift elsewhere changes (the live fingerprint and item counts)."""
+    accounts = _changes(data)
+    for account in accounts or ():
         account.pop("fingerprint", None)
         account.pop("existing", None)
-    return data
+    return accounts
 
 
 def _raise_stale(path: Path, reasons: list[str]) -> None:
@@ -231,6 +242,19 @@ def mark_applied(path: Path, saved: SavedPlan) -> SavedPlan:
     done = SavedPlan(**{**asdict(saved), "applied": True, "applied_at": _now()})
     write(path, done)
     return done
+
+
+def _changes(plan: dict[str, Any]) -> Any:
+    """What a plan does, as comparable data: its accounts without the config positions.
+
+    ``source`` (lines in the config) may move without changing the plan; the config's
+    content is compared by ``inputs_hash`` already.
+    """
+    accounts = _as_json(plan.get("accounts"))
+    for account in accounts or ():
+        for change in account.get("changes", ()):
+            change.pop("source", None)
+    return accounts
 
 
 def _as_json(data: Any) -> Any:

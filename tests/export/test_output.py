@@ -27,7 +27,7 @@ def test_readable_git_friendly_yaml(site: Site, tmp_path: Path) -> None:
     site.export(out)
     text = out.read_text(encoding="utf-8")
     lines = text.splitlines()
-    assert lines[0] == "# yaml-language-server: $schema=https://telconf.dev/schemas/telconf.schema.json"
+    assert lines[0] == "# yaml-language-server: $schema=./telconf.schema.json"
     assert '      "101":' in lines  # line numbers quoted: YAML would read 101 as an integer
     assert '        caller_id: "+7 812 323-23-23"' in lines
     assert '      "+7 812 323-23-23":' in lines

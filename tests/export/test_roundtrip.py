@@ -66,7 +66,7 @@ def test_export_twice_gives_byte_identical_files(site: Site, tmp_path: Path) -> 
     assert tree(first) == tree(second)
     assert sorted(tree(first)) == [
         "msk-callcenter/blacklists/0-74950000001.txt", "msk-callcenter/media/greeting.wav",
-        "msk-callcenter/media/queue.wav", "msk-callcenter/media/spare.wav", "telconf.yaml",
+        "msk-callcenter/media/queue.wav", "msk-callcenter/media/spare.wav", "telconf.schema.json", "telconf.yaml",
     ]
 
 

@@ -96,13 +96,15 @@ def test_markdown_over_the_limit_is_shortened_with_a_note(rich_plan: Plan) -> No
     assert "Plan: 4 to add, 6 to change, 3 to delete, 1 move; 16 API calls" in tiny
 
 
-def test_markdown_escapes_table_breakers() -> None:
+def test_markdown_keeps_values_inside_the_diff_block() -> None:
     from telconf.plan.data import AccountPlan, Action, Change
 
-    change = Change("sip_line", "101", Action.CREATE, after={"description": "a|b <script>\nx"})
+    change = Change("sip_line", "101", Action.CREATE, after={"description": "a|b <script>\n- x ```"})
     plan = Plan((AccountPlan("a", "teleum", (change,), (), (), "sha256:" + "0" * 64),))
     md = render(plan, "markdown")
-    assert "description: a\\|b &lt;script&gt;<br>x" in md
+    # the value's line break stays on its line (no "- x" line of its own); a longer fence
+    assert "+     description: a|b <script>\\n- x ```\n" in md
+    assert "````diff\n" in md
 
 
 def test_json_is_plan_data(rich_plan: Plan) -> None:

@@ -88,7 +88,7 @@ def redirect_changes(account: BeelineAccount, live: BeelineLive) -> list[Change]
         if want is None:
             cancels.append(Change(
                 "redirect", number, D, before=_redirect_data(have), after=None, number=number,
-                warning=f"incoming calls to {display(number)} will be rejected",
+                warning=f"incoming calls to {display(number)} will be rejected", warning_code="calls-rejected",
                 calls=(_call("redirect", D, "RCANCEL", [number], lane=number),),
             ))
             continue
@@ -163,7 +163,7 @@ def voice_file_uploads(account: BeelineAccount, live: BeelineLive, local: Mappin
     for name, wanted in sorted(account.voice_files.items()):
         have = live.voice_files.get(name)
         after = _file_data(wanted.comment, local[name].sha256)
-        warning = None
+        warning, code = None, None
         if have is None:
             action, before = C, None
         else:
@@ -171,16 +171,18 @@ def voice_file_uploads(account: BeelineAccount, live: BeelineLive, local: Mappin
             before = _file_data(have.comment, live_sha)
             if have.pending:
                 warning = f"{name} is still being processed on the server; it is uploaded again to be sure"
+                code = "voice-file-pending"
             elif live_sha != local[name].sha256:
                 pass  # content differs: the plain case
             elif have.comment != wanted.comment:
                 warning = "only the comment differs; the API has no other way to change it than uploading the file again"
+                code = "voice-file-reupload"
             else:
                 continue
             action = U
         params = {"filename": name, "Comment": wanted.comment, "vfile": local_file(name)}
         changes.append(Change(
-            "voice_file", name, action, before=before, after=after, warning=warning,
+            "voice_file", name, action, before=before, after=after, warning=warning, warning_code=code,
             calls=(_call("voice_file", action, "VFILE", params, lane=f"file:{name}"),),
         ))
     return changes
@@ -263,6 +265,9 @@ def blacklist_changes(account: BeelineAccount, live: BeelineLive) -> list[Change
             deletes.append(Change(
                 "blacklist", key, D, before=list(pair.removed), after=None, number=pair.b,
                 size=len(pair.removed), calls=(_call("blacklist", D, "DELBLIST", pair.delete_data()),),
+                warning=(f"black list {pair.list_id} of {display(pair.b)} emptied: no A-number stays blocked"
+                         if pair.all_removed else None),
+                warning_code="blacklist-emptied" if pair.all_removed else None,
             ))
         if pair.added:
             creates.append(Change(

@@ -139,20 +139,21 @@ def forward_changes(wire: str, desired: tuple[Forward, ...], live: TeleumLive, l
     changes = []
     for i, j in plan.edits:
         changes.append(Change(
-            kind="forward", key=f"{wire}#{j + 1}", action=Action.UPDATE, number=wire,
+            kind="forward", key=f"{wire}#{j + 1}", action=Action.UPDATE, number=wire, position=j + 1,
             before=forward_view(current[i].forward), after=forward_view(wanted[j]),
             calls=(call("editForward", forward_params(wanted[j], live.catalog, forward_id=current[i].id,
                                                       number_id=number_id)),),
         ))
     for j in plan.creates:
         changes.append(Change(
-            kind="forward", key=f"{wire}#{j + 1}", action=Action.CREATE, number=wire, after=forward_view(wanted[j]),
+            kind="forward", key=f"{wire}#{j + 1}", action=Action.CREATE, number=wire, position=j + 1,
+            after=forward_view(wanted[j]),
             calls=(call("editForward", forward_params(wanted[j], live.catalog, forward_id=0, number_id=number_id),
                         binds=forward_ref(wire, j + 1)),),
         ))
     for i in plan.deletes:
         changes.append(Change(
-            kind="forward", key=f"{wire}#id{current[i].id}", action=Action.DELETE, number=wire,
+            kind="forward", key=f"{wire}#id{current[i].id}", action=Action.DELETE, number=wire, position=i + 1,
             before=forward_view(current[i].forward),
             calls=(call("deleteForward", {"id": current[i].id}),),
         ))

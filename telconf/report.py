@@ -1,0 +1,142 @@
+"""``apply --report FILE``: what an apply did, as JSON (``schemas/report.schema.json``).
+
+Every call of the plan is listed with its status (every value of ``CallStatus``:
+done, failed with the error, not attempted, and whatever statuses apply gains), when
+it was sent and how long it took, and the changes it serves by address. The file is
+written whatever happens: success, a failed call, Ctrl-C, or a refusal before any
+call (a stale plan, the safety rule), so CI can always keep it as an artifact. It
+holds no secret: no call parameters, only methods, labels, addresses and errors.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from telconf import __version__
+from telconf.apply import ApplyReport, CallResult, CallStatus
+from telconf.plan.data import Plan
+
+REPORT_FORMAT_VERSION = 1
+
+
+@dataclass
+class ApplyRecord:
+    """What the apply command learns as it goes: the plan, then the apply's own report."""
+
+    config: str
+    plan_file: str | None = None
+    plan: Plan | None = None
+    report: ApplyReport | None = None
+    started: float = field(default_factory=time.time)
+
+
+def to_data(record: ApplyRecord, outcome: str, error: str | None, finished: float) -> dict[str, Any]:
+    """The report as JSON-able data."""
+    results = record.report.results if record.report is not None else []
+    by_call = {(r.account, r.position): r for r in results}
+    calls = []
+    position = 0
+    for account in record.plan.accounts if record.plan is not None else ():
+        addresses = [c.address(account.account) for c in account.changes]
+        for index, call in enumerate(account.calls):
+            position += 1
+            result = by_call.get((account.account, position))
+            served = account.call_changes[index] if index < len(account.call_changes) else ()
+            calls.append(_call(position, account.account, call.method, result,
+                               [addresses[i] for i in served if i < len(addresses)]))
+    counts = {status.value: sum(1 for c in calls if c["status"] == status.value) for status in CallStatus}
+    changes = record.plan.counts() if record.plan is not None else {}
+    data: dict[str, Any] = {
+        "format_version": REPORT_FORMAT_VERSION,
+        "telconf_version": __version__,
+        "config": record.config,
+        "plan_file": record.plan_file,
+        "outcome": outcome,
+        "started_at": _iso(record.started),
+        "finished_at": _iso(finished),
+        "seconds": round(finished - record.started, 3),
+        "summary": {
+            "calls": len(calls),
+            "statuses": counts,
+            "changes": {a: changes.get(a, 0) for a in ("create", "update", "delete", "move")},
+        },
+        "calls": calls,
+    }
+    if error:
+        data["error"] = error
+    return data
+
+
+def _call(position: int, account: str, method: str, result: CallResult | None, changes: list[str]) -> dict[str, Any]:
+    status = result.status.value if result is not None else CallStatus.NOT_ATTEMPTED.value
+    data: dict[str, Any] = {"position": position, "account": account, "method": method,
+                            "label": result.label if result is not None else method,
+                            "changes": changes, "status": status}
+    if result is not None and result.started is not None:
+        data["started_at"] = _iso(result.started)
+        if result.seconds is not None:
+            data["seconds"] = round(result.seconds, 3)
+    if result is not None and result.error:
+        data["error"] = result.error
+        if result.code:
+            data["code"] = str(result.code)
+    return data
+
+
+def outcome_of(record: ApplyRecord, exc: BaseException | None) -> tuple[str, str | None]:
+    """``(outcome, error)``: complete, no changes, failed, interrupted or refused."""
+    report = record.report
+    if exc is None:
+        if record.plan is not None and not record.plan.has_changes:
+            return "no changes", None
+        return ("complete", None) if report is not None else ("refused", None)
+    if isinstance(exc, KeyboardInterrupt) or (report is not None and report.interrupted):
+        return "interrupted", None
+    if report is not None and report.failed:
+        first = report.failed[0]
+        return "failed", f"call {first.position} ({first.account}: {first.label}): {first.error}"
+    if isinstance(exc, SystemExit) and not exc.code:
+        return ("complete" if report is not None else "no changes"), None
+    message = str(exc) if not isinstance(exc, SystemExit) else None
+    return ("refused" if report is None else "failed"), message
+
+
+@contextmanager
+def recording(path: Path | None, record: ApplyRecord) -> Iterator[ApplyRecord]:
+    """Yield ``record`` to fill in; write the report to ``path`` however the block ends."""
+    try:
+        yield record
+    except BaseException as exc:
+        if path is not None:
+            write(path, to_data(record, *outcome_of(record, exc), finished=time.time()))
+        raise
+    if path is not None:
+        write(path, to_data(record, *outcome_of(record, None), finished=time.time()))
+
+
+def write(path: Path, data: dict[str, Any]) -> None:
+    """Write atomically: a reader never sees half a report."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(data, fh, indent=2, ensure_ascii=False)
+            fh.write("\n")
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _iso(stamp: float) -> str:
+    return datetime.fromtimestamp(stamp, timezone.utc).isoformat(timespec="milliseconds")

@@ -1,0 +1,325 @@
+"""Plans against a snapshot: the live state recorded by ``telconf export``, not the network.
+
+A fork's pull request has no secrets and should not reach the providers, but the
+repository usually holds a nightly export of every account. ``plan --snapshot FILE``
+rebuilds that state in in-process emulators of both APIs and plans against them:
+
+1. each selected account of the config is matched by name to the snapshot's account;
+2. an emulator account is created with the snapshot's numbers, and the snapshot is
+   *applied* to it through the ordinary providers (the documented restore path of an
+   export), then re-planned: anything left over means the snapshot cannot be
+   reproduced, which is an error, never a silently wrong plan;
+3. the config is planned against that state.
+
+No socket is ever opened: the providers' HTTP sessions are mounted on an adapter that
+hands each request straight to the emulator's WSGI app. No credential is read either:
+accounts get throw-away logins and every ``${NAME}`` resolves to a dummy value. The
+plan's changes are those a live plan would show; ids inside its call parameters are
+the emulator's, which is one reason ``apply`` refuses snapshot plans. One thing an
+export does not record: the number Teleum gives the next new SIP line; the snapshot
+takes the one after the highest line.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import os
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import requests
+from requests.adapters import BaseAdapter
+from werkzeug.test import EnvironBuilder, run_wsgi_app
+
+from telconf.errors import ConfigError, PlanError
+from telconf.model import Account, Config, Secret, TeleumAccount, is_managed
+from telconf.plan.data import Plan
+from telconf.plan.planner import close_all, make_plan, select_accounts
+from telconf.providers.base import PlanOptions, Provider
+
+# Loopback URLs: nothing listens there and nothing is sent (the adapter answers), but a
+# host check (TELCONF_ALLOWED_HOSTS) accepts them like any loopback address.
+TELEUM_URL = "http://127.0.0.1:9/api/v3/"
+BEELINE_URL = "http://127.0.0.1:9/api"
+LOGIN, PASSWORD = "snapshot@telconf.invalid", "snapshot"
+LIMITS = {"blacklist_limit": 10**9, "max_body_bytes": 10**12, "max_voice_files": 10**6}
+
+
+@dataclass(frozen=True)
+class SnapshotInfo:
+    """Where a snapshot plan's live state came from, and how old it is.
+
+    ``recorded_at`` is the time of the file's last git commit when it is tracked by git
+    (exports hold no timestamp, so unchanged exports stay byte-identical), else its
+    modification time; ``recorded_by`` says which (``git`` or ``mtime``).
+    """
+
+    file: str
+    recorded_at: float
+    recorded_by: str
+    telconf_version: str | None = None
+
+    def age_seconds(self, now: float | None = None) -> float:
+        return max(0.0, (time.time() if now is None else now) - self.recorded_at)
+
+    def to_data(self, now: float | None = None) -> dict[str, Any]:
+        from datetime import datetime, timezone
+
+        data: dict[str, Any] = {
+            "file": self.file,
+            "recorded_at": datetime.fromtimestamp(self.recorded_at, timezone.utc).replace(microsecond=0).isoformat(),
+            "recorded_by": self.recorded_by,
+            "age_seconds": int(self.age_seconds(now)),
+        }
+        if self.telconf_version:
+            data["telconf_version"] = self.telconf_version
+        return data
+
+
+def describe(snapshot: Mapping[str, Any]) -> str:
+    """``planned against the snapshot backup/telconf.yaml (recorded 3 h ago, git commit)``."""
+    how = "its last git commit" if snapshot["recorded_by"] == "git" else "its modification time"
+    return (f"planned against the snapshot {snapshot['file']}, not the live accounts: recorded "
+            f"{age_text(snapshot['age_seconds'])} ago ({snapshot['recorded_at']}, from {how})")
+
+
+def age_text(seconds: float) -> str:
+    """``45 s``, ``12 min``, ``5 h``, ``3 days``."""
+    seconds = int(seconds)
+    if seconds < 60:
+        return f"{seconds} s"
+    if seconds < 3600:
+        return f"{seconds // 60} min"
+    if seconds < 2 * 86400:
+        return f"{seconds // 3600} h"
+    return f"{seconds // 86400} days"
+
+
+def snapshot_info(path: Path) -> SnapshotInfo:
+    """The file's recording time: last git commit touching it, else its mtime."""
+    try:
+        stat = path.stat()
+    except OSError as exc:
+        raise PlanError(f"cannot read snapshot {path}: {exc.strerror or exc}") from None
+    committed = _git_commit_time(path)
+    return SnapshotInfo(
+        file=str(path),
+        recorded_at=committed if committed is not None else stat.st_mtime,
+        recorded_by="git" if committed is not None else "mtime",
+        telconf_version=_recorded_version(path),
+    )
+
+
+def _git_commit_time(path: Path) -> float | None:
+    """Commit time of the last commit of ``path`` if it is tracked and unchanged since; else None."""
+    cwd = path.resolve().parent
+    try:
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", path.name], cwd=cwd, capture_output=True,
+                               text=True, timeout=10)
+        log = subprocess.run(["git", "log", "-1", "--format=%ct", "--", path.name], cwd=cwd, capture_output=True,
+                             text=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if dirty.returncode or log.returncode or dirty.stdout.strip() or not log.stdout.strip():
+        return None  # not in a repository, untracked, or edited since its commit: the mtime is truer
+    try:
+        return float(log.stdout.strip())
+    except ValueError:
+        return None
+
+
+def _recorded_version(path: Path) -> str | None:
+    """The telconf version an export's header names (``written by telconf 0.9.0``), if any."""
+    import re
+
+    try:
+        with path.open(encoding="utf-8", errors="replace") as fh:
+            head = "".join(line for _, line in zip(range(10), fh))
+    except OSError:
+        return None
+    found = re.search(r"written by `telconf export` \(telconf (\d+\.\d+[\w.+-]*)\)", head)
+    return found.group(1) if found else None
+
+
+DUMMY_VALUE = "http://127.0.0.1:9/snapshot"  # passes for a URL, a login and a password alike
+
+
+class _AnyVariable(Mapping[str, str]):
+    """An environment where every ``${NAME}`` is set: to ``base``'s value if it has one, else a dummy.
+
+    Without ``base`` no real value is ever read: that is what providers get, so no
+    credential of the environment can reach them.
+    """
+
+    def __init__(self, base: Mapping[str, str] | None = None):
+        self.base = base or {}
+
+    def __contains__(self, name: object) -> bool:
+        return True
+
+    def __getitem__(self, name: str) -> str:
+        return self.base.get(name, DUMMY_VALUE)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
+
+
+class WsgiAdapter(BaseAdapter):
+    """A requests adapter that runs each request through a WSGI app in this process."""
+
+    def __init__(self, app: Any):
+        super().__init__()
+        self.app = app
+
+    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(request.url or "")
+        body = request.body.encode() if isinstance(request.body, str) else (request.body or b"")
+        headers = {k: v for k, v in request.headers.items() if k.lower() != "content-length"}
+        environ = EnvironBuilder(path=parts.path or "/", query_string=parts.query, method=request.method or "GET",
+                                 headers=headers, data=body, base_url=f"{parts.scheme}://{parts.netloc}").get_environ()
+        app_iter, status, response_headers = run_wsgi_app(self.app, environ)
+        try:
+            content = b"".join(app_iter)
+        finally:
+            close = getattr(app_iter, "close", None)
+            if close:
+                close()
+        response = requests.Response()
+        response.status_code = int(status.split(" ", 1)[0])
+        response.reason = status.split(" ", 1)[1] if " " in status else ""
+        response.headers.update(dict(response_headers))
+        response.raw = io.BytesIO(content)
+        response._content = content  # noqa: SLF001 - the whole body is already here
+        response.url = request.url or ""
+        response.request = request
+        response.encoding = requests.utils.get_encoding_from_headers(response.headers)
+        return response
+
+    def close(self) -> None:
+        pass
+
+
+class _Snapshot:
+    """In-process emulators holding the snapshot's accounts, and providers wired to them."""
+
+    def __init__(self, cache_dir: Path) -> None:
+        from telconf.emulator.beeline import BeelineEmulator
+        from telconf.emulator.teleum import TeleumEmulator
+
+        # Providers see no real variable; the one setting they read besides secrets, the
+        # voice-file cache, goes to a directory of this run (the user's cache holds real
+        # accounts' files, and a dummy value would be taken for a path).
+        self.environ = _AnyVariable({"TELCONF_CACHE_DIR": str(cache_dir)})
+        self.teleum = TeleumEmulator()
+        self.beeline = BeelineEmulator(pending_seconds=0, **LIMITS)
+        self.logins: dict[str, str] = {}
+
+    def add(self, account: Account) -> None:
+        """An empty emulator account with the snapshot account's numbers."""
+        login = f"{len(self.logins)}-{LOGIN}"
+        self.logins[account.name] = login
+        numbers = list(account.numbers)
+        if isinstance(account, TeleumAccount):
+            self.teleum.add_account(login, PASSWORD, numbers=numbers)
+            # Lines keep their numbers: the API numbers new lines in sequence, so a restore
+            # could not recreate 101 and 104 without 102 and 103. The restore sets the rest.
+            for line in sorted(account.sip_lines if is_managed(account.sip_lines) else (), key=int):
+                self.teleum.add_sip(login, num=line)
+        else:
+            self.beeline.add_account(login, PASSWORD, numbers=numbers)
+
+    def wire(self, account: Account) -> Account:
+        """The account as the config wants it, reaching its emulator account instead."""
+        login = Secret(self.logins[account.name])
+        password = Secret(PASSWORD)
+        no_tls = {"client_cert": None, "client_key": None, "ca_bundle": None}
+        if isinstance(account, TeleumAccount):
+            credentials: Any = dataclasses.replace(account.credentials, email=login, password=password, **no_tls)
+            return dataclasses.replace(account, url=TELEUM_URL, credentials=credentials)
+        credentials = dataclasses.replace(account.credentials, username=login, password=password, **no_tls)
+        return dataclasses.replace(account, url=BEELINE_URL, credentials=credentials)
+
+    def provider(self, account: Account, *, parallelism: int = 8, environ: Mapping[str, str] | None = None) -> Provider:
+        from telconf.providers import provider_for
+
+        provider = provider_for(self.wire(account), parallelism=parallelism, environ=self.environ)
+        app = self.teleum if isinstance(account, TeleumAccount) else self.beeline
+        session = provider.client.transport.session  # type: ignore[attr-defined]
+        adapter = WsgiAdapter(app)
+        session.mount("http://", adapter)
+        session.mount("https://", adapter)
+        return provider
+
+
+def loading_environ() -> Mapping[str, str]:
+    """For loading the config of a snapshot plan: the environment, unset variables as dummies.
+
+    A fork's pull request has none of the ``${NAME}`` of the accounts' urls and logins;
+    they are never used by a snapshot plan.
+    """
+    return _AnyVariable(os.environ)
+
+
+def plan_against_snapshot(config: Config, snapshot_path: Path, *, accounts: Iterable[str] | None = None,
+                          options: PlanOptions = PlanOptions(), parallelism: int = 8) -> tuple[Plan, SnapshotInfo]:
+    """Plan the selected accounts of ``config`` against the state recorded in ``snapshot_path``."""
+    from telconf.config import load
+
+    info = snapshot_info(snapshot_path)
+    try:
+        recorded = load(snapshot_path, environ=_AnyVariable())
+    except ConfigError as exc:
+        raise PlanError(f"{snapshot_path} is not a usable snapshot (a `telconf export` file): "
+                        + "; ".join(str(d) for d in exc.diagnostics[:3])) from None
+    selected = select_accounts(config, accounts)
+    with tempfile.TemporaryDirectory(prefix="telconf-snapshot-") as cache_dir:
+        return _plan(config, recorded, snapshot_path, selected, _Snapshot(Path(cache_dir)), options,
+                     parallelism), info
+
+
+def _plan(config: Config, recorded: Config, snapshot_path: Path, selected: list[Account], state: _Snapshot,
+          options: PlanOptions, parallelism: int) -> Plan:
+    """Restore the snapshot's accounts into ``state``, check the restore, plan ``config`` against it."""
+    from telconf.apply import apply_plan
+    from telconf.errors import ApplyError
+
+    for account in selected:
+        found = recorded.accounts.get(account.name)
+        if found is None:
+            raise PlanError(f"the snapshot {snapshot_path} has no account named {account.name!r} "
+                            f"(it has: {', '.join(recorded.accounts) or 'none'})")
+        if found.provider != account.provider:
+            raise PlanError(f"account {account.name} is a {account.provider} account in {config.path} "
+                            f"but a {found.provider} account in the snapshot {snapshot_path}")
+        state.add(found)
+    names = [a.name for a in selected]
+    restore, providers = make_plan(recorded, accounts=names, parallelism=parallelism, provider_factory=state.provider)
+    try:
+        if restore.has_changes:
+            apply_plan(restore, providers, parallelism=parallelism)
+    except ApplyError as exc:
+        raise PlanError(f"the snapshot {snapshot_path} cannot be reproduced offline: {exc}") from None
+    finally:
+        close_all(providers)
+    check, providers = make_plan(recorded, accounts=names, parallelism=parallelism, provider_factory=state.provider)
+    close_all(providers)
+    left = [f"{a.account}: {c.kind} {c.key}" for a in check.accounts for c in a.changes]
+    if left:
+        raise PlanError(f"the snapshot {snapshot_path} cannot be reproduced offline ({len(left)} differences "
+                        f"remain, first: {left[0]})")
+    plan, providers = make_plan(config, accounts=names, options=options, parallelism=parallelism,
+                                provider_factory=state.provider)
+    close_all(providers)
+    return plan
+

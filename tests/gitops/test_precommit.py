@@ -1,0 +1,98 @@
+"""The pre-commit hooks: their definition, and their entry run the way pre-commit runs it.
+
+pre-commit runs ``entry`` split like a shell command, plus the hook's ``args``, plus
+the staged files that match ``files`` and ``types`` (several per run).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).parents[2]
+HOOKS = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
+GOOD = (ROOT / "examples" / "teleum-office.yaml").read_text()
+
+
+def run_hook(hook_id: str, repo: Path) -> subprocess.CompletedProcess[str]:
+    hook = next(h for h in HOOKS if h["id"] == hook_id)
+    staged = subprocess.run(["git", "ls-files"], cwd=repo, capture_output=True, text=True, check=True).stdout.split()
+    files = [f for f in staged if re.search(hook["files"], f) and f.endswith((".yaml", ".yml"))]
+    entry = shlex.split(hook["entry"])
+    telconf = Path(sys.executable).with_name("telconf")  # the console script pip installed with telconf
+    assert entry[0] == "telconf" and telconf.exists()
+    return subprocess.run([str(telconf), *entry[1:], *hook.get("args", []), *files], cwd=repo,
+                          capture_output=True, text=True)
+
+
+def make_repo(tmp_path: Path, files: dict[str, str]) -> Path:
+    assert shutil.which("git")
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    subprocess.run(["git", "init", "-q"], cwd=repo, check=True)
+    for name, text in files.items():
+        (repo / name).parent.mkdir(parents=True, exist_ok=True)
+        (repo / name).write_text(text)
+    (repo / "media").mkdir(exist_ok=True)
+    subprocess.run(["git", "add", "-A"], cwd=repo, check=True)
+    return repo
+
+
+def test_hook_definitions_are_what_pre_commit_needs() -> None:
+    ids = [h["id"] for h in HOOKS]
+    assert "telconf-validate" in ids and len(ids) == len(set(ids))
+    for hook in HOOKS:
+        assert {"id", "name", "entry", "language"} <= hook.keys()
+        assert hook["language"] == "python"  # pre-commit pip-installs this repository for it
+        re.compile(hook["files"])
+
+
+def test_validate_hook_passes_good_files_and_fails_a_bad_one_with_its_position(tmp_path: Path) -> None:
+    bad = GOOD.replace("timeout: 15", "timeout: soon", 1)
+    assert bad != GOOD
+    repo = make_repo(tmp_path, {"telconf.yaml": GOOD, "sites/telconf-msk.yaml": GOOD, "other.yaml": "x: [",
+                                "telconf-bad.yaml": bad})
+    result = run_hook("telconf-validate", repo)
+    assert result.returncode == 1
+    assert "telconf.yaml: valid" in result.stdout and "sites/telconf-msk.yaml: valid" in result.stdout
+    assert re.search(r"^telconf-bad\.yaml:\d+:\d+: .*timeout", result.stderr, re.M), result.stderr
+    assert "1 of 3 files failed" in result.stderr
+    assert "other.yaml" not in result.stdout + result.stderr  # not a telconf file: not passed
+
+    (repo / "telconf-bad.yaml").write_text(GOOD)
+    subprocess.run(["git", "add", "-A"], cwd=repo, check=True)
+    result = run_hook("telconf-validate", repo)
+    assert result.returncode == 0, result.stderr
+
+
+def test_pre_commit_itself_runs_the_hook_from_this_repository(tmp_path: Path) -> None:
+    """pre-commit installs telconf from this checkout in its own environment and runs the hook.
+
+    The first run installs that environment (about a minute: pip fetches telconf's
+    dependencies); the second reuses it.
+    """
+    if not (ROOT / ".git").exists():
+        pytest.skip("pre-commit try-repo needs telconf as a git checkout (this is an unpacked sdist)")
+    bad = GOOD.replace("timeout: 15", "timeout: soon", 1)
+    repo = make_repo(tmp_path, {"telconf.yaml": GOOD, "telconf-bad.yaml": bad})
+    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home")}
+    command = [sys.executable, "-m", "pre_commit", "try-repo", str(ROOT), "telconf-validate", "--all-files"]
+    result = subprocess.run(command, cwd=repo, env=env, capture_output=True, text=True, timeout=900)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert re.search(r"telconf validate\.+Failed", result.stdout), result.stdout
+    assert re.search(r"^telconf-bad\.yaml:\d+:\d+: .*timeout", result.stdout, re.M), result.stdout
+    assert "telconf.yaml: valid (1 account)" in result.stdout
+
+    (repo / "telconf-bad.yaml").unlink()
+    subprocess.run(["git", "add", "-A"], cwd=repo, check=True)
+    result = subprocess.run(command, cwd=repo, env=env, capture_output=True, text=True, timeout=900)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert re.search(r"telconf validate\.+Passed", result.stdout), result.stdout
