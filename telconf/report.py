@@ -1,8 +1,11 @@
 """``apply --report FILE``: what an apply did, as JSON (``schemas/report.schema.json``).
 
 Every call of the plan is listed with its status (every value of ``CallStatus``:
-done, failed with the error, not attempted, and whatever statuses apply gains), when
-it was sent and how long it took, and the changes it serves by address. The file is
+done, failed with the error, not attempted, not sent because its item changed since
+the plan), when it was sent and how long it took, and the changes it serves by
+address. Every item the apply checked and read back (a number's forwards, a SIP line,
+a redirect...) is listed with its outcome (every value of ``ItemStatus``), a number
+left with no live forward flagged as an outage. The file is
 written whatever happens: success, a failed call, Ctrl-C, or a refusal before any
 call (a stale plan, the safety rule), so CI can always keep it as an artifact. It
 holds no secret: no call parameters, only methods, labels, addresses and errors.
@@ -23,6 +26,7 @@ from typing import Any
 
 from telconf import __version__
 from telconf.apply import ApplyReport, CallResult, CallStatus
+from telconf.apply_items import ItemResult, ItemStatus
 from telconf.plan.data import Plan
 
 REPORT_FORMAT_VERSION = 1
@@ -54,6 +58,8 @@ def to_data(record: ApplyRecord, outcome: str, error: str | None, finished: floa
             calls.append(_call(position, account.account, call.method, result,
                                [addresses[i] for i in served if i < len(addresses)]))
     counts = {status.value: sum(1 for c in calls if c["status"] == status.value) for status in CallStatus}
+    items = [_item(i) for i in record.report.items] if record.report is not None else []
+    item_counts = {status.value: sum(1 for i in items if i["status"] == status.value) for status in ItemStatus}
     changes = record.plan.counts() if record.plan is not None else {}
     data: dict[str, Any] = {
         "format_version": REPORT_FORMAT_VERSION,
@@ -68,8 +74,11 @@ def to_data(record: ApplyRecord, outcome: str, error: str | None, finished: floa
             "calls": len(calls),
             "statuses": counts,
             "changes": {a: changes.get(a, 0) for a in ("create", "update", "delete", "move")},
+            "items": item_counts,
+            "outages": sum(1 for i in items if i["outage"]),
         },
         "calls": calls,
+        "items": items,
     }
     if error:
         data["error"] = error
@@ -92,6 +101,16 @@ def _call(position: int, account: str, method: str, result: CallResult | None, c
     return data
 
 
+def _item(item: ItemResult) -> dict[str, Any]:
+    data: dict[str, Any] = {"account": item.account, "item": item.item, "label": item.label,
+                            "status": item.status.value, "outage": item.outage, "calls": list(item.calls)}
+    if item.detail:
+        data["detail"] = item.detail
+    if item.restored:
+        data["restored"] = item.restored
+    return data
+
+
 def outcome_of(record: ApplyRecord, exc: BaseException | None) -> tuple[str, str | None]:
     """``(outcome, error)``: complete, no changes, failed, interrupted or refused."""
     report = record.report
@@ -104,6 +123,8 @@ def outcome_of(record: ApplyRecord, exc: BaseException | None) -> tuple[str, str
     if report is not None and report.failed:
         first = report.failed[0]
         return "failed", f"call {first.position} ({first.account}: {first.label}): {first.error}"
+    if report is not None and any(i.status is not ItemStatus.VERIFIED for i in report.items):
+        return "conflicted", str(exc) if not isinstance(exc, SystemExit) else None
     if isinstance(exc, SystemExit) and not exc.code:
         return ("complete" if report is not None else "no changes"), None
     message = str(exc) if not isinstance(exc, SystemExit) else None

@@ -9,6 +9,7 @@ import jsonschema
 import pytest
 
 from telconf.apply import CallStatus
+from telconf import demo
 from telconf.emulator import Emulators
 from tests.gitops.conftest import DemoRepo
 
@@ -91,3 +92,33 @@ def test_report_of_an_interrupted_apply(demo_repo: DemoRepo, tmp_path: Path, mon
     beeline = [c for c in data["calls"] if c["account"] == "msk-callcenter"]
     assert beeline and all(c["status"] != "done" for c in beeline)
     assert all(c["status"] == "done" for c in data["calls"] if c["account"] == "spb-office")
+
+
+def test_schema_lists_every_item_status() -> None:
+    from telconf.apply_items import ItemStatus
+
+    assert set(SCHEMA["$defs"]["item_status"]["enum"]) == {s.value for s in ItemStatus}
+
+
+def test_report_of_an_apply_that_met_another_writer(demo_repo: DemoRepo, emulators: Emulators,
+                                                    tmp_path: Path) -> None:
+    """Someone adds a forward to a number while telconf writes it: the read-back sees it, the report says so."""
+    teleum, email, number = emulators.teleum, demo.TELEUM_LOGIN[0], demo.TELEUM_NUMBERS[0]
+    fired: list[str] = []
+
+    def other_writer(call: str, params: object) -> None:
+        if call in ("editForward", "deleteForward", "moveForward") and not fired:
+            fired.append(call)
+            teleum.add_forward(email, number, rtype="Телефон", rnum="79215550000")
+
+    teleum.before_call = other_writer
+    report = tmp_path / "report.json"
+    code, _, err = demo_repo.run("apply", "-c", str(demo_repo.config), "--yes", "--report", str(report))
+    teleum.before_call = None
+    assert fired and code == 1, err
+    data = read_report(report, demo_repo.env)
+    assert data["outcome"] == "conflicted"
+    conflicted = [i for i in data["items"] if i["status"] == "conflict"]
+    assert conflicted and all(i["account"] == "spb-office" and i["detail"] for i in conflicted)
+    assert data["summary"]["items"]["conflict"] == len(conflicted)
+    assert sum(data["summary"]["items"].values()) == len(data["items"])
