@@ -184,6 +184,8 @@ class TeleumNumber:
 
     number: str
     forwards: Managed[tuple[Forward, ...]] = UNMANAGED
+    template: str | None = field(default=None, compare=False)  # the template it was expanded from
+    where: str = field(default="", compare=False)  # FILE:LINE:COL of the number in the config
 
 
 @dataclass(frozen=True)
@@ -245,6 +247,8 @@ class BeelineNumber:
     redirect: Managed[Redirect | None] = UNMANAGED
     premedia: Managed[Premedia] = UNMANAGED
     record: Managed[bool] = UNMANAGED
+    template: str | None = field(default=None, compare=False)  # the template it was expanded from
+    where: str = field(default="", compare=False)  # FILE:LINE:COL of the number in the config
 
 
 class BlacklistEntry(NamedTuple):

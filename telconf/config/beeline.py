@@ -94,6 +94,8 @@ def _number(ctx: Context, path: Path, wire: str, data: dict[str, Any],
         premedia=_premedia(ctx, path + ("premedia",), data["premedia"], voice_files) if "premedia" in data
         else UNMANAGED,
         record=record,
+        template=ctx.template_of(path),
+        where=ctx.where(path, key=True),
     )
 
 

@@ -47,19 +47,22 @@ class Context:
         return self.doc.where(path, key=key)
 
     def where(self, path: Path, *, key: bool = False) -> str:
-        """``FILE:LINE:COL`` of the value (or key) at ``path``."""
-        line, column = self.mark(path, key=key)
-        return f"{self.doc.file}:{line}:{column}"
+        """``FILE:LINE:COL`` of the value (or key) at ``path`` (in the file that wrote it)."""
+        file, (line, column) = self.doc.locate(path, key=key)
+        return f"{file}:{line}:{column}"
 
     def error(self, path: Path, message: str, *, key: bool = False) -> None:
         """Record an error at the value (or key) at ``path``."""
-        line, column = self.mark(path, key=key)
-        self.diagnostics.append(Diagnostic(self.doc.file, line, column, message))
+        self.diagnostics.append(self.doc.diagnostic(path, message, key=key))
 
     def warning(self, path: Path, message: str, *, key: bool = False) -> None:
         """Record a warning (fails ``validate`` only with ``--strict``)."""
-        line, column = self.mark(path, key=key)
-        self.diagnostics.append(Diagnostic(self.doc.file, line, column, message, "warning"))
+        self.diagnostics.append(self.doc.diagnostic(path, message, key=key, severity="warning"))
+
+    def template_of(self, path: Path) -> str | None:
+        """The template the number at ``path`` was expanded from, if any."""
+        use = self.doc.uses.get(path)
+        return use.template if use is not None else None
 
     # --- values -----------------------------------------------------------------------
 
@@ -135,8 +138,10 @@ class Context:
         return text
 
     def file(self, path: Path, value: Any) -> FilePath:
-        """A path from the config, resolved against the config file's directory."""
-        return (self.base_dir / self.text(path, value)).resolve()
+        """A path from the config, resolved against the directory of the file that wrote it."""
+        written_in = self.doc.locate(path)[0]
+        base = self.base_dir if written_in == self.doc.file else FilePath(written_in).resolve().parent
+        return (base / self.text(path, value)).resolve()
 
     def shown(self, file: FilePath) -> str:
         """How to name a referenced file in a diagnostic: relative to where the user is, if short."""

@@ -15,7 +15,9 @@ from telconf.config.beeline import build_beeline
 from telconf.config.context import Context
 from telconf.config.schema import schema_problems
 from telconf.config.source import Document, parse
+from telconf.config.includes import include
 from telconf.config.teleum import build_teleum
+from telconf.config.templates import expand
 from telconf.errors import Diagnostic
 from telconf.model import Account
 
@@ -60,6 +62,9 @@ def check(path: Path, accounts: Collection[str] | None = None,
     and every account without ``build``, are only checked, touching no variable.
     """
     doc = read(path)
+    if doc.data is not None:
+        include(doc, path)
+        expand(doc)
     diagnostics = list(doc.diagnostics)
     built: dict[str, Account] = {}
     data = doc.data

@@ -47,13 +47,13 @@ class SchemaProblem(NamedTuple):
 
 def schema_problems(doc: Document) -> list[SchemaProblem]:
     """Every schema violation of ``doc.data``, one each, in file order."""
-    found: dict[tuple[int, int, str], SchemaProblem] = {}
+    found: dict[tuple[str, int, int, str], SchemaProblem] = {}
     for error in _leaves(_validator().iter_errors(doc.data)):
         path = tuple(error.absolute_path)
         for where, at_key, message in _describe_all(error, doc, path):
-            line, column = doc.where(where, key=at_key)
-            found.setdefault((line, column, message),
-                             SchemaProblem(where, Diagnostic(doc.file, line, column, message)))
+            diagnostic = doc.diagnostic(where, message, key=at_key)
+            found.setdefault((diagnostic.file, diagnostic.line, diagnostic.column, message),
+                             SchemaProblem(where, diagnostic))
     return sorted(found.values(), key=lambda p: (p.diagnostic.line, p.diagnostic.column))
 
 

@@ -38,24 +38,28 @@ _MAP, _SEQ = "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
 class LocatedDict(dict):  # type: ignore[type-arg]
     """A YAML mapping: ``mark`` is where it starts, ``key_marks``/``value_marks`` per key."""
 
-    __slots__ = ("mark", "key_marks", "value_marks")
+    __slots__ = ("mark", "key_marks", "value_marks", "file", "key_files")
 
-    def __init__(self, mark: Mark):
+    def __init__(self, mark: Mark, file: str | None = None):
         super().__init__()
         self.mark = mark
         self.key_marks: dict[str, Mark] = {}
         self.value_marks: dict[str, Mark] = {}
+        self.file = file  # the file that wrote it (None: the document's own)
+        # Keys that another file wrote (an included account, a template's key): key -> that file.
+        self.key_files: dict[str, str] | None = None
 
 
 class LocatedList(list):  # type: ignore[type-arg]
     """A YAML sequence: ``mark`` is where it starts, ``item_marks[i]`` where item i is."""
 
-    __slots__ = ("mark", "item_marks")
+    __slots__ = ("mark", "item_marks", "file")
 
-    def __init__(self, mark: Mark):
+    def __init__(self, mark: Mark, file: str | None = None):
         super().__init__()
         self.mark = mark
         self.item_marks: list[Mark] = []
+        self.file = file
 
 
 class Document:
@@ -66,6 +70,8 @@ class Document:
         self.data: Any = None
         self.word_booleans: dict[Path, str] = {}  # path -> the text YAML read as a boolean
         self.diagnostics: list[Diagnostic] = []
+        # Numbers expanded from a template: path of the number -> how (see telconf.config.templates).
+        self.uses: dict[Path, Any] = {}
 
     def error(self, mark: Mark, message: str) -> None:
         """Record an error at ``mark``."""
@@ -73,21 +79,46 @@ class Document:
 
     def where(self, path: Path, *, key: bool = False) -> Mark:
         """The position of the value at ``path`` (of its key with ``key``), or the nearest container's."""
+        return self.locate(path, key=key)[1]
+
+    def locate(self, path: Path, *, key: bool = False) -> tuple[str, Mark]:
+        """The file and position of the value at ``path`` (of its key with ``key``).
+
+        Included files and templates put values written in other files into one tree;
+        each container knows its file, and a mapping the file of keys another one wrote.
+        """
         node: Any = self.data
         mark: Mark = getattr(node, "mark", (1, 1))
+        file: str = getattr(node, "file", None) or self.file
         for depth, step in enumerate(path):
             last = depth == len(path) - 1
             if isinstance(node, LocatedDict) and step in node:
                 marks = node.key_marks if (last and key) else node.value_marks
                 mark = marks.get(step, node.mark)  # type: ignore[arg-type]
+                file = (node.key_files or {}).get(step) or node.file or file  # type: ignore[call-overload]
             elif isinstance(node, LocatedList) and isinstance(step, int) and 0 <= step < len(node):
                 mark = node.item_marks[step]
+                file = node.file or file
             else:
-                return mark
+                return file, mark
             node = node[step]
             if not last and hasattr(node, "mark"):
                 mark = node.mark
-        return mark
+                file = node.file or file
+        return file, mark
+
+    def diagnostic(self, path: Path, message: str, *, key: bool = False, severity: str = "error") -> Diagnostic:
+        """A diagnostic at the value (or key) at ``path``; inside a template, naming where it was used."""
+        file, (line, column) = self.locate(path, key=key)
+        return Diagnostic(file, line, column, message + self.template_note(path, file), severity)
+
+    def template_note(self, path: Path, file: str) -> str:
+        """`` (template 'x' used at FILE:LINE:COL)`` when ``path`` is inside a value a template gave."""
+        use = self.uses.get(path[:4]) if len(path) > 4 else None
+        if use is None or path[4] not in use.template_keys:
+            return ""
+        where = use.where if use.file != file else f"line {use.mark[0]}"
+        return f" (in template {use.template!r}, used by {path[3]!r} at {where})"
 
 
 def parse(text: str, file: str) -> Document:
@@ -150,7 +181,7 @@ class _Builder:
         return value
 
     def _mapping(self, node: yaml.MappingNode, path: Path) -> LocatedDict:
-        result = LocatedDict(_mark(node))
+        result = LocatedDict(_mark(node), self.doc.file)
         if node.tag not in (_MAP, "tag:yaml.org,2002:omap", "tag:yaml.org,2002:set"):
             self.doc.error(result.mark, f"unsupported YAML tag {node.tag}")
         own = sum(1 for key_node, _ in node.value if key_node.tag != "tag:yaml.org,2002:merge")
@@ -196,7 +227,7 @@ class _Builder:
         return text
 
     def _sequence(self, node: yaml.SequenceNode, path: Path) -> LocatedList:
-        result = LocatedList(_mark(node))
+        result = LocatedList(_mark(node), self.doc.file)
         if node.tag != _SEQ:
             self.doc.error(result.mark, f"unsupported YAML tag {node.tag}")
         for index, item in enumerate(node.value):

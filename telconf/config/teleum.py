@@ -35,7 +35,8 @@ def build_teleum(ctx: Context, name: str, path: Path, data: dict[str, Any]) -> T
     numbers: dict[str, TeleumNumber] = {}
     paths: dict[str, Path] = {}
     for wire, item, settings in common.numbers(ctx, path + ("numbers",), data.get("numbers")):
-        numbers[wire] = TeleumNumber(wire, _forwards(ctx, item, settings, sip_lines))
+        numbers[wire] = TeleumNumber(wire, _forwards(ctx, item, settings, sip_lines),
+                                     template=ctx.template_of(item), where=ctx.where(item, key=True))
         paths[wire] = item
     _warn_loops(ctx, numbers, paths)
     return TeleumAccount(
