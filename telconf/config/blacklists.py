@@ -74,6 +74,7 @@ def _read_block_file(ctx: Context, path: Path, file: FilePath) -> list[str]:
         ctx.error(path, f"block file {ctx.shown(file)} cannot be read: {getattr(exc, 'strerror', None) or exc}")
         return []
     shown = ctx.shown(file)
+    listed_in = ctx.doc.locate(path)[0]  # the file that names the block file (an included one, maybe)
     numbers = []
     for line_number, line in enumerate(text.splitlines(), start=1):
         content = line.split("#", 1)[0]
@@ -85,7 +86,7 @@ def _read_block_file(ctx: Context, path: Path, file: FilePath) -> list[str]:
             column = len(content) - len(content.lstrip()) + 1
             ctx.diagnostics.append(Diagnostic(shown, line_number, column,
                                               f"{number!r} is not a valid phone number (listed in "
-                                              f"{ctx.doc.file} as block_file); expected one number per line"))
+                                              f"{listed_in} as block_file); expected one number per line"))
         else:
             numbers.append(wire)
     return numbers
