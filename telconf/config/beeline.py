@@ -95,7 +95,7 @@ def _number(ctx: Context, path: Path, wire: str, data: dict[str, Any],
         else UNMANAGED,
         record=record,
         template=ctx.template_of(path),
-        where=ctx.where(path, key=True),
+        where=ctx.doc.key_place(ctx.doc.data["accounts"][path[1]]["numbers"], path[-1]),
     )
 
 

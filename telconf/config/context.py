@@ -34,6 +34,9 @@ class Context:
         self.diagnostics: list[Diagnostic] = []
         # One config often repeats a number many times (black lists): parse each spelling once.
         self.phone_cache: dict[str, str | None] = {} if phone_cache is None else phone_cache
+        # Values built from one YAML object several numbers share (a template's), by its id:
+        # the object lives as long as the document, so the id cannot be reused meanwhile.
+        self.built: dict[int, Any] = {}
 
     @property
     def building(self) -> bool:

@@ -36,7 +36,7 @@ def build_teleum(ctx: Context, name: str, path: Path, data: dict[str, Any]) -> T
     paths: dict[str, Path] = {}
     for wire, item, settings in common.numbers(ctx, path + ("numbers",), data.get("numbers")):
         numbers[wire] = TeleumNumber(wire, _forwards(ctx, item, settings, sip_lines),
-                                     template=ctx.template_of(item), where=ctx.where(item, key=True))
+                                     template=ctx.template_of(item), where=ctx.doc.key_place(data["numbers"], item[-1]))
         paths[wire] = item
     _warn_loops(ctx, numbers, paths)
     return TeleumAccount(
@@ -78,12 +78,20 @@ def _forwards(ctx: Context, path: Path, settings: dict[str, Any],
               sip_lines: Managed[Mapping[str, SipLine]]) -> Managed[tuple[Forward, ...]]:
     if "forwards" not in settings:
         return UNMANAGED
+    raw = settings["forwards"]
+    known = ctx.built.get(id(raw)) if raw else None
+    if known is not None:
+        return known  # a template's list many numbers share: built once (it had no problem)
     path = path + ("forwards",)
-    return tuple(
+    problems = len(ctx.diagnostics)
+    forwards = tuple(
         _forward(ctx, path + (index,), forward, sip_lines)
-        for index, forward in enumerate(settings["forwards"] or ())
+        for index, forward in enumerate(raw or ())
         if isinstance(forward, dict)
     )
+    if raw and len(ctx.diagnostics) == problems:
+        ctx.built[id(raw)] = forwards
+    return forwards
 
 
 def _forward(ctx: Context, path: Path, data: dict[str, Any], sip_lines: Managed[Mapping[str, SipLine]]) -> Forward:

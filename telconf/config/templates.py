@@ -155,6 +155,12 @@ def _expand_number(doc: Document, path: Path, entry: LocatedDict, templates: Map
             path + ("use",), f"template {name!r} ({template.place(doc, path)}) sets {keys}, which a {provider} number "
                              f"does not have (it has: {', '.join(sorted(allowed))})"))
         return None
+    if len(entry) == 1 and not template.textual:
+        # `{use: name}` alone: every such number gets the template's own settings, one
+        # mapping shared (positions in the template), so that later checks see it once.
+        file = (entry.key_files or {}).get("use") or entry.file or doc.file
+        doc.uses[path] = Use(template.name, file, entry.key_marks["use"], frozenset(template.settings))
+        return template.settings
     return _merge(doc, path, entry, template, arguments)
 
 
@@ -216,8 +222,8 @@ def _merge(doc: Document, path: Path, entry: LocatedDict, template: Template,
         result.value_marks[key] = entry.value_marks[key]
         if entry.key_files and key in entry.key_files:
             result.key_files[key] = entry.key_files[key]
-    file, mark = doc.locate(path + ("use",), key=True)
-    doc.uses[path] = Use(template.name, file, mark, frozenset(taken))
+    file = (entry.key_files or {}).get("use") or entry.file or doc.file
+    doc.uses[path] = Use(template.name, file, entry.key_marks["use"], frozenset(taken))
     return result
 
 
