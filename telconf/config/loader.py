@@ -65,6 +65,20 @@ def check(path: Path, accounts: Collection[str] | None = None,
     if doc.data is not None:
         include(doc, path)
         expand(doc)
+    return _check(doc, path, accounts, environ, build)
+
+
+def check_document(path: Path) -> tuple[Document, list[Diagnostic]]:
+    """The document after includes and templates, and every diagnostic of it (nothing built)."""
+    doc = read(path)
+    if doc.data is not None:
+        include(doc, path)
+        expand(doc)
+    return doc, _check(doc, path, None, None, False).diagnostics
+
+
+def _check(doc: Document, path: Path, accounts: Collection[str] | None, environ: Mapping[str, str] | None,
+           build: bool) -> Checked:
     diagnostics = list(doc.diagnostics)
     built: dict[str, Account] = {}
     data = doc.data

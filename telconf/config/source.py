@@ -187,6 +187,7 @@ def parse(text: str, file: str) -> Document:
         return doc
     builder = _Builder(doc, loader)
     builder.may_merge = "<<" in text
+    del text  # the composed nodes hold what is needed
     doc.data = builder.build(node, ())
     return doc
 
@@ -262,6 +263,8 @@ class _Builder:
             key_marks[name] = (key_mark.line + 1, key_mark.column + 1)
             value_mark = value_node.start_mark
             value_marks[name] = (value_mark.line + 1, value_mark.column + 1)
+        if not self.may_merge:  # a merge reads the nodes of its anchor again
+            node.value = []  # built: let the composed nodes go while the rest is built (peak memory)
         return result
 
     def _merged(self, node: yaml.MappingNode, result: LocatedDict) -> list[Any]:
@@ -301,6 +304,8 @@ class _Builder:
             result.append(self._child(item, path, index, depth))
             mark = item.start_mark
             marks.append((mark.line + 1, mark.column + 1))
+        if not self.may_merge:
+            node.value = []  # built: see _mapping
         return result
 
     def _scalar(self, node: yaml.ScalarNode, parent: Path, step: str | int | None) -> Any:

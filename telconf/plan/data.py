@@ -99,6 +99,7 @@ class Change:
     size: int = 1
     calls: tuple[Call, ...] = ()
     warning: str | None = None
+    template: str | None = None  # the config template the number's desired settings came from
 
     def to_data(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -113,6 +114,8 @@ class Change:
             data["number"] = self.number
         if self.warning:
             data["warning"] = self.warning
+        if self.template:
+            data["template"] = self.template
         return data
 
 

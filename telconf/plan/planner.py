@@ -66,7 +66,7 @@ def make_plan(
 
 def plan_account(name: str, provider: Provider, live: LiveState, options: PlanOptions) -> AccountPlan:
     """Diff one account's live state, then order and batch its calls."""
-    changes = list(provider.diff(live, options))
+    changes = _with_templates(list(provider.diff(live, options)), getattr(provider, "account", None))
     ordered = order_calls(changes)
     batched = provider.batch(ordered)
     return AccountPlan(
@@ -79,6 +79,16 @@ def plan_account(name: str, provider: Provider, live: LiveState, options: PlanOp
         existing=dict(live.existing),
         reads=live.reads,
     )
+
+
+def _with_templates(changes: list[Change], account: Account | None) -> list[Change]:
+    """Each change of a number expanded from a template names the template (plans show it)."""
+    numbers = getattr(account, "numbers", None) or {}
+    templates = {wire: number.template for wire, number in numbers.items() if getattr(number, "template", None)}
+    if not templates:
+        return changes
+    return [replace(change, template=templates[change.number]) if change.number in templates else change
+            for change in changes]
 
 
 def order_calls(changes: Sequence[Change]) -> list[CallWithChanges]:

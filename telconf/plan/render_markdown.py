@@ -101,7 +101,7 @@ class _Document:
         changes = account["changes"]
         shown = changes if self.change_cap is None else changes[: self.change_cap]
         for number, members in grouped(shown):
-            parts.append(f"#### {html.escape(number_title(number))}\n")
+            parts.append(f"#### {html.escape(number_title(number, members))}\n")
             parts.append("| | change | details |\n|---|---|---|")
             parts.extend(self._cached_row(change) for change in members)
             parts.append("")

@@ -40,7 +40,7 @@ class PlanText:
             out.append(self._style(f"{account['account']} ({account['provider']}): {account_summary(account)}",
                                    bold=True))
             for number, changes in grouped(account["changes"]):
-                out.append(f"  {number_title(number)}")
+                out.append(f"  {number_title(number, changes)}")
                 for change in changes:
                     out.extend(self._change(change))
             out.append("")
