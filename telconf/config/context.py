@@ -18,7 +18,7 @@ from typing import Any
 from telconf import phones
 from telconf.config.source import Document, Mark, Path
 from telconf.errors import ConfigError, Diagnostic
-from telconf.model import Secret
+from telconf.model import NO_IGNORE, Ignore, Secret
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+\Z")
 
@@ -37,6 +37,7 @@ class Context:
         # Values built from one YAML object several numbers share (a template's), by its id:
         # the object lives as long as the document, so the id cannot be reused meanwhile.
         self.built: dict[int, Any] = {}
+        self.ignore: Ignore = NO_IGNORE  # the account's ignore rules (set by its builder)
 
     @property
     def building(self) -> bool:

@@ -8,6 +8,7 @@ from typing import Any
 
 from telconf.config import common
 from telconf.config.context import Context
+from telconf.config.ignore import build_ignore, check_named
 from telconf.config.source import Path
 from telconf.model import (
     DAY_NAMES,
@@ -31,6 +32,7 @@ _LINE = re.compile(r"[0-9]+\Z")
 def build_teleum(ctx: Context, name: str, path: Path, data: dict[str, Any]) -> TeleumAccount:
     """The desired state of one Teleum account; problems go to ``ctx.diagnostics``."""
     credentials = data.get("credentials") or {}
+    ignore = build_ignore(ctx, path, data, ("sip_lines",))
     sip_lines = _sip_lines(ctx, path + ("sip_lines",), data["sip_lines"]) if "sip_lines" in data else UNMANAGED
     numbers: dict[str, TeleumNumber] = {}
     paths: dict[str, Path] = {}
@@ -51,6 +53,7 @@ def build_teleum(ctx: Context, name: str, path: Path, data: dict[str, Any]) -> T
         numbers=numbers,
         safety=common.safety(ctx, data),
         where=ctx.where(path, key=True),
+        ignore=ignore,
     )
 
 
@@ -58,6 +61,7 @@ def _sip_lines(ctx: Context, path: Path, lines: Any) -> dict[str, SipLine]:
     result: dict[str, SipLine] = {}
     for number, settings in (lines or {}).items():
         item = path + (number,)
+        check_named(ctx, "sip_lines", str(number), item, key=True, what=f"line {number}")
         settings = settings or {}
         caller_id = settings.get("caller_id")
         password = settings.get("password")
@@ -127,7 +131,7 @@ def _target(ctx: Context, path: Path, text: Any, sip_lines: Managed[Mapping[str,
     elif not _LINE.match(value):
         if not ctx.has_variable(value):
             ctx.error(path, f"{text!r}: expected a SIP line number after sip:, e.g. sip:101")
-    elif isinstance(sip_lines, Mapping) and value not in sip_lines:
+    elif isinstance(sip_lines, Mapping) and value not in sip_lines and not ctx.ignore.match("sip_lines", value):
         known = ", ".join(sorted(sip_lines, key=lambda n: (len(n), n))) or "none"
         ctx.error(path, f"sip:{value} is not a line under sip_lines of this account (lines: {known})")
     return Target(kind, value)

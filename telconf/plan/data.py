@@ -136,6 +136,7 @@ class AccountPlan:
     fingerprint: str
     existing: Mapping[str, int] = field(default_factory=dict)
     reads: int = 0  # list calls made to read the live state
+    ignored: Mapping[str, int] = field(default_factory=dict)  # live items per kind ignore rules left out
 
     @property
     def has_changes(self) -> bool:
@@ -155,6 +156,7 @@ class AccountPlan:
             "provider": self.provider,
             "fingerprint": self.fingerprint,
             "existing": dict(sorted(self.existing.items())),
+            **({"ignored": dict(sorted(self.ignored.items()))} if self.ignored else {}),
             "changes": changes,
             "calls": [c.to_data() for c in self.calls],
         }

@@ -78,6 +78,7 @@ def plan_account(name: str, provider: Provider, live: LiveState, options: PlanOp
         fingerprint=live.fingerprint,
         existing=dict(live.existing),
         reads=live.reads,
+        ignored=provider.ignored(live) if hasattr(provider, "ignored") else {},
     )
 
 

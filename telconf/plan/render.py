@@ -64,6 +64,14 @@ def account_summary(account: PlanData) -> str:
     return f"{', '.join(parts)}; {_plural(counts['calls'], 'API call')}"
 
 
+def ignored_text(account: PlanData) -> str:
+    """``ignored (ignore rules): 3 sip_line, 1 voice_file`` or "" when nothing was."""
+    ignored = account.get("ignored") or {}
+    if not ignored:
+        return ""
+    return "ignored (ignore rules): " + ", ".join(f"{count} {kind}" for kind, count in ignored.items())
+
+
 def number_title(number: str | None, changes: list[PlanData] | None = None) -> str:
     """Heading of a group of changes: the readable number (and its template), or the account itself."""
     if not number:

@@ -20,6 +20,7 @@ from telconf.plan.render import (
     change_title,
     field_lines,
     grouped,
+    ignored_text,
     number_title,
     summary_line,
 )
@@ -98,6 +99,8 @@ class _Document:
         name = html.escape(account["account"])
         parts = [f"<details>\n<summary><b>{name}</b> ({html.escape(account['provider'])}): "
                  f"{html.escape(account_summary(account))}</summary>\n"]
+        if ignored_text(account):
+            parts.append(f"_{html.escape(ignored_text(account))}_\n")
         changes = account["changes"]
         shown = changes if self.change_cap is None else changes[: self.change_cap]
         for number, members in grouped(shown):
