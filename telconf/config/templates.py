@@ -183,7 +183,8 @@ def _arguments(doc: Document, path: Path, entry: LocatedDict, template: Template
             hint = ""
             if parameter in template.braced:
                 file, mark = doc.locate(template.braced[parameter])
-                hint = (f"; YAML read `{{{parameter}}}` at {_place(doc, path, file, mark)}:{mark[1]} as a mapping: a value that "
+                place = f"{_place(doc, path, file, mark)}:{mark[1]}"
+                hint = (f"; YAML read `{{{parameter}}}` at {place} as a mapping: a value that "
                         f"starts with {{ must be quoted: \"{{{parameter}}}\"")
             used = ", ".join(sorted(template.parameters)) or "none"
             doc.diagnostics.append(doc.diagnostic(

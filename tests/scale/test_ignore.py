@@ -98,7 +98,8 @@ def test_ignored_voice_files_and_blacklist_numbers_stay(emulators: Emulators, tm
     assert runner.invoke(main, ["apply", "-c", str(path), "--yes"], env=env).exit_code == 0
     state = emulators.beeline.account_state(LOGIN)
     assert sorted(state["files"]) == ["greeting.wav", "ivr-main.wav"]
-    assert {k: v for k, v in state["blacklists"].items() if v} == {"0": {B1: ["79000000001"]}, "1": {B1: ["79000000002", "79110000001"]}}
+    assert {k: v for k, v in state["blacklists"].items() if v} == {
+        "0": {B1: ["79000000001"]}, "1": {B1: ["79000000002", "79110000001"]}}
     again = runner.invoke(main, ["plan", "-c", str(path), "--detailed-exitcode"], env=env)
     assert again.exit_code == 0, again.output
 
