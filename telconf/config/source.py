@@ -166,6 +166,30 @@ def parse(text: str, file: str) -> Document:
     if hazard is not None:
         doc.error(*hazard)
         return doc
+    from telconf.config.events import Fallback, build_from_events
+
+    loader = _Loader(text)
+    builder = _Builder(doc, loader)
+    try:
+        doc.data = build_from_events(builder, loader)
+    except (Fallback, yaml.YAMLError):
+        # The composer's way, from the start: what the events began is dropped, so
+        # that each problem is reported once and a syntax error alone.
+        doc.data = None
+        doc.diagnostics.clear()
+        doc.word_booleans.clear()
+    else:
+        if doc.data is Ellipsis:
+            doc.data = None
+            doc.error((1, 1), "the file is empty; expected a mapping with `version: 1` and `accounts`")
+        return doc
+    finally:
+        loader.dispose()
+    return _parse_composed(doc, text)
+
+
+def _parse_composed(doc: Document, text: str) -> Document:
+    """``parse`` by composing the node tree first (anchors, merge keys, tags...)."""
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
