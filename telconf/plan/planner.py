@@ -69,6 +69,9 @@ def plan_account(name: str, provider: Provider, live: LiveState, options: PlanOp
     changes = _with_templates(list(provider.diff(live, options)), getattr(provider, "account", None))
     ordered = order_calls(changes)
     batched = provider.batch(ordered)
+    ignored = provider.ignored(live) if hasattr(provider, "ignored") else {}
+    # Ignored items can never be deleted: the safety rule counts only the others.
+    existing = {kind: count - ignored.get(kind, 0) for kind, count in live.existing.items()}
     return AccountPlan(
         account=name,
         provider=provider.name,
@@ -76,9 +79,9 @@ def plan_account(name: str, provider: Provider, live: LiveState, options: PlanOp
         calls=tuple(call for call, _ in batched),
         call_changes=tuple(tuple(served) for _, served in batched),
         fingerprint=live.fingerprint,
-        existing=dict(live.existing),
+        existing=existing,
         reads=live.reads,
-        ignored=provider.ignored(live) if hasattr(provider, "ignored") else {},
+        ignored=ignored,
     )
 
 

@@ -38,6 +38,7 @@ def test_ignored_sip_lines_are_not_deleted_and_are_counted(emulators: Emulators,
     assert result.exit_code == 0, result.output
     account = json.loads(result.stdout)["accounts"][0]
     assert account["ignored"] == {"sip_line": 2}
+    assert account["existing"]["sip_line"] == 2  # the safety rule counts what may be deleted
     assert [(c["kind"], c["key"], c["action"]) for c in account["changes"]] == [
         ("sip_line", "104", "delete"), ("forward", "78123232323#1", "create")]
     text = runner.invoke(main, ["plan", "-c", str(path)], env=env)
