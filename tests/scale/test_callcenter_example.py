@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -28,6 +29,13 @@ def test_the_call_centre_example_converges_then_plans_and_applies_without_writes
            "BEELINE_URL": emulators.beeline_url, "BEELINE_LOGIN": "hotline", "BEELINE_PASSWORD": "hotline-Pa55word",
            **{f"SIP_{n}_PASSWORD": f"sip-{n}-Pa55word" for n in (101, 102, 103)}}
     runner = CliRunner()
+    text = runner.invoke(main, ["plan", "-c", str(EXAMPLE)], env=env)
+    assert text.exit_code == 0, text.output
+    assert "  +7 812 323-23-01 (template queue)\n" in text.stdout
+    assert "  +7 495 000-00-03 (template hotline)\n" in text.stdout
+    data = json.loads(runner.invoke(main, ["plan", "-c", str(EXAMPLE), "--format", "json"], env=env).stdout)
+    templates = {c.get("number"): c.get("template") for a in data["accounts"] for c in a["changes"]}
+    assert templates["78123232309"] == "night" and templates["74950000001"] == "hotline"
     first = runner.invoke(main, ["apply", "-c", str(EXAMPLE), "--yes"], env=env)
     assert first.exit_code == 0, first.output
     emulators.teleum.clear_log()
