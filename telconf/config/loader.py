@@ -87,6 +87,7 @@ def _check(doc: Document, path: Path, accounts: Collection[str] | None, environ:
     # One message per place: a value YAML already misread needs no schema error, and
     # one the schema rejected needs no semantic error on top.
     taken = set(diagnostics_positions(diagnostics))
+    diagnostics.extend(_missing_top_keys(doc))
     problems = schema_problems(doc)
     diagnostics.extend(p.diagnostic for p in problems if _position(p.diagnostic) not in taken)
     broken = {p.path[1] for p in problems if len(p.path) > 1 and p.path[0] == "accounts"}
@@ -112,6 +113,17 @@ def _check(doc: Document, path: Path, accounts: Collection[str] | None, environ:
         if result is not None and env is not None:
             built[name] = result
     return Checked(_sorted(diagnostics, doc.file), built, tuple(raw_accounts))
+
+
+def _missing_top_keys(doc: Document) -> list[Diagnostic]:
+    """``version`` and ``accounts`` the file needs (the schema leaves them out for included files)."""
+    if not isinstance(doc.data, dict):
+        return []
+    missing = [key for key in ("version", "accounts") if key not in doc.data]
+    if not missing:
+        return []
+    plural = "s" if len(missing) > 1 else ""
+    return [doc.diagnostic((), f"missing required key{plural} {', '.join(repr(k) for k in missing)}")]
 
 
 def _build(ctx: Context, name: str, account: dict[str, Any], *, tolerant: bool) -> Account | None:
