@@ -9,12 +9,6 @@ from click.testing import CliRunner, Result
 
 from telconf.cli import main
 
-HEAD = "version: 1\n"
-TELEUM = """\
-  provider: teleum
-  credentials: {email: "${TELEUM_EMAIL}", password: "${TELEUM_PASSWORD}"}
-"""
-
 
 def write(path: Path, text: str) -> Path:
     """``text`` (dedented) at ``path``, its folders created."""

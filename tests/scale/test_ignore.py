@@ -15,8 +15,6 @@ from tests.scale.helpers import write
 EMAIL, PASSWORD = "office@example.com", "office-Pa55word"
 LOGIN = "cc-login"
 B1 = "74950000001"
-TELEUM_WRITES = ("editSIP", "deleteSIP", "editForward", "deleteForward")
-BEELINE_READS = ("LVFILES", "GETFILE", "LBLIST", "LREDIRECT", "LPREMEDIA", "LRECORD", "LNUMBERS", "GBLIST")
 
 
 def teleum(tmp_path: Path, emulators: Emulators, body: str) -> tuple[Path, dict[str, str]]:
