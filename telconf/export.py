@@ -66,11 +66,12 @@ def output_path(out: str | Path) -> Path:
 
 def export(config: Config, *, out: Path | None = None, accounts: Iterable[str] | None = None,
            parallelism: int = 8, environ: Mapping[str, str] | None = None,
-           provider_factory: ProviderFactory | None = None) -> ExportResult:
+           provider_factory: ProviderFactory | None = None, templates: bool = False) -> ExportResult:
     """Read the selected accounts and export them; write ``out`` (and its files) when given.
 
     Without ``out`` the YAML is only returned, and the files it refers to are written
     under the current directory. Any failed read raises before anything is written.
+    With ``templates``, settings several numbers share are written once as templates.
     """
     if provider_factory is None:
         from telconf.providers import provider_for as provider_factory
@@ -99,6 +100,10 @@ def export(config: Config, *, out: Path | None = None, accounts: Iterable[str] |
                                         prefix_sip_secrets=teleum_count > 1)
             for account, data in zip(selected, exported)
         }}
+        if templates:
+            from telconf.export_templates import factor_templates
+
+            document = factor_templates(document)
         text = dump(document, header=_header(config.path, len(selected)))
         files = _install(staging, base_dir)
     if out is not None:

@@ -9,6 +9,7 @@ A key absent from the YAML means "leave it alone": such fields hold ``UNMANAGED`
 
 from __future__ import annotations
 
+import fnmatch
 import os
 import re
 from collections.abc import Iterable, Mapping
@@ -93,6 +94,26 @@ class Safety:
 
     max_delete_percent: int = 25
     min_items: int = 10  # the rule applies only when a kind has at least this many items
+
+
+@dataclass(frozen=True)
+class Ignore:
+    """Live items telconf never creates, changes or deletes: shell-style patterns per kind.
+
+    ``sip_lines`` match line numbers, ``voice_files`` file names, ``blacklist_numbers``
+    wire A-numbers (``7900*``). A whole-set kind is compared without the items they match.
+    """
+
+    sip_lines: tuple[str, ...] = ()
+    voice_files: tuple[str, ...] = ()
+    blacklist_numbers: tuple[str, ...] = ()
+
+    def match(self, kind: str, name: str) -> str | None:
+        """The first pattern of ``kind`` (a field name) that ``name`` matches, or None."""
+        return next((p for p in getattr(self, kind) if fnmatch.fnmatchcase(name, p)), None)
+
+
+NO_IGNORE = Ignore()
 
 
 # --- Teleum -------------------------------------------------------------------------
@@ -184,6 +205,8 @@ class TeleumNumber:
 
     number: str
     forwards: Managed[tuple[Forward, ...]] = UNMANAGED
+    template: str | None = field(default=None, compare=False)  # the template it was expanded from
+    where: str = field(default="", compare=False)  # FILE:LINE:COL of the number in the config
 
 
 @dataclass(frozen=True)
@@ -209,6 +232,7 @@ class TeleumAccount:
     safety: Safety = Safety()
     where: str = field(default="", compare=False)
     provider: Literal["teleum"] = "teleum"
+    ignore: Ignore = NO_IGNORE
 
 
 # --- Beeline -------------------------------------------------------------------------
@@ -245,6 +269,8 @@ class BeelineNumber:
     redirect: Managed[Redirect | None] = UNMANAGED
     premedia: Managed[Premedia] = UNMANAGED
     record: Managed[bool] = UNMANAGED
+    template: str | None = field(default=None, compare=False)  # the template it was expanded from
+    where: str = field(default="", compare=False)  # FILE:LINE:COL of the number in the config
 
 
 class BlacklistEntry(NamedTuple):
@@ -297,6 +323,7 @@ class BeelineAccount:
     safety: Safety = Safety()
     where: str = field(default="", compare=False)
     provider: Literal["beeline"] = "beeline"
+    ignore: Ignore = NO_IGNORE
 
 
 Account = Union[TeleumAccount, BeelineAccount]

@@ -6,6 +6,7 @@ one spelling everywhere (config keys, forwards, black lists, provider payloads).
 
 from __future__ import annotations
 
+import functools
 import re
 
 import phonenumbers
@@ -32,9 +33,7 @@ def normalise(text: str | int, region: str = DEFAULT_REGION) -> str:
     raw = str(text).strip()
     if region == "RU" and _RU_SPELLING.match(raw):
         digits = _NOT_DIGIT.sub("", raw)
-        if len(digits) == 11 and phonenumbers.is_valid_number(
-            phonenumbers.PhoneNumber(country_code=7, national_number=int(digits[1:]))
-        ):
+        if len(digits) == 11 and _valid_plus7(str(int(digits[1:]))):
             return "7" + digits[1:]
     parsed = _parse(raw, region)
     if parsed is None and raw.isdigit():
@@ -63,6 +62,53 @@ def display(wire: str) -> str:
     except phonenumbers.NumberParseException:
         return "+" + wire
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def _valid_plus7(national: str) -> bool:
+    """``phonenumbers.is_valid_number`` of +7 ``national``, with the metadata's patterns compiled once.
+
+    The library finds the region (Russia, or Kazakhstan by its leading digits) and then
+    tries the number against each type of number in turn, compiling nothing ahead; a
+    config of 20,000 numbers spent seconds there. Same rules, same metadata, same answer.
+    """
+    for region in phonenumbers.COUNTRY_CODE_TO_REGION_CODE[7]:
+        leading, general, kinds = _region_patterns(region)
+        if leading is not None:
+            if leading.match(national):
+                return _known_kind(national, general, kinds)
+        elif _known_kind(national, general, kinds):
+            return True
+    return False
+
+
+_Desc = tuple[frozenset[int], "re.Pattern[str] | None"]
+
+
+def _known_kind(national: str, general: _Desc, kinds: tuple[_Desc, ...]) -> bool:
+    return _matches(national, general) and any(_matches(national, kind) for kind in kinds)
+
+
+def _matches(national: str, desc: _Desc) -> bool:
+    lengths, pattern = desc
+    if pattern is None or (lengths and len(national) not in lengths):
+        return False
+    return pattern.fullmatch(national) is not None
+
+
+@functools.lru_cache(maxsize=None)
+def _region_patterns(region: str) -> tuple[re.Pattern[str] | None, _Desc, tuple[_Desc, ...]]:
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
+
+    def desc(item: object) -> _Desc:
+        pattern = getattr(item, "national_number_pattern", None) if item is not None else None
+        lengths = frozenset(getattr(item, "possible_length", None) or ())
+        return lengths, re.compile(pattern) if pattern else None
+
+    # Any kind makes a number valid, so the common ones are tried first.
+    kinds = ("fixed_line", "mobile", "premium_rate", "toll_free", "shared_cost", "voip", "personal_number",
+             "pager", "uan", "voicemail")
+    leading = re.compile(metadata.leading_digits) if metadata.leading_digits is not None else None
+    return leading, desc(metadata.general_desc), tuple(desc(getattr(metadata, kind)) for kind in kinds)
 
 
 def _parse(raw: str, region: str) -> phonenumbers.PhoneNumber | None:

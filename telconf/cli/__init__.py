@@ -14,6 +14,7 @@ from telconf import __version__
 
 COMMANDS = {
     "validate": ("telconf.cli.validate", "validate", "Check a config file offline (schema and semantics)."),
+    "render": ("telconf.cli.render", "render", "Print the config with includes merged and templates expanded."),
     "plan": ("telconf.cli.plan", "plan", "Show the API calls that would make the accounts match the file."),
     "apply": ("telconf.cli.apply", "apply", "Make the live accounts match the file (or a saved plan)."),
     "export": ("telconf.cli.export", "export", "Write the live state of the accounts as a config file."),

@@ -21,10 +21,13 @@ from telconf.cli.common import (
 @account_option
 @click.option("-o", "--out", "out", type=click.Path(), metavar="OUT",
               help="Write the YAML to this file (a directory: OUT/telconf.yaml); default stdout.")
+@click.option("--templates", is_flag=True,
+              help="Write forward lists (Beeline: number settings) shared by 2+ numbers once, as templates.")
 @parallelism_option
 @verbose_option
 @handles_errors
-def export(config_path: Path, accounts: tuple[str, ...], out: str | None, parallelism: int, verbose: bool) -> None:
+def export(config_path: Path, accounts: tuple[str, ...], out: str | None, templates: bool, parallelism: int,
+           verbose: bool) -> None:
     """Read the live accounts and write them as a telconf config file: a backup that
     `telconf apply` can restore to the same or a fresh account.
 
@@ -41,6 +44,7 @@ def export(config_path: Path, accounts: tuple[str, ...], out: str | None, parall
     Examples:
         telconf export -c telconf.yaml -o backup/telconf.yaml
         telconf export --account spb-office > spb-office.yaml
+        telconf export --templates -o backup/   # shared forwards written once
         # restore (the numbers must be connected to the account first):
         telconf plan -c backup/telconf.yaml && telconf apply -c backup/telconf.yaml
     """
@@ -51,7 +55,8 @@ def export(config_path: Path, accounts: tuple[str, ...], out: str | None, parall
     setup_logging(verbose)
     config = load_config(config_path, accounts)
     target = output_path(out) if out is not None else None
-    result = run_export(config, out=target, accounts=list(accounts) or None, parallelism=parallelism)
+    result = run_export(config, out=target, accounts=list(accounts) or None, parallelism=parallelism,
+                        templates=templates)
     if target is None:
         click.echo(result.text, nl=False)
     noun = "account" if len(result.accounts) == 1 else "accounts"

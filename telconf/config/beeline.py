@@ -9,6 +9,7 @@ from typing import Any
 from telconf.config import common
 from telconf.config.blacklists import build_blacklists
 from telconf.config.context import Context
+from telconf.config.ignore import build_ignore, check_named
 from telconf.config.source import Path
 from telconf.model import (
     NO_PREMEDIA,
@@ -26,6 +27,7 @@ from telconf.wav import wav_problem
 
 def build_beeline(ctx: Context, name: str, path: Path, data: dict[str, Any]) -> BeelineAccount:
     """The desired state of one Beeline account; problems go to ``ctx.diagnostics``."""
+    ignore = build_ignore(ctx, path, data, ("voice_files", "blacklist_numbers"))
     voice_files = _voice_files(ctx, path + ("voice_files",), data["voice_files"]) if "voice_files" in data \
         else UNMANAGED
     record_all = data["record_all"] if isinstance(data.get("record_all"), bool) else UNMANAGED
@@ -43,6 +45,7 @@ def build_beeline(ctx: Context, name: str, path: Path, data: dict[str, Any]) -> 
         blacklists=build_blacklists(ctx, path + ("blacklists",), data.get("blacklists") or {}, tuple(numbers)),
         safety=common.safety(ctx, data),
         where=ctx.where(path, key=True),
+        ignore=ignore,
     )
 
 
@@ -59,6 +62,7 @@ def _voice_files(ctx: Context, path: Path, files: Any) -> dict[str, VoiceFile]:
     for name, settings in (files or {}).items():
         if not isinstance(settings, dict) or not isinstance(settings.get("path"), str):
             continue
+        check_named(ctx, "voice_files", name, path + (name,), key=True)
         where = path + (name, "path")
         file = ctx.file(where, settings["path"])
         if not (ctx.has_variable(settings["path"]) and not ctx.building):
@@ -94,6 +98,8 @@ def _number(ctx: Context, path: Path, wire: str, data: dict[str, Any],
         premedia=_premedia(ctx, path + ("premedia",), data["premedia"], voice_files) if "premedia" in data
         else UNMANAGED,
         record=record,
+        template=ctx.template_of(path),
+        where=ctx.doc.key_place(ctx.doc.data["accounts"][path[1]]["numbers"], path[-1]),
     )
 
 
@@ -112,7 +118,8 @@ def _premedia(ctx: Context, path: Path, data: Any, voice_files: Managed[Mapping[
     for side in ("a", "b"):
         name = data.get(side)
         sides[side] = ctx.text(path + (side,), name) if isinstance(name, str) and name else None
-        if sides[side] and isinstance(voice_files, Mapping) and sides[side] not in voice_files:
+        if sides[side] and isinstance(voice_files, Mapping) and sides[side] not in voice_files \
+                and not ctx.ignore.match("voice_files", sides[side] or ""):
             known = ", ".join(sorted(voice_files)) or "none"
             ctx.error(path + (side,), f"{sides[side]!r} is not under voice_files of this account (files: {known})")
     return Premedia(a=sides["a"], b=sides["b"])

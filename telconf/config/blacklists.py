@@ -7,6 +7,7 @@ from pathlib import Path as FilePath
 from typing import Any
 
 from telconf.config.context import Context
+from telconf.config.ignore import check_named
 from telconf.config.source import Path
 from telconf.errors import Diagnostic
 from telconf.model import UNMANAGED, BlacklistEntry, Blacklists, Managed
@@ -53,12 +54,19 @@ def _a_numbers(ctx: Context, path: Path, entry: dict[str, Any], files: dict[File
     block = entry.get("block")
     if isinstance(block, list):
         wires = [ctx.phone(path + ("block", i), number) for i, number in enumerate(block)]
+        if ctx.ignore.blacklist_numbers:
+            for index, wire in enumerate(wires):
+                if wire and check_named(ctx, "blacklist_numbers", wire, path + ("block", index)):
+                    wires[index] = None
         numbers.extend(wire for wire in wires if wire)
     block_file = entry.get("block_file")
     if isinstance(block_file, str) and not (ctx.has_variable(block_file) and not ctx.building):
         file = ctx.file(path + ("block_file",), block_file)
         if file not in files:
             files[file] = _read_block_file(ctx, path + ("block_file",), file)
+            if ctx.ignore.blacklist_numbers:
+                files[file] = [wire for wire in files[file] if not check_named(
+                    ctx, "blacklist_numbers", wire, path + ("block_file",), what=f"{wire!r} (in {ctx.shown(file)})")]
         numbers.extend(files[file])
     return numbers
 
@@ -74,6 +82,7 @@ def _read_block_file(ctx: Context, path: Path, file: FilePath) -> list[str]:
         ctx.error(path, f"block file {ctx.shown(file)} cannot be read: {getattr(exc, 'strerror', None) or exc}")
         return []
     shown = ctx.shown(file)
+    listed_in = ctx.doc.locate(path)[0]  # the file that names the block file (an included one, maybe)
     numbers = []
     for line_number, line in enumerate(text.splitlines(), start=1):
         content = line.split("#", 1)[0]
@@ -85,7 +94,7 @@ def _read_block_file(ctx: Context, path: Path, file: FilePath) -> list[str]:
             column = len(content) - len(content.lstrip()) + 1
             ctx.diagnostics.append(Diagnostic(shown, line_number, column,
                                               f"{number!r} is not a valid phone number (listed in "
-                                              f"{ctx.doc.file} as block_file); expected one number per line"))
+                                              f"{listed_in} as block_file); expected one number per line"))
         else:
             numbers.append(wire)
     return numbers

@@ -88,3 +88,4 @@ def numbers(ctx: Context, path: Path, mapping: Any) -> Iterator[tuple[str, Path,
             continue
         seen[wire] = key
         yield wire, item, settings if isinstance(settings, dict) else {}
+

@@ -18,7 +18,7 @@ from typing import Any
 from telconf import phones
 from telconf.config.source import Document, Mark, Path
 from telconf.errors import ConfigError, Diagnostic
-from telconf.model import Secret
+from telconf.model import NO_IGNORE, Ignore, Secret
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+\Z")
 
@@ -34,6 +34,10 @@ class Context:
         self.diagnostics: list[Diagnostic] = []
         # One config often repeats a number many times (black lists): parse each spelling once.
         self.phone_cache: dict[str, str | None] = {} if phone_cache is None else phone_cache
+        # Values built from one YAML object several numbers share (a template's), by its id:
+        # the object lives as long as the document, so the id cannot be reused meanwhile.
+        self.built: dict[int, Any] = {}
+        self.ignore: Ignore = NO_IGNORE  # the account's ignore rules (set by its builder)
 
     @property
     def building(self) -> bool:
@@ -47,19 +51,22 @@ class Context:
         return self.doc.where(path, key=key)
 
     def where(self, path: Path, *, key: bool = False) -> str:
-        """``FILE:LINE:COL`` of the value (or key) at ``path``."""
-        line, column = self.mark(path, key=key)
-        return f"{self.doc.file}:{line}:{column}"
+        """``FILE:LINE:COL`` of the value (or key) at ``path`` (in the file that wrote it)."""
+        file, (line, column) = self.doc.locate(path, key=key)
+        return f"{file}:{line}:{column}"
 
     def error(self, path: Path, message: str, *, key: bool = False) -> None:
         """Record an error at the value (or key) at ``path``."""
-        line, column = self.mark(path, key=key)
-        self.diagnostics.append(Diagnostic(self.doc.file, line, column, message))
+        self.diagnostics.append(self.doc.diagnostic(path, message, key=key))
 
     def warning(self, path: Path, message: str, *, key: bool = False, code: str = "") -> None:
         """Record a warning (fails ``validate`` only with ``--strict``); ``code`` names it for tools."""
-        line, column = self.mark(path, key=key)
-        self.diagnostics.append(Diagnostic(self.doc.file, line, column, message, "warning", code))
+        self.diagnostics.append(self.doc.diagnostic(path, message, key=key, severity="warning", code=code))
+
+    def template_of(self, path: Path) -> str | None:
+        """The template the number at ``path`` was expanded from, if any."""
+        use = self.doc.uses.get(path)
+        return use.template if use is not None else None
 
     # --- values -----------------------------------------------------------------------
 
@@ -136,8 +143,10 @@ class Context:
         return text
 
     def file(self, path: Path, value: Any) -> FilePath:
-        """A path from the config, resolved against the config file's directory."""
-        return (self.base_dir / self.text(path, value)).resolve()
+        """A path from the config, resolved against the directory of the file that wrote it."""
+        written_in = self.doc.locate(path)[0]
+        base = self.base_dir if written_in == self.doc.file else FilePath(written_in).resolve().parent
+        return (base / self.text(path, value)).resolve()
 
     def shown(self, file: FilePath) -> str:
         """How to name a referenced file in a diagnostic: relative to where the user is, if short."""

@@ -15,7 +15,9 @@ from telconf.config.beeline import build_beeline
 from telconf.config.context import Context
 from telconf.config.schema import schema_problems
 from telconf.config.source import Document, parse
+from telconf.config.includes import include
 from telconf.config.teleum import build_teleum
+from telconf.config.templates import expand
 from telconf.errors import Diagnostic
 from telconf.model import Account
 
@@ -60,6 +62,23 @@ def check(path: Path, accounts: Collection[str] | None = None,
     and every account without ``build``, are only checked, touching no variable.
     """
     doc = read(path)
+    if doc.data is not None:
+        include(doc, path)
+        expand(doc)
+    return _check(doc, path, accounts, environ, build)
+
+
+def check_document(path: Path) -> tuple[Document, list[Diagnostic]]:
+    """The document after includes and templates, and every diagnostic of it (nothing built)."""
+    doc = read(path)
+    if doc.data is not None:
+        include(doc, path)
+        expand(doc)
+    return doc, _check(doc, path, None, None, False).diagnostics
+
+
+def _check(doc: Document, path: Path, accounts: Collection[str] | None, environ: Mapping[str, str] | None,
+           build: bool) -> Checked:
     diagnostics = list(doc.diagnostics)
     built: dict[str, Account] = {}
     data = doc.data
@@ -68,6 +87,7 @@ def check(path: Path, accounts: Collection[str] | None = None,
     # One message per place: a value YAML already misread needs no schema error, and
     # one the schema rejected needs no semantic error on top.
     taken = set(diagnostics_positions(diagnostics))
+    diagnostics.extend(_missing_top_keys(doc))
     problems = schema_problems(doc)
     diagnostics.extend(p.diagnostic for p in problems if _position(p.diagnostic) not in taken)
     broken = {p.path[1] for p in problems if len(p.path) > 1 and p.path[0] == "accounts"}
@@ -93,6 +113,17 @@ def check(path: Path, accounts: Collection[str] | None = None,
         if result is not None and env is not None:
             built[name] = result
     return Checked(_sorted(diagnostics, doc.file), built, tuple(raw_accounts))
+
+
+def _missing_top_keys(doc: Document) -> list[Diagnostic]:
+    """``version`` and ``accounts`` the file needs (the schema leaves them out for included files)."""
+    if not isinstance(doc.data, dict):
+        return []
+    missing = [key for key in ("version", "accounts") if key not in doc.data]
+    if not missing:
+        return []
+    plural = "s" if len(missing) > 1 else ""
+    return [doc.diagnostic((), f"missing required key{plural} {', '.join(repr(k) for k in missing)}")]
 
 
 def _build(ctx: Context, name: str, account: dict[str, Any], *, tolerant: bool) -> Account | None:

@@ -11,13 +11,15 @@ import functools
 import json
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-import jsonschema
-from jsonschema.exceptions import ValidationError
-
+from telconf.config.fastschema import Check, Unsupported, compile_schema
 from telconf.config.source import Document
 from telconf.errors import Diagnostic
+
+if TYPE_CHECKING:  # jsonschema is imported when a file needs its messages (a valid one does not)
+    import jsonschema
+    from jsonschema.exceptions import ValidationError
 
 SCHEMA_NAME = "telconf.schema.json"
 
@@ -32,10 +34,24 @@ def schema_path() -> Path:
 
 
 @functools.lru_cache(maxsize=1)
+def _schema() -> dict[str, Any]:
+    return json.loads(schema_path().read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+
+
+@functools.lru_cache(maxsize=1)
 def _validator() -> jsonschema.protocols.Validator:
-    schema = json.loads(schema_path().read_text(encoding="utf-8"))
-    cls = jsonschema.validators.validator_for(schema)
-    return cls(schema)
+    import jsonschema
+
+    cls = jsonschema.validators.validator_for(_schema())
+    return cls(_schema())
+
+
+@functools.lru_cache(maxsize=1)
+def _compiled() -> Check | None:
+    try:
+        return compile_schema(_schema())
+    except Unsupported:
+        return None
 
 
 class SchemaProblem(NamedTuple):
@@ -47,13 +63,16 @@ class SchemaProblem(NamedTuple):
 
 def schema_problems(doc: Document) -> list[SchemaProblem]:
     """Every schema violation of ``doc.data``, one each, in file order."""
-    found: dict[tuple[int, int, str], SchemaProblem] = {}
+    fast = _compiled()
+    if fast is not None and fast(doc.data, {}):
+        return []  # the compiled schema accepts it: jsonschema would find nothing
+    found: dict[tuple[str, int, int, str], SchemaProblem] = {}
     for error in _leaves(_validator().iter_errors(doc.data)):
         path = tuple(error.absolute_path)
         for where, at_key, message in _describe_all(error, doc, path):
-            line, column = doc.where(where, key=at_key)
-            found.setdefault((line, column, message),
-                             SchemaProblem(where, Diagnostic(doc.file, line, column, message)))
+            diagnostic = doc.diagnostic(where, message, key=at_key)
+            found.setdefault((diagnostic.file, diagnostic.line, diagnostic.column, message),
+                             SchemaProblem(where, diagnostic))
     return sorted(found.values(), key=lambda p: (p.diagnostic.line, p.diagnostic.column))
 
 
@@ -63,7 +82,9 @@ def _leaves(errors: Iterable[ValidationError]) -> Iterable[ValidationError]:
         if error.validator in ("anyOf", "oneOf") and error.context:
             deeper = [e for e in error.context if len(e.absolute_path) > len(error.absolute_path)]
             if deeper and error.validator_value and not _all_required(error):
-                yield from _leaves([jsonschema.exceptions.best_match(deeper)])
+                from jsonschema.exceptions import best_match
+
+                yield from _leaves([best_match(deeper)])
                 continue
         yield error
 

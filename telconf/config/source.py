@@ -25,7 +25,38 @@ from telconf.errors import Diagnostic
 Mark = tuple[int, int]  # (line, column), both from 1
 Path = tuple[Union[str, int], ...]
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
+    """The safe loader, resolving scalar tags with a table built once.
+
+    The composer asks ``resolve`` for every scalar (PyYAML's version rebuilds its list
+    of candidates each time); same rules, same answers, a large file loads faster.
+    """
+
+    _first: dict[str, list[tuple[str, Any]]] = {}
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+        if kind is yaml.ScalarNode:
+            if implicit[0]:
+                for tag, regexp in self._first.get(value[:1], ()):
+                    if regexp.match(value):
+                        return tag  # type: ignore[no-any-return]
+            return _STR
+        return super().resolve(kind, value, implicit)  # type: ignore[no-any-return]
+
+
+def _resolvers() -> dict[str, list[tuple[str, Any]]]:
+    table = dict(_BaseLoader.yaml_implicit_resolvers)
+    if None in table or _BaseLoader.yaml_path_resolvers:
+        return {}  # rules this table cannot express: PyYAML's own resolve decides
+    return table
+
+
+_Loader._first = _resolvers()
+if not _Loader._first:
+    del _Loader.resolve
 _PLAIN_DECIMAL = re.compile(r"[-+]?(0|[1-9][0-9]*)\Z")
 _WORD_BOOLEANS = {"yes", "no", "on", "off"}
 _STR, _INT, _FLOAT, _BOOL, _NULL = (
@@ -33,29 +64,34 @@ _STR, _INT, _FLOAT, _BOOL, _NULL = (
     "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null",
 )
 _MAP, _SEQ = "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
+_MERGE = "tag:yaml.org,2002:merge"
 
 
 class LocatedDict(dict):  # type: ignore[type-arg]
     """A YAML mapping: ``mark`` is where it starts, ``key_marks``/``value_marks`` per key."""
 
-    __slots__ = ("mark", "key_marks", "value_marks")
+    __slots__ = ("mark", "key_marks", "value_marks", "file", "key_files")
 
-    def __init__(self, mark: Mark):
+    def __init__(self, mark: Mark, file: str | None = None):
         super().__init__()
         self.mark = mark
         self.key_marks: dict[str, Mark] = {}
         self.value_marks: dict[str, Mark] = {}
+        self.file = file  # the file that wrote it (None: the document's own)
+        # Keys that another file wrote (an included account, a template's key): key -> that file.
+        self.key_files: dict[str, str] | None = None
 
 
 class LocatedList(list):  # type: ignore[type-arg]
     """A YAML sequence: ``mark`` is where it starts, ``item_marks[i]`` where item i is."""
 
-    __slots__ = ("mark", "item_marks")
+    __slots__ = ("mark", "item_marks", "file")
 
-    def __init__(self, mark: Mark):
+    def __init__(self, mark: Mark, file: str | None = None):
         super().__init__()
         self.mark = mark
         self.item_marks: list[Mark] = []
+        self.file = file
 
 
 class Document:
@@ -66,6 +102,8 @@ class Document:
         self.data: Any = None
         self.word_booleans: dict[Path, str] = {}  # path -> the text YAML read as a boolean
         self.diagnostics: list[Diagnostic] = []
+        # Numbers expanded from a template: path of the number -> how (see telconf.config.templates).
+        self.uses: dict[Path, Any] = {}
 
     def error(self, mark: Mark, message: str) -> None:
         """Record an error at ``mark``."""
@@ -73,21 +111,53 @@ class Document:
 
     def where(self, path: Path, *, key: bool = False) -> Mark:
         """The position of the value at ``path`` (of its key with ``key``), or the nearest container's."""
+        return self.locate(path, key=key)[1]
+
+    def locate(self, path: Path, *, key: bool = False) -> tuple[str, Mark]:
+        """The file and position of the value at ``path`` (of its key with ``key``).
+
+        Included files and templates put values written in other files into one tree;
+        each container knows its file, and a mapping the file of keys another one wrote.
+        """
         node: Any = self.data
         mark: Mark = getattr(node, "mark", (1, 1))
+        file: str = getattr(node, "file", None) or self.file
         for depth, step in enumerate(path):
             last = depth == len(path) - 1
             if isinstance(node, LocatedDict) and step in node:
                 marks = node.key_marks if (last and key) else node.value_marks
                 mark = marks.get(step, node.mark)  # type: ignore[arg-type]
+                file = (node.key_files or {}).get(step) or node.file or file  # type: ignore[call-overload]
             elif isinstance(node, LocatedList) and isinstance(step, int) and 0 <= step < len(node):
                 mark = node.item_marks[step]
+                file = node.file or file
             else:
-                return mark
+                return file, mark
             node = node[step]
             if not last and hasattr(node, "mark"):
                 mark = node.mark
-        return mark
+                file = node.file or file
+        return file, mark
+
+    def key_place(self, mapping: LocatedDict, key: str) -> str:
+        """``FILE:LINE:COL`` of ``key`` in ``mapping`` (no walk from the top: called per number)."""
+        file = (mapping.key_files or {}).get(key) or mapping.file or self.file
+        line, column = mapping.key_marks[key]
+        return f"{file}:{line}:{column}"
+
+    def diagnostic(self, path: Path, message: str, *, key: bool = False, severity: str = "error",
+                   code: str = "") -> Diagnostic:
+        """A diagnostic at the value (or key) at ``path``; inside a template, naming where it was used."""
+        file, (line, column) = self.locate(path, key=key)
+        return Diagnostic(file, line, column, message + self.template_note(path, file), severity, code)
+
+    def template_note(self, path: Path, file: str) -> str:
+        """`` (template 'x' used at FILE:LINE:COL)`` when ``path`` is inside a value a template gave."""
+        use = self.uses.get(path[:4]) if len(path) > 4 else None
+        if use is None or path[4] not in use.template_keys:
+            return ""
+        where = use.where if use.file != file else f"line {use.mark[0]}"
+        return f" (in template {use.template!r}, used by {path[3]!r} at {where})"
 
 
 def parse(text: str, file: str) -> Document:
@@ -97,6 +167,30 @@ def parse(text: str, file: str) -> Document:
     if hazard is not None:
         doc.error(*hazard)
         return doc
+    from telconf.config.events import Fallback, build_from_events
+
+    loader = _Loader(text)
+    builder = _Builder(doc, loader)
+    try:
+        doc.data = build_from_events(builder, loader)
+    except (Fallback, yaml.YAMLError):
+        # The composer's way, from the start: what the events began is dropped, so
+        # that each problem is reported once and a syntax error alone.
+        doc.data = None
+        doc.diagnostics.clear()
+        doc.word_booleans.clear()
+    else:
+        if doc.data is Ellipsis:
+            doc.data = None
+            doc.error((1, 1), "the file is empty; expected a mapping with `version: 1` and `accounts`")
+        return doc
+    finally:
+        loader.dispose()
+    return _parse_composed(doc, text)
+
+
+def _parse_composed(doc: Document, text: str) -> Document:
+    """``parse`` by composing the node tree first (anchors, merge keys, tags...)."""
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
@@ -116,7 +210,10 @@ def parse(text: str, file: str) -> Document:
     if node is None:
         doc.error((1, 1), "the file is empty; expected a mapping with `version: 1` and `accounts`")
         return doc
-    doc.data = _Builder(doc, loader).build(node, ())
+    builder = _Builder(doc, loader)
+    builder.may_merge = "<<" in text
+    del text  # the composed nodes hold what is needed
+    doc.data = builder.build(node, ())
     return doc
 
 
@@ -128,8 +225,14 @@ class _Builder:
         self.loader = loader
         self.done: dict[int, Any] = {}
         self.building: set[int] = set()
+        self.may_merge = True  # False when the text has no `<<`: no mapping needs flattening
 
-    def build(self, node: yaml.Node, path: Path) -> Any:
+    def build(self, node: yaml.Node, path: Path, depth: int = 0) -> Any:
+        if isinstance(node, yaml.ScalarNode):
+            return self._scalar(node, path[:-1], path[-1] if path else None)
+        if depth > MAX_DEPTH:
+            self.doc.error(_mark(node), f"the YAML is nested more than {MAX_DEPTH} levels deep")
+            return None
         key = id(node)
         if key in self.done:
             return self.done[key]
@@ -139,44 +242,66 @@ class _Builder:
         self.building.add(key)
         try:
             if isinstance(node, yaml.MappingNode):
-                value: Any = self._mapping(node, path)
-            elif isinstance(node, yaml.SequenceNode):
-                value = self._sequence(node, path)
+                value: Any = self._mapping(node, path, depth)
             else:
-                value = self._scalar(node, path)
+                value = self._sequence(node, path, depth)
         finally:
             self.building.discard(key)
         self.done[key] = value
         return value
 
-    def _mapping(self, node: yaml.MappingNode, path: Path) -> LocatedDict:
-        result = LocatedDict(_mark(node))
+    def _child(self, node: yaml.Node, path: Path, step: str | int, depth: int) -> Any:
+        """The value of one item; a plain text scalar (most of a file) takes the shortest way."""
+        if node.__class__ is yaml.ScalarNode:
+            if node.tag == _STR:
+                return node.value
+            return self._scalar(node, path, step)
+        return self.build(node, path + (step,), depth + 1)
+
+    def _mapping(self, node: yaml.MappingNode, path: Path, depth: int) -> LocatedDict:
+        mark = node.start_mark
+        result = LocatedDict((mark.line + 1, mark.column + 1), self.doc.file)
         if node.tag not in (_MAP, "tag:yaml.org,2002:omap", "tag:yaml.org,2002:set"):
             self.doc.error(result.mark, f"unsupported YAML tag {node.tag}")
-        own = sum(1 for key_node, _ in node.value if key_node.tag != "tag:yaml.org,2002:merge")
+        pairs = node.value
+        if self.may_merge and any(key_node.tag == _MERGE for key_node, _ in pairs):
+            own = sum(1 for key_node, _ in pairs if key_node.tag != _MERGE)
+            pairs = self._merged(node, result)
+        else:
+            own = len(pairs)
+        key_marks, value_marks = result.key_marks, result.value_marks
+        for index, (key_node, value_node) in enumerate(pairs):
+            if key_node.__class__ is yaml.ScalarNode and key_node.tag == _STR:
+                name = key_node.value
+            else:
+                name = self._key(key_node)
+                if name is None:
+                    continue
+            key_mark = key_node.start_mark
+            if name in result:
+                if index < own:
+                    first = key_marks[name]
+                    self.doc.error((key_mark.line + 1, key_mark.column + 1),
+                                   f"duplicate key {name!r} (first at line {first[0]}); each key may appear once")
+                continue
+            result[name] = self._child(value_node, path, name, depth)
+            key_marks[name] = (key_mark.line + 1, key_mark.column + 1)
+            value_mark = value_node.start_mark
+            value_marks[name] = (value_mark.line + 1, value_mark.column + 1)
+        if not self.may_merge:  # a merge reads the nodes of its anchor again
+            node.value = []  # built: let the composed nodes go while the rest is built (peak memory)
+        return result
+
+    def _merged(self, node: yaml.MappingNode, result: LocatedDict) -> list[Any]:
+        """The pairs of a mapping with `<<` merge keys: own keys first, so that they win as YAML says."""
+        own = sum(1 for key_node, _ in node.value if key_node.tag != _MERGE)
         try:
-            self.loader.flatten_mapping(node)  # `<<` merge keys: merged pairs come first
+            self.loader.flatten_mapping(node)  # merged pairs come first
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark
             self.doc.error((mark.line + 1, mark.column + 1) if mark else result.mark, f"YAML merge: {exc.problem}")
         merged = len(node.value) - own
-        # Own keys first, so that they override merged ones as YAML says (not duplicates).
-        for index, (key_node, value_node) in enumerate(node.value[merged:] + node.value[:merged]):
-            from_merge = index >= own
-            key_mark = _mark(key_node)
-            name = self._key(key_node)
-            if name is None:
-                continue
-            if name in result:
-                if not from_merge:
-                    first = result.key_marks[name]
-                    self.doc.error(key_mark, f"duplicate key {name!r} (first at line {first[0]}); "
-                                             "each key may appear once")
-                continue
-            result[name] = self.build(value_node, path + (name,))
-            result.key_marks[name] = key_mark
-            result.value_marks[name] = _mark(value_node)
-        return result
+        return node.value[merged:] + node.value[:merged]  # type: ignore[no-any-return]
 
     def _key(self, node: yaml.Node) -> str | None:
         """Keys are text as written: `0:` is "0", an unquoted `78123232323:` is "78123232323"."""
@@ -195,16 +320,20 @@ class _Builder:
             self.doc.error(mark, f"YAML 1.1 reads the key `{text}` as a boolean; quote it: \"{text}\"")
         return text
 
-    def _sequence(self, node: yaml.SequenceNode, path: Path) -> LocatedList:
-        result = LocatedList(_mark(node))
+    def _sequence(self, node: yaml.SequenceNode, path: Path, depth: int) -> LocatedList:
+        result = LocatedList(_mark(node), self.doc.file)
         if node.tag != _SEQ:
             self.doc.error(result.mark, f"unsupported YAML tag {node.tag}")
+        marks = result.item_marks
         for index, item in enumerate(node.value):
-            result.append(self.build(item, path + (index,)))
-            result.item_marks.append(_mark(item))
+            result.append(self._child(item, path, index, depth))
+            mark = item.start_mark
+            marks.append((mark.line + 1, mark.column + 1))
+        if not self.may_merge:
+            node.value = []  # built: see _mapping
         return result
 
-    def _scalar(self, node: yaml.ScalarNode, path: Path) -> Any:
+    def _scalar(self, node: yaml.ScalarNode, parent: Path, step: str | int | None) -> Any:
         tag, text = node.tag, node.value
         if tag == _STR:
             return text
@@ -216,7 +345,7 @@ class _Builder:
             return self.loader.construct_yaml_int(node)
         if tag == _BOOL:
             if text.lower() in _WORD_BOOLEANS:
-                self.doc.word_booleans[path] = text
+                self.doc.word_booleans[parent + ((step,) if step is not None else ())] = text
             return self.loader.construct_yaml_bool(node)
         if tag == _NULL:
             return None
@@ -240,7 +369,7 @@ def _hazard(text: str) -> tuple[Mark, str] | None:
     first, in one pass over the parser's events. The pass runs only when the text could
     hold either: plain files pay nothing.
     """
-    if not (("&" in text and "*" in text) or _could_be_deep(text)):
+    if not (("&" in text and "*" in text) or (not _DEPTH_LIMITED and _could_be_deep(text))):
         return None
     sizes: dict[str, int] = {}
     open_: list[list[Any]] = [[None, 0]]  # [anchor, expanded size] of each open collection
@@ -270,6 +399,26 @@ def _hazard(text: str) -> tuple[Mark, str] | None:
     except yaml.YAMLError:
         return None  # a syntax error: the composer reports it with its position
     return None
+
+
+def _library_limits_depth() -> bool:
+    """True when the YAML library stops deep nesting itself (libyaml 0.2.5+ stops at 1000 levels).
+
+    Then its composer cannot crash, the builder stops at ``MAX_DEPTH`` with a position, and
+    the pre-pass over every event (a third of the parse time of a large file) is needed
+    only when the file has aliases.
+    """
+    if _BaseLoader is yaml.SafeLoader:
+        return False  # the pure-Python composer recurses into RecursionError
+    deep = "[" * 1100 + "]" * 1100
+    try:
+        yaml.compose(deep, Loader=_BaseLoader)
+    except yaml.YAMLError:
+        return True
+    return False
+
+
+_DEPTH_LIMITED = _library_limits_depth()
 
 
 def _could_be_deep(text: str) -> bool:

@@ -8,6 +8,7 @@ from typing import Any
 
 from telconf.config import common
 from telconf.config.context import Context
+from telconf.config.ignore import build_ignore, check_named
 from telconf.config.source import Path
 from telconf.model import (
     DAY_NAMES,
@@ -31,11 +32,13 @@ _LINE = re.compile(r"[0-9]+\Z")
 def build_teleum(ctx: Context, name: str, path: Path, data: dict[str, Any]) -> TeleumAccount:
     """The desired state of one Teleum account; problems go to ``ctx.diagnostics``."""
     credentials = data.get("credentials") or {}
+    ignore = build_ignore(ctx, path, data, ("sip_lines",))
     sip_lines = _sip_lines(ctx, path + ("sip_lines",), data["sip_lines"]) if "sip_lines" in data else UNMANAGED
     numbers: dict[str, TeleumNumber] = {}
     paths: dict[str, Path] = {}
     for wire, item, settings in common.numbers(ctx, path + ("numbers",), data.get("numbers")):
-        numbers[wire] = TeleumNumber(wire, _forwards(ctx, item, settings, sip_lines))
+        numbers[wire] = TeleumNumber(wire, _forwards(ctx, item, settings, sip_lines),
+                                     template=ctx.template_of(item), where=ctx.doc.key_place(data["numbers"], item[-1]))
         paths[wire] = item
     _warn_loops(ctx, numbers, paths)
     return TeleumAccount(
@@ -50,6 +53,7 @@ def build_teleum(ctx: Context, name: str, path: Path, data: dict[str, Any]) -> T
         numbers=numbers,
         safety=common.safety(ctx, data),
         where=ctx.where(path, key=True),
+        ignore=ignore,
     )
 
 
@@ -57,6 +61,7 @@ def _sip_lines(ctx: Context, path: Path, lines: Any) -> dict[str, SipLine]:
     result: dict[str, SipLine] = {}
     for number, settings in (lines or {}).items():
         item = path + (number,)
+        check_named(ctx, "sip_lines", str(number), item, key=True, what=f"line {number}")
         settings = settings or {}
         caller_id = settings.get("caller_id")
         password = settings.get("password")
@@ -77,12 +82,20 @@ def _forwards(ctx: Context, path: Path, settings: dict[str, Any],
               sip_lines: Managed[Mapping[str, SipLine]]) -> Managed[tuple[Forward, ...]]:
     if "forwards" not in settings:
         return UNMANAGED
+    raw = settings["forwards"]
+    known = ctx.built.get(id(raw)) if raw else None
+    if known is not None:
+        return known  # a template's list many numbers share: built once (it had no problem)
     path = path + ("forwards",)
-    return tuple(
+    problems = len(ctx.diagnostics)
+    forwards = tuple(
         _forward(ctx, path + (index,), forward, sip_lines)
-        for index, forward in enumerate(settings["forwards"] or ())
+        for index, forward in enumerate(raw or ())
         if isinstance(forward, dict)
     )
+    if raw and len(ctx.diagnostics) == problems:
+        ctx.built[id(raw)] = forwards
+    return forwards
 
 
 def _forward(ctx: Context, path: Path, data: dict[str, Any], sip_lines: Managed[Mapping[str, SipLine]]) -> Forward:
@@ -118,7 +131,7 @@ def _target(ctx: Context, path: Path, text: Any, sip_lines: Managed[Mapping[str,
     elif not _LINE.match(value):
         if not ctx.has_variable(value):
             ctx.error(path, f"{text!r}: expected a SIP line number after sip:, e.g. sip:101")
-    elif isinstance(sip_lines, Mapping) and value not in sip_lines:
+    elif isinstance(sip_lines, Mapping) and value not in sip_lines and not ctx.ignore.match("sip_lines", value):
         known = ", ".join(sorted(sip_lines, key=lambda n: (len(n), n))) or "none"
         ctx.error(path, f"sip:{value} is not a line under sip_lines of this account (lines: {known})")
     return Target(kind, value)

@@ -79,9 +79,8 @@ class PlanContext:
         # A delete points at the key of the list that no longer holds the item (``sip_lines:``).
         line, column = document.where(path, key=change["action"] == "delete" or _is_key_item(change))
         source: dict[str, Any] = {"file": self.config, "line": line, "column": column}
-        template = template_of(document, path)
-        if template is not None:
-            source["template"] = template
+        if change.get("template"):  # the number was expanded from a template (``use:``)
+            source["template"] = change["template"]
         return source
 
     def _parsed(self) -> Any:
@@ -113,16 +112,6 @@ class PlanContext:
                 return ("numbers", number, "forwards", position - 1)
             return ("numbers", number, "forwards")
         return ("numbers", number, NUMBER_KINDS.get(kind, kind))
-
-
-def template_of(document: Any, path: Path) -> str | None:
-    """The template the item at ``path`` was filled in from, if any.
-
-    The one place a template name enters a change's ``source``: this telconf has no
-    templates, so no item comes from one. When templates exist, return the name of
-    the template that supplied the item at ``path`` here.
-    """
-    return None
 
 
 def _is_key_item(change: Mapping[str, Any]) -> bool:

@@ -101,6 +101,7 @@ class Change:
     warning: str | None = None
     warning_code: str | None = None
     position: int | None = None  # a forward's place: in the desired list, or the live one for a delete
+    template: str | None = None  # the config template the number's desired settings came from
 
     def address(self, account: str) -> str:
         """The change's stable address (grammar in ``schemas/plan.schema.json``).
@@ -138,6 +139,8 @@ class Change:
         if self.warning:
             data["warning"] = self.warning
             data["warning_code"] = self.warning_code or "change"
+        if self.template:
+            data["template"] = self.template
         return data
 
 
@@ -162,6 +165,7 @@ class AccountPlan:
     fingerprint: str
     existing: Mapping[str, int] = field(default_factory=dict)
     reads: int = 0  # list calls made to read the live state
+    ignored: Mapping[str, int] = field(default_factory=dict)  # live items per kind ignore rules left out
 
     @property
     def has_changes(self) -> bool:
@@ -181,6 +185,7 @@ class AccountPlan:
             "provider": self.provider,
             "fingerprint": self.fingerprint,
             "existing": dict(sorted(self.existing.items())),
+            **({"ignored": dict(sorted(self.ignored.items()))} if self.ignored else {}),
             "changes": changes,
             "calls": [c.to_data() for c in self.calls],
         }

@@ -66,9 +66,12 @@ def make_plan(
 
 def plan_account(name: str, provider: Provider, live: LiveState, options: PlanOptions) -> AccountPlan:
     """Diff one account's live state, then order and batch its calls."""
-    changes = list(provider.diff(live, options))
+    changes = _with_templates(list(provider.diff(live, options)), getattr(provider, "account", None))
     ordered = order_calls(changes)
     batched = provider.batch(ordered)
+    ignored = provider.ignored(live) if hasattr(provider, "ignored") else {}
+    # Ignored items can never be deleted: the safety rule counts only the others.
+    existing = {kind: count - ignored.get(kind, 0) for kind, count in live.existing.items()}
     return AccountPlan(
         account=name,
         provider=provider.name,
@@ -76,8 +79,9 @@ def plan_account(name: str, provider: Provider, live: LiveState, options: PlanOp
         calls=tuple(call for call, _ in batched),
         call_changes=tuple(tuple(served) for _, served in batched),
         fingerprint=live.fingerprint,
-        existing=dict(live.existing),
+        existing=existing,
         reads=live.reads,
+        ignored=ignored,
     )
 
 
@@ -91,6 +95,16 @@ def restrict_plan(account: AccountPlan, provider: Provider, items: set[str]) -> 
     batched = provider.batch(order_calls(changes))
     return replace(account, changes=tuple(changes), calls=tuple(call for call, _ in batched),
                    call_changes=tuple(tuple(served) for _, served in batched))
+
+
+def _with_templates(changes: list[Change], account: Account | None) -> list[Change]:
+    """Each change of a number expanded from a template names the template (plans show it)."""
+    numbers = getattr(account, "numbers", None) or {}
+    templates = {wire: number.template for wire, number in numbers.items() if getattr(number, "template", None)}
+    if not templates:
+        return changes
+    return [replace(change, template=templates[change.number]) if change.number in templates else change
+            for change in changes]
 
 
 def order_calls(changes: Sequence[Change]) -> list[CallWithChanges]:

@@ -75,9 +75,20 @@ def account_summary(account: PlanData) -> str:
     return f"{', '.join(parts)}; {_plural(counts['calls'], 'API call')}"
 
 
-def number_title(number: str | None) -> str:
-    """Heading of a group of changes: the readable number, or the account itself."""
-    return display(number) if number else "account"
+def ignored_text(account: PlanData) -> str:
+    """``ignored (ignore rules): 3 sip_line, 1 voice_file`` or "" when nothing was."""
+    ignored = account.get("ignored") or {}
+    if not ignored:
+        return ""
+    return "ignored (ignore rules): " + ", ".join(f"{count} {kind}" for kind, count in ignored.items())
+
+
+def number_title(number: str | None, changes: list[PlanData] | None = None) -> str:
+    """Heading of a group of changes: the readable number (and its template), or the account itself."""
+    if not number:
+        return "account"
+    template = next((c["template"] for c in changes or () if c.get("template")), None)
+    return f"{display(number)} (template {template})" if template else display(number)
 
 
 def grouped(changes: list[PlanData]) -> Iterator[tuple[str | None, list[PlanData]]]:

@@ -28,6 +28,7 @@ from telconf.plan.render import (
     change_title,
     field_lines,
     grouped,
+    ignored_text,
     number_title,
     snapshot_line,
     summary_line,
@@ -132,6 +133,8 @@ class _Document:
         name = html.escape(account["account"])
         parts = [f"<details>\n<summary><b>{name}</b> ({html.escape(account['provider'])}): "
                  f"{html.escape(account_summary(account))}</summary>\n"]
+        if ignored_text(account):
+            parts.append(f"_{html.escape(ignored_text(account))}_\n")
         changes = account["changes"]
         if self.change_cap is None:
             shown = changes
@@ -173,7 +176,7 @@ def diff_block(changes: list[PlanData]) -> str:
     """The changes as a fenced ``diff`` block: ``+`` adds, ``-`` deletes, ``!`` edits and moves."""
     lines: list[str] = []
     for number, members in grouped(changes):
-        lines.append(f"@@ {number_title(number)} @@")
+        lines.append(f"@@ {number_title(number, members)} @@")
         for change in members:
             marker = DIFF_MARKERS.get(change["action"], " ")
             lines.append(f"{marker} {_title(change)}")

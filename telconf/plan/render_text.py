@@ -14,6 +14,7 @@ from telconf.plan.render import (
     change_title,
     field_lines,
     grouped,
+    ignored_text,
     number_title,
     snapshot_line,
     summary_line,
@@ -39,12 +40,17 @@ class PlanText:
         if snapshot:
             out += [self._style(snapshot, fg="magenta", bold=True), ""]
         for account in data["accounts"]:
+            ignored = ignored_text(account)
             if not account["changes"]:
+                if ignored:
+                    out.append(f"{account['account']} ({account['provider']}): no changes; {ignored}")
                 continue
             out.append(self._style(f"{account['account']} ({account['provider']}): {account_summary(account)}",
                                    bold=True))
+            if ignored:
+                out.append(f"  {ignored}")
             for number, changes in grouped(account["changes"]):
-                out.append(f"  {number_title(number)}")
+                out.append(f"  {number_title(number, changes)}")
                 for change in changes:
                     out.extend(self._change(change))
             out.append("")

@@ -41,11 +41,12 @@ class PairDiff:
     added: tuple[str, ...]
     removed: tuple[str, ...]
     list_emptied: bool = False
+    keeps_others: bool = False  # the pair holds A-numbers an ignore rule keeps: never deleted whole
 
     @property
     def all_removed(self) -> bool:
         """Every A of the pair goes (DELBLIST by B-number is enough)."""
-        return bool(self.removed) and not self.after
+        return bool(self.removed) and not self.after and not self.keeps_others
 
     def set_data(self) -> list[dict[str, Any]]:
         """SETBLIST ConfData adding this pair's new A-numbers."""

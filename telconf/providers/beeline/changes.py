@@ -9,7 +9,7 @@ planner has sorted calls by stage, calls that can share a request sit side by si
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from telconf.errors import PlanError
@@ -137,7 +137,8 @@ def _final_premedia(account: BeelineAccount, live: BeelineLive, number: str) -> 
 
 def check_premedia_files(account: BeelineAccount, live: BeelineLive) -> None:
     """Every greeting a managed number wants must exist once the voice files are uploaded."""
-    available = set(account.voice_files) if is_managed(account.voice_files) else set(live.voice_files)
+    available = set(account.voice_files) | set(ignored_voice_files(account, live)) \
+        if is_managed(account.voice_files) else set(live.voice_files)
     for number, wanted in sorted(account.numbers.items()):
         if not is_managed(wanted.premedia):
             continue
@@ -188,13 +189,28 @@ def voice_file_uploads(account: BeelineAccount, live: BeelineLive, local: Mappin
     return changes
 
 
+def ignored_voice_files(account: BeelineAccount, live: BeelineLive) -> set[str]:
+    """Stored files an ignore rule matches: never uploaded or deleted."""
+    if not is_managed(account.voice_files) or not account.ignore.voice_files:
+        return set()
+    return {name for name in live.voice_files if account.ignore.match("voice_files", name)}
+
+
+def ignored_counts(account: BeelineAccount, live: BeelineLive) -> dict[str, int]:
+    """How many live items of each kind ignore rules left out of the comparison."""
+    counts = {"voice_file": len(ignored_voice_files(account, live)),
+              "blacklist": sum(len(a) for a in _ignored_blacklist(account, live).values())}
+    return {kind: count for kind, count in counts.items() if count}
+
+
 def voice_file_deletes(account: BeelineAccount, live: BeelineLive) -> list[Change]:
     """DELFILE for stored files not listed under ``voice_files`` (once nothing plays them)."""
     if not is_managed(account.voice_files):
         return []
     changes = []
+    ignored = ignored_voice_files(account, live)
     for name, have in sorted(live.voice_files.items()):
-        if name in account.voice_files:
+        if name in account.voice_files or name in ignored:
             continue
         users = set(have.used_by) | {b for b, p in live.premedia.items() if name in (p.a, p.b)}
         for number in sorted(users):
@@ -259,7 +275,17 @@ def recording_changes(account: BeelineAccount, live: BeelineLive) -> list[Change
 def blacklist_changes(account: BeelineAccount, live: BeelineLive) -> list[Change]:
     """Per (ListID, B): a delete change (DELBLIST) and/or a create change (SETBLIST)."""
     deletes, creates = [], []
-    for pair in diff_pairs(live.blacklist_pairs, account.blacklists.lists):
+    live_pairs = live.blacklist_pairs
+    ignored = _ignored_blacklist(account, live)
+    if ignored:
+        # Compared without the ignored A-numbers; a pair or list holding some is never
+        # deleted whole (DELBLIST by B-number or ListID would take them too).
+        live_pairs = {pair: (a_numbers - ignored[pair] if pair in ignored else a_numbers)
+                      for pair, a_numbers in live_pairs.items()}
+    kept_lists = {pair[0] for pair in ignored}
+    for pair in diff_pairs(live_pairs, account.blacklists.lists):
+        if pair.list_id in kept_lists:
+            pair = replace(pair, list_emptied=False, keeps_others=(pair.list_id, pair.b) in ignored)
         key = f"{pair.list_id}:{pair.b}"
         if pair.removed:
             deletes.append(Change(
@@ -275,6 +301,19 @@ def blacklist_changes(account: BeelineAccount, live: BeelineLive) -> list[Change
                 size=len(pair.added), calls=(_call("blacklist", C, "SETBLIST", pair.set_data()),),
             ))
     return deletes + creates
+
+
+def _ignored_blacklist(account: BeelineAccount, live: BeelineLive) -> dict[tuple[int, str], frozenset[str]]:
+    """Per (ListID, B) of the managed lists, the live A-numbers an ignore rule matches."""
+    if not account.ignore.blacklist_numbers:
+        return {}
+    found = {}
+    for pair, a_numbers in live.blacklist_pairs.items():
+        if pair[0] in account.blacklists.lists:
+            matched = frozenset(a for a in a_numbers if account.ignore.match("blacklist_numbers", a))
+            if matched:
+                found[pair] = matched
+    return found
 
 
 def active_list_change(account: BeelineAccount, live: BeelineLive) -> list[Change]:

@@ -27,7 +27,7 @@ from telconf.providers.base import (
 )
 from telconf.providers.beeline import batching, items
 from telconf.providers.beeline.blacklists import biggest_pairs
-from telconf.providers.beeline.changes import LocalFile, all_changes
+from telconf.providers.beeline.changes import LocalFile, all_changes, ignored_counts
 from telconf.providers.beeline.client import ABSENT, BeelineClient
 from telconf.providers.beeline.export import export_account
 from telconf.providers.beeline.live import (
@@ -143,6 +143,10 @@ class BeelineProvider(Provider[BeelineAccount]):
     def diff(self, live: LiveState, options: PlanOptions) -> list[Change]:
         """The changes that make the account as configured (see ``changes``)."""
         return all_changes(self.account, live.data, self._local_files())
+
+    def ignored(self, live: LiveState) -> dict[str, int]:
+        """Live items per kind that ignore rules kept out of the plan."""
+        return ignored_counts(self.account, live.data)
 
     def _local_files(self) -> dict[str, LocalFile]:
         if not is_managed(self.account.voice_files):

@@ -44,7 +44,7 @@ def diff(account: TeleumAccount, live: TeleumLive, options: PlanOptions) -> list
     changes = sip_line_changes(account, live, options)
     lines_after = set(live.sip_lines)
     if is_managed(account.sip_lines):
-        lines_after = set(account.sip_lines)
+        lines_after = set(account.sip_lines) | ignored_sip_lines(account, live)
     for wire, number in account.numbers.items():
         if isinstance(number.forwards, tuple):
             changes += forward_changes(wire, number.forwards, live, lines_after)
@@ -64,7 +64,7 @@ def sip_line_changes(account: TeleumAccount, live: TeleumLive, options: PlanOpti
         change = _sip_update(desired[num], live.sip_lines[num], live, options)
         if change is not None:
             changes.append(change)
-    for num in sorted(set(live.sip_lines) - set(desired), key=int):
+    for num in sorted(set(live.sip_lines) - set(desired) - ignored_sip_lines(account, live), key=int):
         _check_untargeted(num, live)
         current = live.sip_lines[num]
         changes.append(Change(
@@ -72,6 +72,19 @@ def sip_line_changes(account: TeleumAccount, live: TeleumLive, options: PlanOpti
             calls=(Call("deleteSIP", {"id": current.id}),),
         ))
     return changes
+
+
+def ignored_sip_lines(account: TeleumAccount, live: TeleumLive) -> set[str]:
+    """Live lines an ignore rule matches: never created, changed or deleted."""
+    if not is_managed(account.sip_lines) or not account.ignore.sip_lines:
+        return set()
+    return {num for num in live.sip_lines if account.ignore.match("sip_lines", num)}
+
+
+def ignored_counts(account: TeleumAccount, live: TeleumLive) -> dict[str, int]:
+    """How many live items of each kind ignore rules left out of the comparison."""
+    count = len(ignored_sip_lines(account, live))
+    return {"sip_line": count} if count else {}
 
 
 def _check_untargeted(num: str, live: TeleumLive) -> None:

@@ -15,7 +15,7 @@ from telconf.model import Target, TargetKind, TeleumAccount, is_managed
 from telconf.phones import display
 from telconf.plan.data import Change
 from telconf.providers.base import ItemCheck
-from telconf.providers.teleum.changes import forward_changes
+from telconf.providers.teleum.changes import forward_changes, ignored_sip_lines
 from telconf.providers.teleum.payloads import TeleumLive, canonical, forward_view, sip_view, target_text
 
 FORWARDS, SIP_LINE = "forwards", "sip_line"
@@ -85,7 +85,8 @@ def check(account: TeleumAccount, view: TeleumLive, item: str) -> ItemCheck:
     if kind == FORWARDS:
         wanted = account.numbers[key].forwards
         desired = wanted if isinstance(wanted, tuple) else ()
-        lines_after = set(account.sip_lines) if is_managed(account.sip_lines) else set(view.sip_lines)
+        lines_after = (set(account.sip_lines) | ignored_sip_lines(account, view) if is_managed(account.sip_lines)
+                       else set(view.sip_lines))
         live = view.forwards.get(key, ())
         outage = bool(desired) and not live
         if not forward_changes(key, desired, view, lines_after):

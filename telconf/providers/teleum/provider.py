@@ -140,6 +140,10 @@ class TeleumProvider(Provider[TeleumAccount]):
         """SIP line and forward changes, each with the exact calls it needs."""
         return changes.diff(self.account, live.data, options)
 
+    def ignored(self, live: LiveState) -> dict[str, int]:
+        """Live items per kind that ignore rules kept out of the plan."""
+        return changes.ignored_counts(self.account, live.data)
+
     # --- apply ---------------------------------------------------------------------------
 
     def execute(self, call: Call, refs: dict[str, str]) -> str | None:

@@ -1,0 +1,70 @@
+"""The config as telconf understands it: includes merged and templates expanded, as YAML.
+
+``telconf render`` prints it so that a reviewer sees what a template change does to
+every number. Values are written as the files wrote them (``${NAME}`` stays, no secret
+is read); a relative path written in an included file is rewritten relative to the
+rendered file's folder (the config's), so that the rendered file means the same.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path as FilePath
+from typing import Any
+
+import yaml
+
+from telconf.config.loader import check_document
+from telconf.config.source import Document, Path
+from telconf.errors import ConfigError
+
+# Where a config holds file paths (relative to the file that wrote them).
+_FILE_KEYS = ("client_cert", "client_key", "ca_bundle")
+
+
+def render(path: FilePath) -> str:
+    """The flat YAML of the config at ``path``; ``ConfigError`` when it is not valid."""
+    doc, diagnostics = check_document(path)
+    errors = [d for d in diagnostics if d.severity == "error"]
+    if errors or doc.data is None:
+        raise ConfigError(errors)
+    base = path.resolve().parent
+    data = {key: value for key, value in doc.data.items() if key not in ("templates", "include")}
+    flat = _plain(data)
+    for name, account in (flat.get("accounts") or {}).items():
+        _rebase_paths(doc, base, ("accounts", name), account)
+    header = f"# {path} rendered by telconf: includes merged, templates expanded\n"
+    return header + yaml.safe_dump(flat, sort_keys=False, allow_unicode=True, width=1000, default_flow_style=False)
+
+
+def _plain(value: Any) -> Any:
+    """Plain dicts and lists (the dumper knows no located ones); shared values copied."""
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    return value
+
+
+def _rebase_paths(doc: Document, base: FilePath, path: Path, account: dict[str, Any]) -> None:
+    credentials = account.get("credentials")
+    if isinstance(credentials, dict):
+        for key in _FILE_KEYS:
+            _rebase(doc, base, path + ("credentials", key), credentials, key)
+    for name, settings in (account.get("voice_files") or {}).items():
+        if isinstance(settings, dict):
+            _rebase(doc, base, path + ("voice_files", name, "path"), settings, "path")
+    lists = (account.get("blacklists") or {}).get("lists") or {}
+    for list_id, entries in lists.items():
+        for index, entry in enumerate(entries or ()):
+            if isinstance(entry, dict):
+                _rebase(doc, base, path + ("blacklists", "lists", list_id, index, "block_file"), entry, "block_file")
+
+
+def _rebase(doc: Document, base: FilePath, path: Path, holder: dict[str, Any], key: str) -> None:
+    value = holder.get(key)
+    if not isinstance(value, str) or "${" in value or os.path.isabs(value):
+        return
+    written_in = FilePath(doc.locate(path)[0]).resolve().parent
+    if written_in != base:
+        holder[key] = os.path.relpath(written_in / value, base)

@@ -1,0 +1,142 @@
+"""Includes: accounts and templates from other files, positions and paths relative to their file."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from telconf.config import load
+from tests.scale.helpers import errors, validate, write
+
+ROOT = Path(__file__).resolve().parents[2]
+ENV = {"TELEUM_EMAIL": "a@example.com", "TELEUM_PASSWORD": "secret-password", "U": "u", "P": "p"}
+
+
+@pytest.fixture
+def here(tmp_path: Path) -> Iterator[Path]:
+    old = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        yield tmp_path
+    finally:
+        os.chdir(old)
+
+
+def main_file(here: Path, include: str = "[accounts/*.yaml, templates.yaml]") -> Path:
+    return write(here / "telconf.yaml", f"version: 1\ninclude: {include}\naccounts: {{}}\n")
+
+
+def spb(here: Path, name: str = "spb.yaml", account: str = "spb") -> Path:
+    return write(here / "accounts" / name, f"""\
+        accounts:
+          {account}:
+            provider: teleum
+            credentials: {{email: "${{TELEUM_EMAIL}}", password: "${{TELEUM_PASSWORD}}"}}
+            sip_lines: {{"101": {{}}}}
+            numbers:
+              "+7 812 323-23-23": {{use: office, with: {{line: "101"}}}}
+        """)
+
+
+def templates(here: Path) -> Path:
+    return write(here / "templates.yaml", """\
+        templates:
+          office:
+            forwards:
+              - to: sip:{line}
+        """)
+
+
+def test_accounts_and_templates_from_included_files(here: Path) -> None:
+    path = main_file(here)
+    spb(here)
+    templates(here)
+    config = load("telconf.yaml", environ=ENV)
+    number = config.accounts["spb"].numbers["78123232323"]
+    assert str(number.forwards[0].target) == "sip:101"
+    assert number.template == "office"
+    assert number.where == "accounts/spb.yaml:7:7"
+    assert config.accounts["spb"].credentials.password.where == "accounts/spb.yaml:4:55"
+
+
+def test_errors_name_the_file_that_wrote_the_value(here: Path) -> None:
+    path = main_file(here)
+    spb(here).write_text(spb(here).read_text().replace('line: "101"', 'line: "102"'))
+    templates(here)
+    assert errors(validate(path)) == [
+        "templates.yaml:4:13: sip:102 is not a line under sip_lines of this account (lines: 101) "
+        "(in template 'office', used by '+7 812 323-23-23' at accounts/spb.yaml:7:28)"]
+
+
+def test_an_account_defined_twice_names_both_places(here: Path) -> None:
+    path = main_file(here)
+    spb(here)
+    spb(here, "spb-copy.yaml")
+    templates(here)
+    assert errors(validate(path)) == [
+        "accounts/spb.yaml:2:3: account 'spb' is defined twice: here and at accounts/spb-copy.yaml:2:3; "
+        "define each account once"]
+
+
+def test_a_template_defined_twice_names_both_places(here: Path) -> None:
+    path = main_file(here, "[templates.yaml, more/templates.yaml]")
+    templates(here)
+    shutil.copy(here / "templates.yaml", write(here / "more" / "templates.yaml", ""))
+    assert errors(validate(path)) == [
+        "more/templates.yaml:2:3: template 'office' is defined twice: here and at templates.yaml:2:3; "
+        "define each template once"]
+
+
+def test_an_include_cycle_is_an_error(here: Path) -> None:
+    path = main_file(here, "[a.yaml]")
+    write(here / "a.yaml", "include: [b.yaml]\n")
+    write(here / "b.yaml", "include: [a.yaml]\n")
+    assert errors(validate(path)) == ["b.yaml:1:11: include cycle: a.yaml -> b.yaml -> a.yaml"]
+
+
+@pytest.mark.parametrize("include, message", [
+    ("[../outside.yaml]", "telconf.yaml:2:11: include: '../outside.yaml' leads outside the config's directory"),
+    ("[nothing/*.yaml]", "telconf.yaml:2:11: include: 'nothing/*.yaml' matches no file"),
+    ("[missing.yaml]", "telconf.yaml:2:11: include: file 'missing.yaml' not found"),
+])
+def test_includes_that_cannot_be_followed(here: Path, include: str, message: str) -> None:
+    write(here / "outside.yaml", "accounts: {}\n")
+    (here / "config").mkdir()
+    os.chdir(here / "config")
+    path = main_file(here / "config", include)
+    result = validate(path)
+    assert result.exit_code == 1
+    assert any(line.startswith(message) for line in errors(result)), result.stderr
+
+
+def test_an_included_file_has_the_top_level_shape(here: Path) -> None:
+    path = main_file(here, "[extra.yaml]")
+    write(here / "extra.yaml", "accounts: {}\nsettings: 1\n")
+    assert errors(validate(path)) == [
+        "extra.yaml:2:1: unknown key 'settings' in an included file; expected one of: accounts, include, "
+        "templates, version"]
+
+
+def test_relative_paths_stay_relative_to_the_file_that_wrote_them(here: Path) -> None:
+    path = main_file(here, "[teams/msk/account.yaml]")
+    shutil.copy(ROOT / "examples" / "media" / "greeting.wav", write(here / "teams/msk/media/hello.wav", ""))
+    write(here / "teams/msk/spam.txt", "+7 900 000-00-00\nnot a number\n")
+    write(here / "teams/msk/account.yaml", """\
+        accounts:
+          msk:
+            provider: beeline
+            credentials: {username: "${U}", password: "${P}"}
+            numbers: {"+7 495 000-00-01": {}}
+            voice_files:
+              hello.wav: {path: media/hello.wav}
+            blacklists:
+              lists:
+                "0": [{numbers: all, block_file: spam.txt}]
+        """)
+    assert errors(validate(path)) == [
+        "teams/msk/spam.txt:2:1: 'not a number' is not a valid phone number (listed in "
+        "teams/msk/account.yaml as block_file); expected one number per line"]
