@@ -28,6 +28,7 @@ from typing import Any
 import yaml
 
 from telconf.errors import ProviderError
+from telconf.guard.redact import mask
 from telconf.model import Account, Config, Secret, is_managed
 from telconf.plan.planner import ProviderFactory, select_accounts
 from telconf.providers.base import parallel_map
@@ -240,7 +241,7 @@ def _write_atomically(path: Path, text: str) -> None:
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
+            fh.write(mask(text))
         os.replace(temp, path)
     except BaseException:
         Path(temp).unlink(missing_ok=True)

@@ -10,6 +10,7 @@ from telconf.cli.common import (
     account_option,
     config_option,
     handles_errors,
+    network_options,
     parallelism_option,
     setup_logging,
     verbose_option,
@@ -23,6 +24,7 @@ from telconf.cli.common import (
               help="Write the YAML to this file (a directory: OUT/telconf.yaml); default stdout.")
 @parallelism_option
 @verbose_option
+@network_options
 @handles_errors
 def export(config_path: Path, accounts: tuple[str, ...], out: str | None, parallelism: int, verbose: bool) -> None:
     """Read the live accounts and write them as a telconf config file: a backup that

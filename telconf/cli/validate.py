@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from telconf.cli.common import EXIT_ERROR, config_option, handles_errors
+from telconf.cli.common import EXIT_ERROR, config_option, handles_errors, network_options
 from telconf.config import errors_of, warnings_of
 from telconf.config.loader import check
 from telconf.errors import ConfigError
@@ -16,6 +16,7 @@ from telconf.errors import ConfigError
 @click.command("validate")
 @config_option
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
+@network_options
 @handles_errors
 def validate(config_path: Path, strict: bool) -> None:
     """Check a config file offline: the JSON Schema, then the semantic checks.

@@ -18,6 +18,8 @@ from typing import Any
 from telconf import phones
 from telconf.config.source import Document, Mark, Path
 from telconf.errors import ConfigError, Diagnostic
+from telconf.guard.files import outside
+from telconf.guard.redact import excerpt
 from telconf.model import Secret
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+\Z")
@@ -137,6 +139,19 @@ class Context:
     def file(self, path: Path, value: Any) -> FilePath:
         """A path from the config, resolved against the config file's directory."""
         return (self.base_dir / self.text(path, value)).resolve()
+
+    def repo_file(self, path: Path, value: Any, what: str) -> FilePath | None:
+        """A data file that belongs beside the config (block file, voice file), or None (error recorded).
+
+        After resolving symlinks it must be inside the config file's directory: a config
+        from a pull request must not make telconf read ``/etc`` or ``/proc``.
+        """
+        file = self.file(path, value)
+        if outside(file, self.base_dir):
+            self.error(path, f"{what} {excerpt(str(value))!r} is outside the config file's directory "
+                             f"({self.base_dir}), symlinks resolved; keep it beside the config")
+            return None
+        return file
 
     def shown(self, file: FilePath) -> str:
         """How to name a referenced file in a diagnostic: relative to where the user is, if short."""
