@@ -3,7 +3,7 @@
 ``--timeout`` (``TELCONF_TIMEOUT``, default 30 s) bounds a request from its first byte
 sent to the last byte of the answer read, however slowly the bytes arrive. Answers are
 capped at ``MAX_BODY_BYTES``: far above any legitimate answer (the largest black list,
-LBLIST, at the contract's 300,000 entries is about 25 MB; a voice file is at most
+LBLIST, of 300,000 A-numbers is about 6 MB; a voice file is at most
 10 MB), far below what could exhaust the machine.
 """
 
@@ -19,7 +19,7 @@ import requests
 
 ENV_TIMEOUT = "TELCONF_TIMEOUT"
 DEFAULT_TIMEOUT = 30.0
-MAX_BODY_BYTES = 64 * 1024 * 1024
+MAX_BODY_BYTES = 32 * 1024 * 1024
 MAX_JSON_DEPTH = 64  # the contract's deepest answer nests 4 levels
 _CHUNK = 64 * 1024
 _timeout: float | None = None

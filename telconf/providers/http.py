@@ -116,7 +116,6 @@ class Transport:
         self.session.cert = cert
         self.session.auth = auth
         self.session.trust_env = False  # a proxy from the environment must not see our calls
-        self.session.max_redirects = 0
         self.requests_sent = 0
 
     def close(self) -> None:

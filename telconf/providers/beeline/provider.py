@@ -158,8 +158,8 @@ class BeelineProvider(Provider[BeelineAccount]):
         try:
             return safe_files.read_bytes(Path(voice_file.path), safe_files.VOICE_FILE_MAX_BYTES)
         except (OSError, safe_files.UnsafeFile) as exc:
-            raise PlanError(f"{self.account.name}: voice file {name!r} at {voice_file.path}: "
-                            f"{getattr(exc, 'strerror', None) or exc}") from None
+            raise PlanError(f"{self.account.name}: cannot read voice file {name!r} "
+                            f"from {voice_file.path} ({getattr(exc, 'strerror', None) or exc})") from None
 
     def batch(self, calls: Sequence[CallWithChanges]) -> list[CallWithChanges]:
         """All calls of one command in a stage become one request (split later only at limits)."""
