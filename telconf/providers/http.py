@@ -149,7 +149,9 @@ class Transport:
                 failure = self._transport_failure(call, exc)
                 sure_not_applied = _never_reached_server(exc)
             except requests.exceptions.Timeout as exc:
-                failure, sure_not_applied, timed_out = self._transport_failure(call, exc), False, True
+                failure = self._transport_failure(call, exc, f"no complete answer within the {self.timeout:g} s "
+                                                  "timeout (--timeout)")
+                sure_not_applied, timed_out = False, True
             except requests.exceptions.ChunkedEncodingError as exc:
                 # The answer was cut off mid-body: the server got the request, like a dropped connection.
                 failure, sure_not_applied = self._transport_failure(call, exc, "the answer was cut off"), False

@@ -90,10 +90,10 @@ def test_a_trickling_body_is_bounded_by_the_timeout(tmp_path: Path) -> None:
     with hostile.serve(hostile.trickle(0.5)) as (url, server):
         outcome = cli("plan", "-c", str(teleum_config(tmp_path, url)), "--timeout", "1.5")
     assert outcome.code == 1
-    assert "teleum login: ReadTimeout talking to the server" in outcome.stderr
-    # Five tries of at most 1.5 s each (a byte arrives every 0.5 s) plus backoff: never "forever".
+    assert "teleum login: no complete answer within the 1.5 s timeout (--timeout)" in outcome.stderr
+    # Five tries of at most 1.5 s each plus backoff (~11 s), where the server would take 500 s per try.
     assert len(server.requests) == 5
-    assert outcome.seconds < 5 * (1.5 + 0.6) + 6.2
+    assert outcome.seconds < 60
     assert outcome.leaked() == []
 
 
@@ -101,8 +101,8 @@ def test_the_timeout_comes_from_the_environment_too(tmp_path: Path) -> None:
     with hostile.serve(hostile.trickle(0.5)) as (url, server):
         outcome = cli("plan", "-c", str(teleum_config(tmp_path, url)), env={"TELCONF_TIMEOUT": "1"})
     assert outcome.code == 1
-    assert "ReadTimeout" in outcome.stderr
-    assert outcome.seconds < 5 * (1 + 0.6) + 6.2
+    assert "no complete answer within the 1 s timeout" in outcome.stderr
+    assert outcome.seconds < 60
 
 
 @pytest.mark.parametrize("body, reason", [

@@ -15,7 +15,7 @@ from typing import Any
 
 import requests
 
-from telconf.errors import ApiError, AuthError, BadResponse, SessionExpired
+from telconf.errors import ApiError, AuthError, BadResponse, ProviderError, SessionExpired
 from telconf.guard import limits, redact
 from telconf.providers.http import Transport, tls_options
 
@@ -39,7 +39,7 @@ class TeleumClient:
         self.transport = transport or Transport(PROVIDER, parallelism=parallelism,
                                                 **tls_options(client_cert, client_key, ca_bundle))
         self._session: tuple[str, str] | None = None  # (token, vivaid)
-        self._refused: AuthError | None = None  # a rejected login is never tried again (lockouts)
+        self._refused: ProviderError | None = None  # a failed login is never tried again (lockouts)
         self._lock = threading.Lock()
         redact.register(password)
 
@@ -66,15 +66,17 @@ class TeleumClient:
     def login(self) -> tuple[str, str]:
         """Log in and keep the session; ``AuthError`` when the credentials are refused.
 
-        Callers hold ``_lock``: one login at a time. A refused login is remembered and
-        raised again without asking the server: repeated failures can lock the account.
+        Callers hold ``_lock``: one login at a time. A failed login (refused, or failing
+        after the Transport's own retries) is remembered and raised again to every other
+        caller without asking the server: repeated failures can lock the account.
         """
         if self._refused is not None:
             raise self._refused
         try:
             answer = self._send("login", {"email": self._email, "paswd": self._password}, None, True)
-        except AuthError as exc:
-            self._refused = exc
+        except ProviderError as exc:
+            if not isinstance(exc, SessionExpired):
+                self._refused = exc
             raise
         token, vivaid = answer.get("token"), answer.get("vivaid")
         if not isinstance(token, str) or not token or vivaid in (None, "") or isinstance(vivaid, (dict, list)):
