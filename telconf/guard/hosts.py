@@ -59,10 +59,10 @@ def refusal(url: str, environ: Mapping[str, str] | None = None) -> str | None:
         return None
     named = f"[{host}]" if ":" in host else host
     with_port = f"{named}:{port}" if port else named
-    for entry in operator_hosts(environ):
-        if entry in (named, with_port) or (port is None and entry in (f"{named}:443", f"{named}:80")
-                                           and entry.endswith(":443" if scheme == "https" else ":80")):
-            return None
+    default_port = f"{named}:{443 if scheme == 'https' else 80}"
+    accepted = {named, with_port} | ({default_port} if port is None else set())
+    if accepted & set(operator_hosts(environ)):
+        return None
     return (f"refusing to send credentials to {with_port}: not the provider's host, not loopback, "
             f"and not allowed by the operator; to trust it, set {ENV_VARIABLE}={with_port} in the "
             f"environment or pass --allow-host {with_port} (never from the config file)")
