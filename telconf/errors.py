@@ -66,6 +66,11 @@ class ProviderError(TelconfError):
         call: str = "",
         code: str | None = None,
     ):
+        from telconf.guard.redact import escape
+
+        # Server text may carry terminal escapes: shown escaped, and never longer than a screen.
+        message, call, code = escape(message), escape(call), escape(code) if code else code
+        message = message if len(message) <= 500 else message[:497] + "..."
         self.provider = provider
         self.call = call
         self.code = code

@@ -28,6 +28,7 @@ import yaml
 
 from telconf import __version__
 from telconf.errors import ProviderError
+from telconf.guard.redact import mask
 from telconf.modeline import SCHEMA_COPY
 from telconf.model import Account, Config, Secret, is_managed
 from telconf.plan.planner import ProviderFactory, select_accounts
@@ -249,7 +250,7 @@ def _write_atomically(path: Path, text: str) -> None:
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
+            fh.write(mask(text))
         os.replace(temp, path)
     except BaseException:
         Path(temp).unlink(missing_ok=True)

@@ -27,6 +27,7 @@ from typing import Any
 from telconf import __version__
 from telconf.apply import ApplyReport, CallResult, CallStatus
 from telconf.apply_items import ItemResult, ItemStatus
+from telconf.guard.redact import mask
 from telconf.plan.data import Plan
 
 REPORT_FORMAT_VERSION = 1
@@ -151,8 +152,7 @@ def write(path: Path, data: dict[str, Any]) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, indent=2, ensure_ascii=False)
-            fh.write("\n")
+            fh.write(mask(json.dumps(data, indent=2, ensure_ascii=False)) + "\n")  # errors may quote a server
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -37,3 +37,13 @@ def emulators(emulator_servers: Emulators) -> Iterator[Emulators]:
     """Both emulators, reset to empty state and default knobs for this test."""
     emulator_servers.reset()
     yield emulator_servers
+
+
+@pytest.fixture(autouse=True)
+def forget_secrets() -> Iterator[None]:
+    """Each test starts with no secret registered for redaction (the registry is per process)."""
+    from telconf.guard import redact
+
+    redact.forget_all()
+    yield
+    redact.forget_all()

@@ -19,6 +19,7 @@ from telconf.cli.common import (
     account_option,
     config_option,
     handles_errors,
+    network_options,
     parallelism_option,
     setup_logging,
     verbose_option,
@@ -57,6 +58,7 @@ def stdout_is_terminal() -> bool:
 @rotate_option
 @parallelism_option
 @verbose_option
+@network_options
 @handles_errors
 def apply(planfile: Path | None, config_path: Path, accounts: tuple[str, ...], yes: bool, force: bool,
           report_path: Path | None, rotate: bool, parallelism: int, verbose: bool) -> None:

@@ -13,6 +13,8 @@ from typing import Any, TypeVar
 import click
 
 from telconf.errors import ApplyError, ConfigError, TelconfError
+from telconf.guard import hosts, limits
+from telconf.guard.redact import MaskingStream, escape
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -45,6 +47,31 @@ def parallelism_option(func: F) -> F:
     )(func)
 
 
+def _allow_hosts(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> tuple[str, ...]:
+    hosts.allow_from_cli(value)
+    return value
+
+
+def _set_timeout(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
+    limits.set_timeout(value)
+    return value
+
+
+def network_options(func: F) -> F:
+    """``--allow-host`` and ``--timeout``: the operator's word on where and how long to talk."""
+    func = click.option(
+        "--allow-host", "allow_hosts", multiple=True, metavar="HOST[:PORT]", expose_value=False,
+        callback=_allow_hosts,
+        help="Also trust this host with credentials (repeatable; also TELCONF_ALLOWED_HOSTS, comma-separated). "
+             "The provider's own host and loopback are always trusted; the config file cannot add any.",
+    )(func)
+    return click.option(
+        "--timeout", type=click.FloatRange(0.1, 86400), envvar=limits.ENV_TIMEOUT, metavar="SECONDS",
+        expose_value=False, callback=_set_timeout,
+        help=f"Bound on one whole request, answer included (also {limits.ENV_TIMEOUT}; default 30).",
+    )(func)
+
+
 def setup_logging(verbose: bool) -> None:
     """Send telconf's logs to stderr: every HTTP call with -v, warnings otherwise."""
     logger = logging.getLogger("telconf")
@@ -61,30 +88,43 @@ def handles_errors(func: F) -> F:
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        # Every secret telconf knows is masked in all it prints, logs included (one place).
+        saved = sys.stdout, sys.stderr
+        sys.stdout, sys.stderr = MaskingStream(sys.stdout), MaskingStream(sys.stderr)
         try:
-            return func(*args, **kwargs)
-        except ConfigError as exc:
-            for diagnostic in exc.diagnostics:
-                click.echo(str(diagnostic), err=True)
-            count = sum(1 for d in exc.diagnostics if d.severity == "error")
-            click.echo(f"{count} error{'s' if count != 1 else ''}", err=True)
-            sys.exit(EXIT_ERROR)
-        except ApplyError as exc:
-            click.echo(f"Error: {exc}", err=True)
-            sys.exit(EXIT_ERROR)
-        except TelconfError as exc:
-            click.echo(f"Error: {exc}", err=True)
-            sys.exit(EXIT_ERROR)
-        except KeyboardInterrupt:
-            click.echo("Interrupted.", err=True)
-            sys.exit(EXIT_INTERRUPTED)
-        except (click.exceptions.Exit, click.ClickException, SystemExit):
-            raise
-        except Exception as exc:  # a bug: say so plainly, still without a traceback
-            if os.environ.get("TELCONF_DEBUG"):
-                raise
-            click.echo(f"Internal error: {type(exc).__name__}. Please report it with the command "
-                       "you ran (TELCONF_DEBUG=1 shows the traceback).", err=True)
-            sys.exit(EXIT_ERROR)
+            return _report_errors(func, args, kwargs)
+        finally:
+            sys.stdout, sys.stderr = saved
+            hosts.allow_from_cli(())
+            limits.set_timeout(None)
 
     return wrapper  # type: ignore[return-value]
+
+
+def _report_errors(func: Callable[..., Any], args: Any, kwargs: Any) -> Any:
+    """Run the command; telconf's exceptions become a message on stderr (escaped) and an exit code."""
+    try:
+        return func(*args, **kwargs)
+    except ConfigError as exc:
+        for diagnostic in exc.diagnostics:
+            click.echo(escape(str(diagnostic)), err=True)
+        count = sum(1 for d in exc.diagnostics if d.severity == "error")
+        click.echo(f"{count} error{'s' if count != 1 else ''}", err=True)
+        sys.exit(EXIT_ERROR)
+    except ApplyError as exc:
+        click.echo(f"Error: {escape(str(exc))}", err=True)
+        sys.exit(EXIT_ERROR)
+    except TelconfError as exc:
+        click.echo(f"Error: {escape(str(exc))}", err=True)
+        sys.exit(EXIT_ERROR)
+    except KeyboardInterrupt:
+        click.echo("Interrupted.", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    except (click.exceptions.Exit, click.ClickException, SystemExit):
+        raise
+    except Exception as exc:  # a bug: say so plainly, still without a traceback
+        if os.environ.get("TELCONF_DEBUG"):
+            raise
+        click.echo(f"Internal error: {type(exc).__name__}. Please report it with the command "
+                   "you ran (TELCONF_DEBUG=1 shows the traceback).", err=True)
+        sys.exit(EXIT_ERROR)

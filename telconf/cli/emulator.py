@@ -11,6 +11,7 @@ from typing import Any
 import click
 
 from telconf.emulator.faults import KINDS
+from telconf.guard.hosts import is_loopback
 
 DEFAULT_FAULT_KINDS = "error_5xx,drop_after_commit,session_expiry,rate_limit"
 
@@ -83,7 +84,7 @@ def emulator(host: str, teleum_port: int, beeline_port: int, state_path: Path | 
                                    f"{exc.strerror or exc}") from None
     try:
         _load(emu, state_path, demo_state)
-        _announce(emu, state_path)
+        _announce(emu, state_path, host)
         _wait_for_interrupt()
         click.echo("Stopping.", err=True)
     finally:
@@ -105,10 +106,17 @@ def _load(emu: Any, state_path: Path | None, demo_state: Any) -> None:
         raise click.ClickException(f"{state_path}: not a valid state file ({type(exc).__name__}: {exc})") from None
 
 
-def _announce(emu: Any, state_path: Path | None) -> None:
+def _announce(emu: Any, state_path: Path | None, host: str = "127.0.0.1") -> None:
     click.echo(f"Teleum API v3:    {emu.teleum_url}")
     click.echo(f"Beeline cloudcc:  {emu.beeline_url}")
-    if state_path is None:
+    exposed = not is_loopback(host.strip("[]").lower())
+    if exposed:
+        click.echo(f"warning: listening on {host}, not a loopback address: anyone who can reach this "
+                   "machine can use these accounts; the emulator is for tests and trials", err=True)
+    if state_path is None and exposed:
+        click.echo("Demo logins:      the demo accounts of `telconf emulator --help` (passwords not shown "
+                   "on a non-loopback address)")
+    elif state_path is None:
         from telconf.emulator import demo
 
         click.echo(f"Teleum login:     {demo.TELEUM_LOGIN[0]} / {demo.TELEUM_LOGIN[1]}  "

@@ -10,6 +10,7 @@ from telconf.cli.common import (
     account_option,
     config_option,
     handles_errors,
+    network_options,
     parallelism_option,
     setup_logging,
     verbose_option,
@@ -25,6 +26,7 @@ from telconf.cli.common import (
               help="Write forward lists (Beeline: number settings) shared by 2+ numbers once, as templates.")
 @parallelism_option
 @verbose_option
+@network_options
 @handles_errors
 def export(config_path: Path, accounts: tuple[str, ...], out: str | None, templates: bool, parallelism: int,
            verbose: bool) -> None:

@@ -19,6 +19,7 @@ from telconf.cli.common import (
     account_option,
     config_option,
     handles_errors,
+    network_options,
     parallelism_option,
     setup_logging,
     verbose_option,
@@ -113,6 +114,7 @@ def show(plan: Plan, fmt: str = "text", full_plan: str | None = None) -> None:
 @rotate_option
 @parallelism_option
 @verbose_option
+@network_options
 @handles_errors
 def plan(config_path: Path, accounts: tuple[str, ...], fmt: str, out: Path | None, snapshot: Path | None,
          full_plan: str | None, detailed_exitcode: bool, rotate: bool, parallelism: int, verbose: bool) -> None:

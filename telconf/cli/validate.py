@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 from click.core import ParameterSource
 
-from telconf.cli.common import EXIT_ERROR, config_option, handles_errors
+from telconf.cli.common import EXIT_ERROR, config_option, handles_errors, network_options
 from telconf.config import errors_of, warnings_of
 from telconf.config.loader import check
 
@@ -20,6 +20,7 @@ from telconf.config.loader import check
 @click.option("--modeline", is_flag=True,
               help="Also give each file the editor modeline (first line) and write the schema it points "
                    "at beside it (telconf.schema.json), so yaml-language-server finds it offline.")
+@network_options
 @handles_errors
 def validate(files: tuple[Path, ...], config_path: Path, strict: bool, modeline: bool) -> None:
     """Check config files offline: the JSON Schema, then the semantic checks.

@@ -9,13 +9,17 @@ Planners consume what ``load`` returns and never see raw YAML.
 
 from __future__ import annotations
 
+import dataclasses
+import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 from telconf.config.loader import check
 from telconf.config.schema import schema_path
 from telconf.errors import ConfigError, Diagnostic
-from telconf.model import Config
+from telconf.guard import redact
+from telconf.model import Config, Secret
 
 __all__ = ["load", "validate", "schema_path", "errors_of", "warnings_of"]
 
@@ -41,6 +45,8 @@ def load(path: str | Path, accounts: Iterable[str] | None = None,
     if errors_of(diagnostics):
         raise ConfigError(diagnostics)
     order = [name for name in built if not names or name in names]
+    for name in order:
+        register_secrets(built[name], os.environ if environ is None else environ)
     return Config(path=path, accounts={name: built[name] for name in order},
                   warnings=tuple(warnings_of(diagnostics)))
 
@@ -53,3 +59,34 @@ def errors_of(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
 def warnings_of(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
     """The diagnostics that are warnings."""
     return [d for d in diagnostics if d.severity == "warning"]
+
+
+def register_secrets(account: Any, environ: Mapping[str, str]) -> None:
+    """Tell the redaction layer every secret of ``account``: each password's value and its variables'.
+
+    Logins (a Teleum e-mail, a Beeline username) are not masked: they are identifiers
+    that also appear in an account's own data (a voicemail address), and masking them
+    would corrupt plans and exports. Passwords, tokens and Basic headers are.
+    """
+    credentials = account.credentials
+    sip_lines = getattr(account, "sip_lines", None)
+    places = [credentials.password, *(sip_lines.values() if isinstance(sip_lines, Mapping) else ())]
+    for secret in _secrets_in(places):
+        values = [environ[name] for name in secret.variables if name in environ]
+        if all(name in environ for name in secret.variables):
+            values.append(secret.reveal(environ))
+        redact.register(*values)
+
+
+def _secrets_in(value: Any) -> Iterable[Secret]:
+    if isinstance(value, Secret):
+        yield value
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for field in dataclasses.fields(value):
+            yield from _secrets_in(getattr(value, field.name))
+    elif isinstance(value, Mapping):
+        for item in value.values():
+            yield from _secrets_in(item)
+    elif isinstance(value, (tuple, list)):
+        for item in value:
+            yield from _secrets_in(item)

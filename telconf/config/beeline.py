@@ -22,7 +22,11 @@ from telconf.model import (
     Redirect,
     VoiceFile,
 )
+from telconf.guard import files as safe_files
+from telconf.guard.redact import excerpt
 from telconf.wav import wav_problem
+
+MAX_VOICE_NAME = 100
 
 
 def build_beeline(ctx: Context, name: str, path: Path, data: dict[str, Any]) -> BeelineAccount:
@@ -64,22 +68,34 @@ def _voice_files(ctx: Context, path: Path, files: Any) -> dict[str, VoiceFile]:
             continue
         check_named(ctx, "voice_files", name, path + (name,), key=True)
         where = path + (name, "path")
-        file = ctx.file(where, settings["path"])
-        if not (ctx.has_variable(settings["path"]) and not ctx.building):
+        _check_name(ctx, path + (name,), name)
+        checking_only = ctx.has_variable(settings["path"]) and not ctx.building
+        inside = checking_only or ctx.repo_file(where, settings["path"], "voice file path") is not None
+        file = ctx.file(where, settings["path"])  # outside the tree: an error, the file is never read
+        if inside and not checking_only:
             _check_wav(ctx, where, file)
         result[name] = VoiceFile(name=name, path=file, comment=ctx.text(path + (name, "comment"),
                                                                          settings.get("comment")))
     return result
 
 
+def _check_name(ctx: Context, path: Path, name: Any) -> None:
+    """A voice file's name goes into a file system and a URL: printable, at most 100 characters."""
+    text = str(name)
+    if len(text) > MAX_VOICE_NAME or any(ord(c) < 32 or ord(c) == 127 for c in text) or "/" in text \
+            or "\\" in text or text in (".", ".."):
+        ctx.error(path, f"voice file name '{excerpt(text, 40)}' must be at most {MAX_VOICE_NAME} printable "
+                        "characters, without / or \\", key=True)
+
+
 def _check_wav(ctx: Context, path: Path, file: FilePath) -> None:
     try:
-        content = file.read_bytes()
+        content = safe_files.read_bytes(file, safe_files.VOICE_FILE_MAX_BYTES)
     except FileNotFoundError:
         ctx.error(path, f"voice file {ctx.shown(file)} not found")
         return
-    except OSError as exc:
-        ctx.error(path, f"voice file {ctx.shown(file)} cannot be read: {exc.strerror or exc}")
+    except safe_files.UnsafeFile as exc:
+        ctx.error(path, f"voice file {ctx.shown(file)} {exc}")
         return
     problem = wav_problem(content)
     if problem:

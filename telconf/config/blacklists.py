@@ -10,6 +10,8 @@ from telconf.config.context import Context
 from telconf.config.ignore import check_named
 from telconf.config.source import Path
 from telconf.errors import Diagnostic
+from telconf.guard import files as safe_files
+from telconf.guard.redact import excerpt
 from telconf.model import UNMANAGED, BlacklistEntry, Blacklists, Managed
 
 LIST_IDS = (0, 1, 2)
@@ -61,7 +63,9 @@ def _a_numbers(ctx: Context, path: Path, entry: dict[str, Any], files: dict[File
         numbers.extend(wire for wire in wires if wire)
     block_file = entry.get("block_file")
     if isinstance(block_file, str) and not (ctx.has_variable(block_file) and not ctx.building):
-        file = ctx.file(path + ("block_file",), block_file)
+        file = ctx.repo_file(path + ("block_file",), block_file, "block_file")
+        if file is None:
+            return numbers
         if file not in files:
             files[file] = _read_block_file(ctx, path + ("block_file",), file)
             if ctx.ignore.blacklist_numbers:
@@ -74,12 +78,15 @@ def _a_numbers(ctx: Context, path: Path, entry: dict[str, Any], files: dict[File
 def _read_block_file(ctx: Context, path: Path, file: FilePath) -> list[str]:
     """The numbers of a block file: one per line, ``#`` starts a comment; errors at the file's lines."""
     try:
-        text = file.read_text(encoding="utf-8")
+        text = safe_files.read_bytes(file, safe_files.BLOCK_FILE_MAX_BYTES).decode("utf-8")
     except FileNotFoundError:
         ctx.error(path, f"block file {ctx.shown(file)} not found")
         return []
-    except (OSError, UnicodeDecodeError) as exc:
-        ctx.error(path, f"block file {ctx.shown(file)} cannot be read: {getattr(exc, 'strerror', None) or exc}")
+    except safe_files.UnsafeFile as exc:
+        ctx.error(path, f"block file {ctx.shown(file)} {exc}")
+        return []
+    except UnicodeDecodeError as exc:
+        ctx.error(path, f"block file {ctx.shown(file)} is not UTF-8 text (byte {exc.start})")
         return []
     shown = ctx.shown(file)
     listed_in = ctx.doc.locate(path)[0]  # the file that names the block file (an included one, maybe)
@@ -93,7 +100,7 @@ def _read_block_file(ctx: Context, path: Path, file: FilePath) -> list[str]:
         if wire is None:
             column = len(content) - len(content.lstrip()) + 1
             ctx.diagnostics.append(Diagnostic(shown, line_number, column,
-                                              f"{number!r} is not a valid phone number (listed in "
+                                              f"'{excerpt(number, 40)}' is not a valid phone number (listed in "
                                               f"{listed_in} as block_file); expected one number per line"))
         else:
             numbers.append(wire)

@@ -8,6 +8,8 @@ from typing import Any, TypedDict
 
 from telconf.config.context import Context
 from telconf.config.source import Path
+from telconf.guard import files as safe_files
+from telconf.guard import hosts
 from telconf.model import Safety
 
 DEFAULT_URLS = {
@@ -17,10 +19,22 @@ DEFAULT_URLS = {
 
 
 def account_url(ctx: Context, path: Path, account: dict[str, Any], provider: str) -> str:
-    """The account's endpoint: ``url`` (``${NAME}`` substituted when building) or the provider's."""
+    """The account's endpoint: ``url`` (``${NAME}`` substituted when building) or the provider's.
+
+    A host the operator does not trust is an error when building (a warning when only
+    checking); plain ``http://`` to a host that is not loopback is a warning.
+    """
     if "url" not in account:
         return DEFAULT_URLS[provider]
-    return ctx.text(path + ("url",), account["url"])
+    url = ctx.text(path + ("url",), account["url"])
+    if isinstance(account["url"], str) and not ctx.has_variable(url):
+        refused = hosts.refusal(url)
+        if refused:
+            ctx.warning(path + ("url",), refused)  # the Transport refuses to connect there
+        elif hosts.plain_http(url):
+            ctx.warning(path + ("url",), "plain http:// to a host that is not loopback: the credentials "
+                                         "would cross the network unencrypted; use https://")
+    return url
 
 
 class TlsFiles(TypedDict):
@@ -54,9 +68,14 @@ def _tls_file(ctx: Context, path: Path, value: str) -> FilePath | None:
     if ctx.has_variable(value) and not ctx.building:
         return None
     file = ctx.file(path, value)
-    if not file.is_file():
-        report = ctx.error if ctx.building else ctx.warning
+    report = ctx.error if ctx.building else ctx.warning
+    if not file.exists():
         report(path, f"file {ctx.shown(file)} not found")
+        return file
+    try:  # the content itself is never shown: it may be a key
+        safe_files.read_bytes(file, safe_files.TLS_FILE_MAX_BYTES)
+    except (safe_files.UnsafeFile, OSError) as exc:
+        report(path, f"file {ctx.shown(file)} {exc}")
     return file
 
 

@@ -18,6 +18,8 @@ from typing import Any
 from telconf import phones
 from telconf.config.source import Document, Mark, Path
 from telconf.errors import ConfigError, Diagnostic
+from telconf.guard.files import outside
+from telconf.guard.redact import excerpt
 from telconf.model import NO_IGNORE, Ignore, Secret
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+\Z")
@@ -147,6 +149,19 @@ class Context:
         written_in = self.doc.locate(path)[0]
         base = self.base_dir if written_in == self.doc.file else FilePath(written_in).resolve().parent
         return (base / self.text(path, value)).resolve()
+
+    def repo_file(self, path: Path, value: Any, what: str) -> FilePath | None:
+        """A data file that belongs beside the config (block file, voice file), or None (error recorded).
+
+        After resolving symlinks it must be inside the config file's directory: a config
+        from a pull request must not make telconf read ``/etc`` or ``/proc``.
+        """
+        file = self.file(path, value)
+        if outside(file, self.base_dir):
+            self.error(path, f"{what} {excerpt(str(value))!r} is outside the config file's directory "
+                             f"({self.base_dir}), symlinks resolved; keep it beside the config")
+            return None
+        return file
 
     def shown(self, file: FilePath) -> str:
         """How to name a referenced file in a diagnostic: relative to where the user is, if short."""

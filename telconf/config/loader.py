@@ -14,14 +14,17 @@ from typing import Any, NamedTuple
 from telconf.config.beeline import build_beeline
 from telconf.config.context import Context
 from telconf.config.schema import schema_problems
+from telconf.config.secrets import credential_variables_elsewhere
 from telconf.config.source import Document, parse
 from telconf.config.includes import include
 from telconf.config.teleum import build_teleum
 from telconf.config.templates import expand
 from telconf.errors import Diagnostic
+from telconf.guard import files as safe_files
 from telconf.model import Account
 
 Builder = Callable[[Context, str, tuple[Any, ...], dict[str, Any]], Account]
+CONFIG_MAX_BYTES = 64 * 1024 * 1024
 BUILDERS: dict[str, Builder] = {"teleum": build_teleum, "beeline": build_beeline}
 
 
@@ -37,7 +40,11 @@ def read(path: Path) -> Document:
     """Parse the file at ``path``; a file that cannot be read is a diagnostic, not an exception."""
     file = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = safe_files.read_bytes(path, CONFIG_MAX_BYTES).decode("utf-8")
+    except safe_files.UnsafeFile as exc:
+        doc = Document(file)
+        doc.error((1, 1), f"the config file {exc}")
+        return doc
     except FileNotFoundError:
         doc = Document(file)
         doc.error((1, 1), "config file not found; expected a telconf YAML file (see -c/--config)")
@@ -100,6 +107,7 @@ def _check(doc: Document, path: Path, accounts: Collection[str] | None, environ:
         known = ", ".join(raw_accounts) or "none"
         diagnostics.append(Diagnostic(doc.file, *doc.where(("accounts",), key=True),
                                       f"no account {name!r} in this file (accounts: {known})"))
+    diagnostics.extend(d for d in credential_variables_elsewhere(doc) if _position(d) not in taken)
     shared_cache: dict[str, str | None] = {}
     base_dir = path.resolve().parent
     for name, account in raw_accounts.items():

@@ -96,6 +96,7 @@ class TeleumEmulator(EmulatorBase):
         self.login_fail_status = 200
         self.err_zero = False
         self.extra_fields = False
+        self.max_body_bytes = 1024 * 1024  # the biggest legitimate request is a few kB (editSIP)
         #: The token every login hands out (None: a fresh random one); tests use a canary.
         self.session_token: str | None = None
         #: Seconds, monotonic; replace it in tests to make sessions age without waiting.
@@ -208,6 +209,13 @@ class TeleumEmulator(EmulatorBase):
             return json_response({"err": 1, "errmsg": "Not Found"}, 404)
         if request.method not in ("GET", "POST"):
             return json_response({"err": 1, "errmsg": "Method Not Allowed"}, 405, {"Allow": "GET, POST"})
+        # A body is read only up to the cap: a client cannot make the emulator hold 300 MB.
+        if request.content_length is None and request.method == "POST" and request.headers.get("Transfer-Encoding"):
+            return json_response({"err": 1, "errmsg": "Length Required"}, 411)
+        if (request.content_length or 0) > self.max_body_bytes:
+            return json_response({"err": 1, "errmsg": f"Request body over {self.max_body_bytes} bytes"}, 413)
+        request.max_content_length = self.max_body_bytes
+        request.max_form_memory_size = self.max_body_bytes
         params = {key: value for key, value in request.values.items()}
         method = params.get("cmd", "")
         return self.run_call(request, method, params, lambda: self._answer(method, params))

@@ -18,13 +18,15 @@ import json
 import os
 import tempfile
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from telconf import __version__
 from telconf.errors import PlanError, StalePlanError
+from telconf.guard import limits
+from telconf.guard.redact import excerpt, mask
 from telconf.model import BeelineAccount, Config, is_managed
 from telconf.plan.data import Plan, fingerprint
 from telconf.plan.planner import restrict_plan
@@ -52,6 +54,15 @@ class SavedPlan:
 
     @property
     def plan_options(self) -> PlanOptions:
+        """The options the plan was made with; an unknown or ill-typed one is a PlanError."""
+        known = {f.name: f for f in fields(PlanOptions)}
+        unknown = sorted(str(k) for k in self.options if k not in known)
+        if unknown:
+            raise PlanError(f"the saved plan has an unknown option {excerpt(unknown[0])!r} "
+                            f"(known: {', '.join(known)}): make the plan again")
+        for name, value in self.options.items():
+            if not isinstance(value, bool):
+                raise PlanError(f"the saved plan's option {name} is not true or false: make the plan again")
         return PlanOptions(**self.options)
 
     def to_data(self) -> dict[str, Any]:
@@ -111,8 +122,7 @@ def write(path: Path, saved: SavedPlan) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or ".")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(saved.to_data(), fh, indent=2, ensure_ascii=False)
-            fh.write("\n")
+            fh.write(mask(json.dumps(saved.to_data(), indent=2, ensure_ascii=False)) + "\n")
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -122,11 +132,11 @@ def write(path: Path, saved: SavedPlan) -> None:
 def read(path: Path) -> SavedPlan:
     """Load a saved plan; a file that is not one is a PlanError saying why."""
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        data = limits.loads(Path(path).read_text(encoding="utf-8"))
     except OSError as exc:
         raise PlanError(f"cannot read plan file {path}: {exc.strerror or exc}") from None
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise PlanError(f"{path} is not a telconf plan file (not JSON: {exc})") from None
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+        raise PlanError(f"{path} is not a telconf plan file (not JSON: {excerpt(str(exc), 120)})") from None
     if not isinstance(data, dict) or data.get("format") != SAVED_FORMAT:
         raise PlanError(f"{path} is not a telconf plan file (write one with `telconf plan --out {path}`)")
     if data.get("version") != SAVED_VERSION:
@@ -140,8 +150,8 @@ def read(path: Path) -> SavedPlan:
             items=None if data.get("items") is None else {a: dict(i) for a, i in data["items"].items()},
             snapshot=data.get("snapshot"),
         )
-    except (KeyError, TypeError, ValueError) as exc:
-        raise PlanError(f"{path} is a damaged telconf plan file ({type(exc).__name__}: {exc})") from None
+    except (AttributeError, KeyError, TypeError, ValueError) as exc:
+        raise PlanError(f"{path} is a damaged telconf plan file ({type(exc).__name__}: {excerpt(str(exc))})") from None
 
 
 def check_not_snapshot(path: Path, saved: SavedPlan) -> None:

@@ -3,6 +3,10 @@
 Provider clients build requests; this module sends them. It knows which failures are
 worth another try and which leave a write's outcome unknown, and it logs every
 request without parameters, bodies or query strings, so no secret reaches a log.
+
+It also guards the credentials and the machine (``telconf.guard``): a request goes
+only to a trusted host, a redirect is an error (nothing is sent again), a whole
+request is bounded by the timeout and an answer by a size cap.
 """
 
 from __future__ import annotations
@@ -22,6 +26,8 @@ import requests
 from requests.adapters import HTTPAdapter
 
 from telconf.errors import BadResponse, OutcomeUnknown, ProviderError, TransientError
+from telconf.guard import hosts, limits
+from telconf.guard.redact import escape
 
 log = logging.getLogger("telconf.http")
 
@@ -51,7 +57,10 @@ def tls_options(client_cert: str | os.PathLike[str] | None = None, client_key: s
                 ca_bundle: str | os.PathLike[str] | None = None) -> dict[str, Any]:
     """``verify`` and ``cert`` for a ``Transport`` from an account's TLS files.
 
-    Verification stays on: against ``ca_bundle`` when given, else the system's trust store.
+    Verification stays on: against ``ca_bundle`` alone when given, else against the
+    certificate authorities of ``certifi`` (Mozilla's list, as ``requests`` ships it),
+    not the operating system's store. (``truststore`` was tried: its context holds one
+    lock through every handshake, so parallel reads queue behind a slow server.)
     A key without a certificate is ignored (config checking refuses it).
     """
     cert: tuple[str, str] | str | None = None
@@ -85,7 +94,7 @@ class Transport:
         provider: str,
         *,
         parallelism: int = 8,
-        timeout: float = 30.0,
+        timeout: float | None = None,
         retry: RetryPolicy = RetryPolicy(),
         verify: bool | str = True,
         cert: tuple[str, str] | str | None = None,
@@ -94,7 +103,7 @@ class Transport:
         error_detail: Callable[[requests.Response], tuple[str, str | None] | None] | None = None,
     ):
         self.provider = provider
-        self.timeout = timeout
+        self.timeout = limits.request_timeout() if timeout is None else timeout
         self.retry = retry
         self.sleep = sleep
         # (message, code) from a 5xx body, for providers whose error bodies say more than the status
@@ -118,7 +127,9 @@ class Transport:
         A response is returned for every status but 429 and 5xx (those are retried or
         raised as ``TransientError``); the caller interprets 4xx bodies.
         """
-        kwargs.setdefault("timeout", self.timeout)
+        refused = hosts.refusal(url)
+        if refused:  # before any connection: the credentials go nowhere
+            raise ProviderError(refused, provider=self.provider, call=call)
         attempt = 0
         while True:
             attempt += 1
@@ -138,10 +149,14 @@ class Transport:
                 failure = self._transport_failure(call, exc)
                 sure_not_applied = _never_reached_server(exc)
             except requests.exceptions.Timeout as exc:
-                failure, sure_not_applied, timed_out = self._transport_failure(call, exc), False, True
+                failure = self._transport_failure(call, exc, f"no complete answer within the {self.timeout:g} s "
+                                                  "timeout (--timeout)")
+                sure_not_applied, timed_out = False, True
             except requests.exceptions.ChunkedEncodingError as exc:
                 # The answer was cut off mid-body: the server got the request, like a dropped connection.
                 failure, sure_not_applied = self._transport_failure(call, exc, "the answer was cut off"), False
+            except limits.BodyTooLarge as exc:
+                raise BadResponse(str(exc), provider=self.provider, call=call) from None
             except requests.exceptions.ContentDecodingError:
                 raise BadResponse("the answer's content encoding could not be decoded",
                                   provider=self.provider, call=call) from None
@@ -164,8 +179,11 @@ class Transport:
         started = time.monotonic()
         self.requests_sent += 1
         try:
-            response = self.session.request(method, url, **kwargs)
-        except requests.exceptions.RequestException as exc:
+            response = self.session.request(method, url, allow_redirects=False, stream=True,
+                                            timeout=self.timeout, **kwargs)
+            _refuse_redirect(response, self.provider, call)
+            limits.read_body(response, started + self.timeout)
+        except (requests.exceptions.RequestException, limits.BodyTooLarge) as exc:
             log.debug("%s %s %s %s -> %s after %.0f ms", self.provider, call, method, redact_url(url),
                       type(exc).__name__, (time.monotonic() - started) * 1000)
             raise
@@ -179,6 +197,20 @@ class Transport:
         # The exception text of requests can hold the URL with its query: never show it.
         return TransientError(what or f"{type(exc).__name__} talking to the server", provider=self.provider,
                               call=call)
+
+
+def _refuse_redirect(response: requests.Response, provider: str, call: str) -> None:
+    """A 3xx answer is an error naming where it pointed: credentials never follow a redirect."""
+    if not 300 <= response.status_code < 400:
+        return
+    location = response.headers.get("Location", "")
+    response.close()
+    host, port = hosts.host_and_port(location) if "://" in location else ("", None)
+    where = escape(f"{host}:{port}" if port else host)[:100] or "the same host"
+    raise ProviderError(
+        f"the server answered HTTP {response.status_code}, redirecting to {where}; telconf never follows "
+        "redirects (nothing was sent there): set the account's url to the final address",
+        provider=provider, call=call)
 
 
 def _status_failure(response: requests.Response, provider: str, call: str,
@@ -202,7 +234,7 @@ def _retry_after(response: requests.Response) -> float | None:
         return None
     try:
         return float(value)
-    except ValueError:
+    except (ValueError, OverflowError):
         pass
     try:
         return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())

@@ -156,3 +156,36 @@ def test_the_search_would_see_a_leak() -> None:
     assert any(f.startswith("teleum token (raw)") for f in found)
     assert any(f.startswith("beeline password (authorization header)") for f in found)
     assert any(f.startswith("sip password (form-encoded)") for f in found)
+
+
+def test_no_canary_leaks_through_the_security_outputs(emulators: Emulators, workspace: dict[str, Any]) -> None:
+    """Issue 14's outputs: refusals, redirect and timeout errors, warnings, a secret echoed by a server."""
+    config, env, tmp = workspace["config"], workspace["env"], workspace["tmp"]
+    leaks = Leaks()
+    original = config.read_text()
+    # A credential variable placed in a plain field: an error, and the value never printed.
+    data = yaml.safe_load(original)
+    line = next(iter(data["accounts"]["office"]["sip_lines"].values()))
+    line["description"] = "${TELEUM_PASSWORD}"
+    config.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+    for fmt in ("text", "markdown", "json"):
+        assert run(leaks, env, "plan", "-v", "-c", str(config), "--format", fmt) == 1
+    assert run(leaks, env, "validate", "-c", str(config)) == 1
+    # A url to an untrusted host (refused), and plain http to another host (a warning).
+    for url in ("https://attacker.example/api", "http://bill.tech.teleum.com/api/v3/"):
+        data = yaml.safe_load(original)
+        data["accounts"]["office"]["url"] = url
+        config.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+        assert run(leaks, env, "validate", "--strict", "-c", str(config)) == 1
+        assert run(leaks, env, "plan", "-v", "-c", str(config), "--account", "office", "--timeout", "2") == 1
+    # The server echoes the password in its refusal, with terminal escapes.
+    config.write_text(original)
+    snapshot = emulators.snapshot()
+    for account in snapshot["teleum"]["accounts"]:
+        account["password"] = "something-else"
+    emulators.restore(snapshot)
+    emulators.teleum.faults = FaultConfig()
+    assert run(leaks, env, "plan", "-v", "-c", str(config), "--allow-host", "unused.example") == 1
+    leaks.add_files(tmp)
+    assert leaks.found() == []
+    assert not any("\x1b" in text for _, text in leaks.texts)

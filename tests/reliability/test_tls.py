@@ -48,6 +48,12 @@ class Pki:
     client_key: Path
 
 
+@pytest.fixture(autouse=True)
+def trusted_example_host(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The example host of these configs is one the operator trusts (issue 14: allow-list)."""
+    monkeypatch.setenv("TELCONF_ALLOWED_HOSTS", "bill.example.com")
+
+
 @pytest.fixture(scope="module")
 def pki(tmp_path_factory: pytest.TempPathFactory) -> Pki:
     ca = trustme.CA()

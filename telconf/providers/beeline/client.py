@@ -19,9 +19,13 @@ import requests
 from requests.auth import HTTPBasicAuth
 
 from telconf.errors import ApiError, AuthError, BadResponse, ProviderError, TransientError
+from telconf.guard import limits, redact
 from telconf.providers.http import RetryPolicy, Transport, tls_options
 
 PROVIDER = "beeline"
+# Commands whose answer is a list in ConfData (CONTRACT 2.1); the others may answer {"STATUS": "OK"}.
+# ABLIST answers its data (the active list) only when asked without ConfData.
+READ_COMMANDS = frozenset({"RLIST", "MLIST", "LBLIST", "LRECORD", "LVFILES"})
 
 
 class _Absent:
@@ -47,11 +51,12 @@ class BeelineClient:
         client_key: str | os.PathLike[str] | None = None,
         ca_bundle: str | os.PathLike[str] | None = None,
         parallelism: int = 8,
-        timeout: float = 60.0,
+        timeout: float | None = None,
         retry: RetryPolicy = RetryPolicy(),
         sleep: Callable[[float], None] | None = None,
     ):
         self.base = url.rstrip("/")
+        redact.register_basic(username, password)
         extra = {"sleep": sleep} if sleep else {}
         self.transport = Transport(
             PROVIDER, parallelism=parallelism, timeout=timeout, retry=retry,
@@ -103,6 +108,9 @@ class BeelineClient:
         if not isinstance(body, dict):
             raise BadResponse(f"expected a JSON object, got {type(body).__name__}",
                               provider=PROVIDER, call=command)
+        if "ConfData" not in body and (command in READ_COMMANDS or (command == "ABLIST" and conf_data is ABSENT)):
+            # An empty account answers an empty list; no list at all must not read as one.
+            raise BadResponse("the answer has no ConfData", provider=PROVIDER, call=command)
         return body.get("ConfData")
 
     def download(self, name: str) -> bytes:
@@ -114,7 +122,7 @@ class BeelineClient:
         if response.status_code == 200:
             return response.content
         try:
-            body: Any = response.json()
+            body: Any = limits.json_of(response)
         except ValueError:
             body = None
         raise _error(response.status_code, body, call)
@@ -122,7 +130,7 @@ class BeelineClient:
 
 def _json_body(response: requests.Response, command: str) -> Any:
     try:
-        return response.json()
+        return limits.json_of(response)
     except ValueError:
         if response.status_code == 401:
             raise AuthError("login or password refused (HTTP 401)", provider=PROVIDER, call=command,
@@ -137,7 +145,7 @@ def _json_body(response: requests.Response, command: str) -> Any:
 def _server_error_detail(response: requests.Response) -> tuple[str, str | None] | None:
     """ERR_DESCRIPTION and ERR_CODE of a 5xx answer (500.1 ...), when its body has them."""
     try:
-        body = response.json()
+        body = limits.json_of(response)
     except ValueError:
         return None
     if not isinstance(body, dict) or body.get("ERR_CODE") is None:

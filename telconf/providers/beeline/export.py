@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from telconf.errors import BadResponse
+from telconf.guard.redact import excerpt, mask
 from telconf.phones import display
 from telconf.providers.beeline.live import BeelineLive
 
@@ -34,9 +35,11 @@ def _voice_files(live: BeelineLive, out_dir: Path, content: Callable[[str], byte
     media = out_dir / "media"
     files: dict[str, Any] = {}
     for name in sorted(live.voice_files):
-        if name in (".", "..") or "/" in name or "\\" in name:
+        if name in (".", "..") or "/" in name or "\\" in name or len(name) > 200 \
+                or any(ord(c) < 32 or ord(c) == 127 for c in name):
             # Written as media/<name>: a name with a path in it could land outside the output.
-            raise BadResponse(f"voice file name {name!r} is not a plain file name; telconf cannot export it",
+            raise BadResponse(f"voice file name '{excerpt(name, 40)}' is not a plain file name of at most "
+                              "200 printable characters; telconf cannot export it",
                               provider="beeline", call="LVFILES")
         media.mkdir(parents=True, exist_ok=True)
         (media / name).write_bytes(content(name))
@@ -88,5 +91,5 @@ def _write_block_file(out_dir: Path, list_id: int, b: str, block: list[str]) -> 
     relative = f"blacklists/{list_id}-{b}.txt"
     path = out_dir / relative
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("".join(f"{a}\n" for a in block), encoding="utf-8")
+    path.write_text(mask("".join(f"{a}\n" for a in block)), encoding="utf-8")
     return relative

@@ -19,6 +19,7 @@ from typing import Any
 
 from telconf.apply_items import describe_change
 from telconf.errors import ApiError, BadResponse, PlanError
+from telconf.guard import files as safe_files
 from telconf.model import BeelineAccount, is_managed
 from telconf.phones import display
 from telconf.plan.data import Call, Change
@@ -164,10 +165,10 @@ class BeelineProvider(Provider[BeelineAccount]):
     def _local_content(self, name: str) -> bytes:
         voice_file = self.account.voice_files[name]
         try:
-            return Path(voice_file.path).read_bytes()
-        except OSError as exc:
+            return safe_files.read_bytes(Path(voice_file.path), safe_files.VOICE_FILE_MAX_BYTES)
+        except (OSError, safe_files.UnsafeFile) as exc:
             raise PlanError(f"{self.account.name}: cannot read voice file {name!r} "
-                            f"from {voice_file.path} ({exc.strerror or exc})") from None
+                            f"from {voice_file.path} ({getattr(exc, 'strerror', None) or exc})") from None
 
     def batch(self, calls: Sequence[CallWithChanges]) -> list[CallWithChanges]:
         """All calls of one command in a stage become one request (split later only at limits)."""

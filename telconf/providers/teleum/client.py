@@ -15,7 +15,8 @@ from typing import Any
 
 import requests
 
-from telconf.errors import ApiError, AuthError, BadResponse, SessionExpired
+from telconf.errors import ApiError, AuthError, BadResponse, ProviderError, SessionExpired
+from telconf.guard import limits, redact
 from telconf.providers.http import Transport, tls_options
 
 PROVIDER = "teleum"
@@ -38,7 +39,9 @@ class TeleumClient:
         self.transport = transport or Transport(PROVIDER, parallelism=parallelism,
                                                 **tls_options(client_cert, client_key, ca_bundle))
         self._session: tuple[str, str] | None = None  # (token, vivaid)
+        self._refused: ProviderError | None = None  # a failed login is never tried again (lockouts)
         self._lock = threading.Lock()
+        redact.register(password)
 
     def close(self) -> None:
         self.transport.close()
@@ -61,11 +64,24 @@ class TeleumClient:
         raise AssertionError("unreachable")
 
     def login(self) -> tuple[str, str]:
-        """Log in and keep the session; ``AuthError`` when the credentials are refused."""
-        answer = self._send("login", {"email": self._email, "paswd": self._password}, None, True)
+        """Log in and keep the session; ``AuthError`` when the credentials are refused.
+
+        Callers hold ``_lock``: one login at a time. A failed login (refused, or failing
+        after the Transport's own retries) is remembered and raised again to every other
+        caller without asking the server: repeated failures can lock the account.
+        """
+        if self._refused is not None:
+            raise self._refused
+        try:
+            answer = self._send("login", {"email": self._email, "paswd": self._password}, None, True)
+        except ProviderError as exc:
+            if not isinstance(exc, SessionExpired):
+                self._refused = exc
+            raise
         token, vivaid = answer.get("token"), answer.get("vivaid")
         if not isinstance(token, str) or not token or vivaid in (None, "") or isinstance(vivaid, (dict, list)):
             raise BadResponse("the answer has no token and vivaid", provider=PROVIDER, call="login")
+        redact.register(token)
         self._session = (token, str(vivaid))
         return self._session
 
@@ -77,6 +93,7 @@ class TeleumClient:
         with self._lock:
             # Parallel calls may all see the session end: only the first logs in again.
             if self._session is None or self._session == stale:
+                self._session = None
                 return self.login()
             return self._session
 
@@ -95,7 +112,7 @@ class TeleumClient:
 
     def _answer(self, method: str, response: requests.Response) -> dict[str, Any]:
         try:
-            answer = response.json()
+            answer = limits.json_of(response)
         except ValueError:
             kind = response.headers.get("Content-Type", "no content type").split(";")[0]
             raise BadResponse(f"the answer is not JSON (HTTP {response.status_code}, {kind})",
