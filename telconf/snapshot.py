@@ -25,6 +25,7 @@ from __future__ import annotations
 import dataclasses
 import io
 import os
+import secrets
 import subprocess
 import tempfile
 import time
@@ -47,7 +48,9 @@ from telconf.providers.base import PlanOptions, Provider
 # host check (TELCONF_ALLOWED_HOSTS) accepts them like any loopback address.
 TELEUM_URL = "http://127.0.0.1:9/api/v3/"
 BEELINE_URL = "http://127.0.0.1:9/api"
-LOGIN, PASSWORD = "snapshot@telconf.invalid", "snapshot"
+# The in-process emulators' own login. The clients register the password with the
+# redaction layer like any other: it must be a value no output would ever contain.
+LOGIN, PASSWORD = "snapshot@telconf.invalid", "telconf-snapshot-" + secrets.token_hex(16)
 LIMITS = {"blacklist_limit": 10**9, "max_body_bytes": 10**12, "max_voice_files": 10**6}
 
 
@@ -165,6 +168,10 @@ class _AnyVariable(Mapping[str, str]):
 
     def __getitem__(self, name: str) -> str:
         return self.base.get(name, DUMMY_VALUE)
+
+    def is_placeholder(self, name: str) -> bool:
+        """True when ``name`` answers the dummy: not a secret to mask (the redaction layer asks)."""
+        return name not in self.base
 
     def __iter__(self) -> Iterator[str]:
         return iter(())

@@ -71,9 +71,12 @@ def register_secrets(account: Any, environ: Mapping[str, str]) -> None:
     credentials = account.credentials
     sip_lines = getattr(account, "sip_lines", None)
     places = [credentials.password, *(sip_lines.values() if isinstance(sip_lines, Mapping) else ())]
+    # A snapshot plan's environment answers unset variables with a placeholder: no secret.
+    placeholder = getattr(environ, "is_placeholder", lambda name: False)
     for secret in _secrets_in(places):
-        values = [environ[name] for name in secret.variables if name in environ]
-        if all(name in environ for name in secret.variables):
+        real = [name for name in secret.variables if name in environ and not placeholder(name)]
+        values = [environ[name] for name in real]
+        if len(real) == len(secret.variables):
             values.append(secret.reveal(environ))
         redact.register(*values)
 
