@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import signal
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -83,9 +85,12 @@ def emulator(host: str, teleum_port: int, beeline_port: int, state_path: Path | 
         raise click.ClickException(f"cannot listen on {host} (ports {teleum_port}, {beeline_port}): "
                                    f"{exc.strerror or exc}") from None
     try:
-        _load(emu, state_path, demo_state)
-        _announce(emu, state_path, host)
-        _wait_for_interrupt()
+        # Ctrl-C is caught from before the URLs are announced: whoever reads them may stop us at once.
+        with _interrupts() as stop:
+            _load(emu, state_path, demo_state)
+            _announce(emu, state_path, host)
+            while not stop.wait(0.5):
+                pass
         click.echo("Stopping.", err=True)
     finally:
         emu.stop()
@@ -132,8 +137,9 @@ def _announce(emu: Any, state_path: Path | None, host: str = "127.0.0.1") -> Non
     click.echo("Press Ctrl-C to stop.", err=True)
 
 
-def _wait_for_interrupt() -> None:
-    """Block until Ctrl-C (SIGINT) or SIGTERM."""
+@contextmanager
+def _interrupts() -> Iterator[threading.Event]:
+    """An event set by Ctrl-C (SIGINT) or SIGTERM while the block runs."""
     stop = threading.Event()
 
     def on_signal(signum: int, frame: FrameType | None) -> None:
@@ -141,8 +147,7 @@ def _wait_for_interrupt() -> None:
 
     previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
-        while not stop.wait(0.5):
-            pass
+        yield stop
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)

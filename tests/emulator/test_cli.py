@@ -78,7 +78,7 @@ def test_state_file_in_and_out(tmp_path: Path) -> None:
     finally:
         if proc.process.poll() is None:
             proc.process.kill()
-    assert code == 0 and f"State saved to {saved}" in err
+    assert code == 0 and f"State saved to {saved}" in err, err
     assert json.loads(saved.read_text())["beeline"]["accounts"][0]["record_all"] is True
 
 

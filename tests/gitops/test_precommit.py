@@ -73,6 +73,7 @@ def test_validate_hook_passes_good_files_and_fails_a_bad_one_with_its_position(t
     assert result.returncode == 0, result.stderr
 
 
+@pytest.mark.slow  # pre-commit pip-installs telconf and its dependencies from the package index
 def test_pre_commit_itself_runs_the_hook_from_this_repository(tmp_path: Path) -> None:
     """pre-commit installs telconf from this checkout in its own environment and runs the hook.
 
