@@ -126,3 +126,13 @@ def test_gitlab_note_script_edits_one_note_per_merge_request(tmp_path: Path) -> 
         server.server_close()
     assert [n["body"] for n in FakeGitLab.notes] == ["LGTM", "<!-- telconf-plan -->\nsecond plan"]
     assert set(FakeGitLab.tokens) == {"glpat-test"}
+
+
+@pytest.mark.parametrize("path", GITHUB, ids=lambda p: p.name)
+def test_github_workflow_passes_the_zizmor_security_linter(path: Path) -> None:
+    """zizmor (from the test extras) audits the workflow offline: no finding at its default persona."""
+    zizmor = Path(sys.executable).with_name("zizmor")
+    result = subprocess.run([str(zizmor), "--offline", "--no-progress", "--format", "json", str(path)],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert json.loads(result.stdout) == []
