@@ -66,7 +66,7 @@ def describe_change(before: Any, now: Any, limit: int = 240) -> str:
 class ItemGuard:
     """The items of one account plan: which calls serve them, checks, stops and verifies."""
 
-    def __init__(self, provider: Provider, account: AccountPlan, positions: Sequence[int]):
+    def __init__(self, provider: Provider[Any], account: AccountPlan, positions: Sequence[int]):
         self.provider = provider
         self.account = account
         self.change_items = [provider.item_of(change) for change in account.changes]

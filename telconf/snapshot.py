@@ -257,7 +257,7 @@ class _Snapshot:
         credentials = dataclasses.replace(account.credentials, username=login, password=password, **no_tls)
         return dataclasses.replace(account, url=BEELINE_URL, credentials=credentials)
 
-    def provider(self, account: Account, *, parallelism: int = 8, environ: Mapping[str, str] | None = None) -> Provider:
+    def provider(self, account: Account, *, parallelism: int = 8, environ: Mapping[str, str] | None = None) -> Provider[Any]:
         from telconf.providers import provider_for
 
         provider = provider_for(self.wire(account), parallelism=parallelism, environ=self.environ)

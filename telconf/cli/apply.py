@@ -158,7 +158,7 @@ def _confirm(plan: Plan) -> None:
         raise Refused("apply cancelled; nothing was changed")
 
 
-def run(plan: Plan, providers: dict[str, Provider], parallelism: int, record: Any = None) -> ApplyReport:
+def run(plan: Plan, providers: dict[str, Provider[Any]], parallelism: int, record: Any = None) -> ApplyReport:
     """Apply with progress; print the summary, or the failure report and exit 1 (130 on Ctrl-C).
 
     ``record`` (a ``telconf.report.ApplyRecord``) gets the apply's report as it fills,

@@ -10,6 +10,7 @@ import io
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -62,7 +63,7 @@ def load_config(path: Path, accounts: Sequence[str], environ: Mapping[str, str] 
 
 
 def compute(config: Config, accounts: Sequence[str], options: PlanOptions,
-            parallelism: int) -> tuple[Plan, dict[str, Provider]]:
+            parallelism: int) -> tuple[Plan, dict[str, Provider[Any]]]:
     """Read the live accounts and plan; the caller closes the providers."""
     return make_plan(config, accounts=list(accounts) or None, options=options, parallelism=parallelism)
 

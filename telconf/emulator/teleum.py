@@ -60,14 +60,17 @@ class TeleumAccount:
         """The ``numberid``/``nid`` of one connected number."""
         for number in self._emulator._account(self.email)["numbers"]:
             if number["number"] == wire:
-                return number["id"]
+                number_id: str = number["id"]
+                return number_id
         raise KeyError(f"{wire} is not connected to {self.email}")
 
     def type_id(self, name: str) -> str:
-        return self._emulator._account(self.email)["type_ids"][name]
+        type_id: str = self._emulator._account(self.email)["type_ids"][name]
+        return type_id
 
     def rcid_id(self, name: str) -> str:
-        return self._emulator._account(self.email)["rcid_ids"][name]
+        rcid_id: str = self._emulator._account(self.email)["rcid_ids"][name]
+        return rcid_id
 
 
 class TeleumEmulator(EmulatorBase):

@@ -193,7 +193,8 @@ def _wire_forward(emu: TeleumEmulator, account: Account, forward: dict[str, Any]
 
 
 def _find_forward(account: Account, forward_id: str) -> dict[str, Any]:
-    for forward in account["forwards"]:
+    forwards: list[dict[str, Any]] = account["forwards"]
+    for forward in forwards:
         if forward["id"] == str(forward_id).strip() and not int(forward["deleted"]):
             return forward
     raise AppError(f"Unknown forward id {forward_id!r}")
@@ -208,7 +209,7 @@ def edit_forward(emu: TeleumEmulator, account: Account, params: Params) -> dict[
         for required in ("rtype", "rnum"):
             if required not in params:
                 raise AppError(f"Missing {required}")
-        forward = {"id": "", "number": number["number"], "rtype": "", "rnum": "", "timeout": 20,
+        forward: dict[str, Any] = {"id": "", "number": number["number"], "rtype": "", "rnum": "", "timeout": 20,
                    "rcid": "вызывающего", "rcnid": "0", "direction": 0, "deleted": 0,
                    "rec": 0, "vpbx": 0, "moh": 0, "isolated": 0, "dowjs2": "[]"}
     else:
@@ -312,6 +313,7 @@ def edit_sip(emu: TeleumEmulator, account: Account, params: Params) -> dict[str,
     descr = str(params.get("descr", ""))
     if len(descr) > 255:
         raise AppError("descr is longer than 255 characters")
+    line: dict[str, Any] | None
     if sip_id == 0:
         if not password:
             raise AppError("paswd is required for a new SIP line")
