@@ -205,8 +205,12 @@ def progress_display(total: int) -> Iterator[ProgressCallback]:
     """A progress bar with the current call on a terminal; one line per call otherwise."""
     if total and stdout_is_terminal():
         current = {"label": ""}
+
+        def show_label(_: int | None) -> str:
+            return current["label"]
+
         with click.progressbar(length=total, label="Applying", show_pos=True, width=24,
-                               item_show_func=lambda _: current["label"]) as bar:
+                               item_show_func=show_label) as bar:
             def on_bar(event: CallEvent) -> None:
                 current["label"] = f"{event.result.account}: {event.result.label}"[:60]
                 bar.update(0 if event.status == "start" else 1)

@@ -17,6 +17,7 @@ import click
 from telconf.cli.common import (
     EXIT_CHANGES,
     EXIT_OK,
+    F,
     account_option,
     config_option,
     handles_errors,
@@ -25,7 +26,7 @@ from telconf.cli.common import (
     setup_logging,
     verbose_option,
 )
-from telconf.model import Config
+from telconf.model import Config, Safety
 from telconf.plan import safety
 from telconf.plan import saved as saved_plans
 from telconf.plan.data import Plan
@@ -41,11 +42,11 @@ class ExitOneOnUsageError(click.Command):
         try:
             return super().make_context(*args, **kwargs)
         except click.UsageError as exc:
-            exc.exit_code = 1
+            exc.exit_code = 1  # type: ignore[misc]  # click types it a class variable; this error's own code
             raise
 
 
-def rotate_option(func):  # type: ignore[no-untyped-def]
+def rotate_option(func: F) -> F:
     return click.option(
         "--rotate-sip-passwords", "rotate", is_flag=True,
         help="Also set the password of every managed SIP line (from the config's secrets).",
@@ -68,7 +69,7 @@ def compute(config: Config, accounts: Sequence[str], options: PlanOptions,
     return make_plan(config, accounts=list(accounts) or None, options=options, parallelism=parallelism)
 
 
-def safety_settings(config: Config) -> dict[str, safety.Safety]:
+def safety_settings(config: Config) -> dict[str, Safety]:
     return {name: account.safety for name, account in config.accounts.items()}
 
 

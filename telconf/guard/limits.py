@@ -84,7 +84,7 @@ def read_body(response: requests.Response, deadline: float, limit: int = MAX_BOD
             raise BodyTooLarge(f"the answer is more than the {limit}-byte cap")
         chunks.append(chunk)
     response._content = b"".join(chunks)  # noqa: SLF001 - requests' own cache of the body
-    response._content_consumed = True  # noqa: SLF001
+    response._content_consumed = True  # type: ignore[attr-defined]  # noqa: SLF001 - private, not in the stubs
 
 
 def _read_some(raw: Any) -> bytes:

@@ -47,11 +47,14 @@ def make_plan(
     Accounts are read in parallel. If any read fails, every provider is closed and the
     error is raised: nothing is ever planned from a partial view.
     """
-    if provider_factory is None:
-        from telconf.providers import provider_for as provider_factory
+    factory = provider_factory
+    if factory is None:
+        from telconf.providers import provider_for
+
+        factory = provider_for
     selected = select_accounts(config, accounts)
     providers: dict[str, Provider[Any]] = {
-        account.name: provider_factory(account, parallelism=parallelism, environ=environ) for account in selected
+        account.name: factory(account, parallelism=parallelism, environ=environ) for account in selected
     }
     try:
         lives = parallel_map(lambda p: p.read(), list(providers.values()), len(providers))

@@ -27,7 +27,8 @@ class Renderer(Protocol):
 
 def as_data(plan: Any) -> PlanData:
     """Plan data from a ``Plan`` or from data already."""
-    return plan.to_data() if hasattr(plan, "to_data") else plan
+    data: PlanData = plan.to_data() if hasattr(plan, "to_data") else plan
+    return data
 
 
 def _plural(count: int, word: str, plural: str | None = None) -> str:
