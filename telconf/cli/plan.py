@@ -31,7 +31,7 @@ from telconf.plan import safety
 from telconf.plan import saved as saved_plans
 from telconf.plan.data import Plan
 from telconf.plan.planner import close_all, make_plan
-from telconf.plan.render import renderer
+from telconf.plan.renderers import renderer
 from telconf.providers.base import PlanOptions, Provider
 
 

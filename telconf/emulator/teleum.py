@@ -38,11 +38,8 @@ from telconf import phones
 from telconf.emulator import teleum_calls
 from telconf.emulator.base import EmulatorBase, json_response, working_copy
 from telconf.emulator.teleum_calls import AppError, SessionEnded
+from telconf.emulator.teleum_defaults import DEFAULT_RCID_IDS, DEFAULT_TYPE_IDS
 
-FORWARD_TYPES = ("SIP", "Телефон", "Автоответчик", "Факс")
-RCID_KINDS = ("вызывающего", "групповой", "свой")
-DEFAULT_TYPE_IDS = {name: str(i) for i, name in enumerate(FORWARD_TYPES, 1)}
-DEFAULT_RCID_IDS = {name: str(i) for i, name in enumerate(RCID_KINDS, 1)}
 PATHS = ("/api/v3/", "/api/v3")
 
 

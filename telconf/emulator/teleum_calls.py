@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from telconf import phones
+from telconf.emulator.teleum_defaults import DEFAULT_RCID_IDS, DEFAULT_TYPE_IDS
 
 if TYPE_CHECKING:
     from telconf.emulator.teleum import TeleumEmulator
@@ -42,8 +43,6 @@ class SessionEnded(Exception):
 
 def fill_account_defaults(account: Account) -> None:
     """Complete an account read from a state file with the keys it may omit."""
-    from telconf.emulator.teleum import DEFAULT_RCID_IDS, DEFAULT_TYPE_IDS
-
     account.setdefault("account", f"{int(account.get('vivaid', 1)):08d}")
     account.setdefault("balance", "100.20")
     account["type_ids"] = {k: str(v) for k, v in account.get("type_ids", DEFAULT_TYPE_IDS).items()}
