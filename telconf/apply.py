@@ -159,7 +159,7 @@ def call_label(account: AccountPlan, index: int) -> str:
 class Applier:
     """Runs a plan through the providers that planned it."""
 
-    def __init__(self, providers: Mapping[str, Provider], *, parallelism: int = 8,
+    def __init__(self, providers: Mapping[str, Provider[Any]], *, parallelism: int = 8,
                  progress: ProgressCallback | None = None, check: bool = True):
         self.providers = providers
         self.check = check  # check before write and verify after (off only to measure their cost)
@@ -239,7 +239,7 @@ class Applier:
             if signal.getsignal(signal.SIGINT) is stop:
                 signal.signal(signal.SIGINT, previous)
 
-    def _run_lane(self, provider: Provider, lane: list[tuple[int, CallResult]], refs: dict[str, str], total: int,
+    def _run_lane(self, provider: Provider[Any], lane: list[tuple[int, CallResult]], refs: dict[str, str], total: int,
                   guard: ItemGuard | None) -> None:
         for index, result in lane:
             if self._stop.is_set():
@@ -314,7 +314,7 @@ def _failure_message(report: ApplyReport) -> str:
     return f"{head}; {tail}"
 
 
-def apply_plan(plan: Plan, providers: Mapping[str, Provider], *, parallelism: int = 8,
+def apply_plan(plan: Plan, providers: Mapping[str, Provider[Any]], *, parallelism: int = 8,
                progress: ProgressCallback | None = None, check: bool = True) -> ApplyReport:
     """Run ``plan`` with the providers that made it (see ``Applier``).
 

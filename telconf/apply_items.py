@@ -66,7 +66,7 @@ def describe_change(before: Any, now: Any, limit: int = 240) -> str:
 class ItemGuard:
     """The items of one account plan: which calls serve them, checks, stops and verifies."""
 
-    def __init__(self, provider: Provider, account: AccountPlan, positions: Sequence[int]):
+    def __init__(self, provider: Provider[Any], account: AccountPlan, positions: Sequence[int]):
         self.provider = provider
         self.account = account
         self.change_items = [provider.item_of(change) for change in account.changes]
@@ -74,8 +74,9 @@ class ItemGuard:
         self.first_write: dict[str, int] = {}
         self.items: dict[str, ItemResult] = {}
         for index, served in enumerate(account.call_changes):
-            named = tuple(dict.fromkeys(self.change_items[i] for i in served if self.change_items[i] is not None))
-            self.call_items.append(named)  # type: ignore[arg-type]
+            served_items = [self.change_items[i] for i in served]
+            named = tuple(dict.fromkeys(item for item in served_items if item is not None))
+            self.call_items.append(named)
             for item in named:
                 result = self.items.setdefault(item, ItemResult(account.account, item, provider.item_label(item)))
                 result.calls.append(positions[index])

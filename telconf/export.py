@@ -74,8 +74,11 @@ def export(config: Config, *, out: Path | None = None, accounts: Iterable[str] |
     under the current directory. Any failed read raises before anything is written.
     With ``templates``, settings several numbers share are written once as templates.
     """
-    if provider_factory is None:
-        from telconf.providers import provider_for as provider_factory
+    factory = provider_factory
+    if factory is None:
+        from telconf.providers import provider_for
+
+        factory = provider_for
     selected = select_accounts(config, accounts)
     base_dir = (out.parent if out is not None else Path.cwd()).resolve()
     per_account_dirs = len(selected) > 1
@@ -85,7 +88,7 @@ def export(config: Config, *, out: Path | None = None, accounts: Iterable[str] |
 
         def one(account: Account) -> dict[str, Any]:
             subdir = account.name if per_account_dirs else ""
-            provider = provider_factory(connection_only(account), parallelism=parallelism, environ=environ)
+            provider = factory(connection_only(account), parallelism=parallelism, environ=environ)
             try:
                 data = provider.export(provider.read(), staging / subdir)
             except ProviderError as exc:  # say which account: an export usually reads several
@@ -187,12 +190,13 @@ def _sip_passwords(account: Account, lines: Mapping[str, Any], prefix: bool) -> 
     With several Teleum accounts in one file the generated name starts with the account
     name (``SPB_OFFICE_SIP_101_PASSWORD``), so two accounts' line 101 never share one.
     """
-    configured = account.sip_lines if is_managed(getattr(account, "sip_lines", None)) else {}
+    configured_lines: Any = getattr(account, "sip_lines", None)  # Teleum accounts' SIP lines
+    configured = configured_lines if is_managed(configured_lines) else {}
     result = {}
     for number, line in lines.items():
         line = dict(line)
         if "password" in line:
-            source = configured.get(number)  # type: ignore[union-attr]
+            source = configured.get(number)
             template = source.password.template if source is not None and source.password is not None else ""
             generated = f"SIP_{number}_PASSWORD"
             if prefix:
@@ -286,7 +290,7 @@ def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
     # Double quotes for what a reader (or YAML 1.1) could take for a number, a time or a
     # boolean, and wherever plain style is impossible; one quoting style, not two.
     tag = "tag:yaml.org,2002:str"
-    resolved = dumper.resolve(yaml.ScalarNode, value, (True, False))
+    resolved = dumper.resolve(yaml.ScalarNode, value, (True, False))  # type: ignore[no-untyped-call]  # untyped in types-PyYAML
     plain = dumper.analyze_scalar(value).allow_block_plain
     if _NUMERIC_LOOKING.match(value) or resolved != tag or not plain or "\n" in value:
         return dumper.represent_scalar(tag, value, style='"')

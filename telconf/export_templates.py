@@ -43,10 +43,14 @@ def _account(prefix: str, account: Mapping[str, Any], templates: dict[str, Any])
         names[key] = f"{prefix}-{kind}-{len(names) + 1}" if prefix else f"{kind}-{len(names) + 1}"
         templates[names[key]] = _escaped(json.loads(key))
     result = dict(account)
-    result["numbers"] = {number: ({"use": names[_key(settings, teleum)]} if _key(settings, teleum) in names
-                                  else settings)
-                         for number, settings in numbers.items()}
+    result["numbers"] = {number: _use_or_own(settings, names, teleum) for number, settings in numbers.items()}
     return result
+
+
+def _use_or_own(settings: Any, names: Mapping[str, str], teleum: bool) -> Any:
+    """A number's settings as ``use:`` of its shared template, or as they are."""
+    key = _key(settings, teleum)
+    return {"use": names[key]} if key is not None and key in names else settings
 
 
 def _key(settings: Any, teleum: bool) -> str | None:

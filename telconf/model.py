@@ -16,9 +16,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
-from typing import Literal, NamedTuple, TypeVar, Union
+from typing import TYPE_CHECKING, Literal, NamedTuple, TypeVar, Union
 
 from telconf.errors import ConfigError, Diagnostic
+
+if TYPE_CHECKING:
+    # TypeIs is in typing from Python 3.13 only; type checkers know typing_extensions,
+    # and at run time the annotation is never evaluated (postponed annotations).
+    from typing_extensions import TypeIs
 
 SENSITIVE = "(sensitive)"
 _VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -46,8 +51,8 @@ T = TypeVar("T")
 Managed = Union[T, _Unmanaged]
 
 
-def is_managed(value: object) -> bool:
-    """True unless ``value`` is ``UNMANAGED``."""
+def is_managed(value: Managed[T]) -> TypeIs[T]:
+    """True unless ``value`` is ``UNMANAGED`` (narrows ``Managed[T]`` to ``T`` for type checkers)."""
     return value is not UNMANAGED
 
 

@@ -98,6 +98,8 @@ def _matches(national: str, desc: _Desc) -> bool:
 @functools.lru_cache(maxsize=None)
 def _region_patterns(region: str) -> tuple[re.Pattern[str] | None, _Desc, tuple[_Desc, ...]]:
     metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
+    if metadata is None:  # the regions come from phonenumbers' own table, which has metadata for each
+        raise LookupError(f"phonenumbers has no metadata for region {region}")
 
     def desc(item: object) -> _Desc:
         pattern = getattr(item, "national_number_pattern", None) if item is not None else None

@@ -192,7 +192,7 @@ class WsgiAdapter(BaseAdapter):
 
         parts = urlsplit(request.url or "")
         body = request.body.encode() if isinstance(request.body, str) else (request.body or b"")
-        headers = {k: v for k, v in request.headers.items() if k.lower() != "content-length"}
+        headers = [(k, v) for k, v in request.headers.items() if k.lower() != "content-length"]
         environ = EnvironBuilder(path=parts.path or "/", query_string=parts.query, method=request.method or "GET",
                                  headers=headers, data=body, base_url=f"{parts.scheme}://{parts.netloc}").get_environ()
         app_iter, status, response_headers = run_wsgi_app(self.app, environ)
@@ -257,7 +257,7 @@ class _Snapshot:
         credentials = dataclasses.replace(account.credentials, username=login, password=password, **no_tls)
         return dataclasses.replace(account, url=BEELINE_URL, credentials=credentials)
 
-    def provider(self, account: Account, *, parallelism: int = 8, environ: Mapping[str, str] | None = None) -> Provider:
+    def provider(self, account: Account, *, parallelism: int = 8, environ: Mapping[str, str] | None = None) -> Provider[Any]:
         from telconf.providers import provider_for
 
         provider = provider_for(self.wire(account), parallelism=parallelism, environ=self.environ)

@@ -36,7 +36,8 @@ class LazyGroup(click.Group):
             return None
         module, attr, _ = COMMANDS[name]
         try:
-            return getattr(importlib.import_module(module), attr)
+            command: click.Command = getattr(importlib.import_module(module), attr)
+            return command
         except ModuleNotFoundError as exc:
             if exc.name != module:
                 raise

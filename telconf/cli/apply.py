@@ -158,7 +158,7 @@ def _confirm(plan: Plan) -> None:
         raise Refused("apply cancelled; nothing was changed")
 
 
-def run(plan: Plan, providers: dict[str, Provider], parallelism: int, record: Any = None) -> ApplyReport:
+def run(plan: Plan, providers: dict[str, Provider[Any]], parallelism: int, record: Any = None) -> ApplyReport:
     """Apply with progress; print the summary, or the failure report and exit 1 (130 on Ctrl-C).
 
     ``record`` (a ``telconf.report.ApplyRecord``) gets the apply's report as it fills,
@@ -205,8 +205,12 @@ def progress_display(total: int) -> Iterator[ProgressCallback]:
     """A progress bar with the current call on a terminal; one line per call otherwise."""
     if total and stdout_is_terminal():
         current = {"label": ""}
+
+        def show_label(_: int | None) -> str:
+            return current["label"]
+
         with click.progressbar(length=total, label="Applying", show_pos=True, width=24,
-                               item_show_func=lambda _: current["label"]) as bar:
+                               item_show_func=show_label) as bar:
             def on_bar(event: CallEvent) -> None:
                 current["label"] = f"{event.result.account}: {event.result.label}"[:60]
                 bar.update(0 if event.status == "start" else 1)

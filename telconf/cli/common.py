@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 import click
 
-from telconf.errors import ApplyError, ConfigError, TelconfError
+from telconf.errors import ConfigError, TelconfError
 from telconf.guard import hosts, limits
 from telconf.guard.redact import MaskingStream, escape
 
@@ -111,10 +111,7 @@ def _report_errors(func: Callable[..., Any], args: Any, kwargs: Any) -> Any:
         count = sum(1 for d in exc.diagnostics if d.severity == "error")
         click.echo(f"{count} error{'s' if count != 1 else ''}", err=True)
         sys.exit(EXIT_ERROR)
-    except ApplyError as exc:
-        click.echo(f"Error: {escape(str(exc))}", err=True)
-        sys.exit(EXIT_ERROR)
-    except TelconfError as exc:
+    except TelconfError as exc:  # ApplyError included: the same message and exit code
         click.echo(f"Error: {escape(str(exc))}", err=True)
         sys.exit(EXIT_ERROR)
     except KeyboardInterrupt:

@@ -10,12 +10,14 @@ import io
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import click
 
 from telconf.cli.common import (
     EXIT_CHANGES,
     EXIT_OK,
+    F,
     account_option,
     config_option,
     handles_errors,
@@ -24,12 +26,12 @@ from telconf.cli.common import (
     setup_logging,
     verbose_option,
 )
-from telconf.model import Config
+from telconf.model import Config, Safety
 from telconf.plan import safety
 from telconf.plan import saved as saved_plans
 from telconf.plan.data import Plan
 from telconf.plan.planner import close_all, make_plan
-from telconf.plan.render import renderer
+from telconf.plan.renderers import renderer
 from telconf.providers.base import PlanOptions, Provider
 
 
@@ -40,11 +42,11 @@ class ExitOneOnUsageError(click.Command):
         try:
             return super().make_context(*args, **kwargs)
         except click.UsageError as exc:
-            exc.exit_code = 1
+            exc.exit_code = 1  # type: ignore[misc]  # click types it a class variable; this error's own code
             raise
 
 
-def rotate_option(func):  # type: ignore[no-untyped-def]
+def rotate_option(func: F) -> F:
     return click.option(
         "--rotate-sip-passwords", "rotate", is_flag=True,
         help="Also set the password of every managed SIP line (from the config's secrets).",
@@ -62,12 +64,12 @@ def load_config(path: Path, accounts: Sequence[str], environ: Mapping[str, str] 
 
 
 def compute(config: Config, accounts: Sequence[str], options: PlanOptions,
-            parallelism: int) -> tuple[Plan, dict[str, Provider]]:
+            parallelism: int) -> tuple[Plan, dict[str, Provider[Any]]]:
     """Read the live accounts and plan; the caller closes the providers."""
     return make_plan(config, accounts=list(accounts) or None, options=options, parallelism=parallelism)
 
 
-def safety_settings(config: Config) -> dict[str, safety.Safety]:
+def safety_settings(config: Config) -> dict[str, Safety]:
     return {name: account.safety for name, account in config.accounts.items()}
 
 

@@ -115,7 +115,7 @@ def _number(ctx: Context, path: Path, wire: str, data: dict[str, Any],
         else UNMANAGED,
         record=record,
         template=ctx.template_of(path),
-        where=ctx.doc.key_place(ctx.doc.data["accounts"][path[1]]["numbers"], path[-1]),
+        where=ctx.doc.key_place(ctx.doc.data["accounts"][path[1]]["numbers"], str(path[-1])),  # a wire number
     )
 
 

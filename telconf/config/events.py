@@ -73,7 +73,8 @@ def _child_path(stack: list[list[Any]]) -> Path:
     if not stack:
         return ()
     container, path, key, _ = stack[-1]
-    return path + ((key,) if isinstance(container, LocatedDict) else (len(container),))
+    parent: Path = path
+    return parent + ((key,) if isinstance(container, LocatedDict) else (len(container),))
 
 
 def _scalar(builder: Any, loader: Any, event: Any, stack: list[list[Any]]) -> Any:
@@ -102,7 +103,8 @@ class _Key(str):
 
 def _deliver(builder: Any, frame: list[Any], value: Any, event: Any) -> None:
     container = frame[0]
-    mark = event.start_mark if event.__class__ is yaml.ScalarEvent else None
+    # Any: the parser always sets an event's marks (the stubs allow None).
+    mark: Any = event.start_mark if event.__class__ is yaml.ScalarEvent else None
     if isinstance(container, LocatedList):
         container.append(value)
         container.item_marks.append(_start(event, value))
@@ -128,5 +130,7 @@ def _deliver(builder: Any, frame: list[Any], value: Any, event: Any) -> None:
 def _start(event: Any, value: Any) -> tuple[int, int]:
     """Where a value starts: a scalar's event, or the collection's own mark."""
     if event.__class__ is yaml.ScalarEvent:
-        return (event.start_mark.line + 1, event.start_mark.column + 1)
-    return value.mark  # type: ignore[no-any-return]
+        start: Any = event.start_mark  # the parser always sets it (the stubs allow None)
+        return (start.line + 1, start.column + 1)
+    mark: tuple[int, int] = value.mark
+    return mark

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -100,7 +100,7 @@ def _describe_all(error: ValidationError, doc: Document,
         # jsonschema reports a bad key at its mapping; point at the key itself.
         return [(path + (error.instance,), True, _describe(error, doc, path))]
     if error.validator == "additionalProperties" and isinstance(error.instance, dict):
-        allowed = sorted(error.schema.get("properties", {}))
+        allowed = sorted(_schema_of(error).get("properties", {}))
         extra = [k for k in error.instance if k not in allowed]
         # One message per unknown key, at the key, rather than one at the start of its mapping.
         return [(path + (key,), True, f"unknown key {key!r}{_in(path)}; expected one of: {', '.join(allowed)}")
@@ -110,20 +110,21 @@ def _describe_all(error: ValidationError, doc: Document,
 
 def _describe(error: ValidationError, doc: Document, path: tuple[Any, ...]) -> str:
     """The message for one schema error: what is wrong and what was expected."""
-    schema, value, kind = error.schema, error.instance, error.validator
+    schema, value, kind = _schema_of(error), error.instance, error.validator
+    expected_value: Any = error.validator_value  # what the failed keyword asked for (the stubs add Unset)
     field = _field(path)
     if kind == "type" and path in doc.word_booleans:
         text = doc.word_booleans[path]
         return f"{field}YAML 1.1 reads `{text}` as a boolean; quote it: \"{text}\""
     if kind == "type":
-        expected = _types(error.validator_value)
+        expected = _types(expected_value)
         return f"{field}expected {expected}, got {_show(value)}"
     if kind == "required":
-        missing = [k for k in error.validator_value if isinstance(value, dict) and k not in value]
+        missing = [k for k in expected_value if isinstance(value, dict) and k not in value]
         plural = "s" if len(missing) > 1 else ""
         return f"{field}missing required key{plural} {', '.join(repr(k) for k in missing)}"
     if kind in ("anyOf", "oneOf") and _all_required(error):
-        keys = " or ".join(f"`{next(iter(e.validator_value))}`" for e in error.context)
+        keys = " or ".join(f"`{_first_key(e)}`" for e in error.context)
         return f"{field}expected {keys}"
     if kind in ("anyOf", "oneOf"):
         return f"{field}got {_show(value)}; expected {schema.get('description', 'another value')}"
@@ -131,7 +132,7 @@ def _describe(error: ValidationError, doc: Document, path: tuple[Any, ...]) -> s
         low, high = schema.get("minimum"), schema.get("maximum")
         return f"{field}{_show(value)} is out of range; expected {low}..{high}"
     if kind in ("enum", "const"):
-        choices = error.validator_value if kind == "enum" else [error.validator_value]
+        choices = expected_value if kind == "enum" else [expected_value]
         return f"{field}got {_show(value)}; expected {' or '.join(_show(c) for c in choices)}"
     if kind == "pattern":
         return f"{field}{_show(value)} is not valid; expected {_first_sentence(schema)}"
@@ -152,7 +153,7 @@ def _in(path: tuple[Any, ...]) -> str:
 def _types(value: Any) -> str:
     names = {"object": "a mapping", "array": "a list", "string": "a string (quote it)", "integer": "an integer",
              "boolean": "true or false", "null": "null", "number": "a number"}
-    items = value if isinstance(value, list) else [value]
+    items: list[str] = value if isinstance(value, list) else [value]  # JSON Schema type names
     return " or ".join(names.get(t, t) for t in items)
 
 
@@ -169,7 +170,19 @@ def _show(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _first_sentence(schema: dict[str, Any]) -> str:
+def _schema_of(error: ValidationError) -> Mapping[str, Any]:
+    """The subschema that failed: always a mapping in telconf's schema (it has no boolean subschemas)."""
+    schema = error.schema
+    return schema if isinstance(schema, Mapping) else {}
+
+
+def _first_key(error: ValidationError) -> Any:
+    """The first key a ``required`` error asked for."""
+    required: Any = error.validator_value
+    return next(iter(required))
+
+
+def _first_sentence(schema: Mapping[str, Any]) -> str:
     text = str(schema.get("description", "another value"))
     sentence = text.split(". ")[0].rstrip(".")
     return sentence[:1].lower() + sentence[1:]

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Any, Union
+from typing import Any, Union, cast
 
 import yaml
 
@@ -42,9 +42,10 @@ class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
             if implicit[0]:
                 for tag, regexp in self._first.get(value[:1], ()):
                     if regexp.match(value):
-                        return tag  # type: ignore[no-any-return]
+                        return tag
             return _STR
-        return super().resolve(kind, value, implicit)  # type: ignore[no-any-return]
+        resolved: str = super().resolve(kind, value, implicit)
+        return resolved
 
 
 def _resolvers() -> dict[str, list[tuple[str, Any]]]:
@@ -124,10 +125,10 @@ class Document:
         file: str = getattr(node, "file", None) or self.file
         for depth, step in enumerate(path):
             last = depth == len(path) - 1
-            if isinstance(node, LocatedDict) and step in node:
+            if isinstance(node, LocatedDict) and isinstance(step, str) and step in node:  # keys are text
                 marks = node.key_marks if (last and key) else node.value_marks
-                mark = marks.get(step, node.mark)  # type: ignore[arg-type]
-                file = (node.key_files or {}).get(step) or node.file or file  # type: ignore[call-overload]
+                mark = marks.get(step, node.mark)
+                file = (node.key_files or {}).get(step) or node.file or file
             elif isinstance(node, LocatedList) and isinstance(step, int) and 0 <= step < len(node):
                 mark = node.item_marks[step]
                 file = node.file or file
@@ -244,7 +245,7 @@ class _Builder:
             if isinstance(node, yaml.MappingNode):
                 value: Any = self._mapping(node, path, depth)
             else:
-                value = self._sequence(node, path, depth)
+                value = self._sequence(cast(yaml.SequenceNode, node), path, depth)  # scalars returned above
         finally:
             self.building.discard(key)
         self.done[key] = value
@@ -309,7 +310,7 @@ class _Builder:
         if not isinstance(node, yaml.ScalarNode):
             self.doc.error(mark, "a mapping key must be a plain value, not a list or a mapping")
             return None
-        text = node.value
+        text: str = node.value
         if node.tag == _NULL and text in ("", "~"):
             self.doc.error(mark, "a mapping key is empty; expected a name")
             return None

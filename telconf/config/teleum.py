@@ -38,7 +38,7 @@ def build_teleum(ctx: Context, name: str, path: Path, data: dict[str, Any]) -> T
     paths: dict[str, Path] = {}
     for wire, item, settings in common.numbers(ctx, path + ("numbers",), data.get("numbers")):
         numbers[wire] = TeleumNumber(wire, _forwards(ctx, item, settings, sip_lines),
-                                     template=ctx.template_of(item), where=ctx.doc.key_place(data["numbers"], item[-1]))
+                                     template=ctx.template_of(item), where=ctx.doc.key_place(data["numbers"], str(item[-1])))
         paths[wire] = item
     _warn_loops(ctx, numbers, paths)
     return TeleumAccount(
@@ -83,7 +83,7 @@ def _forwards(ctx: Context, path: Path, settings: dict[str, Any],
     if "forwards" not in settings:
         return UNMANAGED
     raw = settings["forwards"]
-    known = ctx.built.get(id(raw)) if raw else None
+    known: tuple[Forward, ...] | None = ctx.built.get(id(raw)) if raw else None
     if known is not None:
         return known  # a template's list many numbers share: built once (it had no problem)
     path = path + ("forwards",)

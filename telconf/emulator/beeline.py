@@ -255,7 +255,8 @@ class BeelineEmulator(EmulatorBase):
         auth = request.authorization
         with self._lock:
             account = self._accounts.get(auth.username or "") if auth and auth.type == "basic" else None
-            if account is None or not secrets.compare_digest(account["password"], auth.password or ""):
+            if account is None or not secrets.compare_digest(account["password"],
+                                                                (auth.password if auth else None) or ""):
                 raise BeelineError("401.1", "HTTP Basic authentication required")
             return account
 

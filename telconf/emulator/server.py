@@ -53,7 +53,7 @@ class ServedApp:
                                                       ssl_context=ssl_context)
         finally:
             listener.close()  # werkzeug serves a duplicate of it
-        self.server.daemon_threads = True
+        self.server.daemon_threads = True  # type: ignore[attr-defined]  # threaded=True: a ThreadingMixIn server
         self.port = int(self.server.server_address[1])
         host_in_url = f"[{host}]" if ":" in host else host
         scheme = "https" if ssl_context is not None else "http"

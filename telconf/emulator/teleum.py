@@ -38,11 +38,8 @@ from telconf import phones
 from telconf.emulator import teleum_calls
 from telconf.emulator.base import EmulatorBase, json_response, working_copy
 from telconf.emulator.teleum_calls import AppError, SessionEnded
+from telconf.emulator.teleum_defaults import DEFAULT_RCID_IDS, DEFAULT_TYPE_IDS
 
-FORWARD_TYPES = ("SIP", "Телефон", "Автоответчик", "Факс")
-RCID_KINDS = ("вызывающего", "групповой", "свой")
-DEFAULT_TYPE_IDS = {name: str(i) for i, name in enumerate(FORWARD_TYPES, 1)}
-DEFAULT_RCID_IDS = {name: str(i) for i, name in enumerate(RCID_KINDS, 1)}
 PATHS = ("/api/v3/", "/api/v3")
 
 
@@ -60,14 +57,17 @@ class TeleumAccount:
         """The ``numberid``/``nid`` of one connected number."""
         for number in self._emulator._account(self.email)["numbers"]:
             if number["number"] == wire:
-                return number["id"]
+                number_id: str = number["id"]
+                return number_id
         raise KeyError(f"{wire} is not connected to {self.email}")
 
     def type_id(self, name: str) -> str:
-        return self._emulator._account(self.email)["type_ids"][name]
+        type_id: str = self._emulator._account(self.email)["type_ids"][name]
+        return type_id
 
     def rcid_id(self, name: str) -> str:
-        return self._emulator._account(self.email)["rcid_ids"][name]
+        rcid_id: str = self._emulator._account(self.email)["rcid_ids"][name]
+        return rcid_id
 
 
 class TeleumEmulator(EmulatorBase):

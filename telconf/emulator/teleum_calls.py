@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from telconf import phones
+from telconf.emulator.teleum_defaults import DEFAULT_RCID_IDS, DEFAULT_TYPE_IDS
 
 if TYPE_CHECKING:
     from telconf.emulator.teleum import TeleumEmulator
@@ -42,8 +43,6 @@ class SessionEnded(Exception):
 
 def fill_account_defaults(account: Account) -> None:
     """Complete an account read from a state file with the keys it may omit."""
-    from telconf.emulator.teleum import DEFAULT_RCID_IDS, DEFAULT_TYPE_IDS
-
     account.setdefault("account", f"{int(account.get('vivaid', 1)):08d}")
     account.setdefault("balance", "100.20")
     account["type_ids"] = {k: str(v) for k, v in account.get("type_ids", DEFAULT_TYPE_IDS).items()}
@@ -193,7 +192,8 @@ def _wire_forward(emu: TeleumEmulator, account: Account, forward: dict[str, Any]
 
 
 def _find_forward(account: Account, forward_id: str) -> dict[str, Any]:
-    for forward in account["forwards"]:
+    forwards: list[dict[str, Any]] = account["forwards"]
+    for forward in forwards:
         if forward["id"] == str(forward_id).strip() and not int(forward["deleted"]):
             return forward
     raise AppError(f"Unknown forward id {forward_id!r}")
@@ -208,7 +208,7 @@ def edit_forward(emu: TeleumEmulator, account: Account, params: Params) -> dict[
         for required in ("rtype", "rnum"):
             if required not in params:
                 raise AppError(f"Missing {required}")
-        forward = {"id": "", "number": number["number"], "rtype": "", "rnum": "", "timeout": 20,
+        forward: dict[str, Any] = {"id": "", "number": number["number"], "rtype": "", "rnum": "", "timeout": 20,
                    "rcid": "вызывающего", "rcnid": "0", "direction": 0, "deleted": 0,
                    "rec": 0, "vpbx": 0, "moh": 0, "isolated": 0, "dowjs2": "[]"}
     else:
@@ -312,6 +312,7 @@ def edit_sip(emu: TeleumEmulator, account: Account, params: Params) -> dict[str,
     descr = str(params.get("descr", ""))
     if len(descr) > 255:
         raise AppError("descr is longer than 255 characters")
+    line: dict[str, Any] | None
     if sip_id == 0:
         if not password:
             raise AppError("paswd is required for a new SIP line")

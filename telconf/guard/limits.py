@@ -61,7 +61,8 @@ def read_body(response: requests.Response, deadline: float, limit: int = MAX_BOD
     if declared.isdigit() and int(declared) > limit:
         response.close()
         raise BodyTooLarge(f"the answer is {int(declared)} bytes, more than the {limit}-byte cap")
-    if response._content is not False:  # noqa: SLF001 - already read whole (an in-process adapter)
+    cached: object = response._content  # noqa: SLF001 - False until read (the stubs say bytes | None)
+    if cached is not False:  # already read whole (an in-process adapter)
         if len(response._content or b"") > limit:  # noqa: SLF001
             raise BodyTooLarge(f"the answer is more than the {limit}-byte cap")
         return
@@ -83,7 +84,7 @@ def read_body(response: requests.Response, deadline: float, limit: int = MAX_BOD
             raise BodyTooLarge(f"the answer is more than the {limit}-byte cap")
         chunks.append(chunk)
     response._content = b"".join(chunks)  # noqa: SLF001 - requests' own cache of the body
-    response._content_consumed = True  # noqa: SLF001
+    response._content_consumed = True  # type: ignore[attr-defined]  # noqa: SLF001 - private, not in the stubs
 
 
 def _read_some(raw: Any) -> bytes:
@@ -91,7 +92,8 @@ def _read_some(raw: Any) -> bytes:
     from urllib3.exceptions import DecodeError, ProtocolError, ReadTimeoutError, SSLError
 
     try:
-        return raw.read1(_CHUNK, decode_content=True)
+        arrived: bytes = raw.read1(_CHUNK, decode_content=True)
+        return arrived
     except ReadTimeoutError:
         raise DeadlinePassed("the whole answer did not arrive in time") from None
     except DecodeError as exc:

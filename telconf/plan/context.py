@@ -87,6 +87,7 @@ class PlanContext:
         if self._document is None:
             from telconf.config.loader import read
 
+            assert self.config is not None  # callers check it first
             self._document = read(_as_path(self.config))
         return self._document
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
+from typing import Any
 
 from telconf.errors import ConfigError
 from telconf.model import Account, Config
@@ -17,7 +18,7 @@ from telconf.plan.data import AccountPlan, Call, Change, Plan
 from telconf.plan.order import stage_of
 from telconf.providers.base import CallWithChanges, LiveState, PlanOptions, Provider, parallel_map
 
-ProviderFactory = Callable[..., Provider]
+ProviderFactory = Callable[..., Provider[Any]]
 
 
 def select_accounts(config: Config, names: Iterable[str] | None) -> list[Account]:
@@ -40,17 +41,20 @@ def make_plan(
     parallelism: int = 8,
     environ: Mapping[str, str] | None = None,
     provider_factory: ProviderFactory | None = None,
-) -> tuple[Plan, dict[str, Provider]]:
+) -> tuple[Plan, dict[str, Provider[Any]]]:
     """Plan every selected account; return the plan and the providers (kept for apply).
 
     Accounts are read in parallel. If any read fails, every provider is closed and the
     error is raised: nothing is ever planned from a partial view.
     """
-    if provider_factory is None:
-        from telconf.providers import provider_for as provider_factory
+    factory = provider_factory
+    if factory is None:
+        from telconf.providers import provider_for
+
+        factory = provider_for
     selected = select_accounts(config, accounts)
-    providers: dict[str, Provider] = {
-        account.name: provider_factory(account, parallelism=parallelism, environ=environ) for account in selected
+    providers: dict[str, Provider[Any]] = {
+        account.name: factory(account, parallelism=parallelism, environ=environ) for account in selected
     }
     try:
         lives = parallel_map(lambda p: p.read(), list(providers.values()), len(providers))
@@ -64,7 +68,7 @@ def make_plan(
     return Plan(account_plans), providers
 
 
-def plan_account(name: str, provider: Provider, live: LiveState, options: PlanOptions) -> AccountPlan:
+def plan_account(name: str, provider: Provider[Any], live: LiveState, options: PlanOptions) -> AccountPlan:
     """Diff one account's live state, then order and batch its calls."""
     changes = _with_templates(list(provider.diff(live, options)), getattr(provider, "account", None))
     ordered = order_calls(changes)
@@ -85,7 +89,7 @@ def plan_account(name: str, provider: Provider, live: LiveState, options: PlanOp
     )
 
 
-def restrict_plan(account: AccountPlan, provider: Provider, items: set[str]) -> AccountPlan:
+def restrict_plan(account: AccountPlan, provider: Provider[Any], items: set[str]) -> AccountPlan:
     """``account`` with only the changes of ``items`` (ordered and batched again).
 
     Applying a saved plan on a busy account: changes the fresh plan finds in other items
@@ -126,7 +130,7 @@ def _with_stage(call: Call, stage: int) -> Call:
     return call if call.stage == stage else replace(call, stage=stage)
 
 
-def close_all(providers: Mapping[str, Provider]) -> None:
+def close_all(providers: Mapping[str, Provider[Any]]) -> None:
     """Close every provider, ignoring errors (they only release connections)."""
     for provider in providers.values():
         try:

@@ -27,7 +27,8 @@ class Renderer(Protocol):
 
 def as_data(plan: Any) -> PlanData:
     """Plan data from a ``Plan`` or from data already."""
-    return plan.to_data() if hasattr(plan, "to_data") else plan
+    data: PlanData = plan.to_data() if hasattr(plan, "to_data") else plan
+    return data
 
 
 def _plural(count: int, word: str, plural: str | None = None) -> str:
@@ -185,20 +186,3 @@ def change_title(change: PlanData) -> str:
     size = change.get("size", 1)
     extra = f" ({size} items)" if size and size > 1 else ""
     return f"{change['kind']} {change['key']}{extra}"
-
-
-def renderer(fmt: str, *, color: bool = False, full_plan: str | None = None) -> Renderer:
-    """The renderer for ``text``, ``markdown`` or ``json`` (``full_plan``: Markdown's link to the whole plan)."""
-    if fmt == "text":
-        from telconf.plan.render_text import PlanText
-
-        return PlanText(color=color)
-    if fmt == "markdown":
-        from telconf.plan.render_markdown import PlanMarkdown
-
-        return PlanMarkdown(full_plan=full_plan)
-    if fmt == "json":
-        from telconf.plan.render_json import PlanJson
-
-        return PlanJson()
-    raise ValueError(f"unknown plan format {fmt!r}")

@@ -90,7 +90,7 @@ def inputs_hash(config: Config) -> str:
     return "sha256:" + digest.hexdigest()
 
 
-def item_fingerprints(plan: Plan, providers: Mapping[str, Provider]) -> dict[str, dict[str, str]]:
+def item_fingerprints(plan: Plan, providers: Mapping[str, Provider[Any]]) -> dict[str, dict[str, str]]:
     """For each account, the fingerprint of each item the plan changes, as it was read."""
     found: dict[str, dict[str, str]] = {}
     for account in plan.accounts:
@@ -101,7 +101,7 @@ def item_fingerprints(plan: Plan, providers: Mapping[str, Provider]) -> dict[str
 
 
 def make_saved(plan: Plan, config: Config, *, accounts: list[str] | None, options: PlanOptions,
-               providers: Mapping[str, Provider] | None = None, snapshot: dict[str, Any] | None = None) -> SavedPlan:
+               providers: Mapping[str, Provider[Any]] | None = None, snapshot: dict[str, Any] | None = None) -> SavedPlan:
     """The saved form of a plan just computed from ``config`` (by ``providers``, or against ``snapshot``)."""
     return SavedPlan(
         items=item_fingerprints(plan, providers) if providers is not None else None,
@@ -170,7 +170,7 @@ def check_not_applied(path: Path, saved: SavedPlan) -> None:
 
 
 def check_fresh(path: Path, saved: SavedPlan, config: Config, fresh: Plan,
-                providers: Mapping[str, Provider] | None = None) -> Plan:
+                providers: Mapping[str, Provider[Any]] | None = None) -> Plan:
     """The plan to apply: the saved one, checked against ``fresh`` (recomputed now).
 
     Raises StalePlanError when it is not still true. With per-item fingerprints (and the
@@ -200,7 +200,7 @@ def check_fresh(path: Path, saved: SavedPlan, config: Config, fresh: Plan,
 
 
 def _check_items(path: Path, saved: SavedPlan, config: Config, fresh: Plan,
-                 providers: Mapping[str, Provider]) -> Plan:
+                 providers: Mapping[str, Provider[Any]]) -> Plan:
     reasons = _input_reasons(saved, config)
     assert saved.items is not None
     now = {a.account: a for a in fresh.accounts}

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from telconf.model import Account
 from telconf.providers.base import Provider
 
 
-def provider_for(account: Account, *, parallelism: int = 8, environ: Mapping[str, str] | None = None) -> Provider:
+def provider_for(account: Account, *, parallelism: int = 8, environ: Mapping[str, str] | None = None) -> Provider[Any]:
     """The provider object for an account, importing only the provider it needs."""
     if account.provider == "teleum":
         from telconf.providers.teleum.provider import TeleumProvider

@@ -47,7 +47,8 @@ class RetryPolicy:
         A server's ``Retry-After`` is the least we wait, never less than the backoff:
         ``Retry-After: 0`` on every answer must not turn retries into a tight loop.
         """
-        backoff = min(self.max_delay, self.base_delay * 2 ** (attempt - 1)) * random.uniform(0.5, 1.0)
+        growth: float = 2 ** (attempt - 1)  # int ** int is typed Any (a negative power is a float)
+        backoff = min(self.max_delay, self.base_delay * growth) * random.uniform(0.5, 1.0)
         if retry_after is not None:
             return max(min(max(retry_after, 0.0), self.max_retry_after), backoff)
         return backoff

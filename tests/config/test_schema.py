@@ -74,6 +74,7 @@ def test_wheel_carries_the_schema_and_finds_it(tmp_path: Path) -> None:
     site = tmp_path / "site"
     with zipfile.ZipFile(wheel) as archive:
         assert "telconf/schemas/telconf.schema.json" in archive.namelist()
+        assert "telconf/py.typed" in archive.namelist()  # PEP 561: importers type-check against our hints
         archive.extractall(site)
     found = subprocess.run(
         [sys.executable, "-c", "from telconf.config import schema_path; print(schema_path())"],

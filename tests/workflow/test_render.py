@@ -15,8 +15,9 @@ import jsonschema
 import pytest
 
 from telconf.plan.data import Plan
-from telconf.plan.render import renderer, summary_line
+from telconf.plan.render import summary_line
 from telconf.plan.render_markdown import PlanMarkdown
+from telconf.plan.renderers import renderer
 
 GOLDEN = Path(__file__).parent / "golden"
 SCHEMA = Path(__file__).parents[2] / "schemas" / "plan.schema.json"

@@ -163,7 +163,7 @@ def group_entries(pairs: Mapping[Pair, set[str]]) -> list[dict[str, Any]]:
     for (list_id, b), a_numbers in pairs.items():
         if a_numbers:
             groups[(list_id, frozenset(a_numbers))].append(b)
-    entries = [
+    entries: list[dict[str, Any]] = [
         {"BNumber": sorted(bs), "ANumber": sorted(a_set), "ListID": list_id}
         for (list_id, a_set), bs in groups.items()
     ]

@@ -257,7 +257,8 @@ def recording_changes(account: BeelineAccount, live: BeelineLive) -> list[Change
         changes += [Change("record", b, U, before=True, after=False, number=b)
                     for b, on in sorted(wanted.items()) if not on]
         return changes
-    turn_on, turn_off = [], []
+    turn_on: list[Change] = []
+    turn_off: list[Change] = []
     for number, on in sorted(wanted.items()):
         if on == (number in live.recorded):
             continue

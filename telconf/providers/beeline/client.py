@@ -57,7 +57,7 @@ class BeelineClient:
     ):
         self.base = url.rstrip("/")
         redact.register_basic(username, password)
-        extra = {"sleep": sleep} if sleep else {}
+        extra: dict[str, Any] = {"sleep": sleep} if sleep else {}
         self.transport = Transport(
             PROVIDER, parallelism=parallelism, timeout=timeout, retry=retry,
             auth=HTTPBasicAuth(username, password), error_detail=_server_error_detail,

@@ -163,7 +163,11 @@ class BeelineProvider(Provider[BeelineAccount]):
         return local
 
     def _local_content(self, name: str) -> bytes:
-        voice_file = self.account.voice_files[name]
+        """The local copy of a voice file listed under the account's (managed) voice_files."""
+        voice_files = self.account.voice_files
+        if not is_managed(voice_files):  # callers check first; a clear error if one ever does not
+            raise PlanError(f"{self.account.name}: voice file {name!r} is not under voice_files")
+        voice_file = voice_files[name]
         try:
             return safe_files.read_bytes(Path(voice_file.path), safe_files.VOICE_FILE_MAX_BYTES)
         except (OSError, safe_files.UnsafeFile) as exc:
@@ -225,9 +229,9 @@ class BeelineProvider(Provider[BeelineAccount]):
             named = {e.get(side) for e in entries for side in ("FileA", "FileB")} - {None, ""}
             if not named <= set(stored):
                 raise  # a file is missing, not pending: waiting cannot help
-            for name in sorted(n for n in named if stored[n].pending):
+            for name in sorted(n for n in named if n is not None and stored[n].pending):
                 wait_until_ready(name, lambda: self._pending(name), timeout=self.file_wait_seconds,
-                                 **({"sleep": self.sleep} if self.sleep else {}))
+                                 **self._sleep_option())
             self._send_splitting("PREMEDIA", entries)
 
     def _limit_error(self, command: str, conf_data: Any, exc: ApiError) -> ApiError:
@@ -246,7 +250,11 @@ class BeelineProvider(Provider[BeelineAccount]):
         self.client.request("VFILE", idempotent=IDEMPOTENT_WRITES["VFILE"],
                             comment=str(params.get("Comment") or ""), file=(name, content))
         wait_until_ready(name, lambda: self._pending(name), timeout=self.file_wait_seconds,
-                         **({"sleep": self.sleep} if self.sleep else {}))
+                         **self._sleep_option())
+
+    def _sleep_option(self) -> dict[str, Any]:
+        """``sleep=`` for ``wait_until_ready`` when the provider was given one (tests)."""
+        return {"sleep": self.sleep} if self.sleep else {}
 
     def _resolve_file(self, placeholder: Any) -> bytes:
         """The bytes a ``{"$file": NAME}`` placeholder stands for: the desired file's local copy."""

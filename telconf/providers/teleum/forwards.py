@@ -32,7 +32,7 @@ class Item(NamedTuple):
     """A forward during reconciliation: live forward ``index``, or created for desired ``index``."""
 
     source: Literal["live", "new"]
-    index: int
+    index: int  # type: ignore[assignment]  # shadows tuple.index on purpose: the name reads as the domain
 
 
 class Move(NamedTuple):

@@ -208,9 +208,10 @@ class TeleumProvider(Provider[TeleumAccount]):
         if expected is not None and num != expected:
             raise ApiError(f"the new SIP line got number {num}, the plan expected {expected}; plan again",
                            provider=PROVIDER, call="editSIP")
+        sip_id: str = answer["id"]
         with self._lock:
-            self._sip_ids.add(answer["id"])
-        return answer["id"]
+            self._sip_ids.add(sip_id)
+        return sip_id
 
     def _delete_sip(self, lane: str, params: dict[str, Any]) -> str:
         sip_id = str(params["id"])
@@ -237,7 +238,7 @@ class TeleumProvider(Provider[TeleumAccount]):
                     return {"id": live.id}
             return None
 
-        forward_id = self._unsure_write("editForward", params, settled)["id"]
+        forward_id: str = self._unsure_write("editForward", params, settled)["id"]
         self._order[wire].append(forward_id)  # a created forward goes last
         return forward_id
 
