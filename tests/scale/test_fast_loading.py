@@ -22,14 +22,13 @@ FAST = compile_schema(SCHEMA)
 SLOW = jsonschema.validators.validator_for(SCHEMA)(SCHEMA)
 FILES = sorted([*(ROOT / "examples").glob("*.yaml"), *(ROOT / "tests" / "config" / "bad").glob("*.yaml"),
                 *(ROOT / "examples").glob("*/*.yaml")])
+# The fixtures that are YAML syntax errors have no data for a schema to judge.
+PARSED = {path: parse(path.read_text(encoding="utf-8"), str(path)).data for path in FILES}
 
 
-@pytest.mark.parametrize("path", FILES, ids=lambda p: str(p.relative_to(ROOT)))
+@pytest.mark.parametrize("path", [p for p in FILES if PARSED[p] is not None], ids=lambda p: str(p.relative_to(ROOT)))
 def test_the_compiled_schema_accepts_exactly_what_jsonschema_accepts(path: Path) -> None:
-    data = parse(path.read_text(encoding="utf-8"), str(path)).data
-    if data is None:
-        pytest.skip("YAML error: no data to check")
-    assert FAST(data, {}) == SLOW.is_valid(data)
+    assert FAST(PARSED[path], {}) == SLOW.is_valid(PARSED[path])
 
 
 JSON = st.recursive(

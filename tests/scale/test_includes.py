@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,16 +12,6 @@ from tests.scale.helpers import errors, validate, write
 
 ROOT = Path(__file__).resolve().parents[2]
 ENV = {"TELEUM_EMAIL": "a@example.com", "TELEUM_PASSWORD": "secret-password", "U": "u", "P": "p"}
-
-
-@pytest.fixture
-def here(tmp_path: Path) -> Iterator[Path]:
-    old = os.getcwd()
-    os.chdir(tmp_path)
-    try:
-        yield tmp_path
-    finally:
-        os.chdir(old)
 
 
 def main_file(here: Path, include: str = "[accounts/*.yaml, templates.yaml]") -> Path:
@@ -103,10 +91,11 @@ def test_an_include_cycle_is_an_error(here: Path) -> None:
     ("[nothing/*.yaml]", "telconf.yaml:2:11: include: 'nothing/*.yaml' matches no file"),
     ("[missing.yaml]", "telconf.yaml:2:11: include: file 'missing.yaml' not found"),
 ])
-def test_includes_that_cannot_be_followed(here: Path, include: str, message: str) -> None:
+def test_includes_that_cannot_be_followed(here: Path, include: str, message: str,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
     write(here / "outside.yaml", "accounts: {}\n")
     (here / "config").mkdir()
-    os.chdir(here / "config")
+    monkeypatch.chdir(here / "config")
     path = main_file(here / "config", include)
     result = validate(path)
     assert result.exit_code == 1

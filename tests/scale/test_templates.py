@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -31,16 +29,6 @@ accounts:
     sip_lines: {"101": {}, "102": {}}
     numbers:
 """
-
-
-@pytest.fixture
-def here(tmp_path: Path) -> Iterator[Path]:
-    old = os.getcwd()
-    os.chdir(tmp_path)
-    try:
-        yield tmp_path
-    finally:
-        os.chdir(old)
 
 
 def config(here: Path, numbers: str, head: str = OFFICE) -> Path:
