@@ -4,11 +4,19 @@ A credential's ``${NAME}`` copied into a description or a comment would print th
 password in every plan (and in the pull-request comment CI posts). So a variable used
 by a credential field (``credentials.*`` but the TLS file paths, a SIP line
 ``password``) is an error anywhere else in the file, at its line.
+
+The config comes from a pull request, which may simply stop using a variable as a
+credential and print it elsewhere: so a variable whose name says it holds a secret
+(``*PASSWORD*``, ``*TOKEN*``, ``*SECRET*``, ``*KEY*``...), or that the operator lists in
+``TELCONF_SECRET_VARS`` (comma-separated; the environment is trusted, the config is
+not), is refused outside secret fields too, whatever the file uses it for.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import os
+import re
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from telconf.config.source import Document, Path, walk
@@ -16,22 +24,25 @@ from telconf.errors import Diagnostic
 from telconf.model import Secret
 
 TLS_FIELDS = frozenset({"client_cert", "client_key", "ca_bundle"})  # paths, not secrets
+SECRET_NAME = re.compile(r"PASS|PWD|_PW\Z|SECRET|TOKEN|KEY|CREDENTIAL|AUTH|PRIVATE", re.IGNORECASE)
+
+
+def looks_secret(name: str, environ: Mapping[str, str] | None = None) -> bool:
+    """True for a variable that holds a secret by its name or by the operator's ``TELCONF_SECRET_VARS``."""
+    listed = (os.environ if environ is None else environ).get("TELCONF_SECRET_VARS", "")
+    return bool(SECRET_NAME.search(name)) or name in {n.strip() for n in listed.split(",") if n.strip()}
 
 
 def credential_variables_elsewhere(doc: Document) -> Iterator[Diagnostic]:
     """An error for each secret-holding ``${NAME}`` found in a field that is not a secret."""
     secret_paths = {path for path, _ in _secret_fields(doc.data)}
     names = {name for _, value in _secret_fields(doc.data) for name in Secret(value).variables}
-    if not names:
-        return
     for path, value in walk(doc.data):
         if isinstance(value, str) and "${" in value and path not in secret_paths:
-            used = [name for name in Secret(value).variables if name in names]
+            used = [name for name in Secret(value).variables if name in names or looks_secret(name)]
             if used:
-                line, column = doc.where(path)
-                yield Diagnostic(doc.file, line, column,
-                                 f"${{{used[0]}}} holds a credential and may appear only in credential and "
-                                 "password fields: here its value would be printed in plans")
+                yield doc.diagnostic(path, f"${{{used[0]}}} holds a credential and may appear only in credential "
+                                           "and password fields: here its value would be printed in plans")
 
 
 def _secret_fields(data: Any) -> Iterator[tuple[Path, str]]:

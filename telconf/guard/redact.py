@@ -22,7 +22,9 @@ MIN_LENGTH = 4  # shorter values would mask ordinary text ("1", "on") without pr
 _lock = threading.Lock()
 _spellings: set[str] = set()
 _pattern: re.Pattern[str] | None = None
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+# C0/C1 controls (terminal escapes, bells), line separators, and the bidirectional
+# overrides that make text read differently from what it is (U+202E).
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u2028-\u202e\u2066-\u2069]")
 
 
 def register(*values: str | None) -> None:

@@ -10,6 +10,7 @@ import json
 from collections.abc import Iterator
 from typing import Any, Protocol, TextIO
 
+from telconf.guard.redact import escape
 from telconf.phones import display
 
 MARKERS = {"create": "+", "update": "~", "delete": "-", "move": "↕"}
@@ -108,8 +109,8 @@ def scalar(value: Any) -> str:
         return "none"
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, str):
-        return value if value else '""'
+    if isinstance(value, str):  # from the config or a server: no terminal escape gets through
+        return escape(value).replace("\n", "\\n") if value else '""'
     if isinstance(value, (int, float)):
         return str(value)
     return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))

@@ -136,6 +136,33 @@ def test_a_sip_password_variable_elsewhere_is_an_error_too(tmp_path: Path) -> No
     assert "telconf.yaml:13:22: ${SIP_PASSWORD} holds a credential" in outcome.stderr
 
 
+@pytest.mark.parametrize("variable", ["TELEUM_PASSWORD", "SIP_PASSWORD", "OPERATOR_CHOICE"])
+def test_a_secret_variable_the_config_does_not_use_as_a_credential_is_refused_too(tmp_path: Path,
+                                                                                  variable: str) -> None:
+    """A pull request that stops using a variable as a credential still may not print it."""
+    config = beeline_config(tmp_path, "http://127.0.0.1:9", f"""\
+    numbers:
+      "+7 495 000-00-01": {{redirect: {{to: "+7 916 000-00-01", comment: "x ${{{variable}}} y"}}}}
+""")
+    # OPERATOR_CHOICE looks harmless: the operator names it secret in the (trusted) environment
+    outcome = cli("validate", "-c", str(config), env={"OPERATOR_CHOICE": "operator-secret-value",
+                                                      "TELCONF_SECRET_VARS": "OTHER, OPERATOR_CHOICE"})
+    assert outcome.code == 1
+    assert f"telconf.yaml:10:" in outcome.stderr
+    assert f"${{{variable}}} holds a credential and may appear only in credential" in outcome.stderr
+    assert outcome.leaked() == [] and "operator-secret-value" not in outcome.stdout + outcome.stderr
+
+
+def test_a_credential_variable_in_an_included_file_is_reported_in_that_file(tmp_path: Path) -> None:
+    config = teleum_config(tmp_path, "http://127.0.0.1:9", "")
+    config.write_text(config.read_text().replace("accounts:", "include: [more.yaml]\naccounts:", 1))
+    (tmp_path / "more.yaml").write_text(
+        'templates:\n  office:\n    forwards: [{to: "voicemail:${TELEUM_PASSWORD}@example.com"}]\n')
+    outcome = cli("validate", "-c", str(config))
+    assert outcome.code == 1
+    assert "more.yaml:3:" in outcome.stderr and "holds a credential" in outcome.stderr, outcome.stderr
+
+
 def test_tls_files_must_be_regular_and_their_content_is_never_printed(tmp_path: Path) -> None:
     key = tmp_path / "key.pem"
     key.write_text(f"-----BEGIN PRIVATE KEY-----\n{TELEUM_PASSWORD}\n")

@@ -125,3 +125,17 @@ def test_schema_rejects_a_secret_value_in_a_placeholder_slot(rich_plan: Plan) ->
     data["accounts"][0]["calls"][0]["params"] = {"paswd": {"$secret": "x", "value": "hunter22"}}
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(data, schema)
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown"])
+def test_control_characters_in_values_are_escaped(fmt: str) -> None:
+    """A description with terminal escapes, a bell, a bidi override or a line break prints inert."""
+    from telconf.plan.data import AccountPlan, Action, Change
+
+    hostile = "Recep\x1b[2J\x1b]0;pwned\x07tion\u202e\n+ forward fake"
+    change = Change("sip_line", "101", Action.CREATE, after={"description": hostile})
+    plan = Plan((AccountPlan("a", "teleum", (change,), (), (), "sha256:" + "0" * 64),))
+    out = render(plan, fmt)
+    assert "description: Recep\\x1b[2J\\x1b]0;pwned\\x07tion\\u202e\\n+ forward fake" in out
+    assert not any(c in out for c in "\x1b\x07\u202e")
+    assert "\n+ forward fake" not in out
