@@ -106,16 +106,24 @@ def age_text(seconds: float) -> str:
 
 def snapshot_info(path: Path) -> SnapshotInfo:
     """The file's recording time: last git commit touching it, else its mtime."""
-    try:
+    from telconf.config.loader import CONFIG_MAX_BYTES
+    from telconf.guard import files as safe_files
+
+    try:  # the snapshot comes with the pull request: a FIFO or /dev/zero must not hang or fill memory
+        head = safe_files.read_bytes(path, CONFIG_MAX_BYTES)[:4096].decode("utf-8", errors="replace")
         stat = path.stat()
+    except FileNotFoundError:
+        raise PlanError(f"cannot read snapshot {path}: no such file") from None
+    except safe_files.UnsafeFile as exc:
+        raise PlanError(f"cannot read snapshot {path}: it {exc}") from None
     except OSError as exc:
-        raise PlanError(f"cannot read snapshot {path}: {exc.strerror or exc}") from None
+        raise PlanError(f"cannot read snapshot {path}: {exc.strerror or type(exc).__name__}") from None
     committed = _git_commit_time(path)
     return SnapshotInfo(
         file=str(path),
         recorded_at=committed if committed is not None else stat.st_mtime,
         recorded_by="git" if committed is not None else "mtime",
-        telconf_version=_recorded_version(path),
+        telconf_version=_recorded_version(head),
     )
 
 
@@ -137,15 +145,10 @@ def _git_commit_time(path: Path) -> float | None:
         return None
 
 
-def _recorded_version(path: Path) -> str | None:
-    """The telconf version an export's header names (``written by telconf 0.9.0``), if any."""
+def _recorded_version(head: str) -> str | None:
+    """The telconf version an export's header (its first lines, ``head``) names, if any."""
     import re
 
-    try:
-        with path.open(encoding="utf-8", errors="replace") as fh:
-            head = "".join(line for _, line in zip(range(10), fh))
-    except OSError:
-        return None
     found = re.search(r"written by `telconf export` \(telconf (\d+\.\d+[\w.+-]*)\)", head)
     return found.group(1) if found else None
 

@@ -25,6 +25,7 @@ from typing import Any
 
 from telconf import __version__
 from telconf.errors import PlanError, StalePlanError
+from telconf.guard import files as safe_files
 from telconf.guard import limits
 from telconf.guard.redact import excerpt, mask
 from telconf.model import BeelineAccount, Config, is_managed
@@ -33,6 +34,7 @@ from telconf.plan.planner import restrict_plan
 from telconf.providers.base import PlanOptions, Provider
 
 SAVED_FORMAT = "telconf-saved-plan"
+PLAN_MAX_BYTES = 256 * 1024 * 1024  # a plan of 300,000 black-list entries is tens of MB
 SAVED_VERSION = 1
 
 
@@ -132,16 +134,21 @@ def write(path: Path, saved: SavedPlan) -> None:
 def read(path: Path) -> SavedPlan:
     """Load a saved plan; a file that is not one is a PlanError saying why."""
     try:
-        data = limits.loads(Path(path).read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise PlanError(f"cannot read plan file {path}: {exc.strerror or exc}") from None
+        data = limits.loads(safe_files.read_bytes(Path(path), PLAN_MAX_BYTES).decode("utf-8"))
+    except FileNotFoundError:
+        raise PlanError(f"cannot read plan file {path}: no such file") from None
+    except safe_files.UnsafeFile as exc:
+        raise PlanError(f"cannot read plan file {path}: it {exc}") from None
     except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         raise PlanError(f"{path} is not a telconf plan file (not JSON: {excerpt(str(exc), 120)})") from None
     if not isinstance(data, dict) or data.get("format") != SAVED_FORMAT:
         raise PlanError(f"{path} is not a telconf plan file (write one with `telconf plan --out {path}`)")
-    if data.get("version") != SAVED_VERSION:
+    if type(data.get("version")) is not int or data.get("version") != SAVED_VERSION:  # noqa: E721 - true is not 1
         raise PlanError(f"{path} is a plan file of version {data.get('version')}; this telconf reads "
                         f"version {SAVED_VERSION}: make the plan again")
+    problem = _shape_problem(data)
+    if problem:
+        raise PlanError(f"{path} is a damaged telconf plan file ({problem}): make the plan again")
     try:
         return SavedPlan(
             plan=data["plan"], inputs_hash=data["inputs_hash"], fingerprints=dict(data["fingerprints"]),
@@ -152,6 +159,35 @@ def read(path: Path) -> SavedPlan:
         )
     except (AttributeError, KeyError, TypeError, ValueError) as exc:
         raise PlanError(f"{path} is a damaged telconf plan file ({type(exc).__name__}: {excerpt(str(exc))})") from None
+
+
+def _shape_problem(data: dict[str, Any]) -> str | None:
+    """What is wrong with the shape of a saved plan's data (it may have been edited), or None."""
+
+    def strings(value: Any) -> bool:
+        return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+    def string_map(value: Any) -> bool:
+        return isinstance(value, dict) and all(isinstance(v, str) for v in value.values())
+
+    plan = data.get("plan")
+    accounts = plan.get("accounts") if isinstance(plan, dict) else None
+    checks = {
+        "plan": isinstance(accounts, list) and all(
+            isinstance(a, dict) and isinstance(a.get("changes", []), list)
+            and all(isinstance(c, dict) for c in a.get("changes", [])) for a in accounts),
+        "inputs_hash": isinstance(data.get("inputs_hash"), str),
+        "fingerprints": string_map(data.get("fingerprints")),
+        "accounts": data.get("accounts") is None or strings(data.get("accounts")),
+        "options": isinstance(data.get("options", {}), dict),
+        "config": isinstance(data.get("config", ""), str),
+        "applied_at": data.get("applied_at") is None or isinstance(data.get("applied_at"), str),
+        "items": data.get("items") is None or (isinstance(data.get("items"), dict)
+                                               and all(string_map(i) for i in data["items"].values())),
+        "snapshot": data.get("snapshot") is None or isinstance(data.get("snapshot"), dict),
+    }
+    wrong = [name for name, ok in checks.items() if not ok]
+    return f"`{wrong[0]}` is not what telconf wrote" if wrong else None
 
 
 def check_not_snapshot(path: Path, saved: SavedPlan) -> None:

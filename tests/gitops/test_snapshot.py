@@ -132,3 +132,18 @@ def test_a_file_that_is_no_export_is_an_error(demo_repo: DemoRepo, tmp_path: Pat
     assert code == 1
     assert f"{bad} is not a usable snapshot (a `telconf export` file)" in err
     assert f"{bad}:2:" in err  # the position of the problem
+
+
+@pytest.mark.parametrize("kind", ["fifo", "dev-zero"])
+def test_a_snapshot_that_is_not_a_regular_file_is_refused_unread(demo_repo: DemoRepo, kind: str) -> None:
+    """A pull request may replace the committed snapshot with a FIFO or a link to /dev/zero."""
+    hostile = demo_repo.snapshot.with_name("hostile.yaml")
+    if kind == "fifo":
+        os.mkfifo(hostile)
+    else:
+        hostile.symlink_to("/dev/zero")
+    code, out, err = demo_repo.run("plan", "-c", str(demo_repo.config), "--snapshot", str(hostile),
+                                   env=offline(demo_repo.env))
+    assert code == 1 and out == ""
+    assert f"cannot read snapshot {hostile}: it is not a regular file" in err
+    assert "Traceback" not in err and "Internal error" not in err

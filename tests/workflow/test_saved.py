@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -102,3 +103,34 @@ def test_the_same_config_in_another_directory_is_not_stale(setup: Any, tmp_path:
     (other / "telconf.yaml").write_bytes(config_path.read_bytes())
     config = fake_config("spb", path=other / "telconf.yaml")
     saved.check_fresh(out, saved.read(out), config, replan(config, factory))
+
+
+GOOD_FILE = {"format": "telconf-saved-plan", "version": 1, "telconf": "0", "plan": {"accounts": []},
+             "inputs_hash": "sha256:0", "fingerprints": {}, "accounts": None, "options": {}, "config": "t.yaml",
+             "items": None, "created": "", "applied": False, "applied_at": None, "snapshot": None}
+
+
+@pytest.mark.parametrize("field, value", [
+    ("version", True), ("accounts", 7), ("accounts", True), ("accounts", [1, None]), ("config", 7),
+    ("snapshot", "x"), ("snapshot", 7), ("plan", None), ("plan", []), ("plan", {"accounts": "x"}),
+    ("plan", {"accounts": [{"changes": [1, 2]}]}), ("fingerprints", []), ("items", {"a": [1]}),
+    ("options", "x"), ("applied_at", 5),
+])
+def test_an_edited_plan_file_is_refused_with_a_message(tmp_path: Path, field: str, value: object) -> None:
+    """Regression: these ended in `Internal error: TypeError / AttributeError`."""
+    path = tmp_path / "p.json"
+    path.write_text(json.dumps({**GOOD_FILE, field: value}))
+    with pytest.raises(PlanError, match="is a damaged telconf plan file|is a plan file of version"):
+        saved.read(path)
+
+
+def test_the_good_file_of_the_edited_plan_test_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "p.json"
+    path.write_text(json.dumps(GOOD_FILE))
+    assert saved.read(path).config == "t.yaml"
+
+
+def test_a_plan_file_that_is_a_fifo_is_refused_unread(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "p.json")
+    with pytest.raises(PlanError, match="it is not a regular file"):
+        saved.read(tmp_path / "p.json")
