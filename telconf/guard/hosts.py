@@ -51,8 +51,8 @@ def host_and_port(url: str) -> tuple[str, int | None]:
 
 def refusal(url: str, environ: Mapping[str, str] | None = None) -> str | None:
     """Why credentials may not go to ``url``, or None when its host is trusted."""
-    scheme = urlsplit(url).scheme.lower() if "://" in url else ""
-    host, port = host_and_port(url)
+    scheme = url.partition("://")[0].lower() if "://" in url else ""
+    host, port = host_and_port(url)  # ('', None) for what urlsplit cannot read (``http://[::1``)
     if scheme not in ("http", "https") or not host:
         return f"the url {shown_url(url)!r} is not an http(s):// URL with a host"
     if host in PROVIDER_HOSTS or is_loopback(host):

@@ -213,3 +213,13 @@ def test_a_hostile_voice_file_name_in_the_config_is_an_error(tmp_path: Path, nam
     assert "must be at most 100 printable characters" in outcome.stderr or "NUL" in outcome.stderr \
         or "not allowed" in outcome.stderr
     assert "Internal error" not in outcome.stderr
+
+
+@pytest.mark.parametrize("url", ["http://[::1", "http://[zz]/"])
+def test_a_url_urlsplit_cannot_read_is_a_message_not_a_crash(tmp_path: Path, url: str) -> None:
+    config = teleum_config(tmp_path, url)
+    for command in ("validate", "plan"):
+        outcome = cli(command, "-c", str(config))
+        assert "Internal error" not in outcome.stderr and "Traceback" not in outcome.stderr
+        assert f"the url '{url}/api/v3/' is not an http(s):// URL with a host" in outcome.stderr, outcome.stderr
+    assert cli("plan", "-c", str(config)).code == 1
