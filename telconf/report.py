@@ -14,6 +14,7 @@ holds no secret: no call parameters, only methods, labels, addresses and errors.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import tempfile
 import time
@@ -27,10 +28,12 @@ from typing import Any
 from telconf import __version__
 from telconf.apply import ApplyReport, CallResult, CallStatus
 from telconf.apply_items import ItemResult, ItemStatus
+from telconf.errors import TelconfError
 from telconf.guard.redact import mask
 from telconf.plan.data import Plan
 
 REPORT_FORMAT_VERSION = 1
+log = logging.getLogger("telconf.report")
 
 
 @dataclass
@@ -134,26 +137,54 @@ def outcome_of(record: ApplyRecord, exc: BaseException | None) -> tuple[str, str
 
 @contextmanager
 def recording(path: Path | None, record: ApplyRecord) -> Iterator[ApplyRecord]:
-    """Yield ``record`` to fill in; write the report to ``path`` however the block ends."""
+    """Yield ``record`` to fill in; write the report to ``path`` however the block ends.
+
+    The path is checked before anything is applied, so an apply never runs without the
+    report it was asked for; a report that still cannot be written after a failure is
+    logged, and the failure itself is what the command reports.
+    """
+    if path is not None:
+        check_target(path)
     try:
         yield record
     except BaseException as exc:
         if path is not None:
-            write(path, to_data(record, *outcome_of(record, exc), finished=time.time()))
+            try:
+                write(path, to_data(record, *outcome_of(record, exc), finished=time.time()))
+            except TelconfError as error:
+                log.error("%s", error)
         raise
     if path is not None:
         write(path, to_data(record, *outcome_of(record, None), finished=time.time()))
 
 
+def check_target(path: Path) -> None:
+    """A report goes to a new file or replaces a regular one: never a device, FIFO or folder."""
+    path = Path(path)
+    if not path.name or path.name in (".", ".."):
+        raise TelconfError(f"--report {str(path)!r}: give a file name")
+    special = str(path.resolve()).startswith(("/proc/", "/sys/", "/dev/"))
+    if special or ((path.exists() or path.is_symlink()) and not path.is_file()):
+        raise TelconfError(f"--report {path}: not a regular file (a device, FIFO, folder, /proc entry or broken "
+                           "link); give the path of a new or regular file")
+
+
 def write(path: Path, data: dict[str, Any]) -> None:
     """Write atomically: a reader never sees half a report."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    check_target(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    except OSError as exc:
+        raise TelconfError(f"cannot write the report {path}: {exc.strerror or type(exc).__name__}") from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(mask(json.dumps(data, indent=2, ensure_ascii=False)) + "\n")  # errors may quote a server
         os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise TelconfError(f"cannot write the report {path}: {exc.strerror or type(exc).__name__}") from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

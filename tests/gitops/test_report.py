@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import jsonschema
@@ -122,3 +123,19 @@ def test_report_of_an_apply_that_met_another_writer(demo_repo: DemoRepo, emulato
     assert conflicted and all(i["account"] == "spb-office" and i["detail"] for i in conflicted)
     assert data["summary"]["items"]["conflict"] == len(conflicted)
     assert sum(data["summary"]["items"].values()) == len(data["items"])
+
+
+@pytest.mark.parametrize("target", ["fifo", "/dev/full", "", "folder", "/proc/self/status"])
+def test_a_report_path_that_is_not_a_regular_file_is_refused_before_any_call(
+        demo_repo: DemoRepo, emulators: Emulators, tmp_path: Path, target: str) -> None:
+    if target == "fifo":
+        target = str(tmp_path / "fifo")
+        os.mkfifo(target)
+    elif target == "folder":
+        target = str(tmp_path)
+    before = emulators.snapshot()
+    code, _, err = demo_repo.run("apply", "-c", str(demo_repo.config), "--yes", "--report", target)
+    assert code == 1 and "--report" in err and "Internal error" not in err, err
+    assert emulators.snapshot() == before  # nothing applied
+    if target == "/dev/full":
+        assert not Path("/dev/full").is_file()
