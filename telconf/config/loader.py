@@ -39,6 +39,12 @@ class Checked(NamedTuple):
 def read(path: Path) -> Document:
     """Parse the file at ``path``; a file that cannot be read is a diagnostic, not an exception."""
     file = str(path)
+    if Path(path).is_symlink() and safe_files.outside(Path(path).resolve(), Path(path).absolute().parent):
+        # In GitOps the file comes from a pull request, which can make it a link to /etc/passwd.
+        doc = Document(file)
+        doc.error((1, 1), "the config file is a symbolic link leading outside its folder; telconf does not "
+                          "follow it (use the file itself)")
+        return doc
     try:
         text = safe_files.read_bytes(path, CONFIG_MAX_BYTES).decode("utf-8")
     except safe_files.UnsafeFile as exc:

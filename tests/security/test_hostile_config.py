@@ -223,3 +223,17 @@ def test_a_url_urlsplit_cannot_read_is_a_message_not_a_crash(tmp_path: Path, url
         assert "Internal error" not in outcome.stderr and "Traceback" not in outcome.stderr
         assert f"the url '{url}/api/v3/' is not an http(s):// URL with a host" in outcome.stderr, outcome.stderr
     assert cli("plan", "-c", str(config)).code == 1
+
+
+def test_a_config_file_linked_out_of_its_folder_is_not_read(tmp_path: Path) -> None:
+    """A pull request may turn telconf.yaml into a link to /etc/passwd: no line of it is printed."""
+    folder = tmp_path / "repo"
+    folder.mkdir()
+    secret = tmp_path / "elsewhere.txt"
+    secret.write_text("root:x:0:0:operator-only-line\n")
+    (folder / "telconf.yaml").symlink_to(secret)
+    outcome = cli("validate", "-c", str(folder / "telconf.yaml"))
+    assert outcome.code == 1
+    assert f"{folder / 'telconf.yaml'}:1:1: the config file is a symbolic link leading outside its folder" \
+        in outcome.stderr
+    assert "operator-only-line" not in outcome.stdout + outcome.stderr
