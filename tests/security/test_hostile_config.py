@@ -183,7 +183,7 @@ def test_a_saved_plan_with_an_unknown_option_is_a_clean_error(tmp_path: Path) ->
 
     plan = tmp_path / "plan.json"
     config = teleum_config(tmp_path, "http://127.0.0.1:9")
-    plan.write_text(json.dumps({"format": "telconf-plan", "version": 1, "plan": {}, "inputs_hash": "x",
+    plan.write_text(json.dumps({"format": "telconf-plan", "version": 1, "plan": {"accounts": []}, "inputs_hash": "x",
                                 "fingerprints": {}, "options": {"bogus": True}}))
     from telconf.plan import saved
 
