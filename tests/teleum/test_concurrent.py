@@ -209,6 +209,17 @@ def test_a_forward_deleted_by_hand_between_check_and_delete_is_reported_loudly(t
     converges(ten_numbers, keep(FIRST, ten_numbers.teleum_url))
 
 
+def failed_apply(plan: Any, providers: Any) -> Any:
+    """Apply ``plan``, which must end in an ApplyError; return its report (providers closed)."""
+    try:
+        with pytest.raises(ApplyError) as caught:
+            apply_plan(plan, providers)
+    finally:
+        close_all(providers)
+    assert caught.value.report is not None
+    return caught.value.report
+
+
 def test_a_number_changed_after_the_plan_is_not_written(ten_numbers: Emulators) -> None:
     """Changed between plan and check: none of its calls is sent, the others go on."""
     wire = NUMBERS[3]
@@ -217,12 +228,7 @@ def test_a_number_changed_after_the_plan_is_not_written(ten_numbers: Emulators) 
     added = fwd("tel:79219999999")
     add_forwards(ten_numbers, wire, [added])  # the operator adds a forward in the portal
     ten_numbers.teleum.clear_log()
-    try:
-        with pytest.raises(ApplyError) as caught:
-            apply_plan(plan, providers)
-    finally:
-        close_all(providers)
-    report = caught.value.report
+    report = failed_apply(plan, providers)
     changed = [i for i in report.items if i.status is ItemStatus.CHANGED]
     assert [i.label for i in changed] == [f"forwards of {display(wire)}"]
     assert changed[0].detail is not None
@@ -243,12 +249,7 @@ def test_a_forward_to_a_sip_line_whose_creation_was_skipped_is_not_sent(emu: Emu
     plan, providers = plan_with_providers(account)
     emu.teleum.add_sip(EMAIL, descr="Made by hand")  # takes number 101
     emu.teleum.clear_log()
-    try:
-        with pytest.raises(ApplyError) as caught:
-            apply_plan(plan, providers)
-    finally:
-        close_all(providers)
-    report = caught.value.report
+    report = failed_apply(plan, providers)
     statuses = {i.label: (i.status, i.detail) for i in report.items}
     assert statuses["SIP line 101"][0] is ItemStatus.CHANGED
     assert statuses["SIP line 101"][1].startswith("changed since the plan: was {'next_sip': 101}, now {'id': ")
