@@ -323,7 +323,8 @@ def cli_rows(noop: Path, change: Path, parallelism: int, served: ServedEmulators
 
 def diff_case(entries: int) -> tuple[Callable[[], Any], int]:
     """A Beeline account and live state whose black lists differ by a tenth; the diff to run."""
-    from telconf.model import BeelineAccount, BeelineCredentials, BlacklistEntry, Blacklists, Secret
+    from telconf.model import Secret
+    from telconf.providers.beeline.model import BeelineAccount, BeelineCredentials, BlacklistEntry, Blacklists
     from telconf.plan.planner import order_calls
     from telconf.providers.beeline.batching import merge_calls
     from telconf.providers.beeline.changes import blacklist_changes

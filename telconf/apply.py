@@ -14,6 +14,7 @@ item it touched was read back as desired.
 
 from __future__ import annotations
 
+import dataclasses
 import signal
 import threading
 import time
@@ -26,7 +27,7 @@ from typing import Any
 
 from telconf.apply_items import ItemGuard, ItemResult, ItemStatus
 from telconf.errors import ApplyError, ProviderError
-from telconf.plan.data import AccountPlan, Call, Plan
+from telconf.plan.data import AccountPlan, Call, Plan, resolve
 from telconf.plan.render import MARKERS
 from telconf.providers.base import Provider
 
@@ -254,7 +255,7 @@ class Applier:
                     continue
                 bound = None
                 for call in calls:
-                    bound = provider.execute(call, refs)
+                    bound = provider.execute(resolved(call, refs, provider))
             except ProviderError as exc:
                 result.status, result.error, result.code = CallStatus.FAILED, str(exc), exc.code
             except Exception as exc:  # noqa: BLE001 - any failure stops the apply and is reported
@@ -275,6 +276,14 @@ class Applier:
         if self.progress is not None:
             with self._lock:
                 self.progress(CallEvent(result, total, status))
+
+
+def resolved(call: Call, refs: Mapping[str, str], provider: Provider[Any]) -> Call:
+    """``call`` with its placeholders resolved, for sending only (plans and reports keep them)."""
+    if call.params is None:
+        return call
+    with_values = resolve(call.params, refs, provider.secret, provider.file)
+    return call if with_values == call.params else dataclasses.replace(call, params=with_values)
 
 
 def _stages(calls: tuple[Call, ...]) -> Iterator[list[list[int]]]:

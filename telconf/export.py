@@ -19,7 +19,7 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,12 +30,10 @@ from telconf import __version__
 from telconf.errors import ProviderError
 from telconf.guard.redact import mask
 from telconf.modeline import SCHEMA_COPY
-from telconf.model import Account, Config, Secret, is_managed
-from telconf.plan.planner import ProviderFactory, select_accounts
-from telconf.providers.base import parallel_map
+from telconf.model import Account, Config, Secret, placeholder
+from telconf.providers.base import Provider, parallel_map
 
 DEFAULT_NAME = "telconf.yaml"
-_ONLY_VARIABLES = re.compile(r"^(\$\{[A-Za-z_][A-Za-z0-9_]*\})+$")
 # Keys of the config format whose values are paths relative to the config file.
 _PATH_KEYS = frozenset({"path", "block_file"})
 # Fields of an account that say how to reach it; everything else is desired state.
@@ -65,21 +63,15 @@ def output_path(out: str | Path) -> Path:
     return path / DEFAULT_NAME if path.is_dir() or text.endswith(("/", os.sep)) else path
 
 
-def export(config: Config, *, out: Path | None = None, accounts: Iterable[str] | None = None,
-           parallelism: int = 8, environ: Mapping[str, str] | None = None,
-           provider_factory: ProviderFactory | None = None, templates: bool = False) -> ExportResult:
-    """Read the selected accounts and export them; write ``out`` (and its files) when given.
+def export(config: Config, selected: list[Account], make_provider: Callable[[Account], Provider[Any]], *,
+           out: Path | None = None, parallelism: int = 8, templates: bool = False) -> ExportResult:
+    """Read the ``selected`` accounts of ``config`` and export them; write ``out`` (and its files) when given.
 
-    Without ``out`` the YAML is only returned, and the files it refers to are written
-    under the current directory. Any failed read raises before anything is written.
-    With ``templates``, settings several numbers share are written once as templates.
+    ``make_provider`` makes (and the export closes) the provider of an account (the
+    conductor's). Without ``out`` the YAML is only returned, and the files it refers to
+    are written under the current directory. Any failed read raises before anything is
+    written. With ``templates``, settings several numbers share are written once as templates.
     """
-    factory = provider_factory
-    if factory is None:
-        from telconf.providers import provider_for
-
-        factory = provider_for
-    selected = select_accounts(config, accounts)
     base_dir = (out.parent if out is not None else Path.cwd()).resolve()
     per_account_dirs = len(selected) > 1
     raw = _raw_accounts(config.path)
@@ -88,9 +80,11 @@ def export(config: Config, *, out: Path | None = None, accounts: Iterable[str] |
 
         def one(account: Account) -> dict[str, Any]:
             subdir = account.name if per_account_dirs else ""
-            provider = factory(connection_only(account), parallelism=parallelism, environ=environ)
+            provider = make_provider(connection_only(account))
             try:
                 data = provider.export(provider.read(), staging / subdir)
+                several = sum(1 for other in selected if other.provider == account.provider) > 1
+                data = provider.export_secrets(account, data, prefix=several)
             except ProviderError as exc:  # say which account: an export usually reads several
                 raise _in_account(exc, account.name) from exc
             finally:
@@ -98,10 +92,8 @@ def export(config: Config, *, out: Path | None = None, accounts: Iterable[str] |
             return _prefix_paths(data, subdir) if subdir else data
 
         exported = parallel_map(one, selected, len(selected))
-        teleum_count = sum(1 for account in selected if account.provider == "teleum")
         document = {"version": 1, "accounts": {
-            account.name: _account_data(account, raw.get(account.name, {}), data, base_dir,
-                                        prefix_sip_secrets=teleum_count > 1)
+            account.name: _account_data(account, raw.get(account.name, {}), data, base_dir)
             for account, data in zip(selected, exported)
         }}
         if templates:
@@ -155,8 +147,7 @@ def _raw_accounts(path: Path) -> dict[str, Any]:
     return accounts if isinstance(accounts, dict) else {}
 
 
-def _account_data(account: Account, raw: Mapping[str, Any], data: Mapping[str, Any], base_dir: Path, *,
-                  prefix_sip_secrets: bool) -> dict[str, Any]:
+def _account_data(account: Account, raw: Mapping[str, Any], data: Mapping[str, Any], base_dir: Path) -> dict[str, Any]:
     """provider, url, credentials and safety as in the source file, then the exported state."""
     result: dict[str, Any] = {"provider": account.provider}
     if isinstance(raw.get("url"), str):
@@ -165,8 +156,6 @@ def _account_data(account: Account, raw: Mapping[str, Any], data: Mapping[str, A
     if account.safety != type(account.safety)():
         result["safety"] = {"max_delete_percent": account.safety.max_delete_percent}
     result.update(data)
-    if "sip_lines" in result:
-        result["sip_lines"] = _sip_passwords(account, result["sip_lines"], prefix_sip_secrets)
     return result
 
 
@@ -176,44 +165,12 @@ def _credentials(account: Account, raw: Any, base_dir: Path) -> dict[str, Any]:
     for f in dataclasses.fields(account.credentials):
         value = getattr(account.credentials, f.name)
         if isinstance(value, Secret):
-            credentials[f.name] = _placeholder(value.template, f"{account.name}_{f.name}")
+            credentials[f.name] = placeholder(value.template, f"{account.name}_{f.name}")
         elif isinstance(value, Path):
             written = raw.get(f.name)
             keep = isinstance(written, str) and Secret(written).variables
             credentials[f.name] = written if keep else _relative(value, base_dir)
     return credentials
-
-
-def _sip_passwords(account: Account, lines: Mapping[str, Any], prefix: bool) -> dict[str, Any]:
-    """Each line's password placeholder: the source file's own, else ``SIP_<line>_PASSWORD``.
-
-    With several Teleum accounts in one file the generated name starts with the account
-    name (``SPB_OFFICE_SIP_101_PASSWORD``), so two accounts' line 101 never share one.
-    """
-    configured_lines: Any = getattr(account, "sip_lines", None)  # Teleum accounts' SIP lines
-    configured = configured_lines if is_managed(configured_lines) else {}
-    result = {}
-    for number, line in lines.items():
-        line = dict(line)
-        if "password" in line:
-            source = configured.get(number)
-            template = source.password.template if source is not None and source.password is not None else ""
-            generated = f"SIP_{number}_PASSWORD"
-            if prefix:
-                generated = f"{account.name}_{generated}"
-            line["password"] = _placeholder(template, generated)
-        result[number] = line
-    return result
-
-
-def _placeholder(template: str, name: str) -> str:
-    """``template`` when it is made only of ``${NAME}`` placeholders, else ``${NAME}`` from ``name``.
-
-    A literal value is never written out: it becomes a placeholder to set.
-    """
-    if _ONLY_VARIABLES.match(template):
-        return template
-    return "${" + re.sub(r"[^A-Za-z0-9]+", "_", name).strip("_").upper() + "}"
 
 
 def _relative(path: Path, base_dir: Path) -> str:

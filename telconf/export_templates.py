@@ -1,8 +1,9 @@
 """``telconf export --templates``: settings several numbers share, written once as templates.
 
-Identical Teleum forward lists, and identical Beeline number settings, shared by two or
-more numbers of an account become a template without parameters; each such number says
-``use: NAME``. Applying the result means exactly what the flat export means.
+Identical number settings (the keys a template may hold for the account's provider, such
+as a whole forward list) shared by two or more numbers of an account become a template
+without parameters; each such number says ``use: NAME``. Applying the result means
+exactly what the flat export means.
 """
 
 from __future__ import annotations
@@ -33,42 +34,49 @@ def _account(prefix: str, account: Mapping[str, Any], templates: dict[str, Any])
     numbers = account.get("numbers")
     if not isinstance(numbers, Mapping):
         return dict(account)
-    teleum = account.get("provider") == "teleum"
-    shared = _shared(numbers, teleum)
+    keys = _template_keys(account.get("provider"))
+    shared = _shared(numbers, keys)
     if not shared:
         return dict(account)
     names: dict[str, str] = {}
-    kind = "forwards" if teleum else "settings"
+    kind = next(iter(keys)) if len(keys) == 1 else "settings"
     for key in shared:
         names[key] = f"{prefix}-{kind}-{len(names) + 1}" if prefix else f"{kind}-{len(names) + 1}"
         templates[names[key]] = _escaped(json.loads(key))
     result = dict(account)
-    result["numbers"] = {number: _use_or_own(settings, names, teleum) for number, settings in numbers.items()}
+    result["numbers"] = {number: _use_or_own(settings, names, keys) for number, settings in numbers.items()}
     return result
 
 
-def _use_or_own(settings: Any, names: Mapping[str, str], teleum: bool) -> Any:
+def _template_keys(provider: Any) -> frozenset[str]:
+    from telconf import registry
+
+    return registry.get(provider).template_keys if provider in registry.names() else frozenset()
+
+
+def _use_or_own(settings: Any, names: Mapping[str, str], keys: frozenset[str]) -> Any:
     """A number's settings as ``use:`` of its shared template, or as they are."""
-    key = _key(settings, teleum)
+    key = _key(settings, keys)
     return {"use": names[key]} if key is not None and key in names else settings
 
 
-def _key(settings: Any, teleum: bool) -> str | None:
-    """What numbers must have in common to share a template (None: nothing worth sharing)."""
-    if not isinstance(settings, Mapping) or not settings:
+def _key(settings: Any, keys: frozenset[str]) -> str | None:
+    """What numbers must have in common to share a template (None: nothing worth sharing).
+
+    Only settings a template may hold, and never an empty list (nothing to share).
+    """
+    if not isinstance(settings, Mapping) or not settings or not set(settings) <= keys:
         return None
-    if teleum:
-        if set(settings) != {"forwards"} or not settings["forwards"]:
-            return None
-        return json.dumps({"forwards": settings["forwards"]}, sort_keys=True, ensure_ascii=False)
-    return json.dumps(settings, sort_keys=True, ensure_ascii=False)
+    if any(value == [] for value in settings.values()):
+        return None
+    return json.dumps(dict(settings), sort_keys=True, ensure_ascii=False)
 
 
-def _shared(numbers: Mapping[str, Any], teleum: bool) -> list[str]:
+def _shared(numbers: Mapping[str, Any], keys: frozenset[str]) -> list[str]:
     """Keys of the settings at least ``MIN_SHARED`` numbers have, in order of first appearance."""
     counts: dict[str, int] = {}
     for settings in numbers.values():
-        key = _key(settings, teleum)
+        key = _key(settings, keys)
         if key is not None:
             counts[key] = counts.get(key, 0) + 1
     return [key for key, count in counts.items() if count >= MIN_SHARED]

@@ -14,9 +14,8 @@ import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, NamedTuple, TypeVar, Union
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, Union
 
 from telconf.errors import ConfigError, Diagnostic
 
@@ -27,6 +26,7 @@ if TYPE_CHECKING:
 
 SENSITIVE = "(sensitive)"
 _VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+_ONLY_VARIABLES = re.compile(r"^(\$\{[A-Za-z_][A-Za-z0-9_]*\})+$")
 
 
 class _Unmanaged:
@@ -93,6 +93,16 @@ class Secret:
         return f"Secret({SENSITIVE})"
 
 
+def placeholder(template: str, name: str) -> str:
+    """``template`` when it is made only of ``${NAME}`` placeholders, else ``${NAME}`` from ``name``.
+
+    A literal value is never written out: it becomes a placeholder to set.
+    """
+    if _ONLY_VARIABLES.match(template):
+        return template
+    return "${" + re.sub(r"[^A-Za-z0-9]+", "_", name).strip("_").upper() + "}"
+
+
 @dataclass(frozen=True)
 class Safety:
     """The mass-delete rule: refuse plans deleting more than this share of one kind."""
@@ -105,233 +115,68 @@ class Safety:
 class Ignore:
     """Live items telconf never creates, changes or deletes: shell-style patterns per kind.
 
-    ``sip_lines`` match line numbers, ``voice_files`` file names, ``blacklist_numbers``
-    wire A-numbers (``7900*``). A whole-set kind is compared without the items they match.
+    ``rules`` maps a kind of the provider's ``ignore:`` key (Teleum ``sip_lines``, Beeline
+    ``voice_files``...) to its patterns. A whole-set kind is compared without the items
+    they match.
     """
 
-    sip_lines: tuple[str, ...] = ()
-    voice_files: tuple[str, ...] = ()
-    blacklist_numbers: tuple[str, ...] = ()
+    rules: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def patterns(self, kind: str) -> tuple[str, ...]:
+        """The patterns of ``kind`` (none when the account has no rule for it)."""
+        return self.rules.get(kind, ())
 
     def match(self, kind: str, name: str) -> str | None:
-        """The first pattern of ``kind`` (a field name) that ``name`` matches, or None."""
-        return next((p for p in getattr(self, kind) if fnmatch.fnmatchcase(name, p)), None)
+        """The first pattern of ``kind`` that ``name`` matches, or None."""
+        return next((p for p in self.patterns(kind) if fnmatch.fnmatchcase(name, p)), None)
 
 
 NO_IGNORE = Ignore()
 
 
-# --- Teleum -------------------------------------------------------------------------
+@dataclass(frozen=True, kw_only=True)
+class Credentials:
+    """What every account's login has: optional TLS client certificate, its key, a CA bundle.
 
-
-class TargetKind(str, Enum):
-    """Where a forward sends calls."""
-
-    SIP = "sip"
-    TEL = "tel"
-    VOICEMAIL = "voicemail"
-    FAX = "fax"
-
-
-@dataclass(frozen=True)
-class Target:
-    """A forward target: a SIP line number, a wire phone number or an e-mail address."""
-
-    kind: TargetKind
-    value: str
-
-    def __str__(self) -> str:
-        return f"{self.kind.value}:{self.value}"
-
-
-@dataclass(frozen=True)
-class Interval:
-    """Days ``first_day``..``last_day`` (1 = Monday .. 7 = Sunday), ``start``..``end``.
-
-    Times are minutes after midnight (0..1439), both ends included as the provider does.
+    A provider's credentials add their own fields (a login and a password, as
+    ``Secret`` values) and name the login field in ``LOGIN_FIELD``.
     """
 
-    first_day: int
-    last_day: int
-    start: int
-    end: int
+    LOGIN_FIELD: ClassVar[str] = "login"
 
-
-ALWAYS: tuple[Interval, ...] = ()
-"""The schedule of a forward that is always active. ``00:00-23:59 mon-sun`` normalises to it."""
-
-DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-"""Day names of the config format; day ``n`` of an Interval is ``DAY_NAMES[n - 1]``."""
-
-FULL_WEEK = Interval(1, 7, 0, 23 * 60 + 59)
-
-
-def canonical_schedule(intervals: Iterable[Interval]) -> tuple[Interval, ...]:
-    """One spelling per schedule: sorted, without repeats, the whole week as ``ALWAYS``.
-
-    The config and the provider both normalise through here, so that a plan compares
-    schedules by meaning rather than by spelling.
-    """
-    schedule = tuple(sorted(set(intervals), key=lambda i: (i.first_day, i.last_day, i.start, i.end)))
-    return ALWAYS if schedule == (FULL_WEEK,) else schedule
-
-CallerId = str
-"""``"caller"`` (the caller's number), ``"group"``, or a wire phone number of the account."""
-
-
-@dataclass(frozen=True)
-class Forward:
-    """One call forward of a number; a number's forwards are tried in list order."""
-
-    target: Target
-    timeout: int = 20
-    caller_id: CallerId = "caller"
-    record: bool = False
-    music_on_hold: bool = False
-    vpbx: bool = False
-    isolated: bool = False  # meaningful for SIP targets only; False otherwise
-    schedule: tuple[Interval, ...] = ALWAYS
-
-
-@dataclass(frozen=True)
-class SipLine:
-    """A SIP line, keyed by its line number (assigned by the provider in sequence)."""
-
-    number: str
-    description: str = ""
-    email: str = ""
-    caller_id: str | None = None  # wire number presented on calls from the line; None = default
-    password: Secret | None = None  # write-only; set on create or on rotation
-
-
-@dataclass(frozen=True)
-class TeleumNumber:
-    """A connected number and, when managed, its whole ordered list of forwards."""
-
-    number: str
-    forwards: Managed[tuple[Forward, ...]] = UNMANAGED
-    template: str | None = field(default=None, compare=False)  # the template it was expanded from
-    where: str = field(default="", compare=False)  # FILE:LINE:COL of the number in the config
-
-
-@dataclass(frozen=True)
-class TeleumCredentials:
-    """Login of a Teleum account, with optional TLS client certificate and CA bundle."""
-
-    email: Secret
-    password: Secret
     client_cert: Path | None = None
     client_key: Path | None = None
     ca_bundle: Path | None = None
 
+    def with_login(self, login: Secret, password: Secret) -> Any:
+        """The same credentials with another login and password, and no TLS files."""
+        from dataclasses import replace
 
-@dataclass(frozen=True)
-class TeleumAccount:
-    """A Teleum account as the config wants it."""
-
-    name: str
-    url: str
-    credentials: TeleumCredentials
-    sip_lines: Managed[Mapping[str, SipLine]] = UNMANAGED
-    numbers: Mapping[str, TeleumNumber] = field(default_factory=dict)
-    safety: Safety = Safety()
-    where: str = field(default="", compare=False)
-    provider: Literal["teleum"] = "teleum"
-    ignore: Ignore = NO_IGNORE
+        return replace(self, **{self.LOGIN_FIELD: login, "password": password},  # type: ignore[arg-type]
+                       client_cert=None, client_key=None, ca_bundle=None)
 
 
-# --- Beeline -------------------------------------------------------------------------
+@dataclass(frozen=True, kw_only=True)
+class Account:
+    """What every account has, whatever its provider: the config's account header.
 
-
-@dataclass(frozen=True)
-class Redirect:
-    """Where calls to a number are redirected; ``caller_id`` is a fixed A-number."""
-
-    to: str
-    caller_id: str | None = None
-
-
-@dataclass(frozen=True)
-class Premedia:
-    """Greetings of a number: ``a`` played to the caller, ``b`` to the answering side."""
-
-    a: str | None = None
-    b: str | None = None
-
-
-NO_PREMEDIA = Premedia()
-
-
-@dataclass(frozen=True)
-class BeelineNumber:
-    """A client number and the settings of it the config manages.
-
-    ``redirect`` None means no redirect (calls are rejected); ``premedia`` None in YAML
-    is stored as ``NO_PREMEDIA``.
+    A provider's account type adds the desired state it manages. ``numbers`` maps wire
+    numbers to the provider's number settings (each with ``template`` and ``where``).
     """
 
-    number: str
-    redirect: Managed[Redirect | None] = UNMANAGED
-    premedia: Managed[Premedia] = UNMANAGED
-    record: Managed[bool] = UNMANAGED
-    template: str | None = field(default=None, compare=False)  # the template it was expanded from
-    where: str = field(default="", compare=False)  # FILE:LINE:COL of the number in the config
-
-
-class BlacklistEntry(NamedTuple):
-    """A-number ``a`` is black-listed for B-number ``b`` in list ``list_id`` (0..2)."""
-
-    list_id: int
-    b: str
-    a: str
-
-
-@dataclass(frozen=True)
-class Blacklists:
-    """Black lists: each list named in ``lists`` is the whole list; others are left alone."""
-
-    active: Managed[int] = UNMANAGED
-    lists: Mapping[int, frozenset[BlacklistEntry]] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class VoiceFile:
-    """A voice file to keep on the account: uploaded from ``path`` under ``name``."""
-
-    name: str
-    path: Path
-    comment: str = ""
-
-
-@dataclass(frozen=True)
-class BeelineCredentials:
-    """Login of a Beeline cloudcc account, with optional TLS client certificate."""
-
-    username: Secret
-    password: Secret
-    client_cert: Path | None = None
-    client_key: Path | None = None
-    ca_bundle: Path | None = None
-
-
-@dataclass(frozen=True)
-class BeelineAccount:
-    """A Beeline cloudcc account as the config wants it."""
-
     name: str
     url: str
-    credentials: BeelineCredentials
-    voice_files: Managed[Mapping[str, VoiceFile]] = UNMANAGED
-    record_all: Managed[bool] = UNMANAGED
-    numbers: Mapping[str, BeelineNumber] = field(default_factory=dict)
-    blacklists: Blacklists = Blacklists()
+    credentials: Credentials
+    numbers: Mapping[str, Any] = field(default_factory=dict)
     safety: Safety = Safety()
     where: str = field(default="", compare=False)
-    provider: Literal["beeline"] = "beeline"
+    provider: str = ""
     ignore: Ignore = NO_IGNORE
 
-
-Account = Union[TeleumAccount, BeelineAccount]
+    def input_files(self) -> list[tuple[str, Path]]:
+        """(label, path) of the files besides the config whose content a plan depends on
+        (a saved plan is refused when one changed)."""
+        return []
 
 
 @dataclass(frozen=True)

@@ -21,9 +21,13 @@ _MODELINE = re.compile(r"^#\s*yaml-language-server:\s*\$schema=\S*[ \t]*$")
 
 
 def schema_text(which: str = "telconf") -> str:
-    """The text of a packaged schema: ``telconf`` (config), ``plan`` or ``report``."""
+    """The text of a schema: ``telconf`` (config, with every installed provider), ``plan`` or ``report``."""
     from telconf.config import schema_path
 
+    if which == "telconf":
+        from telconf.config.schema import schema_text as config_schema_text
+
+        return config_schema_text()
     return (schema_path().parent / f"{which}.schema.json").read_text(encoding="utf-8")
 
 

@@ -39,10 +39,12 @@ from requests.adapters import BaseAdapter
 from werkzeug.test import EnvironBuilder, run_wsgi_app
 
 from telconf.errors import ConfigError, PlanError
-from telconf.model import Account, Config, Secret, TeleumAccount, is_managed
+from telconf.model import Account, Config, Secret, is_managed
+from telconf.providers.teleum.model import TeleumAccount
 from telconf.plan.data import Plan
-from telconf.plan.planner import close_all, make_plan, select_accounts
-from telconf.providers.base import PlanOptions, Provider
+from telconf.conductor import Conductor, select_accounts
+from telconf.plan.data import PlanOptions
+from telconf.providers.base import Provider
 
 # Loopback URLs: nothing listens there and nothing is sent (the adapter answers), but a
 # host check (TELCONF_ALLOWED_HOSTS) accepts them like any loopback address.
@@ -261,9 +263,10 @@ class _Snapshot:
         return dataclasses.replace(account, url=BEELINE_URL, credentials=credentials)
 
     def provider(self, account: Account, *, parallelism: int = 8, environ: Mapping[str, str] | None = None) -> Provider[Any]:
-        from telconf.providers import provider_for
+        from telconf import registry
 
-        provider = provider_for(self.wire(account), parallelism=parallelism, environ=self.environ)
+        provider = registry.get(account.provider).provider.load()(self.wire(account), parallelism=parallelism,
+                                                                   environ=self.environ)
         app = self.teleum if isinstance(account, TeleumAccount) else self.beeline
         session = provider.client.transport.session  # type: ignore[attr-defined]
         adapter = WsgiAdapter(app)
@@ -301,7 +304,6 @@ def plan_against_snapshot(config: Config, snapshot_path: Path, *, accounts: Iter
 def _plan(config: Config, recorded: Config, snapshot_path: Path, selected: list[Account], state: _Snapshot,
           options: PlanOptions, parallelism: int) -> Plan:
     """Restore the snapshot's accounts into ``state``, check the restore, plan ``config`` against it."""
-    from telconf.apply import apply_plan
     from telconf.errors import ApplyError
 
     for account in selected:
@@ -314,22 +316,19 @@ def _plan(config: Config, recorded: Config, snapshot_path: Path, selected: list[
                             f"but a {found.provider} account in the snapshot {snapshot_path}")
         state.add(found)
     names = [a.name for a in selected]
-    restore, providers = make_plan(recorded, accounts=names, parallelism=parallelism, provider_factory=state.provider)
-    try:
-        if restore.has_changes:
-            apply_plan(restore, providers, parallelism=parallelism)
-    except ApplyError as exc:
-        raise PlanError(f"the snapshot {snapshot_path} cannot be reproduced offline: {exc}") from None
-    finally:
-        close_all(providers)
-    check, providers = make_plan(recorded, accounts=names, parallelism=parallelism, provider_factory=state.provider)
-    close_all(providers)
+    with Conductor(recorded, accounts=names, parallelism=parallelism, provider_factory=state.provider) as restore:
+        try:
+            plan = restore.plan()
+            if plan.has_changes:
+                restore.apply(plan)
+        except ApplyError as exc:
+            raise PlanError(f"the snapshot {snapshot_path} cannot be reproduced offline: {exc}") from None
+    with Conductor(recorded, accounts=names, parallelism=parallelism, provider_factory=state.provider) as again:
+        check = again.plan()
     left = [f"{a.account}: {c.kind} {c.key}" for a in check.accounts for c in a.changes]
     if left:
         raise PlanError(f"the snapshot {snapshot_path} cannot be reproduced offline ({len(left)} differences "
                         f"remain, first: {left[0]})")
-    plan, providers = make_plan(config, accounts=names, options=options, parallelism=parallelism,
-                                provider_factory=state.provider)
-    close_all(providers)
-    return plan
+    with Conductor(config, accounts=names, parallelism=parallelism, provider_factory=state.provider) as conductor:
+        return conductor.plan(options)
 

@@ -12,7 +12,7 @@ from typing import Any
 import click
 from click.core import ParameterSource
 
-from telconf.apply import Applier, ApplyReport, CallEvent, ProgressCallback
+from telconf.apply import ApplyReport, CallEvent, ProgressCallback
 from telconf.cli.common import (
     EXIT_ERROR,
     EXIT_INTERRUPTED,
@@ -24,13 +24,13 @@ from telconf.cli.common import (
     setup_logging,
     verbose_option,
 )
-from telconf.cli.plan import ExitOneOnUsageError, compute, load_config, rotate_option, safety_settings, show
+from telconf.cli.plan import ExitOneOnUsageError, load_config, rotate_option, safety_settings, show
+from telconf.conductor import Conductor
 from telconf.errors import ApplyError, PlanError, TelconfError
 from telconf.plan import safety
 from telconf.plan import saved as saved_plans
 from telconf.plan.data import Plan
-from telconf.plan.planner import close_all
-from telconf.providers.base import PlanOptions, Provider
+from telconf.plan.data import PlanOptions
 
 
 class Refused(TelconfError):
@@ -93,18 +93,16 @@ def apply(planfile: Path | None, config_path: Path, accounts: tuple[str, ...], y
             return
         options = PlanOptions(rotate_sip_passwords=rotate)
         config = load_config(config_path, accounts)
-        plan, providers = compute(config, accounts, options, parallelism)
-        record.plan = plan
-        try:
+        with Conductor(config, accounts=accounts, parallelism=parallelism) as conductor:
+            plan = conductor.plan(options)
+            record.plan = plan
             show(plan)
             if not plan.has_changes:
                 return
             _check_safety(plan, config, force)
             if not yes:
                 _confirm(plan)
-            run(plan, providers, parallelism, record)
-        finally:
-            close_all(providers)
+            run(conductor, plan, record)
 
 
 def apply_saved(planfile: Path, config_path: Path | None, *, accounts: Sequence[str], rotate: bool, force: bool,
@@ -124,10 +122,10 @@ def apply_saved(planfile: Path, config_path: Path | None, *, accounts: Sequence[
         record.config = str(config_path)
     selected = saved.accounts or []
     config = load_config(config_path, selected)
-    plan, providers = compute(config, selected, saved.plan_options, parallelism)
-    try:
+    with Conductor(config, accounts=selected, parallelism=parallelism) as conductor:
+        plan = conductor.plan(saved.plan_options)
         fresh_changes = sum(len(a.changes) for a in plan.accounts)
-        plan = saved_plans.check_fresh(planfile, saved, config, plan, providers)
+        plan = conductor.check_saved(planfile, saved, plan)
         left = fresh_changes - sum(len(a.changes) for a in plan.accounts)
         if left:
             click.echo(f"note: {left} change{'s' if left != 1 else ''} found now in items the saved plan does not "
@@ -137,10 +135,8 @@ def apply_saved(planfile: Path, config_path: Path | None, *, accounts: Sequence[
         show(plan)
         if plan.has_changes:
             _check_safety(plan, config, force)
-            run(plan, providers, parallelism, record)
+            run(conductor, plan, record)
         saved_plans.mark_applied(planfile, saved)
-    finally:
-        close_all(providers)
 
 
 def _check_safety(plan: Plan, config: object, force: bool) -> None:
@@ -158,7 +154,7 @@ def _confirm(plan: Plan) -> None:
         raise Refused("apply cancelled; nothing was changed")
 
 
-def run(plan: Plan, providers: dict[str, Provider[Any]], parallelism: int, record: Any = None) -> ApplyReport:
+def run(conductor: Conductor, plan: Plan, record: Any = None) -> ApplyReport:
     """Apply with progress; print the summary, or the failure report and exit 1 (130 on Ctrl-C).
 
     ``record`` (a ``telconf.report.ApplyRecord``) gets the apply's report as it fills,
@@ -168,7 +164,7 @@ def run(plan: Plan, providers: dict[str, Provider[Any]], parallelism: int, recor
     click.echo()
     try:
         with progress_display(total) as progress:
-            applier = Applier(providers, parallelism=parallelism, progress=progress)
+            applier = conductor.applier(progress=progress)
             try:
                 report = applier.apply(plan)
             finally:

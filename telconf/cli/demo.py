@@ -12,7 +12,7 @@ import click
 from telconf.cli.apply import run
 from telconf.cli.common import handles_errors, setup_logging, verbose_option
 from telconf.cli.plan import show
-from telconf.plan.planner import close_all, make_plan
+from telconf.conductor import Conductor
 
 
 def _step(command: str) -> None:
@@ -58,18 +58,15 @@ def demo(keep: Path | None, verbose: bool) -> None:
 
         config = load(config_path, environ=environ)
         _step("telconf plan -c examples/demo.yaml")
-        plan, providers = make_plan(config, environ=environ)
-        try:
+        with Conductor(config, environ=environ) as conductor:
+            plan = conductor.plan()
             show(plan)
             _step("telconf apply -c examples/demo.yaml --yes")
-            run(plan, providers, parallelism=8)
-        finally:
-            close_all(providers)
+            run(conductor, plan)
 
         _step("telconf plan -c examples/demo.yaml      # again: the accounts now match the file")
-        again, providers = make_plan(config, environ=environ)
-        close_all(providers)
-        show(again)
+        with Conductor(config, environ=environ) as conductor:
+            show(conductor.plan())
     click.echo()
     click.echo(f"Demo done in {time.monotonic() - started:.1f} s. Next: write your own telconf.yaml "
                "(see examples/ and README.md), then `telconf validate` and `telconf plan`.")

@@ -51,14 +51,14 @@ def export(config_path: Path, accounts: tuple[str, ...], out: str | None, templa
         telconf plan -c backup/telconf.yaml && telconf apply -c backup/telconf.yaml
     """
     from telconf.cli.plan import load_config
-    from telconf.export import export as run_export
+    from telconf.conductor import Conductor
     from telconf.export import output_path
 
     setup_logging(verbose)
     config = load_config(config_path, accounts)
     target = output_path(out) if out is not None else None
-    result = run_export(config, out=target, accounts=list(accounts) or None, parallelism=parallelism,
-                        templates=templates)
+    with Conductor(config, accounts=accounts, parallelism=parallelism) as conductor:
+        result = conductor.export(out=target, templates=templates)
     if target is None:
         click.echo(result.text, nl=False)
     noun = "account" if len(result.accounts) == 1 else "accounts"

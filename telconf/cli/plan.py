@@ -10,7 +10,6 @@ import io
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
 
 import click
 
@@ -26,13 +25,13 @@ from telconf.cli.common import (
     setup_logging,
     verbose_option,
 )
+from telconf.conductor import Conductor
 from telconf.model import Config, Safety
 from telconf.plan import safety
 from telconf.plan import saved as saved_plans
 from telconf.plan.data import Plan
-from telconf.plan.planner import close_all, make_plan
+from telconf.plan.data import PlanOptions
 from telconf.plan.renderers import renderer
-from telconf.providers.base import PlanOptions, Provider
 
 
 class ExitOneOnUsageError(click.Command):
@@ -61,12 +60,6 @@ def load_config(path: Path, accounts: Sequence[str], environ: Mapping[str, str] 
     for warning in config.warnings:
         click.echo(str(warning), err=True)
     return config
-
-
-def compute(config: Config, accounts: Sequence[str], options: PlanOptions,
-            parallelism: int) -> tuple[Plan, dict[str, Provider[Any]]]:
-    """Read the live accounts and plan; the caller closes the providers."""
-    return make_plan(config, accounts=list(accounts) or None, options=options, parallelism=parallelism)
 
 
 def safety_settings(config: Config) -> dict[str, Safety]:
@@ -138,7 +131,7 @@ def plan(config_path: Path, accounts: tuple[str, ...], fmt: str, out: Path | Non
     setup_logging(verbose)
     options = PlanOptions(rotate_sip_passwords=rotate)
     recorded: dict[str, object] | None = None
-    providers = None
+    conductor = None
     if snapshot is not None:
         from telconf.snapshot import describe, loading_environ, plan_against_snapshot
 
@@ -149,8 +142,8 @@ def plan(config_path: Path, accounts: tuple[str, ...], fmt: str, out: Path | Non
         click.echo(f"note: {describe(recorded)}", err=True)
     else:
         config = load_config(config_path, accounts)
-        the_plan, providers = compute(config, accounts, options, parallelism)
-        close_all(providers)  # the planned states stay readable: item fingerprints need no request
+        with Conductor(config, accounts=accounts, parallelism=parallelism) as conductor:
+            the_plan = conductor.plan(options)
     found = safety.violations(the_plan, safety_settings(config))
     the_plan = with_context(the_plan, config, found, recorded)
     show(the_plan, fmt, full_plan)
@@ -159,8 +152,9 @@ def plan(config_path: Path, accounts: tuple[str, ...], fmt: str, out: Path | Non
         for violation in found:
             click.echo(f"  {violation}", err=True)
     if out is not None:
-        saved_plans.write(out, saved_plans.make_saved(the_plan, config, accounts=list(accounts), options=options,
-                                                      providers=providers, snapshot=recorded))
+        saved = conductor.save(the_plan, accounts=list(accounts), options=options) if conductor is not None \
+            else saved_plans.make_saved(the_plan, config, accounts=list(accounts), options=options, snapshot=recorded)
+        saved_plans.write(out, saved)
         if recorded is not None:
             click.echo(f"Saved the plan to {out} (for review only: a snapshot plan cannot be applied).", err=True)
         else:

@@ -1,4 +1,4 @@
-"""Pieces of an account both providers have: the URL, TLS files, numbers as keys, safety."""
+"""Pieces every provider's account has: the URL, TLS files, numbers as keys, safety."""
 
 from __future__ import annotations
 
@@ -12,20 +12,14 @@ from telconf.guard import files as safe_files
 from telconf.guard import hosts
 from telconf.model import Safety
 
-DEFAULT_URLS = {
-    "teleum": "https://bill.tech.teleum.com/api/v3/",
-    "beeline": "https://cloudcc.beeline.ru/api",
-}
-
-
-def account_url(ctx: Context, path: Path, account: dict[str, Any], provider: str) -> str:
-    """The account's endpoint: ``url`` (``${NAME}`` substituted when building) or the provider's.
+def account_url(ctx: Context, path: Path, account: dict[str, Any], default: str) -> str:
+    """The account's endpoint: ``url`` (``${NAME}`` substituted when building) or ``default``.
 
     A host the operator does not trust is an error when building (a warning when only
     checking); plain ``http://`` to a host that is not loopback is a warning.
     """
     if "url" not in account:
-        return DEFAULT_URLS[provider]
+        return default
     url = ctx.text(path + ("url",), account["url"])
     if isinstance(account["url"], str) and not ctx.has_variable(url):
         refused = hosts.refusal(url)

@@ -16,8 +16,12 @@ from telconf.model import NO_IGNORE, Ignore
 _WILDCARDS = set("*?[")
 
 
-def build_ignore(ctx: Context, path: Path, data: dict[str, Any], kinds: tuple[str, ...]) -> Ignore:
-    """The ignore rules of the account (``kinds`` it may have); also kept on ``ctx`` for the checks."""
+def build_ignore(ctx: Context, path: Path, data: dict[str, Any], kinds: tuple[str, ...],
+                 phone_kinds: tuple[str, ...] = ()) -> Ignore:
+    """The ignore rules of the account (``kinds`` it may have); also kept on ``ctx`` for the checks.
+
+    Patterns of ``phone_kinds`` match wire numbers: they are normalised as numbers are.
+    """
     raw = data.get("ignore")
     if not isinstance(raw, dict):
         return NO_IGNORE
@@ -25,15 +29,16 @@ def build_ignore(ctx: Context, path: Path, data: dict[str, Any], kinds: tuple[st
     for kind in kinds:
         patterns = raw.get(kind)
         if isinstance(patterns, list):
-            rules[kind] = tuple(_pattern(ctx, kind, str(p)) for p in patterns if isinstance(p, (str, int)))
-    ignore = Ignore(**rules)
+            rules[kind] = tuple(_pattern(ctx, kind in phone_kinds, str(p)) for p in patterns
+                                if isinstance(p, (str, int)))
+    ignore = Ignore(rules)
     ctx.ignore = ignore
     return ignore
 
 
-def _pattern(ctx: Context, kind: str, text: str) -> str:
-    """Black-list patterns match wire A-numbers: ``+7 900 *`` is ``7900*``, a whole number normalised."""
-    if kind != "blacklist_numbers":
+def _pattern(ctx: Context, phone: bool, text: str) -> str:
+    """Patterns of numbers match wire numbers: ``+7 900 *`` is ``7900*``, a whole number normalised."""
+    if not phone:
         return text
     if not _WILDCARDS & set(text):
         return ctx.normalise(text) or text

@@ -11,21 +11,18 @@ from collections.abc import Callable, Collection, Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from telconf.config.beeline import build_beeline
 from telconf.config.context import Context
 from telconf.config.schema import schema_problems
 from telconf.config.secrets import credential_variables_elsewhere
 from telconf.config.source import Document, parse
 from telconf.config.includes import include
-from telconf.config.teleum import build_teleum
 from telconf.config.templates import expand
+from telconf import registry
 from telconf.errors import Diagnostic
 from telconf.guard import files as safe_files
 from telconf.model import Account
 
-Builder = Callable[[Context, str, tuple[Any, ...], dict[str, Any]], Account]
 CONFIG_MAX_BYTES = 64 * 1024 * 1024
-BUILDERS: dict[str, Builder] = {"teleum": build_teleum, "beeline": build_beeline}
 
 
 class Checked(NamedTuple):
@@ -118,7 +115,7 @@ def _check(doc: Document, path: Path, accounts: Collection[str] | None, environ:
     base_dir = path.resolve().parent
     for name, account in raw_accounts.items():
         if not isinstance(account, dict) or not isinstance(account.get("provider"), str) \
-                or account["provider"] not in BUILDERS:
+                or account["provider"] not in registry.names():
             continue
         env = (os.environ if environ is None else environ) if build and name in selected else None
         ctx = Context(doc, base_dir, env, shared_cache)
@@ -141,7 +138,7 @@ def _missing_top_keys(doc: Document) -> list[Diagnostic]:
 
 
 def _build(ctx: Context, name: str, account: dict[str, Any], *, tolerant: bool) -> Account | None:
-    builder = BUILDERS[account["provider"]]
+    builder = registry.get(account["provider"]).build.load()
     if not tolerant:
         return builder(ctx, name, ("accounts", name), account)
     try:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
+from importlib.resources import files
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -17,11 +18,15 @@ from telconf.config.fastschema import Check, Unsupported, compile_schema
 from telconf.config.source import Document
 from telconf.errors import Diagnostic
 
+if TYPE_CHECKING:
+    from telconf.registry import ProviderDescriptor
+
 if TYPE_CHECKING:  # jsonschema is imported when a file needs its messages (a valid one does not)
     import jsonschema
     from jsonschema.exceptions import ValidationError
 
 SCHEMA_NAME = "telconf.schema.json"
+CORE_SCHEMA = "core.schema.json"  # the core's part, in this package; providers add theirs
 
 
 def schema_path() -> Path:
@@ -35,7 +40,57 @@ def schema_path() -> Path:
 
 @functools.lru_cache(maxsize=1)
 def _schema() -> dict[str, Any]:
-    return json.loads(schema_path().read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+    from telconf import registry
+
+    return compose(registry.providers().values())
+
+
+def schema_text() -> str:
+    """The config schema as a file holds it (``schemas/telconf.schema.json`` is this, built-ins only)."""
+    return json.dumps(_schema(), ensure_ascii=False, indent=2) + "\n"
+
+
+def compose(descriptors: Iterable[ProviderDescriptor]) -> dict[str, Any]:
+    """The config schema: the core's (``core.schema.json``) with each provider's fragment.
+
+    A fragment's ``account`` becomes ``$defs/<name>Account``, chosen by ``provider:``;
+    its ``template`` properties join the template's; its ``$defs`` join the core's
+    (a name defined twice is a ``ProviderRegistryError``: one would silently win).
+    """
+    from telconf.registry import ProviderRegistryError
+
+    schema = json.loads(files("telconf.config").joinpath(CORE_SCHEMA).read_text(encoding="utf-8"))
+    defs: dict[str, Any] = schema["$defs"]
+    account, template = defs["account"], defs["template"]
+    choice = account["properties"]["provider"]
+    names, described, keys = [], [], []
+    for descriptor in descriptors:
+        fragment = descriptor.schema_fragment()
+        name = descriptor.name
+        names.append(name)
+        described.append(f"`{name}` ({descriptor.summary})")
+        own = {f"{name}Account": fragment["account"], **fragment.get("$defs", {})}
+        taken = sorted(set(own) & set(defs))
+        if taken:
+            raise ProviderRegistryError(f"provider {name}: its schema defines {taken[0]!r}, which is already "
+                                        "defined; prefix the provider's definitions with its name")
+        defs.update(own)
+        account["allOf"].append({"if": {"properties": {"provider": {"const": name}}, "required": ["provider"]},
+                                 "then": {"$ref": f"#/$defs/{name}Account"}})
+        template["properties"].update(fragment.get("template", {}))
+        keys.append(f"{descriptor.title} " + ", ".join(f"`{k}`" for k in fragment.get("template", {})))
+        if "example" in fragment:
+            account.setdefault("examples", []).append(fragment["example"])
+            if not schema["properties"]["accounts"]["examples"]:
+                schema["properties"]["accounts"]["examples"].append({f"my-{name}": fragment["example"]})
+        if "template_example" in fragment:
+            schema["properties"]["templates"]["examples"].append(fragment["template_example"])
+            template.setdefault("examples", []).extend(fragment["template_example"].values())
+    choice["enum"], choice["examples"] = names, names
+    choice["description"] = "The API of the account: " + (" or ".join(described) or "no provider is installed") + "."
+    template["description"] = ("The settings of a template: keys a number may hold (" + "; ".join(keys)
+                               + "). They are checked where a number uses the template.")
+    return schema  # type: ignore[no-any-return]
 
 
 @functools.lru_cache(maxsize=1)

@@ -2,8 +2,8 @@
 
 A credential's ``${NAME}`` copied into a description or a comment would print the
 password in every plan (and in the pull-request comment CI posts). So a variable used
-by a credential field (``credentials.*`` but the TLS file paths, a SIP line
-``password``) is an error anywhere else in the file, at its line.
+by a credential field (``credentials.*`` but the TLS file paths, and the fields a
+provider names secret, such as a SIP line's ``password``) is an error anywhere else in the file, at its line.
 
 The config comes from a pull request, which may simply stop using a variable as a
 credential and print it elsewhere: so a variable whose name says it holds a secret
@@ -58,8 +58,28 @@ def _secret_fields(data: Any) -> Iterator[tuple[Path, str]]:
             for key, value in credentials.items():
                 if isinstance(value, str) and key not in TLS_FIELDS:
                     yield ("accounts", name, "credentials", key), value
-        lines = account.get("sip_lines")
-        if isinstance(lines, dict):
-            for number, line in lines.items():
-                if isinstance(line, dict) and isinstance(line.get("password"), str):
-                    yield ("accounts", name, "sip_lines", number, "password"), line["password"]
+        for pattern in _provider_secret_fields(account.get("provider")):
+            yield from _matching(account, ("accounts", name), pattern)
+
+
+def _provider_secret_fields(provider: Any) -> tuple[tuple[str, ...], ...]:
+    """Paths (inside an account) of the provider's secret fields besides ``credentials``."""
+    from telconf import registry
+
+    if not isinstance(provider, str) or provider not in registry.names():
+        return ()
+    return registry.get(provider).secret_fields
+
+
+def _matching(data: Any, path: Path, pattern: tuple[str, ...]) -> Iterator[tuple[Path, str]]:
+    """(path, text) of each string in ``data`` at ``pattern`` (``*`` matches any key)."""
+    if not pattern:
+        if isinstance(data, str):
+            yield path, data
+        return
+    if not isinstance(data, dict):
+        return
+    head, rest = pattern[0], pattern[1:]
+    for key, value in data.items():
+        if head in ("*", key):
+            yield from _matching(value, path + (key,), rest)

@@ -30,10 +30,6 @@ _TOKEN = re.compile(r"\{\{|\}\}|(?<!\$)\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _WHOLE = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}\Z")
 NAME = re.compile(r"[a-z0-9][a-z0-9_-]*\Z")
 
-PROVIDER_KEYS: dict[str, frozenset[str]] = {
-    "teleum": frozenset({"forwards"}),
-    "beeline": frozenset({"redirect", "premedia", "record"}),
-}
 USE_KEYS = ("use", "with")
 
 
@@ -147,7 +143,7 @@ def _expand_number(doc: Document, path: Path, entry: LocatedDict, templates: Map
     arguments = _arguments(doc, path, entry, template)
     if arguments is None:
         return None
-    allowed = PROVIDER_KEYS.get(provider) if isinstance(provider, str) else None
+    allowed = _template_keys(provider)
     misfit = sorted(k for k in template.settings if k not in (allowed or ()))
     if allowed is not None and misfit:
         keys = ", ".join(misfit)
@@ -262,3 +258,12 @@ def _token(match: re.Match[str], arguments: Mapping[str, Any]) -> str:
         return "}"
     value = arguments[match.group(1)]
     return "" if value is None else str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def _template_keys(provider: Any) -> frozenset[str] | None:
+    """The keys a number of ``provider`` may take from a template (None: unknown provider, the schema says so)."""
+    from telconf import registry
+
+    if not isinstance(provider, str) or provider not in registry.names():
+        return None
+    return registry.get(provider).template_keys

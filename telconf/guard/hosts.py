@@ -13,7 +13,6 @@ from collections.abc import Iterable, Mapping
 from urllib.parse import urlsplit
 
 ENV_VARIABLE = "TELCONF_ALLOWED_HOSTS"
-PROVIDER_HOSTS = frozenset({"bill.tech.teleum.com", "cloudcc.beeline.ru"})
 _cli_hosts: tuple[str, ...] = ()
 
 
@@ -55,7 +54,7 @@ def refusal(url: str, environ: Mapping[str, str] | None = None) -> str | None:
     host, port = host_and_port(url)  # ('', None) for what urlsplit cannot read (``http://[::1``)
     if scheme not in ("http", "https") or not host:
         return f"the url {shown_url(url)!r} is not an http(s):// URL with a host"
-    if host in PROVIDER_HOSTS or is_loopback(host):
+    if host in provider_hosts() or is_loopback(host):
         return None
     named = f"[{host}]" if ":" in host else host
     with_port = f"{named}:{port}" if port else named
@@ -80,3 +79,10 @@ def shown_url(url: str) -> str:
 
     text = escape(url)
     return text if len(text) <= 100 else text[:97] + "..."
+
+
+def provider_hosts() -> frozenset[str]:
+    """The hosts of the registered providers' default URLs."""
+    from telconf import registry
+
+    return frozenset(urlsplit(d.default_url).hostname or "" for d in registry.providers().values()) - {""}

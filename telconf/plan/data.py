@@ -1,11 +1,11 @@
 """The plan as plain data: changes (what will differ) and calls (how, in order).
 
-Providers produce ``Change`` objects, each carrying the API calls it needs; the planner
-(``telconf.plan.planner``) orders and batches the calls of an account into
+Providers produce ``Change`` objects, each carrying the API calls it needs; the
+conductor orders (``telconf.plan.order``) and batches the calls of an account into
 ``AccountPlan.calls``; renderers and ``apply`` only read these objects.
 
 Call parameters are JSON values. Three placeholders stand for what is not known, or
-must not be written down, when the plan is made; ``apply`` resolves them:
+must not be written down, when the plan is made; ``apply`` resolves them (``resolve``):
 
 - ``{"$ref": NAME}``: the id returned by an earlier call whose ``binds`` is NAME
   (a forward created by this plan, then moved);
@@ -19,10 +19,12 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
+
+from telconf.errors import PlanError
 
 PLAN_FORMAT_VERSION = 2  # 2: change addresses, positions, sources; telconf version, config, warnings
 
@@ -34,6 +36,13 @@ class Action(str, Enum):
     UPDATE = "update"
     DELETE = "delete"
     MOVE = "move"
+
+
+@dataclass(frozen=True)
+class PlanOptions:
+    """Choices that change what a plan contains."""
+
+    rotate_sip_passwords: bool = False
 
 
 def ref(name: str) -> dict[str, str]:
@@ -49,6 +58,31 @@ def secret(name: str) -> dict[str, str]:
 def local_file(name: str) -> dict[str, str]:
     """Placeholder for the content of a local voice file."""
     return {"$file": name}
+
+
+def resolve(value: Any, refs: Mapping[str, str], secret: Callable[[str], str],
+            file: Callable[[str], bytes]) -> Any:
+    """``value`` with every placeholder replaced: the one place they are resolved (by ``apply``).
+
+    ``refs`` are the ids bound so far; ``secret`` and ``file`` look a secret or a local
+    file up in the desired state (the provider's ``secret``/``file``). An id no earlier
+    call bound is a ``PlanError``: the plan is not in the order it was made in.
+    """
+    if isinstance(value, dict):
+        if len(value) == 1:
+            (key, name), = value.items()
+            if key == "$ref":
+                if name not in refs:
+                    raise PlanError(f"{name} was not created by an earlier call of the plan")
+                return refs[name]
+            if key == "$secret":
+                return secret(name)
+            if key == "$file":
+                return file(name)
+        return {k: resolve(v, refs, secret, file) for k, v in value.items()}
+    if isinstance(value, list):
+        return [resolve(v, refs, secret, file) for v in value]
+    return value
 
 
 @dataclass(frozen=True)
@@ -75,6 +109,10 @@ class Call:
             data["lane"] = self.lane
         data["stage"] = self.stage
         return data
+
+
+CallWithChanges = tuple[Call, tuple[int, ...]]
+"""A call, and the indices of the changes it serves (a batched call serves several)."""
 
 
 @dataclass(frozen=True)

@@ -1,62 +1,44 @@
 """The one place that decides in which order changes run.
 
-Each (kind, action) has a stage; the planner sorts calls by stage (stably, so a
-provider's own order within a stage is kept) and runs stage after stage.
-The reasons for the order are the constraints of the providers:
+Each provider gives a stage table, ``(kind, action) -> stage`` (its ``stages.py``, where
+the reasons of its order are written down); this module applies them: every call of a
+change gets the stage of its (kind, action), and calls are sorted by stage, *stably*,
+so a provider's own order within a stage is kept. ``apply`` runs stage after stage.
+A provider that already set a call's stage (non-zero) keeps it.
 
-- a SIP line exists before a forward targets it, and is deleted only after no live
-  forward targets it (CONTRACT 1.5: deleteSIP of a targeted line fails);
-- within a number, edits -> creates -> deletes -> moves: creates before deletes keep
-  the number from ever having zero live forwards; deletes before moves spend no swap
-  on a forward that is going away (notes/ordered-forwards.md);
-- a voice file is uploaded (and ready) before PREMEDIA uses it, and deleted only
-  after PREMEDIA stopped using it (409.1 otherwise);
-- recording for all (``"*"``) is turned off before per-number settings, which are
-  ignored while it is on, and turned on last;
-- black-list entries are removed before others are added, so a list near the
-  server's limit (413.2) has room; the active list is switched once it is filled.
+The rules every table follows: a stage is a positive integer, smaller runs first;
+what another change needs is created in an earlier stage and deleted in a later one;
+changes that are independent share a stage (their lanes then run in parallel).
 """
 
 from __future__ import annotations
 
-from telconf.plan.data import Action
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
-C, U, D, M = Action.CREATE, Action.UPDATE, Action.DELETE, Action.MOVE
+from telconf.plan.data import Action, Call, CallWithChanges, Change
 
-STAGES: dict[tuple[str, Action], int] = {
-    # Teleum
-    ("sip_line", C): 10,
-    ("sip_line", U): 15,
-    ("forward", U): 20,
-    ("forward", C): 30,
-    ("forward", D): 40,
-    ("forward", M): 50,
-    ("sip_line", D): 60,
-    # Beeline
-    ("voice_file", C): 10,
-    ("voice_file", U): 10,
-    ("record_all", D): 20,
-    ("redirect", C): 30,
-    ("redirect", U): 30,
-    ("redirect", D): 30,
-    ("premedia", C): 30,
-    ("premedia", U): 30,
-    ("premedia", D): 30,
-    ("record", C): 30,
-    ("record", U): 30,
-    ("record", D): 30,
-    ("blacklist", D): 32,
-    ("blacklist", C): 34,
-    ("blacklist_active", U): 36,
-    ("record_all", C): 40,
-    ("record_all", U): 40,
-    ("voice_file", D): 50,
-}
+StageTable = Mapping[tuple[str, Action], int]
 
 
-def stage_of(kind: str, action: Action) -> int:
-    """The stage of a change; unknown pairs are a programming error."""
+def stage_of(stages: StageTable, kind: str, action: Action) -> int:
+    """The stage of a change; a pair the table lacks is a programming error of its provider."""
     try:
-        return STAGES[(kind, action)]
+        return stages[(kind, action)]
     except KeyError:
-        raise KeyError(f"no stage for {kind}/{action.value}: add it to telconf.plan.order.STAGES") from None
+        raise KeyError(f"no stage for {kind}/{action.value}: add it to the provider's stage table") from None
+
+
+def order_calls(changes: Sequence[Change], stages: StageTable) -> list[CallWithChanges]:
+    """Every change's calls, each with its stage set, stably sorted by stage."""
+    staged: list[CallWithChanges] = []
+    for index, change in enumerate(changes):
+        for call in change.calls:
+            stage = call.stage or stage_of(stages, change.kind, change.action)
+            staged.append((_with_stage(call, stage), (index,)))
+    staged.sort(key=lambda item: item[0].stage)
+    return staged
+
+
+def _with_stage(call: Call, stage: int) -> Call:
+    return call if call.stage == stage else replace(call, stage=stage)

@@ -17,21 +17,36 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from telconf import __version__
 from telconf.errors import PlanError, StalePlanError
 from telconf.guard import files as safe_files
 from telconf.guard import limits
 from telconf.guard.redact import excerpt, mask
-from telconf.model import BeelineAccount, Config, is_managed
-from telconf.plan.data import Plan, fingerprint
-from telconf.plan.planner import restrict_plan
-from telconf.providers.base import PlanOptions, Provider
+from telconf.model import Config
+from telconf.plan.data import AccountPlan, Change, Plan, PlanOptions, fingerprint
+
+
+class Items(Protocol):
+    """What saved plans need of the provider of an account: its items (providers have them).
+
+    Declared here, not imported, so that ``plan/`` never depends on ``providers/``.
+    """
+
+    def item_of(self, change: Change) -> str | None: ...
+
+    def item_state(self, view: Any | None, item: str) -> Any: ...
+
+    def item_label(self, item: str) -> str: ...
+
+
+Restrict = Callable[[AccountPlan, set[str]], AccountPlan]
+"""An account's plan with only the changes of some items, ordered and batched again."""
 
 SAVED_FORMAT = "telconf-saved-plan"
 PLAN_MAX_BYTES = 256 * 1024 * 1024  # a plan of 300,000 black-list entries is tens of MB
@@ -80,9 +95,8 @@ def inputs_hash(config: Config) -> str:
     """
     digest = hashlib.sha256()
     files: list[tuple[str, Path]] = [("config", Path(config.path))]
-    for name, account in config.accounts.items():
-        if isinstance(account, BeelineAccount) and is_managed(account.voice_files):
-            files.extend((f"{name}/{key}", Path(f.path)) for key, f in sorted(account.voice_files.items()))
+    for account in config.accounts.values():
+        files.extend(account.input_files())
     for label, path in files:
         digest.update(label.encode() + b"\0")
         try:
@@ -92,7 +106,7 @@ def inputs_hash(config: Config) -> str:
     return "sha256:" + digest.hexdigest()
 
 
-def item_fingerprints(plan: Plan, providers: Mapping[str, Provider[Any]]) -> dict[str, dict[str, str]]:
+def item_fingerprints(plan: Plan, providers: Mapping[str, Items]) -> dict[str, dict[str, str]]:
     """For each account, the fingerprint of each item the plan changes, as it was read."""
     found: dict[str, dict[str, str]] = {}
     for account in plan.accounts:
@@ -103,7 +117,7 @@ def item_fingerprints(plan: Plan, providers: Mapping[str, Provider[Any]]) -> dic
 
 
 def make_saved(plan: Plan, config: Config, *, accounts: list[str] | None, options: PlanOptions,
-               providers: Mapping[str, Provider[Any]] | None = None, snapshot: dict[str, Any] | None = None) -> SavedPlan:
+               providers: Mapping[str, Items] | None = None, snapshot: dict[str, Any] | None = None) -> SavedPlan:
     """The saved form of a plan just computed from ``config`` (by ``providers``, or against ``snapshot``)."""
     return SavedPlan(
         items=item_fingerprints(plan, providers) if providers is not None else None,
@@ -206,15 +220,15 @@ def check_not_applied(path: Path, saved: SavedPlan) -> None:
 
 
 def check_fresh(path: Path, saved: SavedPlan, config: Config, fresh: Plan,
-                providers: Mapping[str, Provider[Any]] | None = None) -> Plan:
+                providers: Mapping[str, Items] | None = None, restrict: Restrict | None = None) -> Plan:
     """The plan to apply: the saved one, checked against ``fresh`` (recomputed now).
 
     Raises StalePlanError when it is not still true. With per-item fingerprints (and the
     ``providers`` that computed ``fresh``), only the items the plan touches must be
     unchanged; otherwise the whole accounts must be.
     """
-    if saved.items is not None and providers is not None:
-        return _check_items(path, saved, config, fresh, providers)
+    if saved.items is not None and providers is not None and restrict is not None:
+        return _check_items(path, saved, config, fresh, providers, restrict)
     reasons = []
     if inputs_hash(config) != saved.inputs_hash:
         # Paths may differ between a plan job and an apply job; only content counts.
@@ -236,7 +250,7 @@ def check_fresh(path: Path, saved: SavedPlan, config: Config, fresh: Plan,
 
 
 def _check_items(path: Path, saved: SavedPlan, config: Config, fresh: Plan,
-                 providers: Mapping[str, Provider[Any]]) -> Plan:
+                 providers: Mapping[str, Items], restrict: Restrict) -> Plan:
     reasons = _input_reasons(saved, config)
     assert saved.items is not None
     now = {a.account: a for a in fresh.accounts}
@@ -250,7 +264,7 @@ def _check_items(path: Path, saved: SavedPlan, config: Config, fresh: Plan,
         for item, print_ in sorted(saved.items[name].items()):
             if fingerprint(provider.item_state(None, item)) != print_:
                 changed.append(f"{name}: {provider.item_label(item)}")
-        accounts.append(restrict_plan(now[name], provider, set(saved.items[name])))
+        accounts.append(restrict(now[name], set(saved.items[name])))
     if changed:
         reasons.append("items it changes were changed since: " + ", ".join(changed))
     plan = Plan(tuple(sorted(accounts, key=lambda a: [x.account for x in fresh.accounts].index(a.account))))

@@ -18,8 +18,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
-from telconf.errors import BadResponse, OutcomeUnknown
-from telconf.plan.data import Call, Change
+from telconf.errors import BadResponse, OutcomeUnknown, PlanError
+from telconf.plan.data import Call, CallWithChanges, Change, PlanOptions
+
+__all__ = ["CallWithChanges", "PlanOptions", "LiveState", "ItemCheck", "Provider", "ReadPool", "parallel_map",
+           "send_then_read_back"]
 
 A = TypeVar("A")
 R = TypeVar("R")
@@ -46,16 +49,6 @@ class LiveState:
 
 
 @dataclass(frozen=True)
-class PlanOptions:
-    """Choices that change what a plan contains."""
-
-    rotate_sip_passwords: bool = False
-
-
-CallWithChanges = tuple[Call, tuple[int, ...]]
-
-
-@dataclass(frozen=True)
 class ItemCheck:
     """How one item compares with its desired state after the apply.
 
@@ -68,7 +61,7 @@ class ItemCheck:
 
 
 class Provider(ABC, Generic[A]):
-    """Base of the Teleum and Beeline providers."""
+    """Base of every provider: one account, read, diffed, applied and exported through its API."""
 
     name: str = ""
 
@@ -90,12 +83,33 @@ class Provider(ABC, Generic[A]):
         return list(calls)
 
     @abstractmethod
-    def execute(self, call: Call, refs: dict[str, str]) -> str | None:
-        """Run one call, resolving its placeholders; return the id it binds, if any."""
+    def execute(self, call: Call) -> str | None:
+        """Run one call, its placeholders already resolved; return the id it binds, if any."""
+
+    def secret(self, name: str) -> str:
+        """The value of a ``{"$secret": NAME}`` placeholder of this provider's plans."""
+        raise PlanError(f"{self.name}: the plan needs the secret {name}, which the config does not give")
+
+    def file(self, name: str) -> bytes:
+        """The content of a ``{"$file": NAME}`` placeholder of this provider's plans."""
+        raise PlanError(f"{self.name}: the plan needs the local file {name!r}, which the config does not name")
+
+    def ignored(self, live: LiveState) -> dict[str, int]:
+        """Live items per kind that ignore rules kept out of the plan (the safety rule leaves them out)."""
+        return {}
 
     @abstractmethod
     def export(self, live: LiveState, out_dir: Path) -> dict[str, Any]:
         """The account's live state as config data (SPEC section 1); files go to ``out_dir``."""
+
+    def export_secrets(self, configured: Any, data: dict[str, Any], *, prefix: bool) -> dict[str, Any]:
+        """``data`` (from :meth:`export`) with each write-only secret as a ``${NAME}`` placeholder.
+
+        ``configured`` is the account as the config has it: a secret it names keeps the
+        config's placeholder. ``prefix``: other accounts of this provider are exported to
+        the same file, so a generated name starts with the account's.
+        """
+        return data
 
     # --- items: check before write, verify after (issue 15) --------------------------------
     #

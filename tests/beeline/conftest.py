@@ -12,7 +12,8 @@ import pytest
 
 from telconf.apply import apply_plan
 from telconf.emulator import Emulators
-from telconf.model import BeelineAccount, BeelineCredentials, Secret
+from telconf.model import Secret
+from telconf.providers.beeline.model import BeelineAccount, BeelineCredentials
 from telconf.plan.data import AccountPlan, Plan
 from telconf.plan.planner import plan_account
 from telconf.providers.base import PlanOptions

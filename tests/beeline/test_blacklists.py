@@ -8,7 +8,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from telconf.model import BlacklistEntry
+from telconf.providers.beeline.model import BlacklistEntry
 from telconf.plan.data import Action
 from telconf.plan.order import stage_of
 from telconf.providers.beeline.batching import halves, merge_calls

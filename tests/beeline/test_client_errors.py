@@ -13,8 +13,15 @@ from werkzeug.wrappers import Request, Response
 
 from telconf.emulator.faults import FaultConfig
 from telconf.errors import ApiError, AuthError, BadResponse, TransientError
-from telconf.model import (
-    BeelineAccount, BeelineCredentials, BeelineNumber, BlacklistEntry, Blacklists, Premedia, Redirect, Secret,
+from telconf.model import Secret
+from telconf.providers.beeline.model import (
+    BeelineAccount,
+    BeelineCredentials,
+    BeelineNumber,
+    BlacklistEntry,
+    Blacklists,
+    Premedia,
+    Redirect,
     VoiceFile,
 )
 from telconf.providers.base import PlanOptions

@@ -16,7 +16,13 @@ import pytest
 from telconf.apply import ApplyReport, apply_plan
 from telconf.apply_items import ItemStatus
 from telconf.errors import ApplyError
-from telconf.model import BeelineAccount, BeelineNumber, BlacklistEntry, Blacklists, Redirect
+from telconf.providers.beeline.model import (
+    BeelineAccount,
+    BeelineNumber,
+    BlacklistEntry,
+    Blacklists,
+    Redirect,
+)
 from telconf.plan.data import Plan
 from telconf.plan.planner import plan_account
 from telconf.providers.base import PlanOptions

@@ -10,7 +10,16 @@ from hypothesis import strategies as st
 
 from telconf.emulator.faults import FaultConfig
 from telconf.errors import PlanError
-from telconf.model import UNMANAGED, BeelineAccount, BeelineNumber, BlacklistEntry, Blacklists, Premedia, Redirect, VoiceFile
+from telconf.model import UNMANAGED
+from telconf.providers.beeline.model import (
+    BeelineAccount,
+    BeelineNumber,
+    BlacklistEntry,
+    Blacklists,
+    Premedia,
+    Redirect,
+    VoiceFile,
+)
 from telconf.wav import make_wav
 
 from .conftest import LOGIN, NUMBERS, PASSWORD, BeelineBench

@@ -6,7 +6,7 @@ import pytest
 
 from telconf.apply import apply_plan
 from telconf.errors import ApplyError
-from telconf.model import BeelineNumber, BlacklistEntry, Blacklists
+from telconf.providers.beeline.model import BeelineNumber, BlacklistEntry, Blacklists
 
 from telconf.plan.data import Plan
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from telconf.errors import PlanError
-from telconf.model import NO_PREMEDIA, BeelineNumber, Premedia, Redirect, VoiceFile
+from telconf.providers.beeline.model import NO_PREMEDIA, BeelineNumber, Premedia, Redirect, VoiceFile
 from telconf.wav import make_wav
 
 from .conftest import LOGIN, NUMBERS, BeelineBench

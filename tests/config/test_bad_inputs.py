@@ -58,7 +58,7 @@ EXPECTED: dict[str, list[tuple[str | None, int, int, str]]] = {
     ],
     "timeout-out-of-range.yaml": [(None, 11, 22, "timeout: 45 is out of range; expected 5..30")],
     "bad-account-name.yaml": [(None, 4, 3, "'SPB Office' is not valid; expected an account name")],
-    "unknown-provider.yaml": [(None, 5, 15, "provider: got 'megafon'; expected 'teleum' or 'beeline'")],
+    "unknown-provider.yaml": [(None, 5, 15, "provider: got 'megafon'; expected 'beeline' or 'teleum'")],
     "empty-file.yaml": [(None, 1, 1, "the file is empty; expected a mapping with `version: 1` and `accounts`")],
     "not-a-mapping.yaml": [(None, 2, 1, "expected a mapping, got a list")],
     "schedule-backwards.yaml": [

@@ -9,22 +9,9 @@ import pytest
 
 from telconf.config import load, validate
 from telconf.errors import ConfigError
-from telconf.model import (
-    ALWAYS,
-    NO_PREMEDIA,
-    UNMANAGED,
-    BeelineAccount,
-    BlacklistEntry,
-    Forward,
-    Interval,
-    Premedia,
-    Redirect,
-    Safety,
-    Secret,
-    Target,
-    TargetKind,
-    TeleumAccount,
-)
+from telconf.model import UNMANAGED, Safety, Secret
+from telconf.providers.teleum.model import ALWAYS, Forward, Interval, Target, TargetKind, TeleumAccount
+from telconf.providers.beeline.model import NO_PREMEDIA, BeelineAccount, BlacklistEntry, Premedia, Redirect
 from telconf.wav import make_wav
 
 ENV = {"E": "ops@example.com", "P": "hunter2-secret", "U": "login", "URL": "https://bill.example/api/v3/"}

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from telconf.config import load
-from telconf.model import Forward, Interval, Target, TargetKind
+from telconf.providers.teleum.model import Forward, Interval, Target, TargetKind
 from tests.scale.helpers import errors, validate, write
 
 ENV = {"TELEUM_EMAIL": "a@example.com", "TELEUM_PASSWORD": "secret-password"}

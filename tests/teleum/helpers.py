@@ -13,14 +13,11 @@ from typing import Any
 
 from telconf.apply import ApplyReport, apply_plan
 from telconf.emulator import Emulators
-from telconf.model import (
+from telconf.model import UNMANAGED, Config, Managed, Secret
+from telconf.providers.teleum.model import (
     ALWAYS,
-    UNMANAGED,
-    Config,
     Forward,
     Interval,
-    Managed,
-    Secret,
     SipLine,
     Target,
     TargetKind,

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from telconf.cli import main
 from telconf.config import load
 from telconf.emulator import Emulators
-from telconf.model import Interval
+from telconf.providers.teleum.model import Interval
 from telconf.plan.planner import close_all, make_plan
 
 from .helpers import (

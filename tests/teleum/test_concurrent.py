@@ -20,7 +20,7 @@ from telconf.apply import ApplyReport, apply_plan
 from telconf.apply_items import ItemStatus
 from telconf.emulator import Emulators
 from telconf.errors import ApplyError
-from telconf.model import Forward, TeleumAccount
+from telconf.providers.teleum.model import Forward, TeleumAccount
 from telconf.plan.planner import close_all
 from telconf.phones import display
 

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from telconf.emulator import Emulators
-from telconf.model import ALWAYS, Forward
+from telconf.providers.teleum.model import ALWAYS, Forward
 from telconf.providers.teleum.forwards import inversions_of, reconcile
 from telconf.providers.teleum.payloads import canonical
 

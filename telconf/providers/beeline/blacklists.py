@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from itertools import repeat
 from typing import Any
 
-from telconf.model import BlacklistEntry
+from telconf.providers.beeline.model import BlacklistEntry
 
 Pair = tuple[int, str]  # (ListID, B-number)
 

@@ -13,10 +13,12 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from telconf.errors import PlanError
-from telconf.model import NO_PREMEDIA, BeelineAccount, Premedia, Redirect, is_managed
+from telconf.model import is_managed
+from telconf.providers.beeline.model import NO_PREMEDIA, BeelineAccount, Premedia, Redirect
 from telconf.phones import display
 from telconf.plan.data import Action, Call, Change, local_file
 from telconf.plan.order import stage_of
+from telconf.providers.beeline.stages import STAGES
 from telconf.providers.beeline.blacklists import diff_pairs
 from telconf.providers.beeline.live import BeelineLive
 
@@ -32,7 +34,7 @@ class LocalFile:
 
 
 def _call(kind: str, action: Action, method: str, params: Any, lane: str = "") -> Call:
-    return Call(method, params, lane=lane, stage=stage_of(kind, action))
+    return Call(method, params, lane=lane, stage=stage_of(STAGES, kind, action))
 
 
 def _readable(number: str | None) -> str | None:
@@ -191,7 +193,7 @@ def voice_file_uploads(account: BeelineAccount, live: BeelineLive, local: Mappin
 
 def ignored_voice_files(account: BeelineAccount, live: BeelineLive) -> set[str]:
     """Stored files an ignore rule matches: never uploaded or deleted."""
-    if not is_managed(account.voice_files) or not account.ignore.voice_files:
+    if not is_managed(account.voice_files) or not account.ignore.patterns("voice_files"):
         return set()
     return {name for name in live.voice_files if account.ignore.match("voice_files", name)}
 
@@ -306,7 +308,7 @@ def blacklist_changes(account: BeelineAccount, live: BeelineLive) -> list[Change
 
 def _ignored_blacklist(account: BeelineAccount, live: BeelineLive) -> dict[tuple[int, str], frozenset[str]]:
     """Per (ListID, B) of the managed lists, the live A-numbers an ignore rule matches."""
-    if not account.ignore.blacklist_numbers:
+    if not account.ignore.patterns("blacklist_numbers"):
         return {}
     found = {}
     for pair, a_numbers in live.blacklist_pairs.items():

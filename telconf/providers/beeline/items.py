@@ -12,7 +12,7 @@ import dataclasses
 from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any
 
-from telconf.model import BeelineAccount
+from telconf.providers.beeline.model import BeelineAccount
 from telconf.phones import display
 from telconf.plan.data import Change
 from telconf.providers.base import ItemCheck

@@ -14,7 +14,7 @@ from functools import cached_property
 from typing import Any
 
 from telconf.errors import BadResponse
-from telconf.model import BlacklistEntry, Premedia, Redirect
+from telconf.providers.beeline.model import BlacklistEntry, Premedia, Redirect
 from telconf.plan.data import fingerprint
 from telconf.providers.beeline.blacklists import Pair, PairSet, grouped
 

@@ -20,7 +20,8 @@ from typing import Any
 from telconf.apply_items import describe_change
 from telconf.errors import ApiError, BadResponse, PlanError
 from telconf.guard import files as safe_files
-from telconf.model import BeelineAccount, is_managed
+from telconf.model import is_managed
+from telconf.providers.beeline.model import BeelineAccount
 from telconf.phones import display
 from telconf.plan.data import Call, Change
 from telconf.providers.base import (
@@ -180,8 +181,8 @@ class BeelineProvider(Provider[BeelineAccount]):
 
     # --- apply --------------------------------------------------------------------------
 
-    def execute(self, call: Call, refs: dict[str, str]) -> str | None:
-        """Send one call; uploads wait until ready, a DELFILE with a lost answer is read back."""
+    def execute(self, call: Call) -> str | None:
+        """Send one call (placeholders resolved); uploads wait until ready, a DELFILE with a lost answer is read back."""
         if call.method == "VFILE":
             self._upload(call.params)
         elif call.method == "DELFILE":
@@ -245,7 +246,7 @@ class BeelineProvider(Provider[BeelineAccount]):
 
     def _upload(self, params: Mapping[str, Any]) -> None:
         name = params["filename"]
-        content = self._resolve_file(params["vfile"])
+        content = params["vfile"]  # the {"$file": NAME} of the plan, resolved by apply
         self.files.forget(name)
         self.client.request("VFILE", idempotent=IDEMPOTENT_WRITES["VFILE"],
                             comment=str(params.get("Comment") or ""), file=(name, content))
@@ -256,9 +257,8 @@ class BeelineProvider(Provider[BeelineAccount]):
         """``sleep=`` for ``wait_until_ready`` when the provider was given one (tests)."""
         return {"sleep": self.sleep} if self.sleep else {}
 
-    def _resolve_file(self, placeholder: Any) -> bytes:
+    def file(self, name: str) -> bytes:
         """The bytes a ``{"$file": NAME}`` placeholder stands for: the desired file's local copy."""
-        name = placeholder.get("$file") if isinstance(placeholder, Mapping) else None
         if not isinstance(name, str) or not is_managed(self.account.voice_files) \
                 or name not in self.account.voice_files:
             raise PlanError(f"{self.account.name}: the plan uploads voice file {name!r}, "

@@ -13,7 +13,8 @@ from collections.abc import Mapping
 
 from telconf import phones
 from telconf.errors import PlanError
-from telconf.model import SENSITIVE, Forward, SipLine, Target, TargetKind, TeleumAccount, is_managed
+from telconf.model import SENSITIVE, is_managed
+from telconf.providers.teleum.model import Forward, SipLine, Target, TargetKind, TeleumAccount
 from telconf.plan.data import Action, Call, Change, ref, secret
 from telconf.providers.base import PlanOptions
 from telconf.providers.teleum.forwards import Item, reconcile
@@ -76,7 +77,7 @@ def sip_line_changes(account: TeleumAccount, live: TeleumLive, options: PlanOpti
 
 def ignored_sip_lines(account: TeleumAccount, live: TeleumLive) -> set[str]:
     """Live lines an ignore rule matches: never created, changed or deleted."""
-    if not is_managed(account.sip_lines) or not account.ignore.sip_lines:
+    if not is_managed(account.sip_lines) or not account.ignore.patterns("sip_lines"):
         return set()
     return {num for num in live.sip_lines if account.ignore.match("sip_lines", num)}
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from telconf.model import ALWAYS, Forward
+from telconf.providers.teleum.model import ALWAYS, Forward
 from telconf.phones import display
 from telconf.providers.teleum.payloads import (
     LiveForward,

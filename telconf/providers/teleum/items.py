@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from telconf.model import Target, TargetKind, TeleumAccount, is_managed
+from telconf.model import is_managed
+from telconf.providers.teleum.model import Target, TargetKind, TeleumAccount
 from telconf.phones import display
 from telconf.plan.data import Change
 from telconf.providers.base import ItemCheck

@@ -16,7 +16,16 @@ from typing import Any
 
 from telconf import phones
 from telconf.errors import BadResponse, PlanError
-from telconf.model import ALWAYS, DAY_NAMES, Forward, Interval, SipLine, Target, TargetKind, canonical_schedule
+from telconf.providers.teleum.model import (
+    ALWAYS,
+    DAY_NAMES,
+    Forward,
+    Interval,
+    SipLine,
+    Target,
+    TargetKind,
+    canonical_schedule,
+)
 
 PROVIDER = "teleum"
 TYPE_NAMES: dict[TargetKind, str] = {

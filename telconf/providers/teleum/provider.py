@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from telconf.errors import ApiError, PlanError, ProviderError, StalePlanError
-from telconf.model import TeleumAccount, is_managed
+from telconf.model import is_managed, placeholder
+from telconf.providers.teleum.model import TeleumAccount
 from telconf.phones import display
 from telconf.plan.data import Call, Change, fingerprint
 from telconf.providers.base import (
@@ -146,8 +147,8 @@ class TeleumProvider(Provider[TeleumAccount]):
 
     # --- apply ---------------------------------------------------------------------------
 
-    def execute(self, call: Call, refs: dict[str, str]) -> str | None:
-        """Run one planned call; return the id of what it created, if anything."""
+    def execute(self, call: Call) -> str | None:
+        """Run one planned call (placeholders resolved); return the id of what it created, if anything."""
         handlers: dict[str, Callable[[str, dict[str, Any]], str | None]] = {
             "getNextSIP": self._check_next_sip,
             "editSIP": self._edit_sip,
@@ -159,22 +160,10 @@ class TeleumProvider(Provider[TeleumAccount]):
         if call.method not in handlers:
             raise ProviderError(f"telconf does not run {call.method} in a plan", provider=PROVIDER, call=call.method)
         self._catalog()
-        return handlers[call.method](call.lane, self._resolve(call.params or {}, refs, call.method))
+        return handlers[call.method](call.lane, call.params or {})
 
-    def _resolve(self, value: Any, refs: Mapping[str, str], method: str) -> Any:
-        """Replace ``$ref`` by ids bound earlier and ``$secret`` by the desired password."""
-        if isinstance(value, dict):
-            if "$ref" in value:
-                if value["$ref"] not in refs:
-                    raise ProviderError(f"{value['$ref']} was not created by an earlier call",
-                                        provider=PROVIDER, call=method)
-                return refs[value["$ref"]]
-            if "$secret" in value:
-                return self._secret(value["$secret"])
-            return {k: self._resolve(v, refs, method) for k, v in value.items()}
-        return value
-
-    def _secret(self, name: str) -> str:
+    def secret(self, name: str) -> str:
+        """The password of SIP line ``sip:<line>:password``, from the config's environment."""
         kind, _, rest = name.partition(":")
         line_number = rest.rsplit(":", 1)[0]
         lines = self.account.sip_lines
@@ -383,3 +372,21 @@ class TeleumProvider(Provider[TeleumAccount]):
         others = [wire for wire in data.catalog.numbers if wire not in data.forwards]
         forwards = {**data.forwards, **self._read_numbers(data.catalog, others)}
         return export_account(data.sip_lines, forwards)
+
+    def export_secrets(self, configured: Any, data: dict[str, Any], *, prefix: bool) -> dict[str, Any]:
+        """SIP line passwords, which cannot be read back: the config's placeholder, else
+        ``SIP_<line>_PASSWORD`` (``SPB_OFFICE_SIP_101_PASSWORD`` with ``prefix``, so that two
+        accounts' line 101 never share one)."""
+        if "sip_lines" not in data:
+            return data
+        lines = configured.sip_lines if is_managed(configured.sip_lines) else {}
+        exported = {}
+        for number, line in data["sip_lines"].items():
+            line = dict(line)
+            if "password" in line:
+                source = lines.get(number)
+                template = source.password.template if source is not None and source.password is not None else ""
+                generated = f"{configured.name}_SIP_{number}_PASSWORD" if prefix else f"SIP_{number}_PASSWORD"
+                line["password"] = placeholder(template, generated)
+            exported[number] = line
+        return {**data, "sip_lines": exported}

@@ -7,17 +7,17 @@ from pathlib import Path as FilePath
 from typing import Any
 
 from telconf.config import common
-from telconf.config.blacklists import build_blacklists
+from telconf.providers.beeline import DEFAULT_URL
+from telconf.providers.beeline.config_blacklists import build_blacklists
 from telconf.config.context import Context
 from telconf.config.ignore import build_ignore, check_named
 from telconf.config.source import Path
-from telconf.model import (
+from telconf.model import UNMANAGED, Managed
+from telconf.providers.beeline.model import (
     NO_PREMEDIA,
-    UNMANAGED,
     BeelineAccount,
     BeelineCredentials,
     BeelineNumber,
-    Managed,
     Premedia,
     Redirect,
     VoiceFile,
@@ -31,7 +31,7 @@ MAX_VOICE_NAME = 100
 
 def build_beeline(ctx: Context, name: str, path: Path, data: dict[str, Any]) -> BeelineAccount:
     """The desired state of one Beeline account; problems go to ``ctx.diagnostics``."""
-    ignore = build_ignore(ctx, path, data, ("voice_files", "blacklist_numbers"))
+    ignore = build_ignore(ctx, path, data, ("voice_files", "blacklist_numbers"), phone_kinds=("blacklist_numbers",))
     voice_files = _voice_files(ctx, path + ("voice_files",), data["voice_files"]) if "voice_files" in data \
         else UNMANAGED
     record_all = data["record_all"] if isinstance(data.get("record_all"), bool) else UNMANAGED
@@ -41,7 +41,7 @@ def build_beeline(ctx: Context, name: str, path: Path, data: dict[str, Any]) -> 
     }
     return BeelineAccount(
         name=name,
-        url=common.account_url(ctx, path, data, "beeline"),
+        url=common.account_url(ctx, path, data, DEFAULT_URL),
         credentials=_credentials(ctx, path + ("credentials",), data.get("credentials") or {}),
         voice_files=voice_files,
         record_all=record_all,

@@ -12,7 +12,8 @@ from telconf.config.source import Path
 from telconf.errors import Diagnostic
 from telconf.guard import files as safe_files
 from telconf.guard.redact import excerpt
-from telconf.model import UNMANAGED, BlacklistEntry, Blacklists, Managed
+from telconf.model import UNMANAGED, Managed
+from telconf.providers.beeline.model import BlacklistEntry, Blacklists
 
 LIST_IDS = (0, 1, 2)
 
@@ -56,7 +57,7 @@ def _a_numbers(ctx: Context, path: Path, entry: dict[str, Any], files: dict[File
     block = entry.get("block")
     if isinstance(block, list):
         wires = [ctx.phone(path + ("block", i), number) for i, number in enumerate(block)]
-        if ctx.ignore.blacklist_numbers:
+        if ctx.ignore.patterns("blacklist_numbers"):
             for index, wire in enumerate(wires):
                 if wire and check_named(ctx, "blacklist_numbers", wire, path + ("block", index)):
                     wires[index] = None
@@ -68,7 +69,7 @@ def _a_numbers(ctx: Context, path: Path, entry: dict[str, Any], files: dict[File
             return numbers
         if file not in files:
             files[file] = _read_block_file(ctx, path + ("block_file",), file)
-            if ctx.ignore.blacklist_numbers:
+            if ctx.ignore.patterns("blacklist_numbers"):
                 files[file] = [wire for wire in files[file] if not check_named(
                     ctx, "blacklist_numbers", wire, path + ("block_file",), what=f"{wire!r} (in {ctx.shown(file)})")]
         numbers.extend(files[file])

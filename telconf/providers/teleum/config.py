@@ -7,15 +7,15 @@ from collections.abc import Mapping
 from typing import Any
 
 from telconf.config import common
+from telconf.providers.teleum import DEFAULT_URL
 from telconf.config.context import Context
 from telconf.config.ignore import build_ignore, check_named
 from telconf.config.source import Path
-from telconf.model import (
+from telconf.model import UNMANAGED, Managed
+from telconf.providers.teleum.model import (
     DAY_NAMES,
-    UNMANAGED,
     Forward,
     Interval,
-    Managed,
     SipLine,
     Target,
     TargetKind,
@@ -43,7 +43,7 @@ def build_teleum(ctx: Context, name: str, path: Path, data: dict[str, Any]) -> T
     _warn_loops(ctx, numbers, paths)
     return TeleumAccount(
         name=name,
-        url=common.account_url(ctx, path, data, "teleum"),
+        url=common.account_url(ctx, path, data, DEFAULT_URL),
         credentials=TeleumCredentials(
             email=ctx.secret(path + ("credentials", "email"), credentials.get("email", "")),
             password=ctx.secret(path + ("credentials", "password"), credentials.get("password", ""), password=True),

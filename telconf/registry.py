@@ -1,0 +1,212 @@
+"""The providers telconf knows: one descriptor each, found through entry points.
+
+A provider (an API telconf can manage accounts of) is one Python package that exposes
+a :class:`ProviderDescriptor` and registers it in the entry-point group
+``telconf.providers``, under the name the config's ``provider:`` key uses::
+
+    [project.entry-points."telconf.providers"]
+    teleum = "telconf.providers.teleum:PROVIDER"
+
+The built-in providers are registered the same way (telconf's own ``pyproject.toml``),
+so a third party ships a provider as its own package and the core never names one.
+The descriptor is cheap to import: the heavy parts (config builder, provider class,
+emulator) are :class:`Lazy` references, imported the first time they are used, so that
+``telconf validate`` never imports an HTTP client.
+
+This module is the bottom of the core: everything may import it; it imports only
+``telconf.errors`` (and the plan's ``Action``, a plain enum).
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import json
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from importlib import metadata
+from importlib.resources import files
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+from telconf.errors import TelconfError
+from telconf.plan.data import Action
+
+if TYPE_CHECKING:
+    from telconf.config.context import Context
+    from telconf.config.source import Path as DataPath
+    from telconf.emulator.kit import EmulatorKit
+    from telconf.model import Account
+    from telconf.providers.base import Provider
+
+GROUP = "telconf.providers"
+T = TypeVar("T")
+_NAME = re.compile(r"[a-z][a-z0-9_]*\Z")
+
+AccountBuilder = Callable[["Context", str, "DataPath", dict[str, Any]], "Account"]
+"""``build(ctx, name, path, data)``: one account of the config as a model value.
+
+``data`` is the account's YAML mapping (schema-checked, but possibly with errors the
+schema reported), ``path`` where it is in the document; problems go to ``ctx``.
+"""
+
+StageTable = Mapping[tuple[str, Action], int]
+"""``(kind, action) -> stage`` of every change a provider plans (see ``telconf.plan.order``)."""
+
+
+class Lazy(Generic[T]):
+    """A reference ``"package.module:attribute"``, imported on first :meth:`load`."""
+
+    def __init__(self, target: str):
+        module, _, attribute = target.partition(":")
+        if not module or not attribute:
+            raise ValueError(f"a lazy reference is 'module:attribute', not {target!r}")
+        self.target = target
+        self._value: T | None = None
+
+    def load(self) -> T:
+        if self._value is None:
+            module, _, attribute = self.target.partition(":")
+            value: Any = importlib.import_module(module)
+            for part in attribute.split("."):
+                value = getattr(value, part)
+            self._value = value
+        return self._value  # type: ignore[return-value]  # set just above
+
+    def __repr__(self) -> str:
+        return f"Lazy({self.target!r})"
+
+
+@dataclass(frozen=True)
+class ProviderDescriptor:
+    """Everything the core needs to know of one provider.
+
+    ``name`` is the config's ``provider:`` value; ``title`` how people call the API
+    (``Teleum``); ``summary`` what it manages, for the schema's descriptions; ``default_url`` the endpoint of an account without ``url``
+    (its host is one credentials may go to without ``--allow-host``).
+
+    ``schema`` names a JSON file in the package (``package:file.json``) holding the
+    provider's part of the config schema::
+
+        {"account": {...one account, "provider" and "credentials" included...},
+         "template": {...properties a template may hold for this provider...},
+         "$defs": {...the definitions it refers to as "#/$defs/NAME"...}}
+
+    Its ``$defs`` may also refer to the core's (``phone``, ``variableOrText``,
+    ``filePath``, ``safety``, ``patterns``, ``use``, ``with``). ``template_keys`` are
+    the number keys a template may set; ``secret_fields`` the paths inside an account,
+    besides ``credentials``, that hold secrets (``*`` matches any key), which never
+    take a variable another field uses.
+    """
+
+    name: str
+    title: str
+    summary: str
+    default_url: str
+    account_type: Lazy[type[Account]]
+    build: Lazy[AccountBuilder]
+    schema: str
+    stages: StageTable
+    provider: Lazy[type[Provider[Any]]]
+    emulator: Lazy[EmulatorKit] | None = None
+    template_keys: frozenset[str] = frozenset()
+    secret_fields: tuple[tuple[str, ...], ...] = ()
+    distribution: str = field(default="", compare=False)  # the package it came from (set by the registry)
+
+    def schema_fragment(self) -> dict[str, Any]:
+        """The provider's part of the config schema (see the class docstring)."""
+        package, _, name = self.schema.partition(":")
+        fragment = json.loads(files(package).joinpath(name).read_text(encoding="utf-8"))
+        if not isinstance(fragment, dict) or not isinstance(fragment.get("account"), dict):
+            raise ProviderRegistryError(f"provider {self.name}: {self.schema} has no 'account' schema")
+        return fragment
+
+
+class ProviderRegistryError(TelconfError):
+    """A provider package is broken: bad descriptor, name taken twice, import failed."""
+
+
+def providers() -> dict[str, ProviderDescriptor]:
+    """Every registered provider, by name, sorted by name (entry-point order depends on the packaging tool)."""
+    return dict(_registry())
+
+
+def get(name: str) -> ProviderDescriptor:
+    """The provider called ``name``; an unknown name is a ``ProviderRegistryError``."""
+    found = _registry().get(name)
+    if found is None:
+        known = ", ".join(_registry()) or "none: is telconf installed (pip install -e .)?"
+        raise ProviderRegistryError(f"no provider {name!r} is installed (providers: {known})")
+    return found
+
+
+def names() -> tuple[str, ...]:
+    return tuple(_registry())
+
+
+def problems() -> tuple[str, ...]:
+    """Why entry points of the group were left out (a broken third-party package must not stop telconf)."""
+    _registry()
+    return _problems
+
+
+_problems: tuple[str, ...] = ()
+
+
+@functools.lru_cache(maxsize=1)
+def _registry() -> dict[str, ProviderDescriptor]:
+    global _problems
+    found, problems_seen = load(metadata.entry_points(group=GROUP))
+    _problems = tuple(problems_seen)
+    return found
+
+
+def load(entry_points: Iterable[metadata.EntryPoint]) -> tuple[dict[str, ProviderDescriptor], list[str]]:
+    """The descriptors behind ``entry_points``, and why any was left out.
+
+    A name registered twice is an error, not a silent choice: which package won would
+    depend on the order of ``sys.path``.
+    """
+    found: dict[str, ProviderDescriptor] = {}
+    problems_seen: list[str] = []
+    seen: dict[str, str] = {}
+    for entry in sorted(entry_points, key=lambda e: (e.name, e.value)):
+        source = entry.dist.name if entry.dist is not None else entry.value
+        if entry.name in seen:
+            if seen[entry.name] != entry.value:
+                raise ProviderRegistryError(f"provider {entry.name!r} is registered twice: by {seen[entry.name]} "
+                                            f"and by {entry.value}; uninstall one of them")
+            continue  # the same package seen twice on the path (an editable install and a checkout)
+        seen[entry.name] = entry.value
+        try:
+            descriptor = entry.load()
+        except Exception as exc:  # noqa: BLE001 - any import error of somebody's package
+            problems_seen.append(f"provider {entry.name!r} ({source}) could not be loaded: "
+                                 f"{type(exc).__name__}: {exc}")
+            continue
+        problem = _invalid(entry.name, descriptor)
+        if problem:
+            problems_seen.append(f"provider {entry.name!r} ({source}): {problem}")
+            continue
+        found[entry.name] = _with_source(descriptor, source)
+    return found, problems_seen
+
+
+def _invalid(name: str, descriptor: Any) -> str | None:
+    """Why ``descriptor`` cannot be the provider ``name``, or None."""
+    if not isinstance(descriptor, ProviderDescriptor):
+        return f"the entry point names {type(descriptor).__name__}, not a telconf ProviderDescriptor"
+    if descriptor.name != name:
+        return f"the descriptor is named {descriptor.name!r}, registered as {name!r}"
+    if not _NAME.match(name):
+        return "a provider name is lower-case letters, digits and '_', starting with a letter"
+    for (kind, action), stage in descriptor.stages.items():
+        if not isinstance(action, Action) or not isinstance(stage, int) or isinstance(stage, bool) or stage < 1:
+            return f"stage of {kind}/{action} must be a positive integer with an Action"
+    return None
+
+
+def _with_source(descriptor: ProviderDescriptor, source: str) -> ProviderDescriptor:
+    from dataclasses import replace
+
+    return replace(descriptor, distribution=source)
