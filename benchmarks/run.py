@@ -68,11 +68,10 @@ import bigaccount  # noqa: E402 - a sibling module of this script
 from bigaccount import Sizes  # noqa: E402
 from served_emulator import ServedEmulators, cpu_jiffies, steal_share, telconf_command  # noqa: E402
 
-from telconf.apply import apply_plan  # noqa: E402
 from telconf.config import load  # noqa: E402
 from telconf.emulator import Emulators  # noqa: E402
 from telconf.plan.data import Plan  # noqa: E402
-from telconf.plan.planner import close_all, make_plan  # noqa: E402
+from telconf.conductor import Conductor  # noqa: E402
 
 READS = frozenset({"login", "getConnectedNumbers", "getForwardsTypes", "getForwardsRCIDs", "getRCIDs",
                    "getForwards", "getSIPs", "getNextSIP", "balance",
@@ -136,20 +135,21 @@ def fresh_file_cache() -> Iterator[None]:
 
 
 def timed_plan(config: Any, accounts: list[str] | None, parallelism: int, counter: Counter,
-               keep: dict[str, Any] | None = None) -> tuple[float, float, Plan, dict[str, tuple[int, int]]]:
+               conductor: Conductor | None = None) -> tuple[float, float, Plan, dict[str, tuple[int, int]]]:
     """Plan once against the in-process emulators: wall and CPU seconds (of this process:
-    telconf and the emulators), the plan and the calls they logged. The providers go into
-    ``keep`` when given (for apply), else are closed.
+    telconf and the emulators), the plan and the calls they logged. With ``conductor``
+    (kept open by the caller, for apply) the plan is its; else one is made and closed.
     """
     counter.reset()
-    with fresh_file_cache():
-        cpu, started = time.process_time(), time.perf_counter()
-        plan, providers = make_plan(config, accounts=accounts, parallelism=parallelism)
-        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
-    if keep is None:
-        close_all(providers)
-    else:
-        keep.update(providers)
+    run = conductor or Conductor(config, accounts=accounts, parallelism=parallelism)
+    try:
+        with fresh_file_cache():
+            cpu, started = time.process_time(), time.perf_counter()
+            plan = run.plan()
+            seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+    finally:
+        if conductor is None:
+            run.close()
     return seconds, cpu, plan, counter.counts()
 
 
@@ -169,12 +169,11 @@ def served_plan(config: Any, accounts: list[str] | None, parallelism: int, serve
     """Plan once against the emulator subprocess: wall time, CPU of both sides, requests answered."""
     gc.collect()  # start from a clean heap: no collection of the harness's garbage timed
     mark, server_cpu, jiffies = served.mark(), served.cpu_seconds(), cpu_jiffies()
-    with fresh_file_cache():
+    with fresh_file_cache(), Conductor(config, accounts=accounts, parallelism=parallelism) as conductor:
         cpu, started = time.process_time(), time.perf_counter()
-        plan, providers = make_plan(config, accounts=accounts, parallelism=parallelism)
+        plan = conductor.plan()
         seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
-    after, steal = served.cpu_seconds(), steal_share(jiffies, cpu_jiffies())
-    close_all(providers)
+        after, steal = served.cpu_seconds(), steal_share(jiffies, cpu_jiffies())
     server = None if server_cpu is None or after is None else after - server_cpu
     return ServedRun(seconds, cpu, server, plan, served.requests_since(mark), steal)
 
@@ -256,15 +255,12 @@ def apply_rows(change_path: Path, parallelism: int, counter: Counter, minimal: d
         emulators.teleum.restore(start[0])
         emulators.beeline.restore(start[1])
         log(f"plan of the 10 % change ({'with' if check else 'without'} check and verify) ...")
-        providers: dict[str, Any] = {}
-        plan_seconds, _, plan, _ = timed_plan(config, None, parallelism, counter, keep=providers)
-        counter.reset()
-        log(f"apply of the 10 % change ({'with' if check else 'without'} check and verify) ...")
-        started = time.perf_counter()
-        try:
-            report = apply_plan(plan, providers, parallelism=parallelism, check=check)
-        finally:
-            close_all(providers)
+        with Conductor(config, parallelism=parallelism) as conductor:
+            plan_seconds, _, plan, _ = timed_plan(config, None, parallelism, counter, conductor)
+            counter.reset()
+            log(f"apply of the 10 % change ({'with' if check else 'without'} check and verify) ...")
+            started = time.perf_counter()
+            report = conductor.apply(plan, check=check)
         runs[check] = (time.perf_counter() - started, counter.counts(), plan_seconds, report)
     seconds, counts, plan_seconds, report = runs[True]
     planned = {a.account: len(a.calls) for a in plan.accounts}
@@ -325,7 +321,8 @@ def diff_case(entries: int) -> tuple[Callable[[], Any], int]:
     """A Beeline account and live state whose black lists differ by a tenth; the diff to run."""
     from telconf.model import Secret
     from telconf.providers.beeline.model import BeelineAccount, BeelineCredentials, BlacklistEntry, Blacklists
-    from telconf.plan.planner import order_calls
+    from telconf.plan.order import order_calls
+    from telconf.providers.beeline.stages import STAGES
     from telconf.providers.beeline.batching import merge_calls
     from telconf.providers.beeline.changes import blacklist_changes
     from telconf.providers.beeline.live import BeelineLive
@@ -344,11 +341,12 @@ def diff_case(entries: int) -> tuple[Callable[[], Any], int]:
     live = BeelineLive(numbers=tuple(b_numbers), redirects={b: None for b in b_numbers}, premedia={},
                        record_all=False, recorded=frozenset(),
                        blacklist=frozenset().union(*live_lists.values()), active_list=0, voice_files={})
-    account = BeelineAccount("bench", "http://localhost", BeelineCredentials(Secret("u"), Secret("p")),
+    account = BeelineAccount(name="bench", url="http://localhost",
+                             credentials=BeelineCredentials(Secret("u"), Secret("p")),
                              blacklists=Blacklists(lists=desired_lists))
 
     def run() -> Any:
-        return merge_calls(order_calls(blacklist_changes(account, live)))
+        return merge_calls(order_calls(blacklist_changes(account, live), STAGES))
 
     return run, len(live.blacklist)
 

@@ -152,7 +152,7 @@ class Credentials:
         """The same credentials with another login and password, and no TLS files."""
         from dataclasses import replace
 
-        return replace(self, **{self.LOGIN_FIELD: login, "password": password},  # type: ignore[arg-type]
+        return replace(self, **{self.LOGIN_FIELD: login, "password": password},
                        client_cert=None, client_key=None, ca_bundle=None)
 
 

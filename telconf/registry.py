@@ -71,7 +71,7 @@ class Lazy(Generic[T]):
             for part in attribute.split("."):
                 value = getattr(value, part)
             self._value = value
-        return self._value  # type: ignore[return-value]  # set just above
+        return self._value  # set just above
 
     def __repr__(self) -> str:
         return f"Lazy({self.target!r})"

@@ -10,13 +10,11 @@ from typing import Any
 
 import pytest
 
-from telconf.apply import apply_plan
+from telconf.conductor import Conductor
 from telconf.emulator import Emulators
-from telconf.model import Secret
+from telconf.model import Config, Secret
 from telconf.providers.beeline.model import BeelineAccount, BeelineCredentials
-from telconf.plan.data import AccountPlan, Plan
-from telconf.plan.planner import plan_account
-from telconf.providers.base import PlanOptions
+from telconf.plan.data import AccountPlan
 from telconf.providers.beeline.provider import BeelineProvider
 from telconf.providers.http import RetryPolicy
 
@@ -49,17 +47,22 @@ class BeelineBench:
         self.providers.append(provider)
         return provider
 
+    def conductor(self, account: BeelineAccount, attempts: int = 5) -> Conductor:
+        """A conductor of a config holding only ``account``, its provider as :meth:`provider` makes it."""
+        return Conductor(Config(Path("telconf.yaml"), {ACCOUNT: account}),
+                         provider_factory=lambda acc, **_: self.provider(acc, attempts))
+
     def plan(self, account: BeelineAccount, attempts: int = 5) -> AccountPlan:
-        provider = self.provider(account, attempts)
-        return plan_account(ACCOUNT, provider, provider.read(), PlanOptions())
+        with self.conductor(account, attempts) as conductor:
+            return conductor.plan().accounts[0]
 
     def apply(self, account: BeelineAccount, attempts: int = 5) -> AccountPlan:
         """Plan and apply; return the plan that was applied (fails the test on an apply error)."""
-        provider = self.provider(account, attempts)
-        plan = plan_account(ACCOUNT, provider, provider.read(), PlanOptions())
-        report = apply_plan(Plan((plan,)), {ACCOUNT: provider})
+        with self.conductor(account, attempts) as conductor:
+            plan = conductor.plan()
+            report = conductor.apply(plan)
         assert report.ok, list(report.lines())
-        return plan
+        return plan.accounts[0]
 
     def converge(self, account: BeelineAccount, attempts: int = 5) -> AccountPlan:
         """Apply, then check that a second plan has no changes; return the first plan."""

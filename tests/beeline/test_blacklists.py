@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from telconf.providers.beeline.model import BlacklistEntry
 from telconf.plan.data import Action
 from telconf.plan.order import stage_of
+from telconf.providers.beeline.stages import STAGES
 from telconf.providers.beeline.batching import halves, merge_calls
 from telconf.providers.beeline.blacklists import diff_lists, merge_delete, merge_set
 from telconf.plan.data import Call
@@ -41,9 +42,9 @@ def planned_calls(live: frozenset[BlacklistEntry], desired: dict[int, frozenset[
     calls = []
     for index, pair in enumerate(diff_lists(live, desired)):
         if pair.removed:
-            calls.append((Call("DELBLIST", pair.delete_data(), stage=stage_of("blacklist", Action.DELETE)), (index,)))
+            calls.append((Call("DELBLIST", pair.delete_data(), stage=stage_of(STAGES, "blacklist", Action.DELETE)), (index,)))
         if pair.added:
-            calls.append((Call("SETBLIST", pair.set_data(), stage=stage_of("blacklist", Action.CREATE)), (index,)))
+            calls.append((Call("SETBLIST", pair.set_data(), stage=stage_of(STAGES, "blacklist", Action.CREATE)), (index,)))
     calls.sort(key=lambda item: item[0].stage)
     return merge_calls(calls)
 

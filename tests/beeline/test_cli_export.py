@@ -10,7 +10,8 @@ from click.testing import CliRunner
 
 from telconf.cli import main
 from telconf.config import load
-from telconf.providers import provider_for
+from telconf.conductor import Conductor
+from telconf.model import Config
 from telconf.wav import make_wav
 
 from .conftest import LOGIN, NUMBERS, PASSWORD, BeelineBench
@@ -80,11 +81,9 @@ def test_plan_apply_and_plan_again_through_the_cli(bench: BeelineBench, tmp_path
 def _export(bench: BeelineBench, config: Path, out_dir: Path) -> Path:
     """Export the account with the provider and write it as a config file in ``out_dir``."""
     account = load(config, environ=_env(bench)).accounts["cc"]
-    provider = provider_for(account, environ=_env(bench))
-    try:
+    with Conductor(Config(config, {"cc": account}), environ=_env(bench)) as conductor:
+        provider = conductor.provider("cc")
         data = provider.export(provider.read(), out_dir)
-    finally:
-        provider.close()
     body = {"provider": "beeline", "url": "${BEELINE_URL}",
             "credentials": {"username": "${BEELINE_LOGIN}", "password": "${BEELINE_PASSWORD}"}, **data}
     path = out_dir / "exported.yaml"

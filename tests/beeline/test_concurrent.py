@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from telconf.apply import ApplyReport, apply_plan
+from telconf.apply import ApplyReport
 from telconf.apply_items import ItemStatus
 from telconf.errors import ApplyError
 from telconf.providers.beeline.model import (
@@ -23,11 +23,8 @@ from telconf.providers.beeline.model import (
     Blacklists,
     Redirect,
 )
-from telconf.plan.data import Plan
-from telconf.plan.planner import plan_account
-from telconf.providers.base import PlanOptions
 
-from .conftest import ACCOUNT, LOGIN, NUMBERS, BeelineBench
+from .conftest import LOGIN, NUMBERS, BeelineBench
 
 N1, N2, N3, N4 = NUMBERS
 RUNS = 20
@@ -43,13 +40,13 @@ def config(bench: BeelineBench, r1: str, r2: str, r3: str | None, blocked: str) 
 
 def run_apply(bench: BeelineBench, account: BeelineAccount, delay: float, out: dict[str, Any], name: str) -> None:
     time.sleep(delay)
-    provider = bench.provider(account)
-    plan = plan_account(ACCOUNT, provider, provider.read(), PlanOptions())
-    try:
-        report: ApplyReport = apply_plan(Plan((plan,)), {ACCOUNT: provider})
-        out[name] = (True, report, "")
-    except ApplyError as exc:
-        out[name] = (False, exc.report, "\n".join([str(exc), *exc.report.lines()]))
+    with bench.conductor(account) as conductor:
+        plan = conductor.plan()
+        try:
+            report: ApplyReport = conductor.apply(plan)
+            out[name] = (True, report, "")
+        except ApplyError as exc:
+            out[name] = (False, exc.report, "\n".join([str(exc), *exc.report.lines()]))
 
 
 @pytest.fixture
@@ -99,13 +96,13 @@ def test_an_item_changed_before_its_batch_is_dropped_from_it(bench: BeelineBench
     """N2's redirect changes between plan and write: the REDIRECT batch goes without it."""
     account = bench.account(numbers={N1: BeelineNumber(N1, redirect=Redirect("79160000011")),
                                      N2: BeelineNumber(N2, redirect=Redirect("79160000012"))})
-    provider = bench.provider(account)
-    plan = plan_account(ACCOUNT, provider, provider.read(), PlanOptions())
-    assert [c.method for c in plan.calls] == ["REDIRECT"]
-    bench.emu.set_redirect(LOGIN, N2, "79160000099")  # the operator, in the portal
-    bench.emu.clear_log()
-    with pytest.raises(ApplyError) as caught:
-        apply_plan(Plan((plan,)), {ACCOUNT: provider})
+    with bench.conductor(account) as conductor:
+        plan = conductor.plan()
+        assert [c.method for c in plan.accounts[0].calls] == ["REDIRECT"]
+        bench.emu.set_redirect(LOGIN, N2, "79160000099")  # the operator, in the portal
+        bench.emu.clear_log()
+        with pytest.raises(ApplyError) as caught:
+            conductor.apply(plan)
     sent = [c for c in bench.emu.call_log if c["method"] == "REDIRECT"]
     assert len(sent) == 1 and [e["BNumber"] for e in sent[0]["params"]["ConfData"]] == [N1]
     assert bench.state()["redirects"][N2] == {"RNumber": "79160000099"}

@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from telconf.apply import apply_plan
 from telconf.errors import ApplyError
 from telconf.providers.beeline.model import BeelineNumber, BlacklistEntry, Blacklists
-
-from telconf.plan.data import Plan
 
 from .conftest import LOGIN, NUMBERS, BeelineBench
 
@@ -137,10 +134,8 @@ def test_a_request_too_big_for_the_server_is_split_and_carries_on(bench: Beeline
 def test_the_servers_black_list_limit_is_reported_clearly(bench: BeelineBench) -> None:
     bench.emu.blacklist_limit = 100
     account = bench.account(blacklists=Blacklists(lists={1: frozenset(_entries(1, N2, 0, 150))}))
-    provider = bench.provider(account)
-    plan = bench.plan(account)
-    with pytest.raises(ApplyError) as raised:
-        apply_plan(Plan((plan,)), {"cc": provider})
+    with bench.conductor(account) as conductor, pytest.raises(ApplyError) as raised:
+        conductor.apply(conductor.plan())
     (failed,) = raised.value.report.failed
     assert failed.code == "413.2"
     assert "limit of A-numbers per black list and B-number" in failed.error

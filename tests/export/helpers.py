@@ -18,13 +18,12 @@ from typing import Any
 
 from click.testing import CliRunner, Result
 
-from telconf.apply import apply_plan
 from telconf.cli import main
 from telconf.config import load
 from telconf.emulator import Emulators
-from telconf.export import ExportResult, export
+from telconf.export import ExportResult
 from telconf.plan.data import Plan
-from telconf.plan.planner import close_all, make_plan
+from telconf.conductor import Conductor
 
 EMAIL, TELEUM_PASSWORD = "ops@example.com", "account-password"
 LOGIN, BEELINE_PASSWORD = "callcenter", "cc-password-1"
@@ -98,21 +97,19 @@ class Site:
     def export(self, out: Path, accounts: list[str] | None = None) -> ExportResult:
         """Export through the library (no CLI), into ``out``."""
         config = load(self.source, accounts, environ=self.env)
-        return export(config, out=out, accounts=accounts, environ=self.env)
+        with Conductor(config, accounts=accounts, environ=self.env) as conductor:
+            return conductor.export(out=out)
 
     def plan(self, config_path: Path) -> Plan:
         config = load(config_path, environ=self.env)
-        plan, providers = make_plan(config, environ=self.env)
-        close_all(providers)
-        return plan
+        with Conductor(config, environ=self.env) as conductor:
+            return conductor.plan()
 
     def apply(self, config_path: Path) -> Plan:
         config = load(config_path, environ=self.env)
-        plan, providers = make_plan(config, environ=self.env)
-        try:
-            report = apply_plan(plan, providers)
-        finally:
-            close_all(providers)
+        with Conductor(config, environ=self.env) as conductor:
+            plan = conductor.plan()
+            report = conductor.apply(plan)
         assert report.ok, list(report.lines())
         return plan
 

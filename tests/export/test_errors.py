@@ -9,8 +9,7 @@ import pytest
 
 from telconf.config import load
 from telconf.errors import TransientError
-from telconf.export import export
-from telconf.providers import provider_for
+from telconf.conductor import Conductor
 from telconf.wav import make_wav
 
 from .helpers import LOGIN, Site
@@ -59,7 +58,7 @@ def test_one_failed_account_writes_nothing(site: Site, tmp_path: Path) -> None:
     site.beeline.add_voice_file(LOGIN, "greeting.wav", make_wav())
 
     def factory(account: Any, **kwargs: Any) -> Any:
-        provider = provider_for(account, **kwargs)
+        provider = Conductor(config, **kwargs).make_provider(account)
         if account.provider == "teleum":
             def read() -> Any:
                 raise TransientError("HTTP 503 after 5 attempts", provider="teleum", call="getSIPs")
@@ -70,7 +69,8 @@ def test_one_failed_account_writes_nothing(site: Site, tmp_path: Path) -> None:
     config = load(site.source, environ=site.env)
     out = tmp_path / "backup" / "telconf.yaml"
     with pytest.raises(TransientError, match="teleum getSIPs: account spb-office: HTTP 503"):
-        export(config, out=out, environ=site.env, provider_factory=factory)
+        with Conductor(config, environ=site.env, provider_factory=factory) as conductor:
+            conductor.export(out=out)
     assert not (tmp_path / "backup").exists()
 
 

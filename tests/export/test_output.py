@@ -7,7 +7,7 @@ from pathlib import Path
 import yaml
 
 from telconf.config import load
-from telconf.export import export
+from telconf.conductor import Conductor
 from telconf.wav import make_wav
 
 from .helpers import BEELINE_NUMBERS, EMAIL, LOGIN, TELEUM_PASSWORD, TELEUM_NUMBERS, Site
@@ -122,7 +122,8 @@ accounts:
         forwards: [{to: "sip:101"}]
 """, encoding="utf-8")
     config = load(source, ["spb-office"], environ=site.env)
-    exported = export(config, out=tmp_path / "out.yaml", environ=site.env)
+    with Conductor(config, environ=site.env) as conductor:
+        exported = conductor.export(out=tmp_path / "out.yaml")
     account = yaml.safe_load(exported.text)["accounts"]["spb-office"]
     assert account["sip_lines"] == {
         "101": {"description": "live", "password": "${RECEPTION_SIP_PASSWORD}"},

@@ -81,7 +81,7 @@ def test_report_of_a_refused_apply(demo_repo: DemoRepo, emulators: Emulators, tm
 def test_report_of_an_interrupted_apply(demo_repo: DemoRepo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from telconf.providers.beeline.provider import BeelineProvider
 
-    def interrupted(self: object, call: object, refs: object) -> None:
+    def interrupted(self: object, call: object) -> None:
         raise KeyboardInterrupt  # the second Ctrl-C: apply stops at once
 
     monkeypatch.setattr(BeelineProvider, "execute", interrupted)

@@ -14,11 +14,10 @@ from click.testing import CliRunner
 
 import bigaccount
 
-from telconf.apply import apply_plan
 from telconf.cli import main
 from telconf.config import load
 from telconf.plan.data import Plan
-from telconf.plan.planner import close_all, make_plan
+from telconf.conductor import Conductor
 
 TELEUM_READS = {"login", "getConnectedNumbers", "getForwardsTypes", "getForwardsRCIDs", "getRCIDs",
                 "getForwards", "getSIPs", "getNextSIP"}
@@ -40,15 +39,19 @@ def clear_logs(generated: Any) -> None:
     generated.emulators.beeline.clear_log()
 
 
-def plan_of(generated: Any, which: str, parallelism: int = 8) -> tuple[Plan, dict[str, Any]]:
-    config = load(generated.noop if which == "noop" else generated.change, environ=generated.environ)
-    return make_plan(config, parallelism=parallelism, environ=generated.environ)
+def conductor_of(generated: Any, which: str, parallelism: int = 8, accounts: list[str] | None = None) -> Conductor:
+    config = load(generated.noop if which == "noop" else generated.change, accounts, environ=generated.environ)
+    return Conductor(config, parallelism=parallelism, environ=generated.environ)
+
+
+def plan_of(generated: Any, which: str, parallelism: int = 8) -> Plan:
+    with conductor_of(generated, which, parallelism) as conductor:
+        return conductor.plan()
 
 
 def test_noop_plan_makes_only_the_list_calls(generated: Any) -> None:
     clear_logs(generated)
-    plan, providers = plan_of(generated, "noop")
-    close_all(providers)
+    plan = plan_of(generated, "noop")
 
     assert not plan.has_changes
     teleum, beeline = generated.emulators.teleum.call_log, generated.emulators.beeline.call_log
@@ -66,15 +69,13 @@ def test_noop_plan_makes_only_the_list_calls(generated: Any) -> None:
 
 
 def test_apply_makes_exactly_the_calls_the_plan_listed(generated: Any) -> None:
-    plan, providers = plan_of(generated, "change")
-    planned = {a.account: [c.method for c in a.calls] for a in plan.accounts}
-    assert {name: len(calls) for name, calls in planned.items()} == bigaccount.minimal_calls(generated.sizes)
+    with conductor_of(generated, "change") as conductor:
+        plan = conductor.plan()
+        planned = {a.account: [c.method for c in a.calls] for a in plan.accounts}
+        assert {name: len(calls) for name, calls in planned.items()} == bigaccount.minimal_calls(generated.sizes)
 
-    clear_logs(generated)
-    try:
-        report = apply_plan(plan, providers)
-    finally:
-        close_all(providers)
+        clear_logs(generated)
+        report = conductor.apply(plan)
 
     assert report.ok
     made = {"big-teleum": writes(generated.emulators.teleum.call_log),
@@ -83,15 +84,13 @@ def test_apply_makes_exactly_the_calls_the_plan_listed(generated: Any) -> None:
         assert Counter(e["method"] for e in made[account]) == Counter(calls), account
         assert all(e["err"] is None for e in made[account]), account
     clear_logs(generated)
-    again, providers = plan_of(generated, "change")
-    close_all(providers)
+    again = plan_of(generated, "change")
     assert not again.has_changes
     assert writes(generated.emulators.teleum.call_log) == writes(generated.emulators.beeline.call_log) == []
 
 
 def test_beeline_batches_each_command_into_one_request(generated: Any) -> None:
-    plan, providers = plan_of(generated, "change")
-    close_all(providers)
+    plan = plan_of(generated, "change")
     beeline = next(a for a in plan.accounts if a.account == "big-beeline")
 
     # Dozens of changes (redirects, greetings, recording, hundreds of black-list
@@ -104,32 +103,27 @@ def test_beeline_batches_each_command_into_one_request(generated: Any) -> None:
 
 def test_reads_run_in_parallel_within_the_bound(generated: Any, in_flight: Any) -> None:
     teleum = in_flight(generated.emulators.teleum)
-    plan, providers = plan_of(generated, "noop", parallelism=4)
-    close_all(providers)
+    plan = plan_of(generated, "noop", parallelism=4)
 
     assert not plan.has_changes
     assert 1 < teleum.most <= 4
 
 
 def test_parallelism_one_reads_one_at_a_time(generated: Any, in_flight: Any) -> None:
-    config = load(generated.noop, ["big-teleum"], environ=generated.environ)
     teleum = in_flight(generated.emulators.teleum, hold=0.005)
-    plan, providers = make_plan(config, parallelism=1, environ=generated.environ)
-    close_all(providers)
+    with conductor_of(generated, "noop", 1, ["big-teleum"]) as conductor:
+        plan = conductor.plan()
 
     assert not plan.has_changes
     assert teleum.most == 1
 
 
 def test_writes_to_different_numbers_run_in_parallel_each_in_order(generated: Any, in_flight: Any) -> None:
-    config = load(generated.change, ["big-teleum"], environ=generated.environ)
-    plan, providers = make_plan(config, parallelism=3, environ=generated.environ)
-    teleum = in_flight(generated.emulators.teleum)
-    clear_logs(generated)
-    try:
-        apply_plan(plan, providers, parallelism=3)
-    finally:
-        close_all(providers)
+    with conductor_of(generated, "change", 3, ["big-teleum"]) as conductor:
+        plan = conductor.plan()
+        teleum = in_flight(generated.emulators.teleum)
+        clear_logs(generated)
+        conductor.apply(plan)
 
     assert 1 < teleum.most <= 3
     # Each number's calls reached the server in the plan's order.

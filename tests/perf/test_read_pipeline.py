@@ -15,7 +15,7 @@ import pytest
 
 from telconf.config import load
 from telconf.emulator.faults import FaultConfig
-from telconf.plan.planner import close_all, make_plan
+from telconf.conductor import Conductor
 from telconf.providers.base import ReadPool
 
 
@@ -30,8 +30,8 @@ def test_a_dependent_read_is_sent_once_the_answer_it_needs_is_in(
     emulator = getattr(generated.emulators, provider)
     emulator.faults = FaultConfig(rate=1.0, kinds={"slow"}, slow_seconds=1.0, methods={slow_call})
     config = load(generated.noop, [account], environ=generated.environ)
-    plan, providers = make_plan(config, parallelism=8, environ=generated.environ)
-    close_all(providers)
+    with Conductor(config, parallelism=8, environ=generated.environ) as conductor:
+        plan = conductor.plan()
 
     answered = [entry["method"] for entry in emulator.call_log]  # logged when answered
     assert not plan.has_changes

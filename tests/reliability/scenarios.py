@@ -18,13 +18,12 @@ from typing import Any
 
 import yaml
 
-from telconf.apply import apply_plan
 from telconf.config import load
 from telconf.emulator import Emulators
 from telconf.errors import ApplyError, ProviderError
 from telconf.model import Account
 from telconf.plan.data import Plan
-from telconf.plan.planner import close_all, make_plan
+from telconf.conductor import Conductor
 from telconf.providers.base import Provider
 from telconf.providers.beeline.provider import BeelineProvider
 from telconf.providers.http import RetryPolicy, Transport
@@ -49,7 +48,7 @@ ENV = {"TELEUM_EMAIL": TELEUM_EMAIL, "TELEUM_PASSWORD": TELEUM_PASSWORD, "SIP_PA
 
 
 def fast_provider(account: Account, *, parallelism: int = 8, environ: Mapping[str, str] | None = None) -> Provider:
-    """A provider as ``provider_for`` builds it, with a short timeout and no backoff waits."""
+    """A provider as the conductor makes it, with a short timeout and no backoff waits."""
     if account.provider == "teleum":
         transport = Transport("teleum", parallelism=parallelism, timeout=CLIENT_TIMEOUT, retry=NO_WAIT,
                               sleep=lambda _: None)
@@ -79,12 +78,12 @@ def converge(config_path: Path, environ: Mapping[str, str], max_applies: int = 3
     outcome = Outcome()
     for _ in range(max_applies + 1):
         config = load(config_path, environ=environ)
-        try:
-            plan, providers = make_plan(config, environ=environ, provider_factory=fast_provider)
-        except ProviderError as exc:  # a read that failed every try: plan again, as a user would
-            outcome.failures.append(f"plan: {exc}")
-            continue
-        try:
+        with Conductor(config, environ=environ, provider_factory=fast_provider) as conductor:
+            try:
+                plan = conductor.plan()
+            except ProviderError as exc:  # a read that failed every try: plan again, as a user would
+                outcome.failures.append(f"plan: {exc}")
+                continue
             outcome.plans.append(plan)
             if not plan.has_changes:
                 outcome.converged = True
@@ -93,11 +92,9 @@ def converge(config_path: Path, environ: Mapping[str, str], max_applies: int = 3
                 return outcome
             outcome.applies += 1
             try:
-                apply_plan(plan, providers)
+                conductor.apply(plan)
             except ApplyError as exc:
                 outcome.failures.append(f"apply: {exc}")
-        finally:
-            close_all(providers)
     return outcome
 
 

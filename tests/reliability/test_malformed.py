@@ -19,7 +19,7 @@ from telconf.config import load
 from telconf.emulator import Emulators
 from telconf.emulator.faults import FaultConfig
 from telconf.errors import ProviderError, TransientError
-from telconf.plan.planner import make_plan
+from telconf.conductor import Conductor
 
 from . import corrupt
 from .corrupt import Mutation
@@ -106,8 +106,9 @@ def test_a_malformed_answer_aborts_the_plan_naming_the_call(served: dict[str, An
                                                             mutation: Mutation) -> None:
     _, config_path = plan_through(served, emulators, tmp_path, provider, call, mutation)
     env = {**ENV, "TELCONF_CACHE_DIR": str(tmp_path / "cache")}
-    with pytest.raises(ProviderError) as caught:
-        make_plan(load(config_path, environ=env), environ=env, provider_factory=fast_provider)
+    with pytest.raises(ProviderError) as caught, \
+            Conductor(load(config_path, environ=env), environ=env, provider_factory=fast_provider) as conductor:
+        conductor.plan()
     assert caught.value.provider == provider
     assert caught.value.call == call
     assert f"{provider} {call}: " in str(caught.value)
@@ -136,7 +137,8 @@ def test_a_read_failing_every_try_aborts_the_plan(emulators: Emulators, tmp_path
     scenario = (TeleumScenario if provider == "teleum" else BeelineScenario).build(emulators, tmp_path, seed=4)
     getattr(emulators, provider).faults = FaultConfig(rate=1.0, kinds={"error_5xx"}, methods={call})
     env = {**ENV, "TELCONF_CACHE_DIR": str(tmp_path / "cache")}
-    with pytest.raises(TransientError) as caught:
-        make_plan(load(scenario.config_path, environ=env), environ=env, provider_factory=fast_provider)
+    with pytest.raises(TransientError) as caught, \
+            Conductor(load(scenario.config_path, environ=env), environ=env, provider_factory=fast_provider) as conductor:
+        conductor.plan()
     assert (caught.value.provider, caught.value.call) == (provider, call)
     assert writes(emulators, provider) == []

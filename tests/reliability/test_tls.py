@@ -24,8 +24,8 @@ from telconf.cli import main
 from telconf.config import load, validate
 from telconf.emulator import Emulators
 from telconf.errors import ConfigError, ProviderError, TransientError
-from telconf.plan.planner import close_all, make_plan
-from telconf.providers import provider_for
+from telconf.conductor import Conductor
+from telconf.plan.data import Plan
 from telconf.providers.http import Transport, tls_options
 
 from .scenarios import write_config
@@ -149,17 +149,19 @@ def test_verification_is_on_by_default() -> None:
     assert tls_options("c.pem") == {"verify": True, "cert": "c.pem"}  # key inside the certificate file
 
 
+
+def plan_of(path: Path, environ: dict[str, str]) -> Plan:
+    with Conductor(load(path, environ=environ), environ=environ) as conductor:
+        return conductor.plan()
+
 @pytest.mark.parametrize("provider", PROVIDERS)
 def test_ca_bundle_and_client_certificate_reach_the_transport(tmp_path: Path, pki: Pki, provider: str) -> None:
     path = tls_config(tmp_path, provider, "https://api.example.com/api", ca_bundle=pki.ca_bundle,
                       client_cert=pki.client_cert, client_key=pki.client_key)
-    provider_ = provider_for(load(path, environ=ENV).accounts[provider], environ=ENV)
-    try:
-        session = provider_.client.transport.session  # type: ignore[attr-defined]
+    with Conductor(load(path, environ=ENV), environ=ENV) as conductor:
+        session = conductor.provider(provider).client.transport.session  # type: ignore[attr-defined]
         assert session.verify == str(pki.ca_bundle)
         assert session.cert == (str(pki.client_cert), str(pki.client_key))
-    finally:
-        provider_.close()
 
 
 @pytest.mark.parametrize("provider", PROVIDERS)
@@ -170,9 +172,7 @@ def test_plan_and_apply_over_https_with_a_private_ca_and_a_client_certificate(
     result = CliRunner().invoke(main, ["apply", "--yes", "-c", str(path)], env=ENV)
     assert result.exit_code == 0, result.output + result.stderr
     assert_applied(https, provider)
-    plan, providers = make_plan(load(path, environ=ENV), environ=ENV)
-    close_all(providers)
-    assert not plan.has_changes
+    assert not plan_of(path, ENV).has_changes
 
 
 @pytest.mark.parametrize("provider", PROVIDERS)
@@ -194,7 +194,7 @@ def test_an_unknown_ca_is_refused_with_a_clear_error_and_no_retries(
     path = tls_config(tmp_path, provider, url_of(https, provider),
                       **{k: getattr(pki, v) for k, v in credentials.items()})
     with pytest.raises(ProviderError) as caught:
-        make_plan(load(path, environ=ENV), environ=ENV)
+        plan_of(path, ENV)
     assert not isinstance(caught.value, TransientError)  # a certificate does not get better by retrying
     message = str(caught.value)
     assert "certificate verify failed" in message and "ca_bundle" in message
@@ -215,7 +215,7 @@ def test_a_missing_client_certificate_is_a_clear_error(
         tmp_path: Path, pki: Pki, https: Emulators, provider: str) -> None:
     path = tls_config(tmp_path, provider, url_of(https, provider), ca_bundle=pki.ca_bundle)
     with pytest.raises(ProviderError) as caught:
-        make_plan(load(path, environ=ENV), environ=ENV)
+        plan_of(path, ENV)
     assert not isinstance(caught.value, TransientError)
     assert "TLS" in str(caught.value) and "client certificate" in str(caught.value)
     assert calls_of(https, provider) == []
@@ -305,6 +305,4 @@ def test_teleum_export_keeps_the_tls_keys_and_the_backup_works(
     assert credentials["client_key"] == "${KEY_FILE}"
     assert credentials["ca_bundle"] == "../source/certs/ca.pem"
     env["OFFICE_EMAIL"] = EMAIL  # a literal credential is exported as a placeholder
-    plan, providers = make_plan(load(out, environ=env), environ=env)  # the backup connects as the source did
-    close_all(providers)
-    assert not plan.has_changes
+    assert not plan_of(out, env).has_changes  # the backup connects as the source did

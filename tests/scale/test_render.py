@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from telconf.cli import main
 from telconf.config import load
 from telconf.emulator import Emulators
-from telconf.plan.planner import make_plan
+from telconf.conductor import Conductor
 from tests.scale.helpers import write
 
 EMAIL, PASSWORD = "office@example.com", "office-Pa55word"
@@ -99,9 +99,8 @@ def _templated(templates: dict[str, list[dict[str, object]]], uses: list[dict[st
 
 
 def _plan_data(path: Path, env: dict[str, str]) -> list[dict[str, object]]:
-    plan, providers = make_plan(load(path, environ=env), environ=env)
-    for provider in providers.values():
-        provider.close()
+    with Conductor(load(path, environ=env), environ=env) as conductor:
+        plan = conductor.plan()
     data = plan.to_data()["accounts"][0]
     for change in data["changes"]:
         change.pop("template", None)  # the rendered twin has no templates: all else must match

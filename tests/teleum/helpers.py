@@ -11,7 +11,8 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from telconf.apply import ApplyReport, apply_plan
+from telconf.apply import ApplyReport
+from telconf.conductor import Conductor
 from telconf.emulator import Emulators
 from telconf.model import UNMANAGED, Config, Managed, Secret
 from telconf.providers.teleum.model import (
@@ -26,7 +27,6 @@ from telconf.providers.teleum.model import (
     TeleumNumber,
 )
 from telconf.plan.data import Plan
-from telconf.plan.planner import close_all, make_plan
 from telconf.providers.base import PlanOptions, Provider
 from telconf.providers.http import RetryPolicy, Transport
 from telconf.providers.teleum.client import TeleumClient
@@ -77,28 +77,24 @@ def quick_provider(account: TeleumAccount, *, parallelism: int = 8, environ: Map
     return TeleumProvider(account, parallelism=parallelism, environ=environ, client=client)
 
 
-def plan_with_providers(account: TeleumAccount, options: PlanOptions = PlanOptions(), *,
-                        parallelism: int = 8) -> tuple[Plan, dict[str, Provider]]:
-    """Plan one account with the shared planner; the providers are kept for apply."""
-    return make_plan(Config(Path("telconf.yaml"), {account.name: account}), options=options, environ=ENV,
+def conductor_of(account: TeleumAccount, *, parallelism: int = 8) -> Conductor:
+    """The conductor of a config holding only ``account``, its provider with quick retries."""
+    return Conductor(Config(Path("telconf.yaml"), {account.name: account}), environ=ENV,
                      provider_factory=quick_provider, parallelism=parallelism)
 
 
 def plan_of(account: TeleumAccount, options: PlanOptions = PlanOptions()) -> Plan:
-    """The plan of one account (providers closed)."""
-    plan, providers = plan_with_providers(account, options)
-    close_all(providers)
-    return plan
+    """The plan of one account."""
+    with conductor_of(account) as conductor:
+        return conductor.plan(options)
 
 
 def apply(account: TeleumAccount, options: PlanOptions = PlanOptions(), *,
           parallelism: int = 8) -> tuple[Plan, ApplyReport]:
-    """Plan and apply one account through the shared planner and applier."""
-    plan, providers = plan_with_providers(account, options, parallelism=parallelism)
-    try:
-        return plan, apply_plan(plan, providers, parallelism=parallelism)
-    finally:
-        close_all(providers)
+    """Plan and apply one account through the conductor."""
+    with conductor_of(account, parallelism=parallelism) as conductor:
+        plan = conductor.plan(options)
+        return plan, conductor.apply(plan)
 
 
 def converge(emu: Emulators, account: TeleumAccount, options: PlanOptions = PlanOptions(), *,

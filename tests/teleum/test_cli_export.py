@@ -12,7 +12,7 @@ from telconf.cli import main
 from telconf.config import load
 from telconf.emulator import Emulators
 from telconf.providers.teleum.model import Interval
-from telconf.plan.planner import close_all, make_plan
+from telconf.conductor import Conductor
 
 from .helpers import (
     EMAIL,
@@ -107,12 +107,9 @@ def test_a_plan_error_is_a_message_and_exit_1(emu: Emulators, tmp_path: Path) ->
 def exported(emu: Emulators, tmp_path: Path) -> Path:
     """Export the emulated account through the provider and write it as a config file."""
     config = load(write_config(tmp_path, emu.teleum_url, CONFIG.split("    sip_lines:")[0]), environ=ENV)
-    plan, providers = make_plan(config, environ=ENV, provider_factory=quick_provider)
-    try:
-        provider = providers["spb-office"]
+    with Conductor(config, environ=ENV, provider_factory=quick_provider) as conductor:
+        provider = conductor.provider("spb-office")
         data = provider.export(provider.read(), tmp_path)
-    finally:
-        close_all(providers)
     account = {"provider": "teleum", "url": emu.teleum_url,
                "credentials": {"email": "${TELEUM_EMAIL}", "password": "${TELEUM_PASSWORD}"}, **data}
     path = tmp_path / "exported.yaml"

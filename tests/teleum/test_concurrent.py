@@ -16,16 +16,16 @@ from typing import Any
 
 import pytest
 
-from telconf.apply import ApplyReport, apply_plan
+from telconf.apply import ApplyReport
 from telconf.apply_items import ItemStatus
 from telconf.emulator import Emulators
 from telconf.errors import ApplyError
 from telconf.providers.teleum.model import Forward, TeleumAccount
-from telconf.plan.planner import close_all
+from telconf.conductor import Conductor
 from telconf.phones import display
 
 from .helpers import (
-    EMAIL, N1, N2, add_forwards, emulator_forwards, fwd, line, make_account, number_id, plan_with_providers,
+    EMAIL, N1, N2, add_forwards, emulator_forwards, fwd, line, make_account, number_id, conductor_of,
 )
 
 NUMBERS = [f"7812323{1000 + i}" for i in range(10)]
@@ -45,15 +45,14 @@ class Outcome:
 def run_apply(account: TeleumAccount, delay: float, results: dict[str, Outcome], name: str) -> None:
     """Plan and apply ``account`` after ``delay`` seconds; record exit-0-or-not and the output."""
     time.sleep(delay)
-    plan, providers = plan_with_providers(account)
-    try:
-        report = apply_plan(plan, providers)
-        results[name] = Outcome(True, report, "")
-    except ApplyError as exc:
-        report = exc.report
-        results[name] = Outcome(False, report, "\n".join([str(exc), *report.lines()]))
-    finally:
-        close_all(providers)
+    with conductor_of(account) as conductor:
+        plan = conductor.plan()
+        try:
+            report = conductor.apply(plan)
+            results[name] = Outcome(True, report, "")
+        except ApplyError as exc:
+            report = exc.report
+            results[name] = Outcome(False, report, "\n".join([str(exc), *report.lines()]))
 
 
 def race(account_a: TeleumAccount, account_b: TeleumAccount, delay_a: float, delay_b: float) -> dict[str, Outcome]:
@@ -209,13 +208,20 @@ def test_a_forward_deleted_by_hand_between_check_and_delete_is_reported_loudly(t
     converges(ten_numbers, keep(FIRST, ten_numbers.teleum_url))
 
 
-def failed_apply(plan: Any, providers: Any) -> Any:
-    """Apply ``plan``, which must end in an ApplyError; return its report (providers closed)."""
+def planned(account: TeleumAccount) -> tuple[Conductor, Any]:
+    """A conductor of ``account`` and its plan; the conductor stays open for the apply."""
+    conductor = conductor_of(account)
     try:
-        with pytest.raises(ApplyError) as caught:
-            apply_plan(plan, providers)
-    finally:
-        close_all(providers)
+        return conductor, conductor.plan()
+    except BaseException:
+        conductor.close()
+        raise
+
+
+def failed_apply(conductor: Conductor, plan: Any) -> Any:
+    """Apply ``plan``, which must end in an ApplyError; return its report (conductor closed)."""
+    with conductor, pytest.raises(ApplyError) as caught:
+        conductor.apply(plan)
     assert caught.value.report is not None
     return caught.value.report
 
@@ -224,11 +230,11 @@ def test_a_number_changed_after_the_plan_is_not_written(ten_numbers: Emulators) 
     """Changed between plan and check: none of its calls is sent, the others go on."""
     wire = NUMBERS[3]
     account = keep(FIRST, ten_numbers.teleum_url)
-    plan, providers = plan_with_providers(account)
+    conductor, plan = planned(account)
     added = fwd("tel:79219999999")
     add_forwards(ten_numbers, wire, [added])  # the operator adds a forward in the portal
     ten_numbers.teleum.clear_log()
-    report = failed_apply(plan, providers)
+    report = failed_apply(conductor, plan)
     changed = [i for i in report.items if i.status is ItemStatus.CHANGED]
     assert [i.label for i in changed] == [f"forwards of {display(wire)}"]
     assert changed[0].detail is not None
@@ -246,10 +252,10 @@ def test_a_forward_to_a_sip_line_whose_creation_was_skipped_is_not_sent(emu: Emu
     """The line the plan creates appears meanwhile (made by hand): neither it nor the forward to it is written."""
     account = make_account(emu.teleum_url, {N1: [fwd("sip:101")], N2: [fwd("tel:79210000002")]},
                            sip_lines=[line("101", "Reception")])
-    plan, providers = plan_with_providers(account)
+    conductor, plan = planned(account)
     emu.teleum.add_sip(EMAIL, descr="Made by hand")  # takes number 101
     emu.teleum.clear_log()
-    report = failed_apply(plan, providers)
+    report = failed_apply(conductor, plan)
     statuses = {i.label: (i.status, i.detail) for i in report.items}
     assert statuses["SIP line 101"][0] is ItemStatus.CHANGED
     assert statuses["SIP line 101"][1].startswith("changed since the plan: was {'next_sip': 101}, now {'id': ")

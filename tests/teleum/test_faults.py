@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from telconf.apply import apply_plan
 from telconf.emulator import Emulators
 from telconf.emulator.faults import FaultConfig
 from telconf.errors import SessionExpired, TransientError
-from telconf.plan.planner import close_all
 
-from .helpers import EMAIL, N1, N2, add_forwards, converge, emulator_forwards, fwd, line, make_account, plan_with_providers, writes
+from .helpers import EMAIL, N1, N2, add_forwards, converge, emulator_forwards, fwd, line, make_account, writes, conductor_of, plan_of
 
 A, B, C = fwd("sip:101"), fwd("tel:79210000000"), fwd("voicemail:vm@example.com")
 
@@ -23,12 +21,10 @@ def faults(emu: Emulators, kind: str, *methods: str, rate: float = 1.0, seed: in
 def test_session_expired_between_plan_and_apply_is_renewed(emu: Emulators) -> None:
     emu.teleum.add_sip(EMAIL)
     account = make_account(emu.teleum_url, {N1: [A, B]})
-    plan, providers = plan_with_providers(account)
-    emu.teleum.expire_sessions()
-    try:
-        apply_plan(plan, providers)
-    finally:
-        close_all(providers)
+    with conductor_of(account) as conductor:
+        plan = conductor.plan()
+        emu.teleum.expire_sessions()
+        conductor.apply(plan)
     assert emulator_forwards(emu, N1) == [A, B]
 
 
@@ -79,7 +75,7 @@ def test_a_failed_read_aborts_the_plan(emu: Emulators) -> None:
     emu.teleum.add_sip(EMAIL)
     faults(emu, "error_5xx", "getForwards")
     with pytest.raises(TransientError, match="getForwards: HTTP 500"):
-        plan_with_providers(make_account(emu.teleum_url, {N1: [A], N2: [A]}))
+        plan_of(make_account(emu.teleum_url, {N1: [A], N2: [A]}))
     assert not writes(emu)
 
 
@@ -97,7 +93,8 @@ def test_a_session_that_keeps_ending_is_an_error_not_a_loop(emu: Emulators) -> N
     # Reads one at a time: the expiry ends the shared token, so a read running beside
     # getSIPs would have to renew it too and could be the one that gives up first.
     with pytest.raises(SessionExpired, match="teleum getSIPs: SESSION ENDED"):
-        plan_with_providers(make_account(emu.teleum_url, {N1: [A]}), parallelism=1)
+        with conductor_of(make_account(emu.teleum_url, {N1: [A]}), parallelism=1) as conductor:
+            conductor.plan()
     methods = [e["method"] for e in emu.teleum.call_log]
     assert methods.count("getSIPs") == 4  # one try and three renewals, then the error
     assert methods.count("login") == 4
@@ -107,11 +104,9 @@ def test_a_create_that_times_out_but_commits_late_is_adopted(emu: Emulators) -> 
     emu.teleum.add_sip(EMAIL)
     emu.teleum.faults = FaultConfig(rate=1.0, kinds={"slow"}, methods={"editForward"}, slow_seconds=0.4)
     account = make_account(emu.teleum_url, {N1: [A]})
-    plan, providers = plan_with_providers(account)
-    providers["spb"].client.transport.timeout = 0.2  # type: ignore[attr-defined]
-    try:
-        apply_plan(plan, providers)
-    finally:
-        close_all(providers)
+    with conductor_of(account) as conductor:
+        plan = conductor.plan()
+        conductor.provider("spb").client.transport.timeout = 0.2  # type: ignore[attr-defined]
+        conductor.apply(plan)
     assert len(emu.teleum.forwards(EMAIL, N1)) == 1
     assert [e["method"] for e in emu.teleum.call_log].count("editForward") == 1

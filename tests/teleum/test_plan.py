@@ -10,8 +10,6 @@ from telconf.emulator import Emulators
 from telconf.errors import ApplyError, PlanError
 from telconf.model import SENSITIVE
 from telconf.plan.data import Action
-from telconf.plan.planner import close_all
-from telconf.apply import apply_plan
 from telconf.providers.base import PlanOptions
 
 from .helpers import (
@@ -24,7 +22,7 @@ from .helpers import (
     line,
     make_account,
     plan_of,
-    plan_with_providers,
+    conductor_of,
     writes,
 )
 
@@ -137,14 +135,12 @@ def test_a_caller_id_the_account_cannot_present_is_refused(emu: Emulators) -> No
 
 
 def test_apply_stops_when_the_provider_would_number_the_line_differently(emu: Emulators) -> None:
-    plan, providers = plan_with_providers(make_account(emu.teleum_url, sip_lines=[line("101")]))
-    emu.teleum.add_sip(EMAIL)  # someone else takes line 101 meanwhile
-    try:
+    with conductor_of(make_account(emu.teleum_url, sip_lines=[line("101")])) as conductor:
+        plan = conductor.plan()
+        emu.teleum.add_sip(EMAIL)  # someone else takes line 101 meanwhile
         with pytest.raises(ApplyError, match="the apply met concurrent changes; items: 0 done, 0 conflicted, "
                                              "1 changed since the plan") as caught:
-            apply_plan(plan, providers)
-    finally:
-        close_all(providers)
+            conductor.apply(plan)
     assert any(line.startswith("    ~ spb: SIP line 101: changed since the plan: was {'next_sip': 101}, now {'id': ")
                for line in caught.value.report.lines())
     assert [s["num"] for s in emu.teleum.sips(EMAIL)] == ["101"]

@@ -1,20 +1,21 @@
-"""The planner: reads every account, orders calls by stage, batches, keeps providers."""
+"""The conductor's plan: reads every account, orders calls by stage, batches, closes providers."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import pytest
-from workflow_fakes import MSK1, SPB, C, D, FakeWorld, U, fake_config, teleum_changes
+from workflow_fakes import MSK1, SPB, C, D, FakeWorld, U, conductor, fake_config, fake_plan, teleum_changes
 
 from telconf.errors import ApiError, ConfigError
 from telconf.plan.data import Call, Change
-from telconf.plan.planner import make_plan
 
 
 def test_calls_are_sorted_by_stage_keeping_provider_order(world: FakeWorld, factory: Any) -> None:
     world.changes["spb"] = teleum_changes()
-    plan, providers = make_plan(fake_config("spb"), provider_factory=factory)
+    with conductor(fake_config("spb"), factory) as run:
+        plan = run.plan()
+        providers = run.providers
     account = plan.accounts[0]
     assert [(c.method, c.stage) for c in account.calls] == [
         ("editSIP", 10), ("editSIP", 15), ("editForward", 20), ("editForward", 30),
@@ -30,7 +31,7 @@ def test_calls_are_sorted_by_stage_keeping_provider_order(world: FakeWorld, fact
 def test_a_stage_set_by_the_provider_is_kept(world: FakeWorld, factory: Any) -> None:
     world.changes["b"] = [Change("blacklist", "0/x", U, calls=(Call("SETBLIST", [1], stage=34),
                                                                Call("DELBLIST", [2], stage=32)))]
-    plan, _ = make_plan(fake_config("b"), provider_factory=factory)
+    plan = fake_plan(fake_config("b"), factory)
     assert [c.method for c in plan.accounts[0].calls] == ["DELBLIST", "SETBLIST"]
 
 
@@ -40,7 +41,7 @@ def test_batching_merges_calls_and_records_every_change_served(world: FakeWorld,
         Change("redirect", n, U, number=n, calls=(Call("REDIRECT", [{"BNumber": n}]),))
         for n in ("74950000001", "74950000002", "74950000003")
     ] + [Change("record", MSK1, C, number=MSK1, calls=(Call("ARECORD", [MSK1]),))]
-    plan, _ = make_plan(fake_config("b"), provider_factory=factory)
+    plan = fake_plan(fake_config("b"), factory)
     account = plan.accounts[0]
     assert [c.method for c in account.calls] == ["REDIRECT", "ARECORD"]
     assert len(account.calls[0].params) == 3
@@ -51,15 +52,15 @@ def test_batching_merges_calls_and_records_every_change_served(world: FakeWorld,
 def test_unknown_kind_without_stage_is_a_clear_programming_error(world: FakeWorld, factory: Any) -> None:
     world.changes["a"] = [Change("bogus", "x", D, calls=(Call("X"),))]
     with pytest.raises(KeyError, match="no stage for bogus/delete"):
-        make_plan(fake_config("a"), provider_factory=factory)
+        fake_plan(fake_config("a"), factory)
 
 
 def test_account_selection_and_unknown_account(world: FakeWorld, factory: Any) -> None:
     config = fake_config("a", "b", "c")
-    plan, providers = make_plan(config, accounts=["c", "a"], provider_factory=factory)
+    plan = fake_plan(config, factory, ["c", "a"])
     assert [a.account for a in plan.accounts] == ["a", "c"]  # config order
     with pytest.raises(ConfigError, match="no account named 'zz'.*accounts: a, b, c"):
-        make_plan(config, accounts=["zz"], provider_factory=factory)
+        fake_plan(config, factory, ["zz"])
 
 
 def test_a_failed_read_aborts_the_plan_and_closes_every_provider(world: FakeWorld, factory: Any) -> None:
@@ -78,10 +79,10 @@ def test_a_failed_read_aborts_the_plan_and_closes_every_provider(world: FakeWorl
         return made[-1]
 
     with pytest.raises(ApiError, match="getSIPs"):
-        make_plan(fake_config("a", "b"), provider_factory=make)
+        fake_plan(fake_config("a", "b"), make)
     assert made and all(p.closed for p in made)
 
 
 def test_no_changes_means_no_calls(world: FakeWorld, factory: Any) -> None:
-    plan, _ = make_plan(fake_config("a", "b"), provider_factory=factory)
+    plan = fake_plan(fake_config("a", "b"), factory)
     assert not plan.has_changes and plan.call_count == 0

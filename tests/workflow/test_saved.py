@@ -8,12 +8,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from workflow_fakes import FakeWorld, fake_config, teleum_changes
+from workflow_fakes import FakeWorld, fake_config, fake_plan, teleum_changes
 
 from telconf.errors import PlanError, StalePlanError
 from telconf.plan import saved
-from telconf.plan.planner import make_plan
-from telconf.providers.base import PlanOptions
+from telconf.plan.data import PlanOptions
 
 
 @pytest.fixture
@@ -23,14 +22,14 @@ def setup(tmp_path: Path, world: FakeWorld, factory: Any) -> tuple[Path, Any, Pa
     config = fake_config("spb", path=config_path)
     world.state["spb"] = {"sips": ["101"]}
     world.changes["spb"] = teleum_changes()
-    plan, _ = make_plan(config, provider_factory=factory)
+    plan = fake_plan(config, factory)
     out = tmp_path / "plan.json"
     saved.write(out, saved.make_saved(plan, config, accounts=None, options=PlanOptions()))
     return out, config, config_path
 
 
 def replan(config: Any, factory: Any) -> Any:
-    return make_plan(config, provider_factory=factory)[0]
+    return fake_plan(config, factory)
 
 
 def test_round_trip_of_an_unchanged_world_is_fresh(setup: Any, factory: Any) -> None:

@@ -13,10 +13,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from telconf.conductor import Conductor
 from telconf.errors import ApiError
 from telconf.model import Config, Safety
 from telconf.plan.data import AccountPlan, Action, Call, Change, Plan, fingerprint, ref, secret
+from telconf.plan.order import order_calls
 from telconf.providers.base import CallWithChanges, LiveState, PlanOptions, Provider
+from telconf.providers.beeline.stages import STAGES as BEELINE_STAGES
+from telconf.providers.teleum.stages import STAGES as TELEUM_STAGES
+from telconf.registry import Lazy, ProviderDescriptor
 
 C, U, D, M = Action.CREATE, Action.UPDATE, Action.DELETE, Action.MOVE
 SPB = "78123232323"
@@ -30,6 +35,10 @@ class FakeAccount:
     name: str
     provider: str = "fake"
     safety: Safety = Safety()
+    numbers: dict[str, Any] = field(default_factory=dict)
+
+    def input_files(self) -> list[tuple[str, Path]]:
+        return []
 
 
 @dataclass
@@ -39,7 +48,7 @@ class FakeWorld:
     state: dict[str, Any] = field(default_factory=dict)
     changes: dict[str, list[Change]] = field(default_factory=dict)
     existing: dict[str, dict[str, int]] = field(default_factory=dict)
-    executed: list[tuple[str, Call, dict[str, str]]] = field(default_factory=list)
+    executed: list[tuple[str, Call]] = field(default_factory=list)  # calls as sent: placeholders resolved
     fail_on: dict[tuple[str, str], ApiError] = field(default_factory=dict)  # (account, method)
     on_execute: Callable[[str, Call], None] | None = None
     batch_methods: frozenset[str] = frozenset()
@@ -76,11 +85,11 @@ class FakeProvider(Provider[FakeAccount]):
                 merged.append((call, served))
         return merged
 
-    def execute(self, call: Call, refs: dict[str, str]) -> str | None:
+    def execute(self, call: Call) -> str | None:
         if self.world.on_execute:
             self.world.on_execute(self.account.name, call)
         with self.world.lock:
-            self.world.executed.append((self.account.name, call, dict(refs)))
+            self.world.executed.append((self.account.name, call))
         error = self.world.fail_on.get((self.account.name, call.method))
         if error:
             raise error
@@ -90,8 +99,32 @@ class FakeProvider(Provider[FakeAccount]):
     def export(self, live: LiveState, out_dir: Path) -> dict[str, Any]:
         return {}
 
+    def secret(self, name: str) -> str:
+        return f"secret-of-{name}"
+
+    def file(self, name: str) -> bytes:
+        return f"content-of-{name}".encode()
+
     def close(self) -> None:
         self.closed = True
+
+
+STAGES = {**TELEUM_STAGES, **BEELINE_STAGES}  # the fakes plan changes of both kinds
+FAKE = ProviderDescriptor(
+    name="fake", title="Fake", summary="in-test", default_url="http://127.0.0.1:9/",
+    account_type=Lazy("workflow_fakes:FakeAccount"), build=Lazy("workflow_fakes:fake_config"),
+    schema="workflow_fakes:none.json", stages=STAGES, provider=Lazy("workflow_fakes:FakeProvider"),
+)
+
+
+def conductor(config: Config, factory: Any, accounts: list[str] | None = None) -> Conductor:
+    """The conductor of ``config``'s fake accounts, providers made by ``factory``."""
+    return Conductor(config, accounts=accounts, descriptors={"fake": FAKE}, provider_factory=factory)
+
+
+def fake_plan(config: Config, factory: Any, accounts: list[str] | None = None) -> Plan:
+    with conductor(config, factory, accounts) as run:
+        return run.plan()
 
 
 def fake_config(*names: str, safety: Safety = Safety(), path: Path = Path("telconf.yaml")) -> Config:
@@ -152,15 +185,13 @@ def beeline_changes() -> list[Change]:
 
 def rich_plan() -> Plan:
     """A hand-built plan over two accounts with every kind of change."""
-    from telconf.plan.planner import order_calls
-
     accounts = []
     for name, provider, changes, existing in (
         ("spb-office", "teleum", teleum_changes(), {"sip_line": 3, "forward": 2}),
         ("msk-callcenter", "beeline", beeline_changes(), {"blacklist": 240, "voice_file": 0, "redirect": 2}),
         ("quiet", "teleum", [], {"sip_line": 1}),
     ):
-        ordered = order_calls(changes)
+        ordered = order_calls(changes, STAGES)
         accounts.append(AccountPlan(
             account=name, provider=provider, changes=tuple(changes),
             calls=tuple(c for c, _ in ordered), call_changes=tuple(s for _, s in ordered),
