@@ -17,7 +17,6 @@ one verify read per account (providers answer it with as few list calls as they 
 
 from __future__ import annotations
 
-import json
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -51,16 +50,6 @@ class ItemResult:
     outage: bool = False  # a number left with no live forward while it should have some
     restored: str | None = None  # what was done to end the outage
     calls: list[int] = field(default_factory=list)
-
-
-def describe_change(before: Any, now: Any, limit: int = 240) -> str:
-    """``was X, now Y`` in compact JSON, cut at ``limit`` characters each."""
-
-    def text(value: Any) -> str:
-        shown = "absent" if value is None else json.dumps(value, ensure_ascii=False, default=str)
-        return shown if len(shown) <= limit else shown[:limit] + "…"
-
-    return f"was {text(before)}, now {text(now)}"
 
 
 class ItemGuard:

@@ -4,7 +4,7 @@
      ├── ConfigError            the YAML file is wrong (carries every Diagnostic)
      ├── ProviderError          a provider call failed (names provider and call)
      │    ├── AuthError             credentials refused
-     │    ├── SessionExpired        Teleum token ended (the client renews it)
+     │    ├── SessionExpired        a session token ended (the client renews it)
      │    ├── ApiError              the provider answered with an error code
      │    ├── BadResponse           the answer could not be read (HTML, truncated, wrong shape)
      │    └── TransientError        worth retrying (5xx, timeout, dropped connection, 429)
@@ -85,7 +85,7 @@ class AuthError(ProviderError):
 
 
 class SessionExpired(ProviderError):
-    """The Teleum session token is unknown or idle for too long."""
+    """The session token of a provider is unknown or idle for too long (its client logs in again)."""
 
 
 class ApiError(ProviderError):

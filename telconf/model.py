@@ -12,7 +12,7 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, Union
@@ -115,8 +115,8 @@ class Safety:
 class Ignore:
     """Live items telconf never creates, changes or deletes: shell-style patterns per kind.
 
-    ``rules`` maps a kind of the provider's ``ignore:`` key (Teleum ``sip_lines``, Beeline
-    ``voice_files``...) to its patterns. A whole-set kind is compared without the items
+    ``rules`` maps a kind of the provider's ``ignore:`` key (``sip_lines``, ``voice_files``...)
+    to its patterns. A whole-set kind is compared without the items
     they match.
     """
 
@@ -172,6 +172,11 @@ class Account:
     where: str = field(default="", compare=False)
     provider: str = ""
     ignore: Ignore = NO_IGNORE
+
+    def secret_values(self) -> list[Any]:
+        """Where the account's secrets are (``Secret`` values, or objects holding them): never
+        printed. The login is not one; the password is, and a provider adds its own."""
+        return [getattr(self.credentials, "password", None)]
 
     def input_files(self) -> list[tuple[str, Path]]:
         """(label, path) of the files besides the config whose content a plan depends on

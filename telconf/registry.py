@@ -65,11 +65,15 @@ class Lazy(Generic[T]):
         self._value: T | None = None
 
     def load(self) -> T:
+        """The object; one that cannot be imported is a ``ProviderRegistryError`` naming it."""
         if self._value is None:
             module, _, attribute = self.target.partition(":")
-            value: Any = importlib.import_module(module)
-            for part in attribute.split("."):
-                value = getattr(value, part)
+            try:
+                value: Any = importlib.import_module(module)
+                for part in attribute.split("."):
+                    value = getattr(value, part)
+            except Exception as exc:  # noqa: BLE001 - any error of an installed package's import
+                raise ProviderRegistryError(f"cannot load {self.target}: {type(exc).__name__}: {exc}") from exc
             self._value = value
         return self._value  # set just above
 
@@ -116,7 +120,10 @@ class ProviderDescriptor:
     def schema_fragment(self) -> dict[str, Any]:
         """The provider's part of the config schema (see the class docstring)."""
         package, _, name = self.schema.partition(":")
-        fragment = json.loads(files(package).joinpath(name).read_text(encoding="utf-8"))
+        try:
+            fragment = json.loads(files(package).joinpath(name).read_text(encoding="utf-8"))
+        except (OSError, ImportError, ValueError) as exc:
+            raise ProviderRegistryError(f"provider {self.name}: cannot read its schema {self.schema}: {exc}") from exc
         if not isinstance(fragment, dict) or not isinstance(fragment.get("account"), dict):
             raise ProviderRegistryError(f"provider {self.name}: {self.schema} has no 'account' schema")
         return fragment

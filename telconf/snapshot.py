@@ -87,25 +87,6 @@ class SnapshotInfo:
         return data
 
 
-def describe(snapshot: Mapping[str, Any]) -> str:
-    """``planned against the snapshot backup/telconf.yaml (recorded 3 h ago, git commit)``."""
-    how = "its last git commit" if snapshot["recorded_by"] == "git" else "its modification time"
-    return (f"planned against the snapshot {snapshot['file']}, not the live accounts: recorded "
-            f"{age_text(snapshot['age_seconds'])} ago ({snapshot['recorded_at']}, from {how})")
-
-
-def age_text(seconds: float) -> str:
-    """``45 s``, ``12 min``, ``5 h``, ``3 days``."""
-    seconds = int(seconds)
-    if seconds < 60:
-        return f"{seconds} s"
-    if seconds < 3600:
-        return f"{seconds // 60} min"
-    if seconds < 2 * 86400:
-        return f"{seconds // 3600} h"
-    return f"{seconds // 86400} days"
-
-
 def snapshot_info(path: Path) -> SnapshotInfo:
     """The file's recording time: last git commit touching it, else its mtime."""
     from telconf.config.loader import CONFIG_MAX_BYTES

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 import click
 
+from telconf import registry
 from telconf.errors import ConfigError, TelconfError
 from telconf.guard import hosts, limits
 from telconf.guard.redact import MaskingStream, escape
@@ -104,6 +105,8 @@ def handles_errors(func: F) -> F:
 def _report_errors(func: Callable[..., Any], args: Any, kwargs: Any) -> Any:
     """Run the command; telconf's exceptions become a message on stderr (escaped) and an exit code."""
     try:
+        for problem in registry.problems():  # a broken provider package is left out, loudly
+            click.echo(f"warning: {escape(problem)}", err=True)
         return func(*args, **kwargs)
     except ConfigError as exc:
         for diagnostic in exc.diagnostics:

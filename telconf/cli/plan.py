@@ -133,7 +133,8 @@ def plan(config_path: Path, accounts: tuple[str, ...], fmt: str, out: Path | Non
     recorded: dict[str, object] | None = None
     conductor = None
     if snapshot is not None:
-        from telconf.snapshot import describe, loading_environ, plan_against_snapshot
+        from telconf.plan.context import describe_snapshot as describe
+        from telconf.snapshot import loading_environ, plan_against_snapshot
 
         config = load_config(config_path, accounts, loading_environ())
         the_plan, info = plan_against_snapshot(config, snapshot, accounts=accounts or None, options=options,

@@ -64,13 +64,11 @@ def warnings_of(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
 def register_secrets(account: Any, environ: Mapping[str, str]) -> None:
     """Tell the redaction layer every secret of ``account``: each password's value and its variables'.
 
-    Logins (a Teleum e-mail, a Beeline username) are not masked: they are identifiers
-    that also appear in an account's own data (a voicemail address), and masking them
-    would corrupt plans and exports. Passwords, tokens and Basic headers are.
+    Logins (an e-mail, a username) are not masked: they are identifiers that also appear
+    in an account's own data (a voicemail address), and masking them would corrupt plans
+    and exports. Passwords, tokens and Basic headers are.
     """
-    credentials = account.credentials
-    sip_lines = getattr(account, "sip_lines", None)
-    places = [credentials.password, *(sip_lines.values() if isinstance(sip_lines, Mapping) else ())]
+    places = account.secret_values()
     # A snapshot plan's environment answers unset variables with a placeholder: no secret.
     placeholder = getattr(environ, "is_placeholder", lambda name: False)
     for secret in _secrets_in(places):

@@ -7,7 +7,7 @@ accounts it built; ``validate`` and ``load`` in ``telconf.config`` are thin wrap
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
 

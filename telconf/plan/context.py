@@ -53,9 +53,7 @@ class PlanContext:
         """Every warning of the plan, each with a stable ``code``."""
         found: list[dict[str, Any]] = []
         if self.snapshot:
-            from telconf.snapshot import describe
-
-            found.append({"code": "snapshot", "message": describe(self.snapshot)})
+            found.append({"code": "snapshot", "message": describe_snapshot(self.snapshot)})
         for d in self.diagnostics:
             found.append({"code": d.code or "config", "message": d.message,
                           "file": d.file, "line": d.line, "column": d.column})
@@ -156,3 +154,22 @@ def _as_path(text: str) -> Any:
     from pathlib import Path as FilePath
 
     return FilePath(text)
+
+
+def describe_snapshot(snapshot: Mapping[str, Any]) -> str:
+    """``planned against the snapshot backup/telconf.yaml (recorded 3 h ago, git commit)``."""
+    how = "its last git commit" if snapshot["recorded_by"] == "git" else "its modification time"
+    return (f"planned against the snapshot {snapshot['file']}, not the live accounts: recorded "
+            f"{age_text(snapshot['age_seconds'])} ago ({snapshot['recorded_at']}, from {how})")
+
+
+def age_text(seconds: float) -> str:
+    """``45 s``, ``12 min``, ``5 h``, ``3 days``."""
+    seconds = int(seconds)
+    if seconds < 60:
+        return f"{seconds} s"
+    if seconds < 3600:
+        return f"{seconds // 60} min"
+    if seconds < 2 * 86400:
+        return f"{seconds // 3600} h"
+    return f"{seconds // 86400} days"

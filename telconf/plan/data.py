@@ -87,7 +87,7 @@ def resolve(value: Any, refs: Mapping[str, str], secret: Callable[[str], str],
 
 @dataclass(frozen=True)
 class Call:
-    """One API request: a Teleum method or a Beeline command, with its parameters.
+    """One API request: a method (or command) of the provider's API, with its parameters.
 
     ``lane``: calls of one lane keep their order; calls of different lanes within one
     stage may run in parallel (a lane is usually one phone number; "" = the account).
@@ -191,7 +191,7 @@ class AccountPlan:
     """The plan of one account: its changes and the ordered calls that make them.
 
     ``call_changes[i]`` lists the indices of the changes served by ``calls[i]``
-    (a batched Beeline request serves several). ``existing`` counts the live items
+    (a batched request serves several). ``existing`` counts the live items
     of each kind, for the safety rule. ``fingerprint`` identifies the live state read.
     """
 

@@ -50,9 +50,9 @@ def snapshot_line(data: PlanData) -> str | None:
     against = data.get("planned_against") or {}
     if against.get("kind") != "snapshot":
         return None
-    from telconf.snapshot import describe
+    from telconf.plan.context import describe_snapshot
 
-    text = describe(against)
+    text = describe_snapshot(against)
     return text[0].upper() + text[1:] + ". This plan cannot be applied."
 
 

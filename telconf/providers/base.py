@@ -9,6 +9,7 @@ a live state back into config data (``export``). Ordering is not its business:
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from abc import ABC, abstractmethod
@@ -142,8 +143,14 @@ class Provider(ABC, Generic[A]):
         raise NotImplementedError
 
     def describe_item_change(self, item: str, before: Any, now: Any) -> str:
-        """What changed in ``item`` between two of its states, for people."""
-        return f"was {before!r}, now {now!r}"
+        """What changed in ``item`` between two of its states, for people: ``was X, now Y``
+        in compact JSON, each cut at 240 characters (a provider may say it better)."""
+
+        def text(value: Any) -> str:
+            shown = "absent" if value is None else json.dumps(value, ensure_ascii=False, default=str)
+            return shown if len(shown) <= 240 else shown[:240] + "…"
+
+        return f"was {text(before)}, now {text(now)}"
 
     def check_item(self, view: Any, item: str) -> ItemCheck:
         """Whether ``item`` is in its desired state in ``view``."""
@@ -165,7 +172,7 @@ class Provider(ABC, Generic[A]):
 class ReadPool:
     """Reads sent as soon as what they need is known, at most ``parallelism`` at once.
 
-    A read that needs another's answer (Teleum's ``getForwards`` needs the number ids
+    A read that needs another's answer (a list of forwards that needs the number ids
     of ``getConnectedNumbers``) is submitted when that answer arrives, while the other
     reads are still in flight. Reads start in submission order. Once one has failed,
     the reads not yet started are skipped, and :meth:`result` of any read raises that

@@ -71,7 +71,8 @@ def tls_options(client_cert: str | os.PathLike[str] | None = None, client_key: s
 
 
 def redact_url(url: str) -> str:
-    """The URL without its query string, keeping only a Teleum ``cmd`` if there is one."""
+    """The URL without its query string (it may carry a token), keeping only a ``cmd`` parameter,
+    the name of the call in APIs that put it there."""
     parts = urlsplit(url)
     base = f"{parts.scheme}://{parts.hostname or ''}"
     if parts.port:

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from telconf.providers.teleum.forwards import Item, Reconciliation, inversions_of, reconcile
+from telconf.providers.teleum.forwards import ForwardSlot, Reconciliation, inversions_of, reconcile
 
 
 def brute_force_total(live: Sequence[str], desired: Sequence[str]) -> int:
@@ -28,21 +28,21 @@ def brute_force_total(live: Sequence[str], desired: Sequence[str]) -> int:
 
 def simulate(live: Sequence[str], desired: Sequence[str], plan: Reconciliation) -> list[str]:
     """Run the plan's calls in the provider's order on a list; check no empty moment."""
-    items: list[tuple[Item, str]] = [(Item("live", i), v) for i, v in enumerate(live)]
+    items: list[tuple[ForwardSlot, str]] = [(ForwardSlot("live", i), v) for i, v in enumerate(live)]
 
     def check() -> None:
         assert items or not desired, "the number was left with no forward"
 
     kept = dict(plan.kept)
     for i, j in plan.edits:
-        items = [(it, desired[j] if it == Item("live", i) else v) for it, v in items]
+        items = [(it, desired[j] if it == ForwardSlot("live", i) else v) for it, v in items]
         check()
     for j in plan.creates:
-        items.append((Item("new", j), desired[j]))
+        items.append((ForwardSlot("new", j), desired[j]))
         check()
     for i in plan.deletes:
         assert i not in kept
-        items = [(it, v) for it, v in items if it != Item("live", i)]
+        items = [(it, v) for it, v in items if it != ForwardSlot("live", i)]
         check()
     assert tuple(it for it, _ in items) == plan.order_before_moves
     for move in plan.moves:
@@ -53,7 +53,7 @@ def simulate(live: Sequence[str], desired: Sequence[str], plan: Reconciliation) 
     return [v for _, v in items]
 
 
-def target_of(plan: Reconciliation, item: Item) -> int:
+def target_of(plan: Reconciliation, item: ForwardSlot) -> int:
     return dict(plan.kept)[item.index] if item.source == "live" else item.index
 
 

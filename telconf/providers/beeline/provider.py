@@ -17,7 +17,6 @@ from functools import cached_property, partial
 from pathlib import Path
 from typing import Any
 
-from telconf.apply_items import describe_change
 from telconf.errors import ApiError, BadResponse, PlanError
 from telconf.guard import files as safe_files
 from telconf.model import is_managed
@@ -322,9 +321,6 @@ class BeelineProvider(Provider[BeelineAccount]):
 
     def item_state(self, view: BeelineLive | None, item: str) -> Any:
         return items.state(view or self._planned_live(), item)
-
-    def describe_item_change(self, item: str, before: Any, now: Any) -> str:
-        return describe_change(before, now)
 
     def check_item(self, view: BeelineLive, item: str) -> ItemCheck:
         kind = item.partition(":")[0]

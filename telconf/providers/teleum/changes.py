@@ -17,7 +17,7 @@ from telconf.model import SENSITIVE, is_managed
 from telconf.providers.teleum.model import Forward, SipLine, Target, TargetKind, TeleumAccount
 from telconf.plan.data import Action, Call, Change, ref, secret
 from telconf.providers.base import PlanOptions
-from telconf.providers.teleum.forwards import Item, reconcile
+from telconf.providers.teleum.forwards import ForwardSlot, reconcile
 from telconf.providers.teleum.payloads import (
     LiveSipLine,
     TeleumLive,
@@ -172,10 +172,10 @@ def forward_changes(wire: str, desired: tuple[Forward, ...], live: TeleumLive, l
             calls=(call("deleteForward", {"id": current[i].id}),),
         ))
     if plan.moves:
-        def identity(item: Item) -> str | dict[str, str]:
+        def identity(item: ForwardSlot) -> str | dict[str, str]:
             return current[item.index].id if item.source == "live" else ref(forward_ref(wire, item.index + 1))
 
-        def target(item: Item) -> str:
+        def target(item: ForwardSlot) -> str:
             # After the edits a kept forward already has its desired settings.
             return target_text(wanted[dict(plan.kept)[item.index] if item.source == "live" else item.index].target)
 

@@ -28,7 +28,7 @@ Pairs = tuple[tuple[int, int], ...]  # (live index, desired index) pairs
 Solution = tuple[int, Pairs, Pairs]  # total calls, kept equal pairs, edit pairs
 
 
-class Item(NamedTuple):
+class ForwardSlot(NamedTuple):
     """A forward during reconciliation: live forward ``index``, or created for desired ``index``."""
 
     source: Literal["live", "new"]
@@ -38,7 +38,7 @@ class Item(NamedTuple):
 class Move(NamedTuple):
     """One ``moveForward`` call: swap ``item`` with its neighbour above (``up``) or below."""
 
-    item: Item
+    item: ForwardSlot
     direction: Literal["up", "down"]
 
 
@@ -57,7 +57,7 @@ class Reconciliation:
     creates: tuple[int, ...]
     deletes: tuple[int, ...]
     moves: tuple[Move, ...]
-    order_before_moves: tuple[Item, ...]
+    order_before_moves: tuple[ForwardSlot, ...]
 
     @property
     def total(self) -> int:
@@ -277,8 +277,8 @@ def _build(
     kept_desired = {j for _, j in kept}
     creates = tuple(j for j in range(len(desired)) if j not in kept_desired)
     deletes = tuple(i for i in range(len(live)) if i not in kept_live)
-    order = [Item("live", i) for i, _ in kept] + [Item("new", j) for j in creates]
-    target = {Item("live", i): j for i, j in kept} | {Item("new", j): j for j in creates}
+    order = [ForwardSlot("live", i) for i, _ in kept] + [ForwardSlot("new", j) for j in creates]
+    target = {ForwardSlot("live", i): j for i, j in kept} | {ForwardSlot("new", j): j for j in creates}
     return Reconciliation(
         kept=kept,
         edits=tuple(sorted(p for p in edits if live[p[0]] != desired[p[1]])),
@@ -289,7 +289,7 @@ def _build(
     )
 
 
-def _moves(order: list[Item], target: dict[Item, int]) -> tuple[Move, ...]:
+def _moves(order: list[ForwardSlot], target: dict[ForwardSlot, int]) -> tuple[Move, ...]:
     """Insertion sort by desired position: each swap removes exactly one inversion."""
     current = list(order)
     moves: list[Move] = []

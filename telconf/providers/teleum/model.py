@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
-from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
-from telconf.model import UNMANAGED, Account, Credentials, Managed, Secret
+from telconf.model import UNMANAGED, Account, Credentials, Managed, Secret, is_managed
 
 class TargetKind(str, Enum):
     """Where a forward sends calls."""
@@ -118,3 +117,8 @@ class TeleumAccount(Account):
     sip_lines: Managed[Mapping[str, SipLine]] = UNMANAGED
     numbers: Mapping[str, TeleumNumber] = field(default_factory=dict)
     provider: str = "teleum"
+
+    def secret_values(self) -> list[Any]:
+        """The password, and every SIP line's."""
+        lines = list(self.sip_lines.values()) if is_managed(self.sip_lines) else []
+        return [*super().secret_values(), *lines]

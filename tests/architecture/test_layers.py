@@ -1,0 +1,131 @@
+"""Who may import whom, checked on the source: the layers of docs/architecture.md.
+
+The core (everything outside ``telconf/providers/<name>/``) names no provider: no
+import of one, no branch on its name, no variable named after it. ``plan/`` never
+imports a provider, nor anything above it; providers never import the conductor or
+the CLI. A violation names the file and line.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from telconf import registry
+
+PACKAGE = Path(__file__).resolve().parents[2] / "telconf"
+PROVIDERS = PACKAGE / "providers"
+BUILT_IN = ("teleum", "beeline")
+
+
+def provider_packages() -> list[Path]:
+    return sorted(p for p in PROVIDERS.iterdir() if (p / "__init__.py").is_file())
+
+
+def core_files() -> list[Path]:
+    inside = {p for package in provider_packages() for p in package.rglob("*.py")}
+    return sorted(p for p in PACKAGE.rglob("*.py") if p not in inside)
+
+
+def files_of(*parts: str) -> list[Path]:
+    base = PACKAGE.joinpath(*parts)
+    return sorted(base.rglob("*.py")) if base.is_dir() else [base.with_suffix(".py")]
+
+
+def imports(path: Path, *, type_checking: bool = False) -> Iterator[tuple[int, str]]:
+    """(line, module) of each import of ``path``; those under ``if TYPE_CHECKING:`` only if asked."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    skipped: set[int] = set()
+    if not type_checking:
+        for node in ast.walk(tree):
+            if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+                skipped.update(id(child) for stmt in node.body for child in ast.walk(stmt))
+    for node in ast.walk(tree):
+        if id(node) in skipped:
+            continue
+        if isinstance(node, ast.Import):
+            yield from ((node.lineno, alias.name) for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            yield node.lineno, node.module
+            yield from ((node.lineno, f"{node.module}.{alias.name}") for alias in node.names)
+
+
+def where(path: Path, line: int) -> str:
+    return f"{path.relative_to(PACKAGE.parent)}:{line}"
+
+
+def test_the_built_in_providers_are_packages_with_a_registered_descriptor() -> None:
+    assert {p.name for p in provider_packages()} >= set(BUILT_IN)
+    assert set(registry.names()) >= set(BUILT_IN)
+    for name in BUILT_IN:
+        descriptor = registry.get(name)
+        assert descriptor.provider.load().__module__.startswith(f"telconf.providers.{name}.")
+        assert descriptor.build.load().__module__.startswith(f"telconf.providers.{name}.")
+        assert descriptor.account_type.load().__module__ == f"telconf.providers.{name}.model"
+
+
+def test_the_core_imports_no_provider() -> None:
+    found = [f"{where(path, line)}: imports {module}"
+             for path in core_files() for line, module in imports(path, type_checking=True)
+             if any(module == f"telconf.providers.{name}" or module.startswith(f"telconf.providers.{name}.")
+                    for name in BUILT_IN)]
+    assert found == []
+
+
+def test_the_core_has_no_branch_or_name_for_a_provider() -> None:
+    """No ``== "teleum"``, no ``TELEUM_URL``, no ``emu.beeline``: prose in strings and docstrings may name them."""
+    found = []
+    for path in core_files():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = []
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value in BUILT_IN:
+                names.append(repr(node.value))
+            elif isinstance(node, ast.Name):
+                names.append(node.id)
+            elif isinstance(node, ast.Attribute):
+                names.append(node.attr)
+            elif isinstance(node, (ast.FunctionDef, ast.ClassDef, ast.arg)):
+                names.append(node.name if not isinstance(node, ast.arg) else node.arg)
+            found += [f"{where(path, node.lineno)}: {name}" for name in names  # type: ignore[attr-defined]
+                      if any(provider in name.lower() for provider in BUILT_IN)]
+    assert found == []
+
+
+@pytest.mark.parametrize(("layer", "forbidden"), [
+    ("plan", ("telconf.providers", "telconf.conductor", "telconf.apply", "telconf.export", "telconf.snapshot",
+              "telconf.cli", "telconf.emulator", "telconf.report")),
+    ("providers", ("telconf.conductor", "telconf.cli", "telconf.apply", "telconf.export", "telconf.snapshot",
+                   "telconf.report", "telconf.demo")),
+    ("config", ("telconf.providers", "telconf.conductor", "telconf.cli", "telconf.plan", "telconf.apply",
+                "telconf.export", "telconf.emulator")),
+    ("model", ("telconf.config", "telconf.plan", "telconf.providers", "telconf.conductor", "telconf.cli")),
+    ("emulator", ("telconf.providers", "telconf.conductor", "telconf.cli", "telconf.config", "telconf.plan")),
+])
+def test_a_layer_imports_nothing_above_it(layer: str, forbidden: tuple[str, ...]) -> None:
+    files = files_of(layer)
+    if layer == "providers":  # a provider's emulator is the emulator layer's business
+        files = [f for f in files if "emulator" not in f.relative_to(PROVIDERS).parts]
+    found = [f"{where(path, line)}: imports {module}" for path in files for line, module in imports(path)
+             if module.startswith(forbidden) and not module.startswith("telconf.emulator.kit")]
+    assert found == []
+
+
+def test_the_registry_is_the_bottom_of_the_core() -> None:
+    """It imports only the error tree and the plan's plain data (for ``Action``)."""
+    modules = {module for _, module in imports(PACKAGE / "registry.py") if module.startswith("telconf")}
+    assert modules <= {"telconf.errors", "telconf.errors.TelconfError", "telconf.plan.data",
+                       "telconf.plan.data.Action"}
+
+
+def test_placeholders_are_resolved_in_one_place() -> None:
+    """``$ref``/``$secret``/``$file`` are looked up only by ``plan.data.resolve``."""
+    found = [f"{where(path, node.lineno)}" for path in PACKAGE.rglob("*.py")
+             for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+             if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant)
+             and node.slice.value in ("$ref", "$secret", "$file")]
+    assert found == []
+    source = (PACKAGE / "plan" / "data.py").read_text(encoding="utf-8")
+    assert 'if key == "$ref":' in source and 'if key == "$secret":' in source and 'if key == "$file":' in source
