@@ -322,12 +322,3 @@ def _failure_message(report: ApplyReport) -> str:
                 f"; failed at call {first.position} ({first.account}: {first.label}): {first.error}"
     return f"{head}; {tail}"
 
-
-def apply_plan(plan: Plan, providers: Mapping[str, Provider[Any]], *, parallelism: int = 8,
-               progress: ProgressCallback | None = None, check: bool = True) -> ApplyReport:
-    """Run ``plan`` with the providers that made it (see ``Applier``).
-
-    ``check=False`` runs without check before write and verify after: only benchmarks
-    use it, to measure what they cost.
-    """
-    return Applier(providers, parallelism=parallelism, progress=progress, check=check).apply(plan)
