@@ -1,0 +1,217 @@
+"""A third provider, shipped as its own package, works through the real CLI (issue 16).
+
+``examples/provider-acme`` is found the way an installed package is: through its
+distribution's entry points. Instead of pip-installing it into the shared environment
+(every other test would then see a third provider), each CLI run is a subprocess whose
+``PYTHONPATH`` holds a ``.dist-info`` directory written here and the package's source.
+Its emulator is served in this process, on a free port.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+import yaml
+
+from telconf.emulator.server import ServedApp
+
+REPO = Path(__file__).resolve().parents[2]
+SOURCE_ROOT = REPO / "examples" / "provider-acme"
+LOGIN, PASSWORD = "office", "office-password-31337"
+# The emulator's numbers: two without forwards, one another writer already forwarded.
+NUMBERS = ("78123232323", "78123232324", "78123232325")
+
+GOOD = """\
+version: 1
+templates:
+  reception:
+    forward_to: ["+7 921 000-00-01", "+7 911 000-00-02"]
+accounts:
+  office:
+    provider: acme
+    url: {url}
+    credentials:
+      login: ${{ACME_LOGIN}}
+      password: ${{ACME_PASSWORD}}
+    numbers:
+      "+7 812 323-23-23":
+        forward_to: ["+7 921 000-00-03"]
+      "+7 812 323-23-24": {{use: reception}}
+      "+7 812 323-23-25":
+        forward_to: []
+"""
+
+BAD = """\
+version: 1
+accounts:
+  office:
+    provider: acme
+    url: {url}
+    credentials:
+      login: ${{ACME_LOGIN}}
+      password: ${{ACME_PASSWORD}}
+    numbers:
+      "+7 812 323-23-23":
+        forward_to: ["+7 812 323-23-23"]
+      "+7 812 323-23-24":
+        forward_to: "+7 921 000-00-01"
+"""
+
+
+# --- the package, discoverable as if installed ------------------------------------------
+
+
+def write_distribution(site: Path) -> None:
+    """What ``pip install`` leaves for ``importlib.metadata``: the name, version and entry points."""
+    info = site / "telconf_provider_acme-0.1.dist-info"
+    info.mkdir(parents=True)
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: telconf-provider-acme\nVersion: 0.1\n")
+    (info / "entry_points.txt").write_text("[telconf.providers]\nacme = telconf_acme:PROVIDER\n")
+
+
+def environment(*paths: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "TELCONF_ALLOWED_HOSTS")}
+    env.update(PYTHONPATH=os.pathsep.join(map(str, paths)), ACME_LOGIN=LOGIN, ACME_PASSWORD=PASSWORD)
+    return env
+
+
+@pytest.fixture
+def installed(tmp_path: Path) -> dict[str, str]:
+    """The environment of a CLI run that sees the acme provider as an installed package."""
+    site = tmp_path / "site"
+    write_distribution(site)
+    return environment(site, SOURCE_ROOT)
+
+
+@pytest.fixture
+def acme() -> Iterator[tuple[Any, str]]:
+    """The acme emulator with one account, served on a free port: (app, url).
+
+    The package is imported from its source only for the time of the test, so no
+    other test sees it.
+    """
+    sys.path.insert(0, str(SOURCE_ROOT))
+    try:
+        kit = importlib.import_module("telconf_acme.emulator").KIT
+        app = kit.app()
+        app.add_account(LOGIN, PASSWORD, NUMBERS)
+        app.set_forwards(LOGIN, "78123232325", ["79210000009"])
+        server = ServedApp(app, "127.0.0.1", 0, kit.path)
+        try:
+            yield app, server.url
+        finally:
+            server.stop()
+    finally:
+        sys.path.remove(str(SOURCE_ROOT))
+        for name in [m for m in sys.modules if m == "telconf_acme" or m.startswith("telconf_acme.")]:
+            del sys.modules[name]
+
+
+class Cli:
+    """Runs ``python -m telconf`` in a directory with an environment; keeps every output."""
+
+    def __init__(self, env: dict[str, str], cwd: Path):
+        self.env, self.cwd = env, cwd
+        self.outputs: list[str] = []
+
+    def __call__(self, *args: str, code: int = 0) -> str:
+        done = subprocess.run([sys.executable, "-m", "telconf", *args], env=self.env, cwd=self.cwd,
+                              capture_output=True, text=True, timeout=120)
+        self.outputs += [done.stdout, done.stderr]
+        assert "Traceback" not in done.stderr, done.stderr
+        assert done.returncode == code, f"telconf {' '.join(args)}: exit {done.returncode}\n{done.stdout}{done.stderr}"
+        return done.stdout + done.stderr
+
+
+# --- the tests --------------------------------------------------------------------------
+
+
+def test_schema_offers_the_acme_provider(installed: dict[str, str], tmp_path: Path) -> None:
+    schema = json.loads(Cli(installed, tmp_path)("schema"))
+    account = schema["$defs"]["account"]
+    assert "acme" in account["properties"]["provider"]["enum"]
+    assert {"if": {"properties": {"provider": {"const": "acme"}}, "required": ["provider"]},
+            "then": {"$ref": "#/$defs/acmeAccount"}} in account["allOf"]
+    assert schema["$defs"]["acmeNumber"]["properties"]["forward_to"]["maxItems"] == 5
+    assert "forward_to" in schema["$defs"]["template"]["properties"]
+
+
+def test_validate_reports_the_builder_and_the_schema_fragment_at_their_lines(
+        installed: dict[str, str], acme: tuple[Any, str], tmp_path: Path) -> None:
+    _, url = acme
+    (tmp_path / "good.yaml").write_text(GOOD.format(url=url))
+    (tmp_path / "bad.yaml").write_text(BAD.format(url=url))
+    cli = Cli(installed, tmp_path)
+
+    assert "good.yaml: valid (1 account)" in cli("validate", "-c", "good.yaml")
+    out = cli("validate", "-c", "bad.yaml", code=1)
+    # From telconf_acme.config (the builder) ...
+    assert "bad.yaml:11:22: '+7 812 323-23-23' is the number itself; a number cannot forward to itself" in out
+    # ... and from telconf_acme/schema.json (the fragment joined to the config schema).
+    assert "bad.yaml:13:21: forward_to: expected a list" in out
+    assert "2 errors" in out
+
+
+def test_plan_apply_export_through_the_cli(installed: dict[str, str], acme: tuple[Any, str], tmp_path: Path) -> None:
+    app, url = acme
+    (tmp_path / "good.yaml").write_text(GOOD.format(url=url))
+    cli = Cli(installed, tmp_path)
+
+    out = cli("plan", "-c", "good.yaml")
+    assert "office (acme): 2 to add, 1 to delete; 3 API calls" in out
+    assert "+7 812 323-23-24 (template reception)" in out
+    assert "[+7 921 000-00-01, +7 911 000-00-02]" in out
+    assert "[+7 921 000-00-09]" in out  # the list the plan deletes
+
+    plan = json.loads(cli("plan", "-c", "good.yaml", "--format", "json"))
+    jsonschema.validate(plan, json.loads((REPO / "schemas" / "plan.schema.json").read_text()))
+    changes = {c["address"]: (c["action"], c["before"], c["after"]) for c in plan["accounts"][0]["changes"]}
+    assert changes == {
+        "office/forwards/+78123232323": ("create", None, ["+7 921 000-00-03"]),
+        "office/forwards/+78123232324": ("create", None, ["+7 921 000-00-01", "+7 911 000-00-02"]),
+        "office/forwards/+78123232325": ("delete", ["+7 921 000-00-09"], None),
+    }
+    assert app.forwards(LOGIN)["78123232325"] == ["79210000009"]  # planning wrote nothing
+
+    out = cli("apply", "-c", "good.yaml", "--yes")
+    assert "3 items read back as desired" in out
+    assert app.forwards(LOGIN) == {"78123232323": ["79210000003"],
+                                   "78123232324": ["79210000001", "79110000002"],
+                                   "78123232325": []}
+    assert "No changes." in cli("plan", "-c", "good.yaml")
+
+    cli("export", "-c", "good.yaml", "-o", "backup/telconf.yaml")
+    exported = yaml.safe_load((tmp_path / "backup" / "telconf.yaml").read_text())
+    assert exported["accounts"]["office"] == {
+        "provider": "acme", "url": url,
+        "credentials": {"login": "${ACME_LOGIN}", "password": "${ACME_PASSWORD}"},
+        "numbers": {"+7 812 323-23-23": {"forward_to": ["+7 921 000-00-03"]},
+                    "+7 812 323-23-24": {"forward_to": ["+7 921 000-00-01", "+7 911 000-00-02"]},
+                    "+7 812 323-23-25": {"forward_to": []}},
+    }
+    assert "valid (1 account)" in cli("validate", "-c", "backup/telconf.yaml")
+    assert "No changes." in cli("plan", "-c", "backup/telconf.yaml")
+
+    written = "".join(cli.outputs) + (tmp_path / "backup" / "telconf.yaml").read_text()
+    assert PASSWORD not in written
+
+
+def test_without_its_distribution_acme_is_a_clean_validation_error(acme: tuple[Any, str], tmp_path: Path) -> None:
+    # The package is importable, but no distribution registers it: telconf must not know it.
+    _, url = acme
+    (tmp_path / "good.yaml").write_text(GOOD.format(url=url))
+    cli = Cli(environment(SOURCE_ROOT), tmp_path)
+
+    for command in ("validate", "plan"):
+        out = cli(command, "-c", "good.yaml", code=1)
+        assert "good.yaml:7:15: provider: got 'acme'; expected" in out
+    assert "acme" not in json.loads(cli("schema"))["$defs"]["account"]["properties"]["provider"]["enum"]
