@@ -215,3 +215,44 @@ def test_without_its_distribution_acme_is_a_clean_validation_error(acme: tuple[A
         out = cli(command, "-c", "good.yaml", code=1)
         assert "good.yaml:7:15: provider: got 'acme'; expected" in out
     assert "acme" not in json.loads(cli("schema"))["$defs"]["account"]["properties"]["provider"]["enum"]
+
+
+def test_other_writers_make_a_saved_plan_stale(installed: dict[str, str], acme: tuple[Any, str],
+                                               tmp_path: Path) -> None:
+    # The provider's items (one per number) are what a saved plan fingerprints.
+    app, url = acme
+    (tmp_path / "good.yaml").write_text(GOOD.format(url=url))
+    cli = Cli(installed, tmp_path)
+
+    cli("plan", "-c", "good.yaml", "--out", "plan.json")
+    app.set_forwards(LOGIN, "78123232325", ["79210000008"])  # another writer, after the review
+    out = cli("apply", "plan.json", "-c", "good.yaml", "--yes", code=1)
+    assert "plan.json is stale and nothing was applied" in out
+    assert "office: forwards of +7 812 323-23-25" in out
+    assert app.forwards(LOGIN)["78123232323"] == []
+
+    cli("plan", "-c", "good.yaml", "--out", "fresh.json")
+    assert "3 items read back as desired" in cli("apply", "fresh.json", "-c", "good.yaml", "--yes")
+    assert app.forwards(LOGIN)["78123232325"] == []
+
+
+def test_an_item_changed_between_plan_and_write_is_not_written(installed: dict[str, str], acme: tuple[Any, str],
+                                                               tmp_path: Path) -> None:
+    # One managed number, so one lane: the apply's reads come in a fixed order.
+    app, url = acme
+    config = GOOD.format(url=url).split('      "+7 812 323-23-23":')[0] + '      "+7 812 323-23-25":\n' \
+        "        forward_to: []\n"
+    (tmp_path / "one.yaml").write_text(config)
+    reads: list[str] = []
+
+    def other_writer(call: str, params: Any) -> None:
+        if call == "listNumbers":
+            reads.append(call)
+            if len(reads) == 2:  # the check right before the write (the first read made the plan)
+                app.set_forwards(LOGIN, "78123232325", ["79210000008"])
+
+    app.before_call = other_writer
+    out = Cli(installed, tmp_path)("apply", "-c", "one.yaml", "--yes", code=1)
+    assert "forwards of +7 812 323-23-25" in out and "changed since the plan" in out
+    assert app.forwards(LOGIN)["78123232325"] == ["79210000008"]  # the other writer's list stands
+    assert [e["method"] for e in app.call_log] == ["listNumbers", "listNumbers"]  # nothing written
