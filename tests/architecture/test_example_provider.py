@@ -132,6 +132,17 @@ class Cli:
         return done.stdout + done.stderr
 
 
+def properties(node: Any) -> Iterator[dict[str, Any]]:
+    """Every property schema under ``node``."""
+    if isinstance(node, dict):
+        yield from node.get("properties", {}).values()
+        for value in node.values():
+            yield from properties(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from properties(value)
+
+
 # --- the tests --------------------------------------------------------------------------
 
 
@@ -143,6 +154,16 @@ def test_schema_offers_the_acme_provider(installed: dict[str, str], tmp_path: Pa
             "then": {"$ref": "#/$defs/acmeAccount"}} in account["allOf"]
     assert schema["$defs"]["acmeNumber"]["properties"]["forward_to"]["maxItems"] == 5
     assert "forward_to" in schema["$defs"]["template"]["properties"]
+    # The fragment meets the rules of telconf's own schema (tests/config/test_schema.py):
+    # valid draft 2020-12, every property described with examples that are valid.
+    jsonschema.Draft202012Validator.check_schema(schema)
+    root = jsonschema.Draft202012Validator(schema)
+    found = list(properties(schema["$defs"]["acmeAccount"])) + list(properties(schema["$defs"]["acmeNumber"]))
+    assert len(found) > 10
+    for sub in found:
+        assert sub.get("description") and sub.get("examples"), sub
+        for example in sub["examples"]:
+            assert not list(root.evolve(schema=sub).iter_errors(example)), (sub, example)
 
 
 def test_validate_reports_the_builder_and_the_schema_fragment_at_their_lines(
