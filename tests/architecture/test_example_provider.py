@@ -14,6 +14,7 @@ import json
 import os
 import subprocess
 import sys
+import tomllib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -71,11 +72,19 @@ accounts:
 
 
 def write_distribution(site: Path) -> None:
-    """What ``pip install`` leaves for ``importlib.metadata``: the name, version and entry points."""
-    info = site / "telconf_provider_acme-0.1.dist-info"
+    """What ``pip install`` leaves for ``importlib.metadata``: name, version and entry points.
+
+    Taken from the package's ``pyproject.toml``, so that its registration is what is tested.
+    """
+    project = tomllib.loads((SOURCE_ROOT / "pyproject.toml").read_text())["project"]
+    name, version = project["name"], project["version"]
+    info = site / f"{name.replace('-', '_')}-{version}.dist-info"
     info.mkdir(parents=True)
-    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: telconf-provider-acme\nVersion: 0.1\n")
-    (info / "entry_points.txt").write_text("[telconf.providers]\nacme = telconf_acme:PROVIDER\n")
+    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n")
+    groups = project["entry-points"]
+    (info / "entry_points.txt").write_text("".join(
+        f"[{group}]\n" + "".join(f"{key} = {value}\n" for key, value in entries.items())
+        for group, entries in groups.items()))
 
 
 def environment(*paths: Path) -> dict[str, str]:
@@ -277,3 +286,27 @@ def test_an_item_changed_between_plan_and_write_is_not_written(installed: dict[s
     assert "forwards of +7 812 323-23-25" in out and "changed since the plan" in out
     assert app.forwards(LOGIN)["78123232325"] == ["79210000008"]  # the other writer's list stands
     assert [e["method"] for e in app.call_log] == ["listNumbers", "listNumbers"]  # nothing written
+
+
+def test_a_number_read_back_without_forwards_gets_them_again(installed: dict[str, str], acme: tuple[Any, str],
+                                                             tmp_path: Path) -> None:
+    # Another writer empties the list between the apply's write and its read back: the
+    # apply reports the outage loudly, fails, and the provider sets the list again.
+    app, url = acme
+    config = GOOD.format(url=url).split('      "+7 812 323-23-24"')[0]  # only +7 812 323-23-23
+    (tmp_path / "one.yaml").write_text(config)
+    reads: list[str] = []
+
+    def other_writer(call: str, params: Any) -> None:
+        if call == "listNumbers":
+            reads.append(call)
+            if len(reads) == 3:  # plan, check before the write, then this: the read back
+                app.set_forwards(LOGIN, "78123232323", [])
+
+    app.before_call = other_writer
+    out = Cli(installed, tmp_path)("apply", "-c", "one.yaml", "--yes", code=1)
+    assert "NO LIVE FORWARD: office: forwards of +7 812 323-23-23" in out
+    assert "telconf set its forwards again" in out
+    assert app.forwards(LOGIN)["78123232323"] == ["79210000003"]
+    assert [e["method"] for e in app.call_log] == ["listNumbers", "listNumbers", "setForwards", "listNumbers",
+                                                   "listNumbers", "setForwards"]
