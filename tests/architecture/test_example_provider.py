@@ -23,6 +23,7 @@ import jsonschema
 import pytest
 import yaml
 
+from telconf.emulator.faults import FaultConfig
 from telconf.emulator.server import ServedApp
 
 REPO = Path(__file__).resolve().parents[2]
@@ -310,3 +311,21 @@ def test_a_number_read_back_without_forwards_gets_them_again(installed: dict[str
     assert app.forwards(LOGIN)["78123232323"] == ["79210000003"]
     assert [e["method"] for e in app.call_log] == ["listNumbers", "listNumbers", "setForwards", "listNumbers",
                                                    "listNumbers", "setForwards"]
+
+
+def test_apply_converges_through_injected_faults(installed: dict[str, str], acme: tuple[Any, str],
+                                                 tmp_path: Path) -> None:
+    # The emulator's faults are telconf's (seeded per request); the client's calls are
+    # safe to repeat, so the Transport's retries carry the apply through lost answers.
+    # One request at a time: which request meets which fault does not depend on threads.
+    app, url = acme
+    (tmp_path / "good.yaml").write_text(GOOD.format(url=url))
+    app.faults = FaultConfig(rate=0.3, kinds={"error_5xx", "drop_after_commit", "rate_limit"}, seed=7)
+
+    out = Cli(installed, tmp_path)("apply", "-c", "good.yaml", "--yes", "--parallelism", "1")
+    assert "3 items read back as desired" in out
+    assert app.forwards(LOGIN) == {"78123232323": ["79210000003"],
+                                   "78123232324": ["79210000001", "79110000002"],
+                                   "78123232325": []}
+    assert ("setForwards", "drop_after_commit") in app.injected_faults  # a write whose answer was lost
+    assert any(call == "listNumbers" for call, _ in app.injected_faults)
