@@ -91,7 +91,7 @@ def apply(planfile: Path | None, config_path: Path, accounts: tuple[str, ...], y
             apply_saved(planfile, config_path if explicit else None, accounts=accounts, rotate=rotate, force=force,
                         parallelism=parallelism, record=record)
             return
-        options = PlanOptions(rotate_sip_passwords=rotate)
+        options = PlanOptions(rotate_secrets=rotate)
         config = load_config(config_path, accounts)
         with Conductor(config, accounts=accounts, parallelism=parallelism) as conductor:
             plan = conductor.plan(options)

@@ -47,8 +47,9 @@ class ExitOneOnUsageError(click.Command):
 
 def rotate_option(func: F) -> F:
     return click.option(
-        "--rotate-sip-passwords", "rotate", is_flag=True,
-        help="Also set the password of every managed SIP line (from the config's secrets).",
+        "--rotate-sip-passwords", "--rotate-secrets", "rotate", is_flag=True,
+        help="Also set every write-only secret the config gives, which cannot be read back to compare "
+             "(the password of every managed SIP line).",
     )(func)
 
 
@@ -129,7 +130,7 @@ def plan(config_path: Path, accounts: tuple[str, ...], fmt: str, out: Path | Non
         telconf plan --snapshot backup/telconf.yaml --format markdown   # fork PRs: offline
     """
     setup_logging(verbose)
-    options = PlanOptions(rotate_sip_passwords=rotate)
+    options = PlanOptions(rotate_secrets=rotate)
     recorded: dict[str, object] | None = None
     conductor = None
     if snapshot is not None:

@@ -22,7 +22,7 @@ def account_url(ctx: Context, path: Path, account: dict[str, Any], default: str)
         return default
     url = ctx.text(path + ("url",), account["url"])
     if isinstance(account["url"], str) and not ctx.has_variable(url):
-        refused = hosts.refusal(url)
+        refused = hosts.refusal(url, str(account.get("provider", "")))
         if refused:
             ctx.warning(path + ("url",), refused)  # the Transport refuses to connect there
         elif hosts.plain_http(url):

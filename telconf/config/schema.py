@@ -77,16 +77,19 @@ def compose(descriptors: Iterable[ProviderDescriptor]) -> dict[str, Any]:
         defs.update(own)
         account["allOf"].append({"if": {"properties": {"provider": {"const": name}}, "required": ["provider"]},
                                  "then": {"$ref": f"#/$defs/{name}Account"}})
-        template["properties"].update(fragment.get("template", {}))
+        for key, value in fragment.get("template", {}).items():
+            _add_template_key(template["properties"], key, value)
         keys.append(f"{descriptor.title} " + ", ".join(f"`{k}`" for k in fragment.get("template", {})))
         if "example" in fragment:
             account.setdefault("examples", []).append(fragment["example"])
-            if not schema["properties"]["accounts"]["examples"]:
-                schema["properties"]["accounts"]["examples"].append({f"my-{name}": fragment["example"]})
+            examples = schema["properties"]["accounts"]["examples"]
+            if not examples:
+                examples.append({})
+            examples[0][f"my-{name}"] = fragment["example"]  # one example: an account of each provider
         if "template_example" in fragment:
             schema["properties"]["templates"]["examples"].append(fragment["template_example"])
             template.setdefault("examples", []).extend(fragment["template_example"].values())
-    choice["enum"], choice["examples"] = names, names
+    choice["enum"], choice["examples"] = names, names[:]
     choice["description"] = "The API of the account: " + (" or ".join(described) or "no provider is installed") + "."
     template["description"] = ("The settings of a template: keys a number may hold (" + "; ".join(keys)
                                + "). They are checked where a number uses the template.")
@@ -108,6 +111,23 @@ def _compiled() -> Check | None:
     except Unsupported:
         return None
 
+
+
+def _add_template_key(properties: dict[str, Any], key: str, schema: Any) -> None:
+    """A template key of one more provider: the same schema is kept once, another joins it as ``anyOf``.
+
+    Two providers may both call a number's setting ``forwards``; a template is checked
+    again where a number of a given provider uses it.
+    """
+    known = properties.get(key)
+    if known is None or known == schema:
+        properties[key] = schema
+    elif isinstance(known, dict) and "anyOf" in known and set(known) <= {"anyOf", "description"}:
+        if schema not in known["anyOf"]:
+            known["anyOf"].append(schema)
+    else:
+        properties[key] = {"description": known.get("description", "") if isinstance(known, dict) else "",
+                           "anyOf": [known, schema]}
 
 class SchemaProblem(NamedTuple):
     """One schema violation: the path of the value it is about, and its diagnostic."""

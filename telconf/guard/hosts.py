@@ -48,13 +48,18 @@ def host_and_port(url: str) -> tuple[str, int | None]:
         return "", None
 
 
-def refusal(url: str, environ: Mapping[str, str] | None = None) -> str | None:
-    """Why credentials may not go to ``url``, or None when its host is trusted."""
+def refusal(url: str, provider: str, environ: Mapping[str, str] | None = None) -> str | None:
+    """Why credentials of a ``provider`` account may not go to ``url``, or None when its host is trusted.
+
+    Trusted: that provider's own host (of its default URL), loopback, and the operator's
+    list. Another provider's host is not: a pull request could point a Teleum account's
+    ``url`` at any API whose package happens to be installed.
+    """
     scheme = url.partition("://")[0].lower() if "://" in url else ""
     host, port = host_and_port(url)  # ('', None) for what urlsplit cannot read (``http://[::1``)
     if scheme not in ("http", "https") or not host:
         return f"the url {shown_url(url)!r} is not an http(s):// URL with a host"
-    if host in provider_hosts() or is_loopback(host):
+    if host == own_host(provider) or is_loopback(host):
         return None
     named = f"[{host}]" if ":" in host else host
     with_port = f"{named}:{port}" if port else named
@@ -81,8 +86,11 @@ def shown_url(url: str) -> str:
     return text if len(text) <= 100 else text[:97] + "..."
 
 
-def provider_hosts() -> frozenset[str]:
-    """The hosts of the registered providers' default URLs."""
+def own_host(provider: str) -> str | None:
+    """The host of ``provider``'s default URL (None for a provider not installed)."""
     from telconf import registry
 
-    return frozenset(urlsplit(d.default_url).hostname or "" for d in registry.providers().values()) - {""}
+    found = registry.providers().get(provider)
+    if found is None:
+        return None
+    return (urlsplit(found.default_url).hostname or "").lower() or None

@@ -40,9 +40,13 @@ class Action(str, Enum):
 
 @dataclass(frozen=True)
 class PlanOptions:
-    """Choices that change what a plan contains."""
+    """Choices that change what a plan contains.
 
-    rotate_sip_passwords: bool = False
+    ``rotate_secrets``: also set every write-only secret the config gives (a SIP line's
+    password), which cannot be read back to compare.
+    """
+
+    rotate_secrets: bool = False
 
 
 def ref(name: str) -> dict[str, str]:

@@ -53,6 +53,8 @@ PLAN_MAX_BYTES = 256 * 1024 * 1024  # a plan of 300,000 black-list entries is te
 SAVED_VERSION = 1
 
 
+RENAMED_OPTIONS = {"rotate_sip_passwords": "rotate_secrets"}  # options renamed since: older saved plans still apply
+
 @dataclass(frozen=True)
 class SavedPlan:
     """The content of a saved plan file."""
@@ -73,14 +75,15 @@ class SavedPlan:
     def plan_options(self) -> PlanOptions:
         """The options the plan was made with; an unknown or ill-typed one is a PlanError."""
         known = {f.name: f for f in fields(PlanOptions)}
-        unknown = sorted(str(k) for k in self.options if k not in known)
+        options = {RENAMED_OPTIONS.get(str(k), k): v for k, v in self.options.items()}
+        unknown = sorted(str(k) for k in options if k not in known)
         if unknown:
             raise PlanError(f"the saved plan has an unknown option {excerpt(unknown[0])!r} "
                             f"(known: {', '.join(known)}): make the plan again")
-        for name, value in self.options.items():
+        for name, value in options.items():
             if not isinstance(value, bool):
                 raise PlanError(f"the saved plan's option {name} is not true or false: make the plan again")
-        return PlanOptions(**self.options)
+        return PlanOptions(**options)
 
     def to_data(self) -> dict[str, Any]:
         data = {"format": SAVED_FORMAT, "version": SAVED_VERSION, "telconf": __version__}

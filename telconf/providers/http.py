@@ -129,7 +129,7 @@ class Transport:
         A response is returned for every status but 429 and 5xx (those are retried or
         raised as ``TransientError``); the caller interprets 4xx bodies.
         """
-        refused = hosts.refusal(url)
+        refused = hosts.refusal(url, self.provider)
         if refused:  # before any connection: the credentials go nowhere
             raise ProviderError(refused, provider=self.provider, call=call)
         attempt = 0

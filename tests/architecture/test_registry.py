@@ -150,3 +150,22 @@ def test_the_schema_command_prints_the_composed_schema(tmp_path: Path) -> None:
     result = run_cli(tmp_path, "schema")
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == json.loads(schema_text())
+
+
+def test_a_template_key_two_providers_share_accepts_either_schema() -> None:
+    from dataclasses import dataclass, replace
+
+    @dataclass(frozen=True)
+    class Other(registry.ProviderDescriptor):
+        def schema_fragment(self) -> dict[str, object]:
+            return {"account": {"type": "object"},
+                    "template": {"forwards": {"description": "Other: a list of numbers", "type": "array",
+                                              "items": {"type": "string"}}}}
+
+    teleum = registry.get("teleum")
+    other = Other(**{**teleum.__dict__, "name": "other"})
+    composed = compose([teleum, other, replace(other, name="third")])
+    forwards = composed["$defs"]["template"]["properties"]["forwards"]
+    assert [branch["description"] for branch in forwards["anyOf"]] == [
+        "Teleum: the whole ordered list of forwards (as a number's `forwards`).", "Other: a list of numbers"]
+    assert set(composed["properties"]["accounts"]["examples"][0]) == {"my-teleum"}

@@ -143,6 +143,17 @@ def test_a_url_to_an_untrusted_host_is_refused_before_any_connection(tmp_path: P
     assert validate.code == 1 and "refusing to send credentials to attacker.example" in validate.stderr
 
 
+def test_another_providers_host_is_not_trusted_with_these_credentials(tmp_path: Path) -> None:
+    """Each provider trusts its own host only: a Teleum login never goes to Beeline's (or a plugin's) API."""
+    config = teleum_config(tmp_path, "https://cloudcc.beeline.ru")
+    outcome = cli("plan", "-c", str(config))
+    assert outcome.code == 1
+    assert "refusing to send credentials to cloudcc.beeline.ru" in outcome.stderr
+    validate = cli("validate", "--strict", "-c", str(config))
+    assert validate.code == 1 and "refusing to send credentials to cloudcc.beeline.ru" in validate.stderr
+    assert cli("validate", "--strict", "-c", str(beeline_config(tmp_path, "https://cloudcc.beeline.ru"))).code == 0
+
+
 def test_the_operator_may_allow_a_host_but_the_config_may_not(tmp_path: Path) -> None:
     with hostile.serve(hostile.json_answer({"err": 1, "errmsg": "no"})) as (url, server):
         port = url.rsplit(":", 1)[1]

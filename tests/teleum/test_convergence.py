@@ -123,6 +123,6 @@ def test_sip_line_update_keeps_the_password_unless_rotating(emu: Emulators) -> N
     converge(emu, account)
     assert emu.teleum.sips(EMAIL)[0]["password"] == "old-password"
     emu.teleum.clear_log()
-    converge(emu, account, PlanOptions(rotate_sip_passwords=True))
+    converge(emu, account, PlanOptions(rotate_secrets=True))
     assert emu.teleum.sips(EMAIL)[0]["password"] == "sip-password-1"
     assert methods(emu) == ["editSIP"]

@@ -108,7 +108,7 @@ def test_password_is_sent_again_only_when_rotating(emu: Emulators) -> None:
     emu.teleum.add_sip(EMAIL)
     account = make_account(emu.teleum_url, sip_lines=[line("101")])
     assert not plan_of(account).has_changes
-    (change,) = plan_of(account, PlanOptions(rotate_sip_passwords=True)).accounts[0].changes
+    (change,) = plan_of(account, PlanOptions(rotate_secrets=True)).accounts[0].changes
     assert change.action is Action.UPDATE and change.calls[0].params["paswd"] == {"$secret": "sip:101:password"}
 
 

@@ -133,3 +133,11 @@ def test_a_plan_file_that_is_a_fifo_is_refused_unread(tmp_path: Path) -> None:
     os.mkfifo(tmp_path / "p.json")
     with pytest.raises(PlanError, match="it is not a regular file"):
         saved.read(tmp_path / "p.json")
+
+
+def test_a_plan_saved_with_the_old_option_name_still_reads(setup: Any) -> None:
+    out, _, _ = setup
+    data = json.loads(out.read_text())
+    data["options"] = {"rotate_sip_passwords": True}
+    out.write_text(json.dumps(data))
+    assert saved.read(out).plan_options == PlanOptions(rotate_secrets=True)

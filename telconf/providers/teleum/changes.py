@@ -121,7 +121,7 @@ def _sip_creates(lines: list[SipLine], live: TeleumLive) -> list[Change]:
 
 
 def _sip_update(line: SipLine, current: LiveSipLine, live: TeleumLive, options: PlanOptions) -> Change | None:
-    rotate = options.rotate_sip_passwords and line.password is not None
+    rotate = options.rotate_secrets and line.password is not None
     before, after = sip_view(current.line), sip_view(line)
     if before == after and not rotate:
         return None
