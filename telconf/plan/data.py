@@ -123,8 +123,7 @@ CallWithChanges = tuple[Call, tuple[int, ...]]
 class Change:
     """One difference between the desired and the live state of an account.
 
-    ``kind`` is the item kind (``sip_line``, ``forward``, ``redirect``, ``premedia``,
-    ``record``, ``record_all``, ``voice_file``, ``blacklist``, ``blacklist_active``);
+    ``kind`` is the item kind (the provider's: ``sip_line``, ``forward``, ``redirect``...);
     ``key`` names the item within the kind; ``before``/``after`` are JSON values (dicts
     of fields where the item has fields) with secrets as ``(sensitive)``; ``number``
     is the phone number the item belongs to, for grouping. ``size`` is how many items
@@ -144,22 +143,23 @@ class Change:
     warning_code: str | None = None
     position: int | None = None  # a forward's place: in the desired list, or the live one for a delete
     template: str | None = None  # the config template the number's desired settings came from
+    address_item: str | None = None  # ITEM of the address when not the number or key; "" for none
 
     def address(self, account: str) -> str:
         """The change's stable address (grammar in ``schemas/plan.schema.json``).
 
         ``ACCOUNT/KIND[/ITEM][/POSITION]``: ITEM is the number in E.164 (``+78123232323``)
-        for per-number kinds, else the key (``101``, ``greeting.wav``, ``0/+74957654321``
-        for list 0 and its B-number); POSITION is a forward's place from 1 in the desired
+        for per-number kinds, else the key (``101``, ``greeting.wav``), unless the provider
+        gave ``address_item`` (``0/+74957654321`` for black list 0 and its B-number, none
+        for an account-wide setting); POSITION is a forward's place from 1 in the desired
         list, ``live-N`` for a deleted forward (its place in the live list).
         """
         parts = [account, self.kind]
-        if self.kind == "blacklist":
-            list_id, _, b = self.key.partition(":")
-            parts += [list_id, _e164(b)]
+        if self.address_item is not None:
+            parts += [self.address_item] if self.address_item else []
         elif self.number:
-            parts.append(_e164(self.number))
-        elif self.kind not in ("record_all", "blacklist_active"):
+            parts.append(e164(self.number))
+        else:
             parts.append(self.key)
         if self.position is not None:
             parts.append(f"live-{self.position}" if self.action is Action.DELETE else str(self.position))
@@ -186,7 +186,8 @@ class Change:
         return data
 
 
-def _e164(wire: str) -> str:
+def e164(wire: str) -> str:
+    """A wire number as ``+E.164`` (addresses)."""
     return wire if wire.startswith("+") else "+" + wire
 
 

@@ -174,12 +174,13 @@ def beeline_changes() -> list[Change]:
                calls=(Call("PREMEDIA", [{"BNumber": MSK1, "FileA": "greeting.wav", "FileB": ""}]),)),
         Change("record", MSK1, U, before=False, after=True, number=MSK1,
                calls=(Call("ARECORD", [MSK1]),)),
-        Change("blacklist", f"0/{MSK1}", U, before={"block": old_block}, after={"block": new_block},
+        Change("blacklist", f"0:{MSK1}", U, before={"block": old_block}, after={"block": new_block},
+               address_item=f"0/+{MSK1}",
                number=MSK1, size=30,
                calls=(Call("DELBLIST", [{"BNumber": [MSK1], "ANumber": old_block[:10], "ListID": 0}], stage=32),
                       Call("SETBLIST", [{"BNumber": [MSK1], "ANumber": new_block[-20:], "ListID": 0}],
                            stage=34))),
-        Change("blacklist_active", "active", U, before=1, after=0, calls=(Call("ABLIST", 0),)),
+        Change("blacklist_active", "active", U, before=1, after=0, calls=(Call("ABLIST", 0),), address_item=""),
     ]
 
 

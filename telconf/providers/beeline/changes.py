@@ -16,7 +16,7 @@ from telconf.errors import PlanError
 from telconf.model import is_managed
 from telconf.providers.beeline.model import NO_PREMEDIA, BeelineAccount, Premedia, Redirect
 from telconf.phones import display
-from telconf.plan.data import Action, Call, Change, local_file
+from telconf.plan.data import Action, Call, Change, e164, local_file
 from telconf.plan.order import stage_of
 from telconf.providers.beeline.stages import STAGES
 from telconf.providers.beeline.blacklists import diff_pairs
@@ -245,7 +245,7 @@ def recording_changes(account: BeelineAccount, live: BeelineLive) -> list[Change
     if want_all:
         if live.record_all:
             return []  # every number is recorded; record: false is refused by validation
-        return [Change("record_all", "*", C, before=False, after=True,
+        return [Change("record_all", "*", C, before=False, after=True, address_item="",
                        calls=(_call("record_all", C, "ARECORD", None),))]
     if live.record_all:
         if want_all is None and all(wanted.values()):
@@ -254,7 +254,7 @@ def recording_changes(account: BeelineAccount, live: BeelineLive) -> list[Change
         calls = [_call("record_all", D, "CRECORD", None)]
         if keep_on:
             calls.append(_call("record_all", D, "ARECORD", keep_on))
-        changes = [Change("record_all", "*", D, before=True, after=False, calls=tuple(calls))]
+        changes = [Change("record_all", "*", D, before=True, after=False, calls=tuple(calls), address_item="")]
         # Numbers that stop being recorded need no call of their own: CRECORD did it.
         changes += [Change("record", b, U, before=True, after=False, number=b)
                     for b, on in sorted(wanted.items()) if not on]
@@ -289,10 +289,10 @@ def blacklist_changes(account: BeelineAccount, live: BeelineLive) -> list[Change
     for pair in diff_pairs(live_pairs, account.blacklists.lists):
         if pair.list_id in kept_lists:
             pair = replace(pair, list_emptied=False, keeps_others=(pair.list_id, pair.b) in ignored)
-        key = f"{pair.list_id}:{pair.b}"
+        key, address = f"{pair.list_id}:{pair.b}", f"{pair.list_id}/{e164(pair.b)}"
         if pair.removed:
             deletes.append(Change(
-                "blacklist", key, D, before=list(pair.removed), after=None, number=pair.b,
+                "blacklist", key, D, before=list(pair.removed), after=None, number=pair.b, address_item=address,
                 size=len(pair.removed), calls=(_call("blacklist", D, "DELBLIST", pair.delete_data()),),
                 warning=(f"black list {pair.list_id} of {display(pair.b)} emptied: no A-number stays blocked"
                          if pair.all_removed else None),
@@ -300,7 +300,7 @@ def blacklist_changes(account: BeelineAccount, live: BeelineLive) -> list[Change
             ))
         if pair.added:
             creates.append(Change(
-                "blacklist", key, C, before=None, after=list(pair.added), number=pair.b,
+                "blacklist", key, C, before=None, after=list(pair.added), number=pair.b, address_item=address,
                 size=len(pair.added), calls=(_call("blacklist", C, "SETBLIST", pair.set_data()),),
             ))
     return deletes + creates
@@ -324,5 +324,5 @@ def active_list_change(account: BeelineAccount, live: BeelineLive) -> list[Chang
     want = account.blacklists.active
     if not is_managed(want) or want == live.active_list:
         return []
-    return [Change("blacklist_active", "active", U, before=live.active_list, after=want,
+    return [Change("blacklist_active", "active", U, before=live.active_list, after=want, address_item="",
                    calls=(_call("blacklist_active", U, "ABLIST", want),))]
