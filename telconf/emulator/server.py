@@ -12,12 +12,12 @@ import threading
 from pathlib import Path
 from types import TracebackType
 from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from telconf.emulator.base import EmulatorBase, read_state, write_state
 from telconf.emulator.kit import EmulatorKit
-from telconf.providers.http import redact_url
 
 #: Knobs every emulator has (``EmulatorBase``): they go to all of them.
 SHARED_KNOBS = frozenset({"latency_ms", "faults", "shuffle", "shuffle_seed"})
@@ -49,8 +49,17 @@ class QuietHandler(WSGIRequestHandler):
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         if self.verbose:
-            path = redact_url("http://emulator" + self.path).removeprefix("http://emulator")
-            self.log("info", '"%s %s" %s %s', self.command, path, code, size)
+            self.log("info", '"%s %s" %s %s', self.command, redacted_path(self.path), code, size)
+
+
+def redacted_path(path: str) -> str:
+    """``path`` without its query string but for a ``cmd`` parameter (the name of the call).
+
+    The emulator's own copy of the clients' URL redaction: it imports no client code.
+    """
+    parts = urlsplit("http://emulator" + path)  # a path of "//x" is no host
+    cmd = [value for key, value in parse_qsl(parts.query) if key == "cmd"]
+    return f"{parts.path}?cmd={cmd[0]}" if cmd else parts.path
 
 
 class ServedApp:
