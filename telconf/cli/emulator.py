@@ -71,8 +71,10 @@ def _help(found: dict[str, EmulatorKit]) -> str:
     ports = " ".join(f"--{name.replace('_', '-')}-port {kit.port}" for name, kit in found.items())
     demo = (f"Without --state it serves demo accounts: {', '.join(logins)}." if logins
             else "Without --state it starts with no account.")
-    return ("Serve emulators of the providers' APIs (CONTRACT.md) until Ctrl-C.\n\n"
-            f"{demo}\n\n\b\nExample:\n    telconf emulator {ports}\n")
+    examples = [f"telconf emulator {ports}",
+                *(kit.demo.example for kit in found.values() if kit.demo is not None and kit.demo.example)]
+    lines = "".join(f"    {example}\n" for example in examples)
+    return f"Serve emulators of the providers' APIs (CONTRACT.md) until Ctrl-C.\n\n{demo}\n\n\b\nExample:\n{lines}"
 
 
 def _with_options(function: Callable[..., Any], found: dict[str, EmulatorKit]) -> click.Command:

@@ -60,7 +60,8 @@ class DemoKit:
     (indented by two spaces, comments welcome); ``summary`` says what they are, for the
     config's header and ``telconf demo``'s introduction (``a Teleum office``);
     ``files()`` the files its accounts refer to: paths relative to the config
-    (``/``-separated) and contents.
+    (``/``-separated) and contents. ``example`` is a command that calls the API as a
+    demo account, at the default port (``curl ...``), for ``telconf emulator --help``.
     """
 
     logins: tuple[DemoLogin, ...]
@@ -70,6 +71,7 @@ class DemoKit:
     config: str
     summary: str
     files: Callable[[], Mapping[str, bytes]] | None = None
+    example: str = ""
 
 
 @dataclass(frozen=True)

@@ -57,4 +57,5 @@ KIT = DemoKit(
     config="telconf.providers.beeline.emulator:demo.yaml",
     summary="a Beeline cloudcc call centre",
     files=files,
+    example="curl -u demo:demo-password -F 'api_form={\"Command\":\"RLIST\"}' http://127.0.0.1:8702/api/request",
 )

@@ -53,4 +53,5 @@ KIT = DemoKit(
     environ=environ,
     config="telconf.providers.teleum.emulator:demo.yaml",
     summary="a Teleum office",
+    example="curl -d cmd=login -d email=demo@example.com -d paswd=demo-password http://127.0.0.1:8701/api/v3/",
 )
