@@ -2,7 +2,7 @@
 
 A fork's pull request has no secrets and should not reach the providers, but the
 repository usually holds a nightly export of every account. ``plan --snapshot FILE``
-rebuilds that state in in-process emulators of both APIs and plans against them:
+rebuilds that state in in-process emulators of the providers' APIs and plans against them:
 
 1. each selected account of the config is matched by name to the snapshot's account;
 2. an emulator account is created with the snapshot's numbers, and the snapshot is
@@ -15,9 +15,9 @@ No socket is ever opened: the providers' HTTP sessions are mounted on an adapter
 hands each request straight to the emulator's WSGI app. No credential is read either:
 accounts get throw-away logins and every ``${NAME}`` resolves to a dummy value. The
 plan's changes are those a live plan would show; ids inside its call parameters are
-the emulator's, which is one reason ``apply`` refuses snapshot plans. One thing an
-export does not record: the number Teleum gives the next new SIP line; the snapshot
-takes the one after the highest line.
+the emulator's, which is one reason ``apply`` refuses snapshot plans. What an export
+does not record (such as the number the API gives the next new line) is the emulator
+kit's choice (``EmulatorKit.snapshot_account``).
 """
 
 from __future__ import annotations
@@ -32,28 +32,29 @@ import time
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import requests
 from requests.adapters import BaseAdapter
 from werkzeug.test import EnvironBuilder, run_wsgi_app
 
-from telconf.errors import ConfigError, PlanError
-from telconf.model import Account, Config, Secret, is_managed
-from telconf.providers.teleum.model import TeleumAccount
-from telconf.plan.data import Plan
 from telconf.conductor import Conductor, select_accounts
-from telconf.plan.data import PlanOptions
+from telconf.errors import ConfigError, PlanError
+from telconf.model import Account, Config, Secret
+from telconf.plan.data import Plan, PlanOptions
 from telconf.providers.base import Provider
 
-# Loopback URLs: nothing listens there and nothing is sent (the adapter answers), but a
-# host check (TELCONF_ALLOWED_HOSTS) accepts them like any loopback address.
-TELEUM_URL = "http://127.0.0.1:9/api/v3/"
-BEELINE_URL = "http://127.0.0.1:9/api"
+if TYPE_CHECKING:
+    from telconf.emulator.base import EmulatorBase
+    from telconf.emulator.kit import EmulatorKit
+
+# A loopback URL (before each emulator's path): nothing listens there and nothing is sent
+# (the adapter answers), but a host check (TELCONF_ALLOWED_HOSTS) accepts it like any
+# loopback address.
+URL = "http://127.0.0.1:9"
 # The in-process emulators' own login. The clients register the password with the
 # redaction layer like any other: it must be a value no output would ever contain.
 LOGIN, PASSWORD = "snapshot@telconf.invalid", "telconf-snapshot-" + secrets.token_hex(16)
-LIMITS = {"blacklist_limit": 10**9, "max_body_bytes": 10**12, "max_voice_files": 10**6}
 
 
 @dataclass(frozen=True)
@@ -204,53 +205,53 @@ class WsgiAdapter(BaseAdapter):
 
 
 class _Snapshot:
-    """In-process emulators holding the snapshot's accounts, and providers wired to them."""
+    """In-process emulators holding the snapshot's accounts, and providers wired to them.
+
+    One emulator per provider (its kit's app, with the kit's ``snapshot_knobs``), made
+    when the first account of that provider is added.
+    """
 
     def __init__(self, cache_dir: Path) -> None:
-        from telconf.emulator.beeline import BeelineEmulator
-        from telconf.emulator.teleum import TeleumEmulator
+        from telconf.emulator.server import kits
 
         # Providers see no real variable; the one setting they read besides secrets, the
         # voice-file cache, goes to a directory of this run (the user's cache holds real
         # accounts' files, and a dummy value would be taken for a path).
         self.environ = _AnyVariable({"TELCONF_CACHE_DIR": str(cache_dir)})
-        self.teleum = TeleumEmulator()
-        self.beeline = BeelineEmulator(pending_seconds=0, **LIMITS)
+        self.kits = kits()
+        self.apps: dict[str, EmulatorBase] = {}
         self.logins: dict[str, str] = {}
 
+    def _kit(self, provider: str) -> EmulatorKit:
+        kit = self.kits.get(provider)
+        if kit is None:
+            raise PlanError(f"provider {provider} has no emulator to restore a snapshot into: "
+                            "its accounts cannot be planned against a snapshot")
+        return kit
+
     def add(self, account: Account) -> None:
-        """An empty emulator account with the snapshot account's numbers."""
+        """An empty emulator account with the snapshot account's numbers (and what the kit adds)."""
+        kit = self._kit(account.provider)
+        if kit.snapshot_account is None:
+            raise PlanError(f"provider {account.provider}'s emulator cannot create accounts for a snapshot plan")
+        if account.provider not in self.apps:
+            self.apps[account.provider] = kit.app(**kit.snapshot_knobs)
         login = f"{len(self.logins)}-{LOGIN}"
         self.logins[account.name] = login
-        numbers = list(account.numbers)
-        if isinstance(account, TeleumAccount):
-            self.teleum.add_account(login, PASSWORD, numbers=numbers)
-            # Lines keep their numbers: the API numbers new lines in sequence, so a restore
-            # could not recreate 101 and 104 without 102 and 103. The restore sets the rest.
-            for line in sorted(account.sip_lines if is_managed(account.sip_lines) else (), key=int):
-                self.teleum.add_sip(login, num=line)
-        else:
-            self.beeline.add_account(login, PASSWORD, numbers=numbers)
+        kit.snapshot_account(self.apps[account.provider], account, login, PASSWORD)
 
     def wire(self, account: Account) -> Account:
         """The account as the config wants it, reaching its emulator account instead."""
-        login = Secret(self.logins[account.name])
-        password = Secret(PASSWORD)
-        no_tls = {"client_cert": None, "client_key": None, "ca_bundle": None}
-        if isinstance(account, TeleumAccount):
-            credentials: Any = dataclasses.replace(account.credentials, email=login, password=password, **no_tls)
-            return dataclasses.replace(account, url=TELEUM_URL, credentials=credentials)
-        credentials = dataclasses.replace(account.credentials, username=login, password=password, **no_tls)
-        return dataclasses.replace(account, url=BEELINE_URL, credentials=credentials)
+        credentials = account.credentials.with_login(Secret(self.logins[account.name]), Secret(PASSWORD))
+        return dataclasses.replace(account, url=URL + self._kit(account.provider).path, credentials=credentials)
 
     def provider(self, account: Account, *, parallelism: int = 8, environ: Mapping[str, str] | None = None) -> Provider[Any]:
         from telconf import registry
 
         provider = registry.get(account.provider).provider.load()(self.wire(account), parallelism=parallelism,
                                                                    environ=self.environ)
-        app = self.teleum if isinstance(account, TeleumAccount) else self.beeline
         session = provider.client.transport.session  # type: ignore[attr-defined]
-        adapter = WsgiAdapter(app)
+        adapter = WsgiAdapter(self.apps[account.provider])
         session.mount("http://", adapter)
         session.mount("https://", adapter)
         return provider

@@ -20,7 +20,7 @@ COMMANDS = {
     "export": ("telconf.cli.export", "export", "Write the live state of the accounts as a config file."),
     "accounts": ("telconf.cli.accounts", "accounts", "List the config's accounts (--json for a CI matrix)."),
     "schema": ("telconf.cli.schema", "schema", "Print the JSON Schema of the config (--plan: of the JSON plan)."),
-    "emulator": ("telconf.cli.emulator", "emulator", "Serve both provider APIs locally, for tests and trials."),
+    "emulator": ("telconf.cli.emulator", "emulator", "Serve the providers' APIs locally, for tests and trials."),
     "demo": ("telconf.cli.demo", "demo", "Plan and apply an example against built-in emulators."),
 }
 

@@ -6,6 +6,7 @@ import os
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -13,6 +14,15 @@ from telconf.cli.apply import run
 from telconf.cli.common import handles_errors, setup_logging, verbose_option
 from telconf.cli.plan import show
 from telconf.conductor import Conductor
+
+
+def _addresses(emulators: Any) -> str:
+    """``Beeline http://127.0.0.1:41234/api, Teleum http://...``: where the demo's emulators are."""
+    from telconf.demo import demo_kits
+    from telconf.emulator.server import kits, label_of
+
+    found = kits()
+    return ", ".join(f"{label_of(name, found[name])} {emulators.urls[name]}" for name in demo_kits())
 
 
 def _step(command: str) -> None:
@@ -26,11 +36,11 @@ def _step(command: str) -> None:
 @verbose_option
 @handles_errors
 def demo(keep: Path | None, verbose: bool) -> None:
-    """Plan and apply an example config against built-in emulators of both APIs.
+    """Plan and apply an example config against built-in emulators of the providers' APIs.
 
-    Starts a Teleum and a Beeline cloudcc emulator on 127.0.0.1 (free ports, in this
+    Starts an emulator of each provider's API on 127.0.0.1 (free ports, in this
     process), seeded with demo accounts whose live settings differ from the config
-    (examples/demo.yaml, shipped in the package), then shows the plan, applies it and
+    (examples/demo.yaml, composed in the package), then shows the plan, applies it and
     plans again to show there is nothing left to do. Needs no account, no network and
     no environment variable; leaves nothing behind (unless --keep).
 
@@ -52,8 +62,7 @@ def demo(keep: Path | None, verbose: bool) -> None:
             keep.mkdir(parents=True, exist_ok=True)
             demo_data.write_config(keep)
         environ = {**os.environ, **demo_data.environ(emulators)}
-        click.echo("telconf demo: a Teleum office and a Beeline cloudcc call centre, emulated on "
-                   f"127.0.0.1 (Teleum {emulators.teleum_url}, Beeline {emulators.beeline_url}).")
+        click.echo(f"telconf demo: {demo_data.summary()}, emulated on 127.0.0.1 ({_addresses(emulators)}).")
         click.echo("The config is examples/demo.yaml; the accounts' live settings differ from it.")
 
         config = load(config_path, environ=environ)

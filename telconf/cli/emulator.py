@@ -1,10 +1,16 @@
-"""``telconf emulator``: serve both provider APIs locally until Ctrl-C."""
+"""``telconf emulator``: serve every provider's API locally until Ctrl-C.
+
+The providers come from the registry: each kit (``telconf.emulator.kit``) adds a
+``--<name>-port`` option, its knobs with a default as options, its URL line and demo
+logins to the banner. The command is built when this module is imported, which the
+CLI does only when ``telconf emulator`` runs.
+"""
 
 from __future__ import annotations
 
 import signal
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
@@ -13,9 +19,14 @@ from typing import Any
 import click
 
 from telconf.emulator.faults import KINDS
+from telconf.emulator.kit import EmulatorKit, Knob
+from telconf.emulator.server import kits, label_of
 from telconf.guard.hosts import is_loopback
 
 DEFAULT_FAULT_KINDS = "error_5xx,drop_after_commit,session_expiry,rate_limit"
+LABEL_WIDTH = 18  # the banner's values line up after the labels
+
+Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
 
 
 def _fault_kinds(ctx: click.Context, param: click.Parameter, value: str) -> frozenset[str]:
@@ -27,63 +38,82 @@ def _fault_kinds(ctx: click.Context, param: click.Parameter, value: str) -> froz
     return kinds
 
 
-@click.command("emulator")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--teleum-port", type=click.IntRange(0, 65535), default=8701, show_default=True,
-              help="Port of the Teleum API (0 picks a free one).")
-@click.option("--beeline-port", type=click.IntRange(0, 65535), default=8702, show_default=True,
-              help="Port of the Beeline API (0 picks a free one).")
-@click.option("--state", "state_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Start from this state file (JSON or YAML) instead of the demo accounts.")
-@click.option("--save", "save_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the final state to this file (JSON or YAML) when stopped.")
-@click.option("--latency-ms", type=click.FloatRange(0), default=0, show_default=True,
-              help="Delay added to every API call.")
-@click.option("--fault-rate", type=click.FloatRange(0, 1), default=0, show_default=True,
-              help="Share of API calls that suffer a fault.")
-@click.option("--fault-kinds", default=DEFAULT_FAULT_KINDS, show_default=True, callback=_fault_kinds,
-              help=f"Comma-separated fault kinds: {', '.join(KINDS)}.")
-@click.option("--seed", type=int, default=None, help="Seed of the fault RNG (reproducible faults).")
-@click.option("--retry-after", type=click.FloatRange(0), default=1, show_default=True,
-              help="Retry-After seconds of rate_limit faults.")
-@click.option("--session-idle-timeout", type=click.FloatRange(0), default=900, show_default=True,
-              help="Teleum: seconds a session token survives without calls.")
-@click.option("--pending-seconds", type=click.FloatRange(0), default=5, show_default=True,
-              help="Beeline: seconds an uploaded voice file stays PENDING.")
-@click.option("--blacklist-limit", type=click.IntRange(1), default=100, show_default=True,
-              help="Beeline: A-numbers per (ListID, B) before 413.2.")
-@click.option("--max-body-bytes", type=click.IntRange(1), default=10 * 1024 * 1024, show_default=True,
-              help="Beeline: request body size before 413.1.")
-@click.option("--max-voice-files", type=click.IntRange(1), default=50, show_default=True,
-              help="Beeline: stored voice files before 409.1 on upload.")
-@click.option("-v", "--verbose", is_flag=True, help="Log every request line.")
-def emulator(host: str, teleum_port: int, beeline_port: int, state_path: Path | None, save_path: Path | None,
-             latency_ms: float, fault_rate: float, fault_kinds: frozenset[str], seed: int | None,
-             retry_after: float, session_idle_timeout: float, pending_seconds: float, blacklist_limit: int,
-             max_body_bytes: int, max_voice_files: int, verbose: bool) -> None:
-    """Serve emulators of both provider APIs (CONTRACT.md) until Ctrl-C.
+def _port_options(found: dict[str, EmulatorKit]) -> list[Decorator]:
+    return [click.option(f"--{name.replace('_', '-')}-port", f"{name}_port", type=click.IntRange(0, 65535),
+                         default=kit.port, show_default=True,
+                         help=f"Port of the {label_of(name, kit)} API (0 picks a free one).")
+            for name, kit in found.items()]
 
-    Without --state it serves demo accounts: Teleum demo@example.com / demo-password
-    and Beeline demo / demo-password, three numbers each.
 
-    \b
-    Example:
-        telconf emulator --teleum-port 8701 --beeline-port 8702
-        curl -d cmd=login -d email=demo@example.com -d paswd=demo-password \\
-             http://127.0.0.1:8701/api/v3/
-    """
+def _knob_options(found: dict[str, EmulatorKit]) -> list[Decorator]:
+    """An option for each knob with a default (a knob two emulators share is one option)."""
+    options: dict[str, Decorator] = {}
+    for name, kit in found.items():
+        for knob in kit.knobs:
+            if knob.default is not None and knob.name not in options:
+                options[knob.name] = click.option(knob.option, knob.name, type=_click_type(knob), default=knob.default,
+                                                  show_default=True, help=f"{label_of(name, kit)}: {knob.help}")
+    return list(options.values())
+
+
+def _click_type(knob: Knob) -> Any:
+    if knob.type is float:
+        return click.FloatRange(knob.minimum)
+    if knob.type is int:
+        return click.IntRange(None if knob.minimum is None else int(knob.minimum))
+    return knob.type
+
+
+def _help(found: dict[str, EmulatorKit]) -> str:
+    """The command's help: what it serves, its demo logins and an example, from the kits."""
+    logins = [f"{label_of(name, kit)} {login.login} / {login.password}"
+              for name, kit in found.items() if kit.demo is not None for login in kit.demo.logins]
+    ports = " ".join(f"--{name.replace('_', '-')}-port {kit.port}" for name, kit in found.items())
+    demo = (f"Without --state it serves demo accounts: {', '.join(logins)}." if logins
+            else "Without --state it starts with no account.")
+    examples = [f"telconf emulator {ports}",
+                *(kit.demo.example for kit in found.values() if kit.demo is not None and kit.demo.example)]
+    lines = "".join(f"    {example}\n" for example in examples)
+    return f"Serve emulators of the providers' APIs (CONTRACT.md) until Ctrl-C.\n\n{demo}\n\n\b\nExample:\n{lines}"
+
+
+def _with_options(function: Callable[..., Any], found: dict[str, EmulatorKit]) -> click.Command:
+    options: list[Decorator] = [
+        click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on."),
+        *_port_options(found),
+        click.option("--state", "state_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                     help="Start from this state file (JSON or YAML) instead of the demo accounts."),
+        click.option("--save", "save_path", type=click.Path(dir_okay=False, path_type=Path),
+                     help="Write the final state to this file (JSON or YAML) when stopped."),
+        click.option("--latency-ms", type=click.FloatRange(0), default=0, show_default=True,
+                     help="Delay added to every API call."),
+        click.option("--fault-rate", type=click.FloatRange(0, 1), default=0, show_default=True,
+                     help="Share of API calls that suffer a fault."),
+        click.option("--fault-kinds", default=DEFAULT_FAULT_KINDS, show_default=True, callback=_fault_kinds,
+                     help=f"Comma-separated fault kinds: {', '.join(KINDS)}."),
+        click.option("--seed", type=int, default=None, help="Seed of the fault RNG (reproducible faults)."),
+        click.option("--retry-after", type=click.FloatRange(0), default=1, show_default=True,
+                     help="Retry-After seconds of rate_limit faults."),
+        *_knob_options(found),
+        click.option("-v", "--verbose", is_flag=True, help="Log every request line."),
+    ]
+    for option in reversed(options):
+        function = option(function)
+    return click.command("emulator", help=_help(found))(function)
+
+
+def serve(host: str, state_path: Path | None, save_path: Path | None, latency_ms: float, fault_rate: float,
+          fault_kinds: frozenset[str], seed: int | None, retry_after: float, verbose: bool, **options: Any) -> None:
+    """Serve the emulators until Ctrl-C; ``options`` are the ports (``<name>_port``) and knobs."""
     from telconf.emulator import Emulators, FaultConfig
     from telconf.emulator.demo import demo_state
 
     faults = FaultConfig(rate=fault_rate, kinds=fault_kinds, seed=seed, retry_after=retry_after)
-    knobs: dict[str, Any] = dict(latency_ms=latency_ms, faults=faults, session_idle_timeout=session_idle_timeout,
-                                 pending_seconds=pending_seconds, blacklist_limit=blacklist_limit,
-                                 max_body_bytes=max_body_bytes, max_voice_files=max_voice_files)
     try:
-        emu = Emulators.start(host, teleum_port, beeline_port, verbose=verbose, **knobs)
+        emu = Emulators.start(host, verbose=verbose, latency_ms=latency_ms, faults=faults, **options)
     except OSError as exc:
-        raise click.ClickException(f"cannot listen on {host} (ports {teleum_port}, {beeline_port}): "
-                                   f"{exc.strerror or exc}") from None
+        ports = ", ".join(str(value) for key, value in options.items() if key.endswith("_port"))
+        raise click.ClickException(f"cannot listen on {host} (ports {ports}): {exc.strerror or exc}") from None
     try:
         # Ctrl-C is caught from before the URLs are announced: whoever reads them may stop us at once.
         with _interrupts() as stop:
@@ -99,6 +129,9 @@ def emulator(host: str, teleum_port: int, beeline_port: int, state_path: Path | 
         click.echo(f"State saved to {save_path}", err=True)
 
 
+emulator = _with_options(serve, kits())
+
+
 def _load(emu: Any, state_path: Path | None, demo_state: Any) -> None:
     if state_path is None:
         emu.restore(demo_state())
@@ -111,29 +144,32 @@ def _load(emu: Any, state_path: Path | None, demo_state: Any) -> None:
         raise click.ClickException(f"{state_path}: not a valid state file ({type(exc).__name__}: {exc})") from None
 
 
+def _line(label: str, value: str) -> None:
+    click.echo(f"{label}:".ljust(LABEL_WIDTH) + value)
+
+
 def _announce(emu: Any, state_path: Path | None, host: str = "127.0.0.1") -> None:
-    click.echo(f"Teleum API v3:    {emu.teleum_url}")
-    click.echo(f"Beeline cloudcc:  {emu.beeline_url}")
+    found = kits()
+    for name, kit in found.items():
+        _line(kit.api_label or f"{label_of(name, kit)} API", emu.urls[name])
     exposed = not is_loopback(host.strip("[]").lower())
     if exposed:
         click.echo(f"warning: listening on {host}, not a loopback address: anyone who can reach this "
                    "machine can use these accounts; the emulator is for tests and trials", err=True)
     if state_path is None and exposed:
-        click.echo("Demo logins:      the demo accounts of `telconf emulator --help` (passwords not shown "
-                   "on a non-loopback address)")
+        _line("Demo logins", "the demo accounts of `telconf emulator --help` (passwords not shown "
+                             "on a non-loopback address)")
     elif state_path is None:
-        from telconf.emulator import demo
-
-        click.echo(f"Teleum login:     {demo.TELEUM_LOGIN[0]} / {demo.TELEUM_LOGIN[1]}  "
-                   f"numbers {', '.join(demo.TELEUM_NUMBERS)}")
-        click.echo(f"Beeline login:    {demo.BEELINE_LOGIN[0]} / {demo.BEELINE_LOGIN[1]}  "
-                   f"numbers {', '.join(demo.BEELINE_NUMBERS)}")
+        for name, kit in found.items():
+            for login in kit.demo.logins if kit.demo is not None else ():
+                _line(f"{label_of(name, kit)} login", f"{login.login} / {login.password}  "
+                                                      f"numbers {', '.join(login.numbers)}")
     else:  # passwords from a state file are real-looking secrets: name the logins only
         snapshot = emu.snapshot()
-        teleum = ", ".join(a["email"] for a in snapshot["teleum"]["accounts"]) or "(none)"
-        beeline = ", ".join(a["login"] for a in snapshot["beeline"]["accounts"]) or "(none)"
-        click.echo(f"Teleum logins:    {teleum}  (passwords in {state_path})")
-        click.echo(f"Beeline logins:   {beeline}  (passwords in {state_path})")
+        for name, kit in found.items():
+            accounts = snapshot.get(name, {}).get("accounts", [])
+            logins = ", ".join(str(a.get(kit.login_key, "?")) for a in accounts) or "(none)"
+            _line(f"{label_of(name, kit)} logins", f"{logins}  (passwords in {state_path})")
     click.echo("Press Ctrl-C to stop.", err=True)
 
 

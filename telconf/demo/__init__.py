@@ -1,64 +1,83 @@
-"""What ``telconf demo`` needs: the demo config, its voice file, and emulated accounts
-whose live state differs from the config in every way a plan can show.
+"""What ``telconf demo`` needs: the demo config, its files, and emulated accounts whose
+live state differs from the config in every way a plan can show.
 
-The config ships inside the package (``demo.yaml``, the same file as
-``examples/demo.yaml``), so an installed wheel runs the demo with no checkout.
+Each provider's emulator kit brings its part (:class:`telconf.emulator.kit.DemoKit`):
+its demo accounts and how their live settings drift from the config, the
+``${DEMO_...}`` variables, its accounts of the demo config and the files they refer to.
+The config is composed from those parts in the registry's order (:func:`config_text`),
+inside the package, so an installed wheel runs the demo with no checkout;
+``examples/demo.yaml`` is the same text for the built-in providers (a test checks).
 """
 
 from __future__ import annotations
 
-import shutil
+import textwrap
+from importlib.resources import files as package_files
 from pathlib import Path
 
 from telconf.emulator import Emulators
-from telconf.emulator.demo import BEELINE_LOGIN, BEELINE_NUMBERS, TELEUM_LOGIN, TELEUM_NUMBERS, demo_state
+from telconf.emulator.demo import demo_state
+from telconf.emulator.kit import DemoKit
+from telconf.emulator.server import kits
 
-__all__ = ["CONFIG", "SIP_PASSWORD", "TELEUM_LOGIN", "BEELINE_LOGIN", "seed", "write_config", "environ"]
-from telconf.wav import make_wav
+__all__ = ["config_text", "demo_kits", "environ", "seed", "summary", "write_config"]
 
-CONFIG = Path(__file__).with_name("demo.yaml")
-SIP_PASSWORD = "demo-sip-password"
+#: The first line of ``examples/demo.yaml``: the schema beside it, for editors.
+MODELINE = "# yaml-language-server: $schema=../schemas/telconf.schema.json"
+
+
+def demo_kits() -> dict[str, DemoKit]:
+    """The demo part of every registered provider that has one, by provider name."""
+    return {name: kit.demo for name, kit in kits().items() if kit.demo is not None}
+
+
+def summary() -> str:
+    """What the demo accounts are: ``a Beeline cloudcc call centre and a Teleum office``."""
+    parts = [demo.summary for demo in demo_kits().values()]
+    return " and ".join([", ".join(parts[:-1]), parts[-1]] if len(parts) > 1 else parts)
+
+
+def config_text() -> str:
+    """The demo config: a header, ``version: 1`` and every provider's demo accounts."""
+    about = (f"What `telconf demo` plans and applies against the built-in emulators: {summary()}. "
+             "The demo sets the ${DEMO_...} variables to the emulators' addresses and demo logins; "
+             "point them at real accounts to reuse it.")
+    header = [MODELINE, *textwrap.wrap(about, width=86, initial_indent="# ", subsequent_indent="# ",
+                                      break_on_hyphens=False)]
+    parts = [_fragment(demo.config) for demo in demo_kits().values()]
+    return "\n".join([*header, "version: 1", "accounts:", "\n\n".join(parts)]) + "\n"
+
+
+def _fragment(reference: str) -> str:
+    package, _, name = reference.partition(":")
+    return package_files(package).joinpath(name).read_text(encoding="utf-8").strip("\n")
 
 
 def seed(emulators: Emulators) -> None:
     """The demo accounts, plus live settings the config changes (and some it removes)."""
     emulators.restore(demo_state())
-    teleum, email = emulators.teleum, TELEUM_LOGIN[0]
-    office = TELEUM_NUMBERS[0]  # the second number has no forwards yet: they are created
-    teleum.add_forward(email, office, rtype="Телефон", rnum="79210000000", timeout=25)  # edited: 30 s
-    teleum.add_forward(email, office, rtype="Факс", rnum="fax@example.com")  # deleted
-    # the mobile was put before the reception: one move puts them back in order
-    teleum.add_forward(email, TELEUM_NUMBERS[2], rtype="Телефон", rnum="79210000000", timeout=30)
-    teleum.add_forward(email, TELEUM_NUMBERS[2], rtype="SIP", rnum="101")
-    beeline, login = emulators.beeline, BEELINE_LOGIN[0]
-    first, other, unlisted = BEELINE_NUMBERS
-    beeline.set_redirect(login, other, "79160000009")  # redirected elsewhere: updated
-    beeline.set_redirect(login, unlisted, "79160000002")  # not listed: kept
-    beeline.add_voice_file(login, "old-greeting.wav", make_wav(tone=7), comment="Last year's greeting")
-    beeline.add_blacklist(login, 0, first, "79000000099")  # not in the list any more: removed
-    beeline.set_active_list(login, 1)
+    for name, demo in demo_kits().items():
+        demo.drift(emulators.apps[name])
 
 
 def write_config(directory: Path) -> Path:
-    """Copy the demo config and its voice file into ``directory``; return the config path."""
+    """Write the demo config and the files it refers to into ``directory``; return the config path."""
     from telconf.modeline import write_modeline
 
     config = directory / "demo.yaml"
-    shutil.copyfile(CONFIG, config)
-    write_modeline(config)  # the packaged file's ../schemas link would not resolve in DIRECTORY
-    (directory / "media").mkdir(exist_ok=True)
-    (directory / "media" / "greeting.wav").write_bytes(make_wav(seconds=0.5, tone=3))
+    config.write_text(config_text(), encoding="utf-8")
+    write_modeline(config)  # the ../schemas link would not resolve in DIRECTORY
+    for demo in demo_kits().values():
+        for relative, content in (demo.files() if demo.files else {}).items():
+            target = directory.joinpath(*relative.split("/"))
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(content)
     return config
 
 
 def environ(emulators: Emulators) -> dict[str, str]:
     """The ``${DEMO_...}`` variables of the demo config, for these emulators."""
-    return {
-        "DEMO_TELEUM_URL": emulators.teleum_url,
-        "DEMO_TELEUM_EMAIL": TELEUM_LOGIN[0],
-        "DEMO_TELEUM_PASSWORD": TELEUM_LOGIN[1],
-        "DEMO_SIP_PASSWORD": SIP_PASSWORD,
-        "DEMO_BEELINE_URL": emulators.beeline_url,
-        "DEMO_BEELINE_LOGIN": BEELINE_LOGIN[0],
-        "DEMO_BEELINE_PASSWORD": BEELINE_LOGIN[1],
-    }
+    found: dict[str, str] = {}
+    for name, demo in demo_kits().items():
+        found.update(demo.environ(emulators.urls[name]))
+    return found

@@ -1,8 +1,8 @@
-"""What both emulators share: the lock, the call log, latency, faults and state files.
+"""What every emulator shares: the lock, the call log, latency, faults and state files.
 
 A subclass is a WSGI app: it parses a request into a call name and parameters and
 hands a handler to :meth:`EmulatorBase.run_call`, which applies the realism knobs in
-one place, so that both APIs misbehave the same way.
+one place, so that all APIs misbehave the same way.
 """
 
 from __future__ import annotations
@@ -68,7 +68,7 @@ def read_state(path: str | Path) -> dict[str, Any]:
     text = path.read_text(encoding="utf-8")
     data = yaml.safe_load(text) if path.suffix.lower() in (".yaml", ".yml") else json.loads(text)
     if not isinstance(data, dict):
-        raise ValueError(f"{path}: a state file holds a mapping with 'teleum' and/or 'beeline'")
+        raise ValueError(f"{path}: a state file holds a mapping with one section per provider")
     return data
 
 
@@ -162,7 +162,7 @@ class EmulatorBase:
     def load(self, path: str | Path) -> None:
         """Restore from a state file's section for this provider (or a bare snapshot)."""
         data = read_state(path)
-        self.restore(data.get(self.section, {} if _has_sections(data) else data))
+        self.restore(data.get(self.section, {} if _has_sections(data, self.section) else data))
 
     def save(self, path: str | Path) -> None:
         """Write this provider's state as a state file with one section."""
@@ -229,7 +229,7 @@ class EmulatorBase:
         return json_response({"err": 1, "errmsg": "Internal Server Error"}, 500)
 
     def expire_session_of(self, request: Request, params: Any) -> None:
-        """Forget the session the request uses (only Teleum has sessions)."""
+        """Forget the session the request uses (for APIs with sessions)."""
 
     def _record(self, call: str, params: Any, status: int, err: str | None, fault: str | None) -> None:
         entry = {"method": call, "params": redact(copy.deepcopy(params)), "status": status, "err": err}
@@ -242,8 +242,11 @@ class EmulatorBase:
         raise NotImplementedError
 
 
-def _has_sections(data: dict[str, Any]) -> bool:
-    return "teleum" in data or "beeline" in data
+def _has_sections(data: dict[str, Any], section: str) -> bool:
+    """True when ``data`` is a whole state file (sections named by provider), not one emulator's snapshot."""
+    from telconf import registry
+
+    return section in data or any(name in data for name in registry.names())
 
 
 def _seconds(value: float) -> str:

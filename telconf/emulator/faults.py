@@ -21,7 +21,7 @@ from typing import Any
 KINDS = {
     "error_5xx": "answer HTTP 500 before doing anything",
     "drop_after_commit": "carry out the call, then close the connection without answering",
-    "session_expiry": "forget the Teleum session token before handling the call",
+    "session_expiry": "forget the session token before handling the call (APIs with sessions)",
     "rate_limit": "answer HTTP 429 with a Retry-After header, doing nothing",
     "slow": "sleep slow_seconds (longer than a client timeout), then handle the call",
     "non_json": "answer HTTP 200 with an HTML page instead of JSON, doing nothing",
@@ -32,7 +32,7 @@ KINDS = {
 class FaultConfig:
     """How often and how the emulator misbehaves.
 
-    ``methods`` restricts faults to those Teleum methods / Beeline commands (None: all);
+    ``methods`` restricts faults to those API calls (methods, commands; None: all);
     ``exclude`` names calls that never get a fault (e.g. ``{"login"}``).
     """
 

@@ -17,11 +17,61 @@ from telconf.emulator.base import EmulatorBase
 
 @dataclass(frozen=True)
 class Knob:
-    """A realism knob of one emulator: a keyword of its app and an option of ``telconf emulator``."""
+    """A realism knob of one emulator: a keyword of its app, and maybe an option of ``telconf emulator``.
+
+    With a ``default`` it is also an option of ``telconf emulator`` (``--pending-seconds``),
+    with that default (which may differ from the app's own: the command serves people,
+    the app tests) and no value below ``minimum``; without one it is a keyword only.
+    ``help`` is the option's help, which the command prefixes with the kit's label.
+    """
 
     name: str
     type: type
     help: str
+    default: Any = None
+    minimum: float | None = None
+
+    @property
+    def option(self) -> str:
+        """``--session-idle-timeout``: the option's name."""
+        return "--" + self.name.replace("_", "-")
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    """One demo account of ``telconf emulator``: shown in its banner on a loopback address."""
+
+    login: str
+    password: str
+    numbers: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DemoKit:
+    """A provider's part of the demos (``telconf emulator`` without a state file, ``telconf demo``).
+
+    ``accounts(app)`` adds the demo accounts to an empty app (they are ``logins``);
+    ``drift(app)`` then changes their live settings so that the demo config has
+    something to plan; ``environ(url)`` gives the ``${DEMO_...}`` variables that the
+    provider's part of the demo config uses, for the app served at ``url``.
+
+    ``config`` names a YAML file in the package (``package:file.yaml``) holding the
+    provider's accounts of the demo config: the lines that go under its ``accounts:``
+    (indented by two spaces, comments welcome); ``summary`` says what they are, for the
+    config's header and ``telconf demo``'s introduction (``a Teleum office``);
+    ``files()`` the files its accounts refer to: paths relative to the config
+    (``/``-separated) and contents. ``example`` is a command that calls the API as a
+    demo account, at the default port (``curl ...``), for ``telconf emulator --help``.
+    """
+
+    logins: tuple[DemoLogin, ...]
+    accounts: Callable[[Any], None]
+    drift: Callable[[Any], None]
+    environ: Callable[[str], dict[str, str]]
+    config: str
+    summary: str
+    files: Callable[[], Mapping[str, bytes]] | None = None
+    example: str = ""
 
 
 @dataclass(frozen=True)
@@ -36,6 +86,12 @@ class EmulatorKit:
     plan, an empty emulator account with the config account's numbers and whatever the
     API cannot restore (Teleum's SIP line numbers); the snapshot is then applied to it.
     ``snapshot_knobs`` are knobs for that in-process emulator (no waiting, no limits).
+
+    For people: ``label`` is how ``telconf emulator`` names the emulator in its help and
+    banner (default: the provider's title), ``api_label`` the line of its URL (default:
+    ``<label> API``); ``login_key`` is the key of an account's login in the app's state
+    (``snapshot()["accounts"][i][login_key]``), which the banner lists for a state file;
+    ``demo`` its part of the demos, if any.
     """
 
     app: Callable[..., EmulatorBase]
@@ -44,3 +100,7 @@ class EmulatorKit:
     knobs: tuple[Knob, ...] = ()
     snapshot_account: Callable[[Any, Any, str, str], None] | None = None
     snapshot_knobs: Mapping[str, Any] = field(default_factory=dict)
+    label: str = ""
+    api_label: str = ""
+    login_key: str = "login"
+    demo: DemoKit | None = None

@@ -1,4 +1,8 @@
-"""Serving the emulators: each on its own threaded werkzeug server, in a background thread."""
+"""Serving the emulators: each on its own threaded werkzeug server, in a background thread.
+
+Which emulators there are comes from the provider registry: every provider whose
+descriptor has an ``emulator`` kit (:class:`telconf.emulator.kit.EmulatorKit`).
+"""
 
 from __future__ import annotations
 
@@ -8,18 +12,30 @@ import threading
 from pathlib import Path
 from types import TracebackType
 from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
-from telconf.emulator.base import read_state, write_state
-from telconf.emulator.beeline import BeelineEmulator
-from telconf.emulator.teleum import TeleumEmulator
-from telconf.providers.http import redact_url
+from telconf.emulator.base import EmulatorBase, read_state, write_state
+from telconf.emulator.kit import EmulatorKit
 
-TELEUM_KNOBS = frozenset({"session_idle_timeout", "numbers_as_int", "sips_key", "direction_step",
-                          "tombstones", "login_fail_status", "session_token"})
-BEELINE_KNOBS = frozenset({"pending_seconds", "blacklist_limit", "max_body_bytes", "max_voice_files",
-                           "pending_key", "lblist_grouping"})
+#: Knobs every emulator has (``EmulatorBase``): they go to all of them.
+SHARED_KNOBS = frozenset({"latency_ms", "faults", "shuffle", "shuffle_seed"})
+
+
+def kits() -> dict[str, EmulatorKit]:
+    """The emulator kit of every registered provider that has one, by provider name (sorted)."""
+    from telconf import registry
+
+    return {name: descriptor.emulator.load() for name, descriptor in registry.providers().items()
+            if descriptor.emulator is not None}
+
+
+def label_of(name: str, kit: EmulatorKit) -> str:
+    """How people call the emulator of provider ``name``: its kit's label, else the provider's title."""
+    from telconf import registry
+
+    return kit.label or registry.get(name).title
 
 
 class QuietHandler(WSGIRequestHandler):
@@ -33,8 +49,17 @@ class QuietHandler(WSGIRequestHandler):
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         if self.verbose:
-            path = redact_url("http://emulator" + self.path).removeprefix("http://emulator")
-            self.log("info", '"%s %s" %s %s', self.command, path, code, size)
+            self.log("info", '"%s %s" %s %s', self.command, redacted_path(self.path), code, size)
+
+
+def redacted_path(path: str) -> str:
+    """``path`` without its query string but for a ``cmd`` parameter (the name of the call).
+
+    The emulator's own copy of the clients' URL redaction: it imports no client code.
+    """
+    parts = urlsplit("http://emulator" + path)  # a path of "//x" is no host
+    cmd = [value for key, value in parse_qsl(parts.query) if key == "cmd"]
+    return f"{parts.path}?cmd={cmd[0]}" if cmd else parts.path
 
 
 class ServedApp:
@@ -69,66 +94,84 @@ class ServedApp:
 
 
 class Emulators:
-    """Both emulators, served. Use :meth:`start` as a context manager::
+    """The emulator of every provider that has one, served. Use :meth:`start` as a context manager::
 
         with Emulators.start(teleum_port=0, beeline_port=0) as emu:
             requests.post(emu.teleum_url, data={"cmd": "login", ...})
+
+    ``apps`` and ``urls`` hold the apps and their base URLs by provider name;
+    ``emu.<name>`` and ``emu.<name>_url`` are short for ``emu.apps[name]`` and
+    ``emu.urls[name]``.
     """
 
-    def __init__(self, teleum: TeleumEmulator, beeline: BeelineEmulator, teleum_server: ServedApp,
-                 beeline_server: ServedApp):
-        self.teleum, self.beeline = teleum, beeline
-        self._servers = (teleum_server, beeline_server)
-        self.teleum_url = teleum_server.url
-        self.beeline_url = beeline_server.url
+    def __init__(self, apps: dict[str, EmulatorBase], servers: dict[str, ServedApp]):
+        self.apps = apps
+        self.urls = {name: server.url for name, server in servers.items()}
+        self._servers = servers
+
+    def __getattr__(self, name: str) -> Any:
+        # Only called for names not found otherwise: the providers' apps and URLs.
+        apps, urls = self.__dict__.get("apps", {}), self.__dict__.get("urls", {})
+        if name in apps:
+            return apps[name]
+        if name.endswith("_url") and name.removesuffix("_url") in urls:
+            return urls[name.removesuffix("_url")]
+        raise AttributeError(f"{type(self).__name__} has no attribute {name!r} (emulators: "
+                             f"{', '.join(apps) or 'none'})")
 
     @classmethod
-    def start(cls, host: str = "127.0.0.1", teleum_port: int = 0, beeline_port: int = 0, *,
-              state: str | Path | None = None, verbose: bool = False, ssl_context: ssl.SSLContext | None = None,
-              **knobs: Any) -> Emulators:
-        """Start both servers (port 0 picks a free one); ``knobs`` go to the emulator(s) that have them.
+    def start(cls, host: str = "127.0.0.1", *, state: str | Path | None = None, verbose: bool = False,
+              ssl_context: ssl.SSLContext | None = None, **options: Any) -> Emulators:
+        """Start every emulator; ``options`` are ports (``<name>_port``, default 0: a free one) and knobs.
 
-        ``latency_ms`` and ``faults`` apply to both; the others to the one that owns them.
-        With ``ssl_context`` (a server-side ``ssl.SSLContext``) both serve HTTPS.
+        ``latency_ms``, ``faults``, ``shuffle`` and ``shuffle_seed`` apply to all; the
+        other knobs to the emulator(s) that have them; an unknown name is a TypeError.
+        With ``ssl_context`` (a server-side ``ssl.SSLContext``) all serve HTTPS.
         """
-        teleum_knobs, beeline_knobs = split_knobs(knobs)
-        teleum, beeline = TeleumEmulator(**teleum_knobs), BeelineEmulator(**beeline_knobs)
+        found = kits()
+        ports = {name: int(options.pop(f"{name}_port", 0) or 0) for name in found}
+        knobs = split_knobs(options, found)
+        apps = {name: kit.app(**knobs[name]) for name, kit in found.items()}
         if state is not None:
             data = read_state(state)
-            teleum.restore(data.get("teleum", {}))
-            beeline.restore(data.get("beeline", {}))
-        teleum_server = ServedApp(teleum, host, teleum_port, "/api/v3/", verbose=verbose, ssl_context=ssl_context)
+            for name, app in apps.items():
+                app.restore(data.get(name, {}))
+        servers: dict[str, ServedApp] = {}
         try:
-            beeline_server = ServedApp(beeline, host, beeline_port, "/api", verbose=verbose, ssl_context=ssl_context)
+            for name, kit in found.items():
+                servers[name] = ServedApp(apps[name], host, ports[name], kit.path, verbose=verbose,
+                                          ssl_context=ssl_context)
         except BaseException:
-            teleum_server.stop()
+            for server in servers.values():
+                server.stop()
             raise
-        return cls(teleum, beeline, teleum_server, beeline_server)
+        return cls(apps, servers)
 
     def reset(self) -> None:
-        """Both emulators back to empty: no accounts, logs cleared, knobs at defaults."""
-        self.teleum.reset()
-        self.beeline.reset()
+        """Every emulator back to empty: no accounts, logs cleared, knobs at defaults."""
+        for app in self.apps.values():
+            app.reset()
 
     def snapshot(self) -> dict[str, Any]:
-        """The state of both, as a state file holds it."""
-        return {"teleum": self.teleum.snapshot(), "beeline": self.beeline.snapshot()}
+        """The state of all, as a state file holds it: one section per provider."""
+        return {name: app.snapshot() for name, app in self.apps.items()}
 
     def restore(self, snapshot: dict[str, Any]) -> None:
-        self.teleum.restore(snapshot.get("teleum", {}))
-        self.beeline.restore(snapshot.get("beeline", {}))
+        """Replace every emulator's state by its section of ``snapshot`` (empty if it has none)."""
+        for name, app in self.apps.items():
+            app.restore(snapshot.get(name, {}))
 
     def load(self, path: str | Path) -> None:
-        """Restore both from a state file."""
+        """Restore all from a state file."""
         self.restore(read_state(path))
 
     def save(self, path: str | Path) -> None:
-        """Write both states to a state file (JSON, or YAML for .yaml/.yml)."""
+        """Write all states to a state file (JSON, or YAML for .yaml/.yml)."""
         write_state(path, self.snapshot())
 
     def stop(self) -> None:
-        """Stop both servers and wait for their threads."""
-        for server in self._servers:
+        """Stop every server and wait for their threads."""
+        for server in self._servers.values():
             server.stop()
 
     def __enter__(self) -> Emulators:
@@ -139,17 +182,15 @@ class Emulators:
         self.stop()
 
 
-def split_knobs(knobs: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Send each knob to the emulator(s) that have it; unknown names are an error."""
-    teleum: dict[str, Any] = {}
-    beeline: dict[str, Any] = {}
-    for name, value in knobs.items():
-        if name in ("latency_ms", "faults", "shuffle", "shuffle_seed"):
-            teleum[name] = beeline[name] = value
-        elif name in TELEUM_KNOBS:
-            teleum[name] = value
-        elif name in BEELINE_KNOBS:
-            beeline[name] = value
-        else:
-            raise TypeError(f"unknown emulator knob {name!r}")
-    return teleum, beeline
+def split_knobs(knobs: dict[str, Any], found: dict[str, EmulatorKit] | None = None) -> dict[str, dict[str, Any]]:
+    """Send each knob to the emulator(s) that have it, by provider name; unknown names are a TypeError."""
+    found = kits() if found is None else found
+    split: dict[str, dict[str, Any]] = {name: {} for name in found}
+    owners = {name: {knob.name for knob in kit.knobs} for name, kit in found.items()}
+    for knob, value in knobs.items():
+        targets = list(found) if knob in SHARED_KNOBS else [name for name in found if knob in owners[name]]
+        if not targets:
+            raise TypeError(f"unknown emulator knob {knob!r}")
+        for name in targets:
+            split[name][knob] = value
+    return split

@@ -28,8 +28,12 @@ class Running:
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         assert self.process.stdout is not None
         self.lines = [self.process.stdout.readline() for _ in range(4)]
-        self.teleum_url = self.lines[0].split()[-1]
-        self.beeline_url = self.lines[1].split()[-1]
+        self.teleum_url = self.line("Teleum API v3:").split()[-1]
+        self.beeline_url = self.line("Beeline cloudcc:").split()[-1]
+
+    def line(self, label: str) -> str:
+        """The banner line starting with ``label`` (the providers come in the registry's order)."""
+        return next(line for line in self.lines if line.startswith(label))
 
     def interrupt(self) -> tuple[int, str, str]:
         self.process.send_signal(signal.SIGINT)
@@ -48,8 +52,8 @@ def running(request: pytest.FixtureRequest) -> Iterator[Running]:
 
 def test_demo_accounts_are_served_and_announced(running: Running) -> None:
     assert running.teleum_url.endswith("/api/v3/") and running.beeline_url.endswith("/api")
-    assert "demo@example.com / demo-password" in running.lines[2]
-    assert "demo / demo-password" in running.lines[3]
+    assert "demo@example.com / demo-password" in running.line("Teleum login:")
+    assert "demo / demo-password" in running.line("Beeline login:")
     teleum = TeleumWire(running.teleum_url, "demo@example.com", "demo-password")
     assert len(teleum.ok("getConnectedNumbers")["numbers"]) == 3
     assert len(BeelineWire(running.beeline_url, "demo", "demo-password").ok("RLIST")) == 3
@@ -72,7 +76,7 @@ def test_state_file_in_and_out(tmp_path: Path) -> None:
     saved = tmp_path / "out.json"
     proc = Running("--state", str(state), "--save", str(saved))
     try:
-        assert "acme" in proc.lines[3] and "acme-password" not in "".join(proc.lines)
+        assert "acme" in proc.line("Beeline logins:") and "acme-password" not in "".join(proc.lines)
         BeelineWire(proc.beeline_url, "acme", "acme-password").ok("ARECORD")
         code, _, err = proc.interrupt()
     finally:

@@ -9,8 +9,10 @@ import pytest
 import yaml
 from emulator_wire import B_LOGIN, B_NUMBERS, B_PASSWORD, T_EMAIL, T_NUMBERS, BeelineWire, TeleumWire
 
-from telconf.emulator import BeelineEmulator, Emulators, FaultConfig, TeleumEmulator
+from telconf.emulator import Emulators, FaultConfig
 from telconf.emulator.demo import demo_state
+from telconf.providers.beeline.emulator import BeelineEmulator
+from telconf.providers.teleum.emulator import TeleumEmulator
 from telconf.wav import make_wav
 
 

@@ -86,10 +86,10 @@ def test_validate_takes_several_files_and_c(tmp_path: Path) -> None:
 def test_accounts_json_feeds_a_ci_matrix() -> None:
     code, out, err = run("accounts", "-c", str(ROOT / "examples" / "demo.yaml"), "--json")
     assert code == 0, err
-    assert json.loads(out) == [{"name": "spb-office", "provider": "teleum"},
-                               {"name": "msk-callcenter", "provider": "beeline"}]
+    assert json.loads(out) == [{"name": "msk-callcenter", "provider": "beeline"},
+                               {"name": "spb-office", "provider": "teleum"}]
     code, out, _ = run("accounts", "-c", str(ROOT / "examples" / "demo.yaml"))
-    assert out == "spb-office\tteleum\nmsk-callcenter\tbeeline\n"
+    assert out == "msk-callcenter\tbeeline\nspb-office\tteleum\n"
 
 
 def test_accounts_of_an_invalid_file_is_an_error(tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ import pytest
 
 from telconf import __version__, demo
 from telconf.emulator import Emulators
+from telconf.providers.beeline.emulator import demo as beeline_demo
 from telconf.plan.render_markdown import PlanMarkdown, escape
 from tests.gitops.conftest import DemoRepo, rendered
 
@@ -37,7 +38,7 @@ def test_escaped_text_renders_as_written(char: str) -> None:
 
 def test_warnings_sit_outside_the_collapsed_sections_and_the_footer_names_version_and_fingerprint(
         demo_repo: DemoRepo, emulators: Emulators) -> None:
-    emulators.beeline.add_blacklist(demo.BEELINE_LOGIN[0], 0, demo.BEELINE_NUMBERS[2], "79000000042")
+    emulators.beeline.add_blacklist(beeline_demo.LOGIN[0], 0, beeline_demo.NUMBERS[2], "79000000042")
     code, out, err = demo_repo.run("plan", "-c", str(demo_repo.config), "--format", "markdown")
     assert code == 0, err
     page, visible = rendered(out)

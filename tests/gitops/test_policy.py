@@ -12,6 +12,8 @@ import pytest
 
 from telconf import demo
 from telconf.emulator import Emulators
+from telconf.providers.beeline.emulator import demo as beeline_demo
+from telconf.providers.teleum.emulator import demo as teleum_demo
 from tests.gitops.conftest import DemoRepo
 
 POLICIES = Path(__file__).parents[2] / "examples" / "policy"
@@ -24,9 +26,9 @@ def denials(policy: str, plan: dict, max_changes: int = 50) -> list[str]:
 
 def make_risky(demo_repo: DemoRepo, emulators: Emulators) -> dict:
     """The demo plan, plus a live SIP line and a black list that the config does not keep."""
-    emulators.teleum.add_sip(demo.TELEUM_LOGIN[0], num=102, descr="Sales")
-    emulators.teleum.add_sip(demo.TELEUM_LOGIN[0], num=103, descr="Old fax line")
-    emulators.beeline.add_blacklist(demo.BEELINE_LOGIN[0], 0, demo.BEELINE_NUMBERS[2], "79000000042")
+    emulators.teleum.add_sip(teleum_demo.LOGIN[0], num=102, descr="Sales")
+    emulators.teleum.add_sip(teleum_demo.LOGIN[0], num=103, descr="Old fax line")
+    emulators.beeline.add_blacklist(beeline_demo.LOGIN[0], 0, beeline_demo.NUMBERS[2], "79000000042")
     return demo_repo.plan_json()
 
 
@@ -46,7 +48,7 @@ def test_no_sip_line_deleted_names_the_line(risky_plan: dict) -> None:
     found = denials("no-sip-line-deleted", risky_plan)
     assert len(found) == 1
     assert found[0].startswith("spb-office/sip_line/103: deletes SIP line 103 (config ")
-    assert found[0].endswith("demo.yaml:13)")  # the sip_lines mapping that no longer holds it
+    assert found[0].endswith("demo.yaml:41)")  # the sip_lines mapping that no longer holds it
 
 
 def test_no_blacklist_emptied(risky_plan: dict) -> None:

@@ -10,8 +10,8 @@ import jsonschema
 import pytest
 
 from telconf.apply import CallStatus
-from telconf import demo
 from telconf.emulator import Emulators
+from telconf.providers.teleum.emulator import demo as teleum_demo
 from tests.gitops.conftest import DemoRepo
 
 SCHEMA = json.loads((Path(__file__).parents[2] / "schemas" / "report.schema.json").read_text())
@@ -79,20 +79,20 @@ def test_report_of_a_refused_apply(demo_repo: DemoRepo, emulators: Emulators, tm
 
 
 def test_report_of_an_interrupted_apply(demo_repo: DemoRepo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from telconf.providers.beeline.provider import BeelineProvider
+    from telconf.providers.teleum.provider import TeleumProvider
 
     def interrupted(self: object, call: object) -> None:
         raise KeyboardInterrupt  # the second Ctrl-C: apply stops at once
 
-    monkeypatch.setattr(BeelineProvider, "execute", interrupted)
+    monkeypatch.setattr(TeleumProvider, "execute", interrupted)  # the second account of the demo
     report = tmp_path / "report.json"
     code, _, err = demo_repo.run("apply", "-c", str(demo_repo.config), "--yes", "--report", str(report))
     assert code == 130, err
     data = read_report(report, demo_repo.env)
     assert data["outcome"] == "interrupted"
-    beeline = [c for c in data["calls"] if c["account"] == "msk-callcenter"]
-    assert beeline and all(c["status"] != "done" for c in beeline)
-    assert all(c["status"] == "done" for c in data["calls"] if c["account"] == "spb-office")
+    teleum = [c for c in data["calls"] if c["account"] == "spb-office"]
+    assert teleum and all(c["status"] != "done" for c in teleum)
+    assert all(c["status"] == "done" for c in data["calls"] if c["account"] == "msk-callcenter")
 
 
 def test_schema_lists_every_item_status() -> None:
@@ -104,7 +104,7 @@ def test_schema_lists_every_item_status() -> None:
 def test_report_of_an_apply_that_met_another_writer(demo_repo: DemoRepo, emulators: Emulators,
                                                     tmp_path: Path) -> None:
     """Someone adds a forward to a number while telconf writes it: the read-back sees it, the report says so."""
-    teleum, email, number = emulators.teleum, demo.TELEUM_LOGIN[0], demo.TELEUM_NUMBERS[0]
+    teleum, email, number = emulators.teleum, teleum_demo.LOGIN[0], teleum_demo.NUMBERS[0]
     fired: list[str] = []
 
     def other_writer(call: str, params: object) -> None:

@@ -20,7 +20,7 @@ def test_a_non_loopback_address_is_warned_about_and_passwords_are_not_shown() ->
         assert process.stdout is not None and process.stderr is not None
         lines = [process.stdout.readline() for _ in range(3)]
         warning = process.stderr.readline()
-        port = urlsplit(lines[0].split()[-1]).port
+        port = urlsplit(next(line for line in lines if line.startswith("Teleum API")).split()[-1]).port
         # Loopback still reaches it; a 2 MB body is refused, not read into memory.
         answer = requests.post(f"http://127.0.0.1:{port}/api/v3/", params={"cmd": "login"},
                                data={"email": "x", "paswd": "y" * (2 * 1024 * 1024)}, timeout=10)

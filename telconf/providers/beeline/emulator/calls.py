@@ -16,7 +16,7 @@ from telconf import phones
 from telconf.wav import wav_problem
 
 if TYPE_CHECKING:
-    from telconf.emulator.beeline import BeelineEmulator
+    from telconf.providers.beeline.emulator.app import BeelineEmulator
 
 Account = dict[str, Any]
 ABSENT: Any = object()

@@ -1,6 +1,6 @@
 """The Teleum emulator's default tables: forward types and caller-id kinds, and their wire ids.
 
-Their own module so that the app (``teleum.py``) and the calls (``teleum_calls.py``),
+Their own module so that the app (``app.py``) and the calls (``calls.py``),
 which the app imports, both read them from one place at import time.
 """
 

@@ -13,10 +13,10 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from telconf import phones
-from telconf.emulator.teleum_defaults import DEFAULT_RCID_IDS, DEFAULT_TYPE_IDS
+from telconf.providers.teleum.emulator.defaults import DEFAULT_RCID_IDS, DEFAULT_TYPE_IDS
 
 if TYPE_CHECKING:
-    from telconf.emulator.teleum import TeleumEmulator
+    from telconf.providers.teleum.emulator.app import TeleumEmulator
 
 Account = dict[str, Any]
 Params = dict[str, str]

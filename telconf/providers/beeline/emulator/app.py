@@ -31,9 +31,9 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Request, Response
 
 from telconf import phones
-from telconf.emulator import beeline_calls
 from telconf.emulator.base import EmulatorBase, json_response, working_copy
-from telconf.emulator.beeline_calls import ABSENT, LIST_IDS, BeelineError
+from telconf.providers.beeline.emulator import calls as beeline_calls
+from telconf.providers.beeline.emulator.calls import ABSENT, LIST_IDS, BeelineError
 
 BASE_PATH = "/api"
 

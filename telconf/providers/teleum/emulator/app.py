@@ -35,10 +35,10 @@ from typing import Any
 from werkzeug.wrappers import Request, Response
 
 from telconf import phones
-from telconf.emulator import teleum_calls
 from telconf.emulator.base import EmulatorBase, json_response, working_copy
-from telconf.emulator.teleum_calls import AppError, SessionEnded
-from telconf.emulator.teleum_defaults import DEFAULT_RCID_IDS, DEFAULT_TYPE_IDS
+from telconf.providers.teleum.emulator import calls as teleum_calls
+from telconf.providers.teleum.emulator.calls import AppError, SessionEnded
+from telconf.providers.teleum.emulator.defaults import DEFAULT_RCID_IDS, DEFAULT_TYPE_IDS
 
 PATHS = ("/api/v3/", "/api/v3")
 
