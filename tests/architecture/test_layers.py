@@ -48,9 +48,19 @@ def imports(path: Path, *, type_checking: bool = False) -> Iterator[tuple[int, s
             continue
         if isinstance(node, ast.Import):
             yield from ((node.lineno, alias.name) for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module:
-            yield node.lineno, node.module
-            yield from ((node.lineno, f"{node.module}.{alias.name}") for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            module = _absolute(path, node.module or "", node.level)
+            yield node.lineno, module
+            yield from ((node.lineno, f"{module}.{alias.name}") for alias in node.names)
+
+
+def _absolute(path: Path, module: str, level: int) -> str:
+    """``module`` of a ``from`` import in ``path``, relative ones (``from ..client import``) resolved."""
+    if not level:
+        return module
+    package = list(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+    base = package[:-level] if path.name != "__init__.py" else package[:len(package) - level]
+    return ".".join(base + ([module] if module else []))
 
 
 def where(path: Path, line: int) -> str:
