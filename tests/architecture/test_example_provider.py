@@ -21,6 +21,7 @@ from typing import Any
 
 import jsonschema
 import pytest
+import requests
 import yaml
 
 from telconf.emulator.faults import FaultConfig
@@ -234,6 +235,41 @@ def test_plan_apply_export_through_the_cli(installed: dict[str, str], acme: tupl
 
     written = "".join(cli.outputs) + (tmp_path / "backup" / "telconf.yaml").read_text()
     assert PASSWORD not in written
+
+
+def test_a_snapshot_plan_of_acme_needs_no_credential_and_no_connection(
+        installed: dict[str, str], acme: tuple[Any, str], tmp_path: Path) -> None:
+    """``plan --snapshot`` rebuilds the export in acme's own emulator, in process, through its kit."""
+    app, url = acme
+    (tmp_path / "good.yaml").write_text(GOOD.format(url=url))
+    cli = Cli(installed, tmp_path)
+    cli("export", "-c", "good.yaml", "-o", "backup/telconf.yaml")
+    live = json.loads(cli("plan", "-c", "good.yaml", "--format", "json"))
+
+    offline = Cli({k: v for k, v in installed.items() if not k.startswith("ACME_")}, tmp_path)
+    app.clear_log()
+    snapshot = json.loads(offline("plan", "-c", "good.yaml", "--snapshot", "backup/telconf.yaml",
+                                  "--format", "json").split("\nnote: ")[0])
+    assert app.call_log == []  # nothing reached the served emulator
+    assert [c["address"] for c in snapshot["accounts"][0]["changes"]] == \
+        [c["address"] for c in live["accounts"][0]["changes"]]
+    assert snapshot["planned_against"]["kind"] == "snapshot"
+
+
+def test_telconf_emulator_serves_acme_beside_the_built_ins(installed: dict[str, str], tmp_path: Path) -> None:
+    server = subprocess.Popen([sys.executable, "-m", "telconf", "emulator", "--acme-port", "0", "--teleum-port", "0",
+                               "--beeline-port", "0"], env=installed, cwd=tmp_path, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True)
+    try:
+        assert server.stdout is not None
+        lines = [server.stdout.readline() for _ in range(3)]
+        urls = {line.split(":", 1)[0]: line.split(":", 1)[1].strip() for line in lines}
+        assert set(urls) == {"Acme Voice API", "Beeline cloudcc", "Teleum API v3"}, lines
+        answer = requests.get(urls["Acme Voice API"] + "numbers", timeout=10)
+        assert answer.status_code == 401 and answer.json() == {"error": "HTTP Basic authentication required"}
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
 
 
 def test_without_its_distribution_acme_is_a_clean_validation_error(acme: tuple[Any, str], tmp_path: Path) -> None:

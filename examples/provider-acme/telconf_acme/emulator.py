@@ -150,5 +150,11 @@ def _error(exc: AcmeError) -> Response:
     return json_response({"error": exc.message}, exc.status, headers)
 
 
-KIT = EmulatorKit(app=AcmeEmulator, path=f"{BASE_PATH}/", port=8093)
+def snapshot_account(app: AcmeEmulator, account: Any, login: str, password: str) -> None:
+    """For ``telconf plan --snapshot``: an empty account with the numbers of ``account``
+    (a config account); telconf then applies the snapshot to it through the provider."""
+    app.add_account(login, password, list(account.numbers))
+
+
+KIT = EmulatorKit(app=AcmeEmulator, path=f"{BASE_PATH}/", port=8093, snapshot_account=snapshot_account)
 """What telconf's emulator machinery needs to serve this one (see ``telconf.emulator.kit``)."""
