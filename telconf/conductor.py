@@ -89,9 +89,14 @@ class Conductor:
     def provider(self, name: str) -> Provider[Any]:
         """The provider of the selected account ``name``, made on first use and kept until :meth:`close`."""
         if name not in self._providers:
-            account = next(a for a in self.selected if a.name == name)
-            self._providers[name] = self.make_provider(account)
+            self._providers[name] = self.make_provider(self._account(name))
         return self._providers[name]
+
+    def _account(self, name: str) -> Account:
+        for account in self.selected:
+            if account.name == name:
+                return account
+        raise ValueError(f"account {name!r} is not one of the selected accounts")
 
     @property
     def providers(self) -> Mapping[str, Provider[Any]]:
@@ -161,8 +166,7 @@ class Conductor:
                        call_changes=tuple(tuple(served) for _, served in batched))
 
     def _stages(self, name: str) -> StageTable:
-        account = next(a for a in self.selected if a.name == name)
-        return self.descriptor(account).stages
+        return self.descriptor(self._account(name)).stages
 
     # --- saved plans ----------------------------------------------------------------------
 
