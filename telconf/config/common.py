@@ -12,6 +12,34 @@ from telconf.guard import files as safe_files
 from telconf.guard import hosts
 from telconf.model import Safety
 
+class AccountHeader(TypedDict):
+    """What every account has besides its provider's state (keyword arguments of ``model.Account``)."""
+
+    name: str
+    url: str
+    safety: Safety
+    where: str
+
+
+def header(ctx: Context, name: str, path: Path, account: dict[str, Any], default_url: str) -> AccountHeader:
+    """The account's name, endpoint (``default_url`` without ``url``), safety rule and position."""
+    return AccountHeader(name=name, url=account_url(ctx, path, account, default_url), safety=safety(ctx, account),
+                         where=ctx.where(path, key=True))
+
+
+def login(ctx: Context, path: Path, account: dict[str, Any], login_field: str) -> dict[str, Any]:
+    """Keyword arguments of the account's ``Credentials``: the login (``login_field``: ``email``,
+    ``username``...) and the password as ``Secret`` values, and the TLS files."""
+    credentials = account.get("credentials")
+    credentials = credentials if isinstance(credentials, dict) else {}
+    where = path + ("credentials",)
+    return {
+        login_field: ctx.secret(where + (login_field,), credentials.get(login_field, "")),
+        "password": ctx.secret(where + ("password",), credentials.get("password", ""), password=True),
+        **tls_files(ctx, where, credentials),
+    }
+
+
 def account_url(ctx: Context, path: Path, account: dict[str, Any], default: str) -> str:
     """The account's endpoint: ``url`` (``${NAME}`` substituted when building) or ``default``.
 

@@ -21,23 +21,14 @@ from telconf_acme.model import AcmeAccount, AcmeCredentials, AcmeNumber
 
 def build_acme(ctx: Context, name: str, path: Path, data: dict[str, Any]) -> AcmeAccount:
     """The desired state of one Acme account; problems go to ``ctx.diagnostics``."""
-    credentials = data.get("credentials")
-    credentials = credentials if isinstance(credentials, dict) else {}
     numbers: dict[str, AcmeNumber] = {}
     for wire, item, settings in common.numbers(ctx, path + ("numbers",), data.get("numbers")):
         numbers[wire] = AcmeNumber(wire, _forward_to(ctx, item, wire, settings),
                                    template=ctx.template_of(item), where=ctx.where(item, key=True))
     return AcmeAccount(
-        name=name,
-        url=common.account_url(ctx, path, data, DEFAULT_URL),
-        credentials=AcmeCredentials(
-            login=ctx.secret(path + ("credentials", "login"), credentials.get("login", "")),
-            password=ctx.secret(path + ("credentials", "password"), credentials.get("password", ""), password=True),
-            **common.tls_files(ctx, path + ("credentials",), credentials),
-        ),
+        **common.header(ctx, name, path, data, DEFAULT_URL),  # name, url, safety, where
+        credentials=AcmeCredentials(**common.login(ctx, path, data, AcmeCredentials.LOGIN_FIELD)),
         numbers=numbers,
-        safety=common.safety(ctx, data),
-        where=ctx.where(path, key=True),
     )
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 from telconf.model import UNMANAGED, Account, Credentials, Managed, Secret
 
@@ -14,6 +15,8 @@ from telconf.model import UNMANAGED, Account, Credentials, Managed, Secret
 @dataclass(frozen=True, kw_only=True)
 class AcmeCredentials(Credentials):
     """Login and password of an Acme account (sent as HTTP Basic), and the TLS files every account may have."""
+
+    LOGIN_FIELD: ClassVar[str] = "login"  # the key of the login under ``credentials:``
 
     login: Secret
     password: Secret

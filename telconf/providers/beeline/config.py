@@ -40,24 +40,13 @@ def build_beeline(ctx: Context, name: str, path: Path, data: dict[str, Any]) -> 
         for wire, item, settings in common.numbers(ctx, path + ("numbers",), data.get("numbers"))
     }
     return BeelineAccount(
-        name=name,
-        url=common.account_url(ctx, path, data, DEFAULT_URL),
-        credentials=_credentials(ctx, path + ("credentials",), data.get("credentials") or {}),
+        **common.header(ctx, name, path, data, DEFAULT_URL),
+        credentials=BeelineCredentials(**common.login(ctx, path, data, BeelineCredentials.LOGIN_FIELD)),
         voice_files=voice_files,
         record_all=record_all,
         numbers=numbers,
         blacklists=build_blacklists(ctx, path + ("blacklists",), data.get("blacklists") or {}, tuple(numbers)),
-        safety=common.safety(ctx, data),
-        where=ctx.where(path, key=True),
         ignore=ignore,
-    )
-
-
-def _credentials(ctx: Context, path: Path, data: dict[str, Any]) -> BeelineCredentials:
-    return BeelineCredentials(
-        username=ctx.secret(path + ("username",), data.get("username", "")),
-        password=ctx.secret(path + ("password",), data.get("password", ""), password=True),
-        **common.tls_files(ctx, path, data),
     )
 
 

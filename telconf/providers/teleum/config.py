@@ -31,7 +31,6 @@ _LINE = re.compile(r"[0-9]+\Z")
 
 def build_teleum(ctx: Context, name: str, path: Path, data: dict[str, Any]) -> TeleumAccount:
     """The desired state of one Teleum account; problems go to ``ctx.diagnostics``."""
-    credentials = data.get("credentials") or {}
     ignore = build_ignore(ctx, path, data, ("sip_lines",))
     sip_lines = _sip_lines(ctx, path + ("sip_lines",), data["sip_lines"]) if "sip_lines" in data else UNMANAGED
     numbers: dict[str, TeleumNumber] = {}
@@ -42,17 +41,10 @@ def build_teleum(ctx: Context, name: str, path: Path, data: dict[str, Any]) -> T
         paths[wire] = item
     _warn_loops(ctx, numbers, paths)
     return TeleumAccount(
-        name=name,
-        url=common.account_url(ctx, path, data, DEFAULT_URL),
-        credentials=TeleumCredentials(
-            email=ctx.secret(path + ("credentials", "email"), credentials.get("email", "")),
-            password=ctx.secret(path + ("credentials", "password"), credentials.get("password", ""), password=True),
-            **common.tls_files(ctx, path + ("credentials",), credentials),
-        ),
+        **common.header(ctx, name, path, data, DEFAULT_URL),
+        credentials=TeleumCredentials(**common.login(ctx, path, data, TeleumCredentials.LOGIN_FIELD)),
         sip_lines=sip_lines,
         numbers=numbers,
-        safety=common.safety(ctx, data),
-        where=ctx.where(path, key=True),
         ignore=ignore,
     )
 
