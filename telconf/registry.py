@@ -152,19 +152,27 @@ def names() -> tuple[str, ...]:
 
 
 def problems() -> tuple[str, ...]:
-    """Why entry points of the group were left out (a broken third-party package must not stop telconf)."""
+    """Why providers were left out (a broken third-party package must not stop telconf)."""
     _registry()
-    return _problems
+    return tuple(_problems)
 
 
-_problems: tuple[str, ...] = ()
+def leave_out(name: str, reason: str) -> None:
+    """Drop provider ``name``, found broken once in use (its schema, its emulator kit), saying why.
+
+    The other providers go on working; every command prints the reason.
+    """
+    if _registry().pop(name, None) is not None:
+        _problems.append(f"provider {name!r} was left out: {reason}")
+
+
+_problems: list[str] = []
 
 
 @functools.lru_cache(maxsize=1)
 def _registry() -> dict[str, ProviderDescriptor]:
-    global _problems
     found, problems_seen = load(metadata.entry_points(group=GROUP))
-    _problems = tuple(problems_seen)
+    _problems[:] = problems_seen
     return found
 
 
@@ -191,7 +199,10 @@ def load(entry_points: Iterable[metadata.EntryPoint]) -> tuple[dict[str, Provide
             problems_seen.append(f"provider {entry.name!r} ({source}) could not be loaded: "
                                  f"{type(exc).__name__}: {exc}")
             continue
-        problem = _invalid(entry.name, descriptor)
+        try:
+            problem = _invalid(entry.name, descriptor)
+        except Exception as exc:  # noqa: BLE001 - a descriptor of any shape must not stop telconf
+            problem = f"its descriptor cannot be read: {type(exc).__name__}: {exc}"
         if problem:
             problems_seen.append(f"provider {entry.name!r} ({source}): {problem}")
             continue
@@ -207,9 +218,20 @@ def _invalid(name: str, descriptor: Any) -> str | None:
         return f"the descriptor is named {descriptor.name!r}, registered as {name!r}"
     if not _NAME.match(name):
         return "a provider name is lower-case letters, digits and '_', starting with a letter"
-    for (kind, action), stage in descriptor.stages.items():
+    if not isinstance(descriptor.stages, Mapping):
+        return "its stage table is not a mapping of (kind, Action) to a stage"
+    for key, stage in descriptor.stages.items():
+        if not (isinstance(key, tuple) and len(key) == 2 and isinstance(key[0], str)):
+            return f"its stage table has the key {key!r}, not a (kind, Action) pair"
+        kind, action = key
         if not isinstance(action, Action) or not isinstance(stage, int) or isinstance(stage, bool) or stage < 1:
             return f"stage of {kind}/{action} must be a positive integer with an Action"
+    for name_, ref in (("account_type", descriptor.account_type), ("build", descriptor.build),
+                       ("provider", descriptor.provider)):
+        if not isinstance(ref, Lazy):
+            return f"its {name_} is not a telconf.registry.Lazy reference"
+    if descriptor.emulator is not None and not isinstance(descriptor.emulator, Lazy):
+        return "its emulator is not a telconf.registry.Lazy reference"
     return None
 
 

@@ -6,7 +6,8 @@ import functools
 import logging
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -102,12 +103,25 @@ def handles_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+@contextmanager
+def _provider_problems_reported() -> Iterator[None]:
+    """A broken provider package is left out, loudly: why, before the command's output, and
+    after it what was found while it ran (a schema or emulator kit that failed in use)."""
+    told = registry.problems()
+    for problem in told:
+        click.echo(f"warning: {escape(problem)}", err=True)
+    try:
+        yield
+    finally:
+        for problem in registry.problems()[len(told):]:
+            click.echo(f"warning: {escape(problem)}", err=True)
+
+
 def _report_errors(func: Callable[..., Any], args: Any, kwargs: Any) -> Any:
     """Run the command; telconf's exceptions become a message on stderr (escaped) and an exit code."""
     try:
-        for problem in registry.problems():  # a broken provider package is left out, loudly
-            click.echo(f"warning: {escape(problem)}", err=True)
-        return func(*args, **kwargs)
+        with _provider_problems_reported():
+            return func(*args, **kwargs)
     except ConfigError as exc:
         for diagnostic in exc.diagnostics:
             click.echo(escape(str(diagnostic)), err=True)

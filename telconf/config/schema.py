@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import json
 from importlib.resources import files
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -42,7 +42,7 @@ def schema_path() -> Path:
 def _schema() -> dict[str, Any]:
     from telconf import registry
 
-    return compose(registry.providers().values())
+    return compose(registry.providers().values(), on_broken=registry.leave_out)
 
 
 def schema_text() -> str:
@@ -50,12 +50,15 @@ def schema_text() -> str:
     return json.dumps(_schema(), ensure_ascii=False, indent=2) + "\n"
 
 
-def compose(descriptors: Iterable[ProviderDescriptor]) -> dict[str, Any]:
+def compose(descriptors: Iterable[ProviderDescriptor],
+            on_broken: Callable[[str, str], None] | None = None) -> dict[str, Any]:
     """The config schema: the core's (``core.schema.json``) with each provider's fragment.
 
     A fragment's ``account`` becomes ``$defs/<name>Account``, chosen by ``provider:``;
-    its ``template`` properties join the template's; its ``$defs`` join the core's
-    (a name defined twice is a ``ProviderRegistryError``: one would silently win).
+    its ``template`` properties join the template's; its ``$defs`` join the core's (a
+    name defined twice would silently win: it is refused). A fragment refused, or that
+    cannot be read, is a ``ProviderRegistryError``; with ``on_broken(name, reason)`` the
+    provider is left out instead and the others composed.
     """
     from telconf.registry import ProviderRegistryError
 
@@ -65,15 +68,17 @@ def compose(descriptors: Iterable[ProviderDescriptor]) -> dict[str, Any]:
     choice = account["properties"]["provider"]
     names, described, keys = [], [], []
     for descriptor in descriptors:
-        fragment = descriptor.schema_fragment()
         name = descriptor.name
+        try:
+            fragment = descriptor.schema_fragment()
+            own = _definitions(name, fragment, defs)
+        except ProviderRegistryError as exc:
+            if on_broken is None:
+                raise
+            on_broken(name, str(exc))
+            continue
         names.append(name)
         described.append(f"`{name}` ({descriptor.summary})")
-        own = {f"{name}Account": fragment["account"], **fragment.get("$defs", {})}
-        taken = sorted(set(own) & set(defs))
-        if taken:
-            raise ProviderRegistryError(f"provider {name}: its schema defines {taken[0]!r}, which is already "
-                                        "defined; prefix the provider's definitions with its name")
         defs.update(own)
         account["allOf"].append({"if": {"properties": {"provider": {"const": name}}, "required": ["provider"]},
                                  "then": {"$ref": f"#/$defs/{name}Account"}})
@@ -98,10 +103,37 @@ def compose(descriptors: Iterable[ProviderDescriptor]) -> dict[str, Any]:
 
 @functools.lru_cache(maxsize=1)
 def _validator() -> jsonschema.protocols.Validator:
+    schema = _valid_schema()
     import jsonschema
 
-    cls = jsonschema.validators.validator_for(_schema())
-    return cls(_schema())
+    return jsonschema.validators.validator_for(schema)(schema)
+
+
+def _valid_schema() -> dict[str, Any]:
+    """The composed schema, checked against its meta-schema once jsonschema is needed anyway.
+
+    A provider whose fragment makes it invalid (``"type": 5``) is left out, so that one
+    broken package never stops the checking of the others' accounts.
+    """
+    import jsonschema
+
+    from telconf import registry
+
+    schema = _schema()
+    cls = jsonschema.validators.validator_for(schema)
+    try:
+        cls.check_schema(schema)
+        return schema
+    except jsonschema.SchemaError:
+        pass
+    for name, descriptor in registry.providers().items():
+        try:
+            cls.check_schema(compose([descriptor]))
+        except jsonschema.SchemaError as exc:
+            registry.leave_out(name, f"its schema is not valid JSON Schema: {exc.message}")
+    _schema.cache_clear()
+    _compiled.cache_clear()
+    return _schema()
 
 
 @functools.lru_cache(maxsize=1)
@@ -110,7 +142,25 @@ def _compiled() -> Check | None:
         return compile_schema(_schema())
     except Unsupported:
         return None
+    except Exception:  # noqa: BLE001 - a provider's odd schema: jsonschema checks it (and says why)
+        return None
 
+
+def _definitions(name: str, fragment: dict[str, Any], defs: Mapping[str, Any]) -> dict[str, Any]:
+    """The ``$defs`` a provider's fragment adds (its account as ``<name>Account``); a bad one is refused."""
+    from telconf.registry import ProviderRegistryError
+
+    own = fragment.get("$defs", {})
+    template = fragment.get("template", {})
+    if not isinstance(own, dict) or not all(isinstance(v, dict) for v in own.values()) \
+            or not isinstance(template, dict) or not all(isinstance(v, dict) for v in template.values()):
+        raise ProviderRegistryError(f"provider {name}: its schema's '$defs' and 'template' must map names to schemas")
+    own = {f"{name}Account": fragment["account"], **own}
+    taken = sorted(set(own) & set(defs))
+    if taken:
+        raise ProviderRegistryError(f"provider {name}: its schema defines {taken[0]!r}, which is already "
+                                    "defined; prefix the provider's definitions with its name")
+    return own
 
 
 def _add_template_key(properties: dict[str, Any], key: str, schema: Any) -> None:
@@ -128,6 +178,7 @@ def _add_template_key(properties: dict[str, Any], key: str, schema: Any) -> None
     else:
         properties[key] = {"description": known.get("description", "") if isinstance(known, dict) else "",
                            "anyOf": [known, schema]}
+
 
 class SchemaProblem(NamedTuple):
     """One schema violation: the path of the value it is about, and its diagnostic."""

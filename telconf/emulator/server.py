@@ -24,11 +24,33 @@ SHARED_KNOBS = frozenset({"latency_ms", "faults", "shuffle", "shuffle_seed"})
 
 
 def kits() -> dict[str, EmulatorKit]:
-    """The emulator kit of every registered provider that has one, by provider name (sorted)."""
-    from telconf import registry
+    """The emulator kit of every registered provider that has one, by provider name (sorted).
 
-    return {name: descriptor.emulator.load() for name, descriptor in registry.providers().items()
-            if descriptor.emulator is not None}
+    A kit that cannot be loaded, or is not an ``EmulatorKit``, leaves its provider out
+    (``registry.problems`` says why): one broken package never stops the others' emulators.
+    A registry that cannot be read at all gives none here; the command then reports why.
+    """
+    from telconf import registry
+    from telconf.errors import TelconfError
+
+    try:
+        descriptors = registry.providers()
+    except TelconfError:
+        return {}
+    found: dict[str, EmulatorKit] = {}
+    for name, descriptor in descriptors.items():
+        if descriptor.emulator is None:
+            continue
+        try:
+            kit = descriptor.emulator.load()
+        except TelconfError as exc:
+            registry.leave_out(name, str(exc))
+            continue
+        if not isinstance(kit, EmulatorKit):
+            registry.leave_out(name, f"its emulator is a {type(kit).__name__}, not a telconf EmulatorKit")
+            continue
+        found[name] = kit
+    return found
 
 
 def label_of(name: str, kit: EmulatorKit) -> str:

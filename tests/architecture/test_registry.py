@@ -169,3 +169,48 @@ def test_a_template_key_two_providers_share_accepts_either_schema() -> None:
     assert [branch["description"] for branch in forwards["anyOf"]] == [
         "Teleum: the whole ordered list of forwards (as a number's `forwards`).", "Other: a list of numbers"]
     assert set(composed["properties"]["accounts"]["examples"][0]) == {"my-teleum"}
+
+
+def broken_plugin(tmp_path: Path, schema: object, **changes: str) -> Path:
+    """A package ``brokenplug`` registering provider ``broken``: Teleum's descriptor with ``changes``."""
+    package = tmp_path / "brokenplug"
+    package.mkdir()
+    (package / "schema.json").write_text(json.dumps(schema))
+    fields = ", ".join(f"{key}={value}" for key, value in changes.items())
+    (package / "__init__.py").write_text(
+        "from dataclasses import replace\n"
+        "from telconf.registry import Lazy\n"
+        "from telconf.providers.teleum import PROVIDER as TELEUM\n"
+        f"PROVIDER = replace(TELEUM, name='broken', schema='brokenplug:schema.json', {fields})\n")
+    return plugin_path(tmp_path, "broken = brokenplug:PROVIDER")
+
+
+def test_a_plugin_whose_emulator_cannot_load_leaves_the_others_served(tmp_path: Path) -> None:
+    path = broken_plugin(tmp_path, {"account": {"type": "object"}}, emulator="Lazy('brokenplug.nope:KIT')")
+    result = run_cli(path, "emulator", "--help")
+    assert result.returncode == 0, result.stderr
+    assert "--teleum-port" in result.stdout and "--broken-port" not in result.stdout
+    assert "Traceback" not in result.stderr
+    demo = run_cli(path, "demo")
+    assert demo.returncode == 0, demo.stderr
+    assert ("warning: provider 'broken' was left out: cannot load brokenplug.nope:KIT: ModuleNotFoundError"
+            in demo.stderr)
+
+
+def test_a_plugin_whose_schema_is_not_json_schema_is_left_out_and_the_rest_checked(tmp_path: Path) -> None:
+    path = broken_plugin(tmp_path, {"account": {"type": 5}})
+    config = tmp_path / "telconf.yaml"
+    config.write_text(EXAMPLE.read_text().replace("provider: teleum", "provider: teleum\n    bogus: 1", 1))
+    result = run_cli(path, "validate", "-c", str(config))
+    assert result.returncode == 1, result.stderr
+    assert f"{config}:" in result.stderr and "bogus" in result.stderr  # the Teleum account is still checked
+    assert "warning: provider 'broken' was left out: its schema is not valid JSON Schema: " in result.stderr
+    assert "Traceback" not in result.stderr and "Internal error" not in result.stderr
+
+
+def test_a_plugin_with_a_malformed_stage_table_is_left_out(tmp_path: Path) -> None:
+    path = broken_plugin(tmp_path, {"account": {"type": "object"}}, stages="{'abc': 1}")
+    result = run_cli(path, "validate", "-c", str(EXAMPLE))
+    assert result.returncode == 0, result.stderr
+    assert ("warning: provider 'broken' (telconf-plugin): its stage table has the key 'abc', not a (kind, Action) "
+            "pair") in result.stderr
