@@ -13,7 +13,7 @@ import fnmatch
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, Union
 
@@ -175,8 +175,11 @@ class Account:
 
     def secret_values(self) -> list[Any]:
         """Where the account's secrets are (``Secret`` values, or objects holding them): never
-        printed. The login is not one; the password is, and a provider adds its own."""
-        return [getattr(self.credentials, "password", None)]
+        printed. Every ``Secret`` of the credentials but the login (an identifier, also in the
+        account's own data); a provider adds the secrets of its state (a SIP line's password)."""
+        credentials = self.credentials
+        return [getattr(credentials, f.name) for f in fields(credentials)
+                if f.name != credentials.LOGIN_FIELD and isinstance(getattr(credentials, f.name), Secret)]
 
     def input_files(self) -> list[tuple[str, Path]]:
         """(label, path) of the files besides the config whose content a plan depends on

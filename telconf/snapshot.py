@@ -250,10 +250,11 @@ class _Snapshot:
 
         provider = registry.get(account.provider).provider.load()(self.wire(account), parallelism=parallelism,
                                                                    environ=self.environ)
-        session = provider.client.transport.session  # type: ignore[attr-defined]
-        adapter = WsgiAdapter(self.apps[account.provider])
-        session.mount("http://", adapter)
-        session.mount("https://", adapter)
+        try:
+            provider.mount(WsgiAdapter(self.apps[account.provider]))
+        except BaseException:
+            provider.close()
+            raise
         return provider
 
 

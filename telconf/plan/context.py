@@ -17,7 +17,6 @@ from telconf import __version__
 from telconf.errors import Diagnostic
 
 Path = tuple[Any, ...]
-NUMBER_KINDS = {"redirect": "redirect", "premedia": "premedia", "record": "record"}
 
 
 @dataclass
@@ -30,12 +29,16 @@ class PlanContext:
     snapshot: Mapping[str, Any] | None = None  # SnapshotInfo.to_data()
     _document: Any = field(default=None, repr=False)
 
-    def decorate(self, data: dict[str, Any]) -> None:
-        """Add version, config, planned_against, warnings and sources to plan data, in place."""
-        for account in data["accounts"]:
-            for change in account["changes"]:
+    def decorate(self, data: dict[str, Any], plan: Any = None) -> None:
+        """Add version, config, planned_against, warnings and sources to plan data, in place.
+
+        ``plan`` is the ``Plan`` the data is of: its changes say where the config asks for them.
+        """
+        for a, account in enumerate(data["accounts"]):
+            for c, change in enumerate(account["changes"]):
                 if self.config is not None:
-                    change["source"] = self.source(account["account"], change)
+                    made = plan.accounts[a].changes[c] if plan is not None else None
+                    change["source"] = self.source(account["account"], change, made)
         head = {
             "format_version": data.pop("format_version"),
             "telconf_version": __version__,
@@ -69,13 +72,18 @@ class PlanContext:
 
     # --- sources ------------------------------------------------------------------------
 
-    def source(self, account: str, change: Mapping[str, Any]) -> dict[str, Any]:
-        """``{"file", "line", "column"}`` of the config item behind ``change`` (plus ``template``)."""
+    def source(self, account: str, change: Mapping[str, Any], made: Any = None) -> dict[str, Any]:
+        """``{"file", "line", "column"}`` of the config item behind ``change`` (plus ``template``).
+
+        ``made`` is the ``Change`` itself: its ``config_path`` says where the config asks for it.
+        """
         assert self.config is not None
         document = self._parsed()
-        path = ("accounts", account, *self._item_path(document, account, change))
+        given = getattr(made, "config_path", None)
+        wanted = given if given is not None else (("numbers", change["number"]) if change.get("number") else ())
+        path = ("accounts", account, *_config_keys(_account_data(document, account), wanted, change.get("number")))
         # A delete points at the key of the list that no longer holds the item (``sip_lines:``).
-        line, column = document.where(path, key=change["action"] == "delete" or _is_key_item(change))
+        line, column = document.where(path, key=change["action"] == "delete" or getattr(made, "config_at_key", False))
         source: dict[str, Any] = {"file": self.config, "line": line, "column": column}
         if change.get("template"):  # the number was expanded from a template (``use:``)
             source["template"] = change["template"]
@@ -89,65 +97,49 @@ class PlanContext:
             self._document = read(_as_path(self.config))
         return self._document
 
-    def _item_path(self, document: Any, account: str, change: Mapping[str, Any]) -> Path:
-        kind, key, action = change["kind"], change["key"], change["action"]
-        if kind == "sip_line":
-            return ("sip_lines", key) if action != "delete" else ("sip_lines",)
-        if kind == "voice_file":
-            return ("voice_files", key) if action != "delete" else ("voice_files",)
-        if kind == "record_all":
-            return ("record_all",)
-        if kind == "blacklist_active":
-            return ("blacklists", "active")
-        if kind == "blacklist":
-            list_id = key.partition(":")[0]
-            return ("blacklists", "lists", _list_key(document, account, list_id))
-        number = _number_key(document, account, change.get("number"))
-        if number is None:
-            return ("numbers",)
-        if kind == "forward":
-            position = change.get("position")
-            if action in ("create", "update") and position:
-                return ("numbers", number, "forwards", position - 1)
-            return ("numbers", number, "forwards")
-        return ("numbers", number, NUMBER_KINDS.get(kind, kind))
+
+def _config_keys(data: Any, path: Path, number: str | None) -> Path:
+    """``path`` with each key spelled as the config spells it: a number as written
+    (``"+7 812 323-23-23"`` for 78123232323), a key YAML read as an int (black list ``0``).
+
+    A key the config does not have is kept (the position is then its container's); the
+    number of the change missing from ``numbers`` stops the path there.
+    """
+    keys: list[Any] = []
+    node = data
+    for step in path:
+        found = _key_in(node, step) if isinstance(node, Mapping) else None
+        if found is None and step == number and keys == ["numbers"]:
+            break
+        keys.append(step if found is None else found)
+        node = node.get(found) if found is not None else None
+    return tuple(keys)
 
 
-def _is_key_item(change: Mapping[str, Any]) -> bool:
-    """Mapping entries (a SIP line, a voice file) point at their key, like the config's errors."""
-    return change["kind"] in ("sip_line", "voice_file")
+def _key_in(mapping: Mapping[Any, Any], step: Any) -> Any:
+    """The key of ``mapping`` that is ``step``, spelled otherwise (``0`` for ``"0"``, a number's own spelling)."""
+    if step in mapping:
+        return step
+    text = str(step)
+    for key in mapping:
+        if str(key) == text:
+            return key
+    if text.isdigit():
+        from telconf.phones import normalise
+
+        for key in mapping:
+            try:
+                if normalise(str(key)) == text:
+                    return key
+            except Exception:  # noqa: BLE001 - a key that is no phone number is simply not this one
+                continue
+    return None
 
 
 def _account_data(document: Any, account: str) -> Mapping[str, Any]:
     accounts = document.data.get("accounts") if isinstance(document.data, Mapping) else None
     found = accounts.get(account) if isinstance(accounts, Mapping) else None
     return found if isinstance(found, Mapping) else {}
-
-
-def _number_key(document: Any, account: str, wire: str | None) -> str | None:
-    """The key of ``numbers`` that spells ``wire`` (``"+7 812 323-23-23"`` for 78123232323)."""
-    from telconf.phones import normalise
-
-    if not wire:
-        return None
-    numbers = _account_data(document, account).get("numbers")
-    for key in numbers if isinstance(numbers, Mapping) else ():
-        try:
-            if normalise(str(key)) == wire:
-                return str(key)
-        except Exception:  # noqa: BLE001 - a key that is no phone number is simply not this one
-            continue
-    return None
-
-
-def _list_key(document: Any, account: str, list_id: str) -> Any:
-    """The key of ``blacklists.lists`` for ``list_id`` (YAML may have read it as an int)."""
-    blacklists = _account_data(document, account).get("blacklists")
-    lists = blacklists.get("lists") if isinstance(blacklists, Mapping) else None
-    for key in lists if isinstance(lists, Mapping) else ():
-        if str(key) == list_id:
-            return key
-    return list_id
 
 
 def _as_path(text: str) -> Any:

@@ -144,6 +144,11 @@ class Change:
     position: int | None = None  # a forward's place: in the desired list, or the live one for a delete
     template: str | None = None  # the config template the number's desired settings came from
     address_item: str | None = None  # ITEM of the address when not the number or key; "" for none
+    # Where the config asks for the item, inside its account (keys as the provider knows them:
+    # numbers in wire form); None: the number's entry, or the account. ``config_at_key``:
+    # point at the key (a SIP line, a voice file), as the config's own errors do.
+    config_path: tuple[str | int, ...] | None = None
+    config_at_key: bool = False
 
     def address(self, account: str) -> str:
         """The change's stable address (grammar in ``schemas/plan.schema.json``).
@@ -273,7 +278,7 @@ class Plan:
         }
         from telconf.plan.context import PlanContext
 
-        (self.context or PlanContext(config=None)).decorate(data)
+        (self.context or PlanContext(config=None)).decorate(data, self)
         return data
 
 

@@ -165,6 +165,20 @@ class Provider(ABC, Generic[A]):
         """Just before a write of a checked item: why it must not be sent now, or None."""
         return None
 
+    def mount(self, adapter: Any) -> None:
+        """Send every request of this provider through ``adapter`` (a ``requests`` transport
+        adapter: ``plan --snapshot`` hands requests to in-process emulators).
+
+        The default mounts it on ``self.client.transport`` (a ``telconf.providers.http.Transport``);
+        a provider that talks HTTP another way overrides this.
+        """
+        session = getattr(getattr(getattr(self, "client", None), "transport", None), "session", None)
+        if session is None:
+            raise PlanError(f"{self.name}: this provider cannot plan against a snapshot (it has no "
+                            "client.transport to send its requests through the in-process emulator)")
+        session.mount("http://", adapter)
+        session.mount("https://", adapter)
+
     def close(self) -> None:
         """Release connections."""
 

@@ -207,6 +207,9 @@ def test_plan_apply_export_through_the_cli(installed: dict[str, str], acme: tupl
     plan = json.loads(cli("plan", "-c", "good.yaml", "--format", "json"))
     jsonschema.validate(plan, json.loads((REPO / "schemas" / "plan.schema.json").read_text()))
     changes = {c["address"]: (c["action"], c["before"], c["after"]) for c in plan["accounts"][0]["changes"]}
+    sources = {c["address"]: (c["source"]["line"], c["source"]["column"]) for c in plan["accounts"][0]["changes"]}
+    assert sources == {"office/forwards/+78123232323": (14, 21), "office/forwards/+78123232324": (15, 27),
+                       "office/forwards/+78123232325": (17, 9)}  # its forward_to, its `use:`, the key of []
     assert changes == {
         "office/forwards/+78123232323": ("create", None, ["+7 921 000-00-03"]),
         "office/forwards/+78123232324": ("create", None, ["+7 921 000-00-01", "+7 911 000-00-02"]),

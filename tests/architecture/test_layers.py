@@ -139,3 +139,22 @@ def test_placeholders_are_resolved_in_one_place() -> None:
     assert found == []
     source = (PACKAGE / "plan" / "data.py").read_text(encoding="utf-8")
     assert 'if key == "$ref":' in source and 'if key == "$secret":' in source and 'if key == "$file":' in source
+
+
+def test_every_secret_of_the_credentials_but_the_login_is_masked() -> None:
+    """A provider's credentials may hold any secrets (an API token): all of them are masked."""
+    from dataclasses import dataclass
+    from typing import ClassVar
+
+    from telconf.model import Account, Credentials, Secret
+
+    @dataclass(frozen=True, kw_only=True)
+    class TokenCredentials(Credentials):
+        LOGIN_FIELD: ClassVar[str] = "user"
+        user: Secret
+        api_token: Secret
+        region: str = "eu"
+
+    account = Account(name="x", url="https://x.example", credentials=TokenCredentials(
+        user=Secret("${USER}"), api_token=Secret("${TOKEN}")))
+    assert [s.template for s in account.secret_values()] == ["${TOKEN}"]

@@ -147,4 +147,5 @@ def _change(wire: str, before: tuple[str, ...], after: tuple[str, ...]) -> Chang
         number=wire,
         size=size,
         calls=(Call(SET_FORWARDS, {"number": wire, "forward_to": list(after)}, lane=wire),),
+        config_path=("numbers", wire, "forward_to"),  # where the plan's `source` points in the config
     )

@@ -90,6 +90,7 @@ def redirect_changes(account: BeelineAccount, live: BeelineLive) -> list[Change]
         if want is None:
             cancels.append(Change(
                 "redirect", number, D, before=_redirect_data(have), after=None, number=number,
+                config_path=("numbers", number, "redirect"),
                 warning=f"incoming calls to {display(number)} will be rejected", warning_code="calls-rejected",
                 calls=(_call("redirect", D, "RCANCEL", [number], lane=number),),
             ))
@@ -101,6 +102,7 @@ def redirect_changes(account: BeelineAccount, live: BeelineLive) -> list[Change]
         sets.append(Change(
             "redirect", number, action, before=_redirect_data(have), after=_redirect_data(want),
             number=number, calls=(_call("redirect", action, "REDIRECT", [entry], lane=number),),
+            config_path=("numbers", number, "redirect"),
         ))
     return sets + cancels
 
@@ -126,6 +128,7 @@ def premedia_changes(account: BeelineAccount, live: BeelineLive) -> list[Change]
         changes.append(Change(
             "premedia", number, action, before=_premedia_data(have), after=_premedia_data(want),
             number=number, calls=(_call("premedia", action, "PREMEDIA", [entry], lane=number),),
+            config_path=("numbers", number, "premedia"),
         ))
     return changes
 
@@ -186,6 +189,7 @@ def voice_file_uploads(account: BeelineAccount, live: BeelineLive, local: Mappin
         params = {"filename": name, "Comment": wanted.comment, "vfile": local_file(name)}
         changes.append(Change(
             "voice_file", name, action, before=before, after=after, warning=warning, warning_code=code,
+            config_path=("voice_files", name), config_at_key=True,
             calls=(_call("voice_file", action, "VFILE", params, lane=f"file:{name}"),),
         ))
     return changes
@@ -224,6 +228,7 @@ def voice_file_deletes(account: BeelineAccount, live: BeelineLive) -> list[Chang
                 )
         changes.append(Change(
             "voice_file", name, D, before=_file_data(have.comment, live.file_hashes.get(name)), after=None,
+            config_path=("voice_files",), config_at_key=True,
             calls=(_call("voice_file", D, "DELFILE", [name], lane=f"file:{name}"),),
         ))
     return changes
@@ -245,7 +250,7 @@ def recording_changes(account: BeelineAccount, live: BeelineLive) -> list[Change
     if want_all:
         if live.record_all:
             return []  # every number is recorded; record: false is refused by validation
-        return [Change("record_all", "*", C, before=False, after=True, address_item="",
+        return [Change("record_all", "*", C, before=False, after=True, address_item="", config_path=("record_all",),
                        calls=(_call("record_all", C, "ARECORD", None),))]
     if live.record_all:
         if want_all is None and all(wanted.values()):
@@ -254,9 +259,10 @@ def recording_changes(account: BeelineAccount, live: BeelineLive) -> list[Change
         calls = [_call("record_all", D, "CRECORD", None)]
         if keep_on:
             calls.append(_call("record_all", D, "ARECORD", keep_on))
-        changes = [Change("record_all", "*", D, before=True, after=False, calls=tuple(calls), address_item="")]
+        changes = [Change("record_all", "*", D, before=True, after=False, calls=tuple(calls), address_item="",
+                          config_path=("record_all",))]
         # Numbers that stop being recorded need no call of their own: CRECORD did it.
-        changes += [Change("record", b, U, before=True, after=False, number=b)
+        changes += [Change("record", b, U, before=True, after=False, number=b, config_path=("numbers", b, "record"))
                     for b, on in sorted(wanted.items()) if not on]
         return changes
     turn_on: list[Change] = []
@@ -266,7 +272,7 @@ def recording_changes(account: BeelineAccount, live: BeelineLive) -> list[Change
             continue
         method = "ARECORD" if on else "CRECORD"
         (turn_on if on else turn_off).append(Change(
-            "record", number, U, before=not on, after=on, number=number,
+            "record", number, U, before=not on, after=on, number=number, config_path=("numbers", number, "record"),
             calls=(_call("record", U, method, [number], lane=number),),
         ))
     return turn_on + turn_off
@@ -290,9 +296,11 @@ def blacklist_changes(account: BeelineAccount, live: BeelineLive) -> list[Change
         if pair.list_id in kept_lists:
             pair = replace(pair, list_emptied=False, keeps_others=(pair.list_id, pair.b) in ignored)
         key, address = f"{pair.list_id}:{pair.b}", f"{pair.list_id}/{e164(pair.b)}"
+        where = ("blacklists", "lists", str(pair.list_id))
         if pair.removed:
             deletes.append(Change(
                 "blacklist", key, D, before=list(pair.removed), after=None, number=pair.b, address_item=address,
+                config_path=where,
                 size=len(pair.removed), calls=(_call("blacklist", D, "DELBLIST", pair.delete_data()),),
                 warning=(f"black list {pair.list_id} of {display(pair.b)} emptied: no A-number stays blocked"
                          if pair.all_removed else None),
@@ -301,6 +309,7 @@ def blacklist_changes(account: BeelineAccount, live: BeelineLive) -> list[Change
         if pair.added:
             creates.append(Change(
                 "blacklist", key, C, before=None, after=list(pair.added), number=pair.b, address_item=address,
+                config_path=where,
                 size=len(pair.added), calls=(_call("blacklist", C, "SETBLIST", pair.set_data()),),
             ))
     return deletes + creates
@@ -325,4 +334,5 @@ def active_list_change(account: BeelineAccount, live: BeelineLive) -> list[Chang
     if not is_managed(want) or want == live.active_list:
         return []
     return [Change("blacklist_active", "active", U, before=live.active_list, after=want, address_item="",
+                   config_path=("blacklists", "active"),
                    calls=(_call("blacklist_active", U, "ABLIST", want),))]

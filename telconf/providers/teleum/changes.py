@@ -70,7 +70,7 @@ def sip_line_changes(account: TeleumAccount, live: TeleumLive, options: PlanOpti
         current = live.sip_lines[num]
         changes.append(Change(
             kind="sip_line", key=num, action=Action.DELETE, before=sip_view(current.line),
-            calls=(Call("deleteSIP", {"id": current.id}),),
+            calls=(Call("deleteSIP", {"id": current.id}),), config_path=("sip_lines",), config_at_key=True,
         ))
     return changes
 
@@ -110,6 +110,7 @@ def _sip_creates(lines: list[SipLine], live: TeleumLive) -> list[Change]:
         changes.append(Change(
             kind="sip_line", key=line.number, action=Action.CREATE,
             after=sip_view(line) | {"password": SENSITIVE},
+            config_path=("sip_lines", line.number), config_at_key=True,
             calls=(
                 # Checked when it runs: stop if the server would give the line another number.
                 Call("getNextSIP", {"expect": str(expected)}, write=False),
@@ -130,7 +131,7 @@ def _sip_update(line: SipLine, current: LiveSipLine, live: TeleumLive, options: 
         params["paswd"] = secret(password_secret(line.number))
         before, after = before | {"password": SENSITIVE}, after | {"password": f"{SENSITIVE}, new"}
     return Change(kind="sip_line", key=line.number, action=Action.UPDATE, before=before, after=after,
-                  calls=(Call("editSIP", params),))
+                  calls=(Call("editSIP", params),), config_path=("sip_lines", line.number), config_at_key=True)
 
 
 # --- forwards ----------------------------------------------------------------------------
@@ -155,20 +156,21 @@ def forward_changes(wire: str, desired: tuple[Forward, ...], live: TeleumLive, l
         changes.append(Change(
             kind="forward", key=f"{wire}#{j + 1}", action=Action.UPDATE, number=wire, position=j + 1,
             before=forward_view(current[i].forward), after=forward_view(wanted[j]),
+            config_path=("numbers", wire, "forwards", j),
             calls=(call("editForward", forward_params(wanted[j], live.catalog, forward_id=current[i].id,
                                                       number_id=number_id)),),
         ))
     for j in plan.creates:
         changes.append(Change(
             kind="forward", key=f"{wire}#{j + 1}", action=Action.CREATE, number=wire, position=j + 1,
-            after=forward_view(wanted[j]),
+            after=forward_view(wanted[j]), config_path=("numbers", wire, "forwards", j),
             calls=(call("editForward", forward_params(wanted[j], live.catalog, forward_id=0, number_id=number_id),
                         binds=forward_ref(wire, j + 1)),),
         ))
     for i in plan.deletes:
         changes.append(Change(
             kind="forward", key=f"{wire}#id{current[i].id}", action=Action.DELETE, number=wire, position=i + 1,
-            before=forward_view(current[i].forward),
+            before=forward_view(current[i].forward), config_path=("numbers", wire, "forwards"),
             calls=(call("deleteForward", {"id": current[i].id}),),
         ))
     if plan.moves:
@@ -180,7 +182,7 @@ def forward_changes(wire: str, desired: tuple[Forward, ...], live: TeleumLive, l
             return target_text(wanted[dict(plan.kept)[item.index] if item.source == "live" else item.index].target)
 
         changes.append(Change(
-            kind="forward", key=wire, action=Action.MOVE, number=wire,
+            kind="forward", key=wire, action=Action.MOVE, number=wire, config_path=("numbers", wire, "forwards"),
             before=[target(item) for item in plan.order_before_moves],
             after=[target_text(f.target) for f in wanted],
             calls=tuple(call("moveForward", {"id": identity(m.item), "dir": m.direction}) for m in plan.moves),
