@@ -14,6 +14,7 @@ passwords, which cannot be read back, become ``${SIP_<line>_PASSWORD}``.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import os
 import re
@@ -26,7 +27,8 @@ from typing import Any
 
 import yaml
 
-from telconf import __version__
+from telconf import __version__, registry
+from telconf.config.source import matching
 from telconf.errors import ProviderError
 from telconf.guard.redact import mask
 from telconf.modeline import SCHEMA_COPY
@@ -34,8 +36,6 @@ from telconf.model import Account, Config, Secret, placeholder
 from telconf.providers.base import Provider, parallel_map
 
 DEFAULT_NAME = "telconf.yaml"
-# Keys of the config format whose values are paths relative to the config file.
-_PATH_KEYS = frozenset({"path", "block_file"})
 # Fields of an account that say how to reach it; everything else is desired state.
 _CONNECTION = frozenset({"name", "url", "credentials", "safety", "where", "provider"})
 
@@ -89,7 +89,7 @@ def export(config: Config, selected: list[Account], make_provider: Callable[[Acc
                 raise _in_account(exc, account.name) from exc
             finally:
                 provider.close()
-            return _prefix_paths(data, subdir) if subdir else data
+            return _prefix_paths(data, subdir, registry.get(account.provider).file_fields) if subdir else data
 
         exported = parallel_map(one, selected, len(selected))
         document = {"version": 1, "accounts": {
@@ -183,13 +183,13 @@ def _relative(path: Path, base_dir: Path) -> str:
 # --- files and output -------------------------------------------------------------------
 
 
-def _prefix_paths(data: Any, subdir: str) -> Any:
-    """Paths the provider wrote relative to ``subdir``, made relative to the output file."""
-    if isinstance(data, dict):
-        return {k: (f"{subdir}/{v}" if k in _PATH_KEYS and isinstance(v, str) else _prefix_paths(v, subdir))
-                for k, v in data.items()}
-    if isinstance(data, list):
-        return [_prefix_paths(item, subdir) for item in data]
+def _prefix_paths(data: dict[str, Any], subdir: str, file_fields: tuple[tuple[str, ...], ...]) -> dict[str, Any]:
+    """The files the provider named (its ``file_fields``) relative to ``subdir``, made relative to the output."""
+    data = copy.deepcopy(data)
+    for pattern in file_fields:
+        for _, holder in list(matching(data, pattern[:-1])):
+            if isinstance(holder, dict) and isinstance(holder.get(pattern[-1]), str):
+                holder[pattern[-1]] = f"{subdir}/{holder[pattern[-1]]}"
     return data
 
 

@@ -99,8 +99,9 @@ class ProviderDescriptor:
     Its ``$defs`` may also refer to the core's (``phone``, ``variableOrText``,
     ``filePath``, ``safety``, ``patterns``, ``use``, ``with``). ``template_keys`` are
     the number keys a template may set; ``secret_fields`` the paths inside an account,
-    besides ``credentials``, that hold secrets (``*`` matches any key), which never
-    take a variable another field uses.
+    besides ``credentials``, that hold secrets (``*`` matches any key or list item),
+    which never take a variable another field uses; ``file_fields`` those that name
+    files relative to the config (``render`` and ``export`` rebase them).
     """
 
     name: str
@@ -115,6 +116,7 @@ class ProviderDescriptor:
     emulator: Lazy[EmulatorKit] | None = None
     template_keys: frozenset[str] = frozenset()
     secret_fields: tuple[tuple[str, ...], ...] = ()
+    file_fields: tuple[tuple[str, ...], ...] = ()
     distribution: str = field(default="", compare=False)  # the package it came from (set by the registry)
 
     def schema_fragment(self) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from telconf.config.loader import check_document
-from telconf.config.source import Document, Path
+from telconf.config.source import Document, Path, matching
 from telconf.errors import ConfigError
 
 # Where a config holds file paths (relative to the file that wrote them).
@@ -51,14 +51,17 @@ def _rebase_paths(doc: Document, base: FilePath, path: Path, account: dict[str, 
     if isinstance(credentials, dict):
         for key in _FILE_KEYS:
             _rebase(doc, base, path + ("credentials", key), credentials, key)
-    for name, settings in (account.get("voice_files") or {}).items():
-        if isinstance(settings, dict):
-            _rebase(doc, base, path + ("voice_files", name, "path"), settings, "path")
-    lists = (account.get("blacklists") or {}).get("lists") or {}
-    for list_id, entries in lists.items():
-        for index, entry in enumerate(entries or ()):
-            if isinstance(entry, dict):
-                _rebase(doc, base, path + ("blacklists", "lists", list_id, index, "block_file"), entry, "block_file")
+    for pattern in _file_fields(account.get("provider")):
+        for where, holder in list(matching(account, pattern[:-1])):
+            if isinstance(holder, dict):
+                _rebase(doc, base, path + where + (pattern[-1],), holder, pattern[-1])
+
+
+def _file_fields(provider: Any) -> tuple[tuple[str, ...], ...]:
+    """Where the provider's accounts name files (``voice_files/*/path``)."""
+    from telconf import registry
+
+    return registry.get(provider).file_fields if provider in registry.names() else ()
 
 
 def _rebase(doc: Document, base: FilePath, path: Path, holder: dict[str, Any], key: str) -> None:

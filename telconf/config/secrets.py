@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from telconf.config.source import Document, Path, walk
+from telconf.config.source import Document, Path, matching, walk
 from telconf.errors import Diagnostic
 from telconf.model import Secret
 
@@ -58,28 +58,15 @@ def _secret_fields(data: Any) -> Iterator[tuple[Path, str]]:
             for key, value in credentials.items():
                 if isinstance(value, str) and key not in TLS_FIELDS:
                     yield ("accounts", name, "credentials", key), value
-        for pattern in _provider_secret_fields(account.get("provider")):
-            yield from _matching(account, ("accounts", name), pattern)
+        for pattern in _provider_fields(account.get("provider")):
+            yield from ((path, value) for path, value in matching(account, pattern, ("accounts", name))
+                        if isinstance(value, str))
 
 
-def _provider_secret_fields(provider: Any) -> tuple[tuple[str, ...], ...]:
+def _provider_fields(provider: Any) -> tuple[tuple[str, ...], ...]:
     """Paths (inside an account) of the provider's secret fields besides ``credentials``."""
     from telconf import registry
 
     if not isinstance(provider, str) or provider not in registry.names():
         return ()
     return registry.get(provider).secret_fields
-
-
-def _matching(data: Any, path: Path, pattern: tuple[str, ...]) -> Iterator[tuple[Path, str]]:
-    """(path, text) of each string in ``data`` at ``pattern`` (``*`` matches any key)."""
-    if not pattern:
-        if isinstance(data, str):
-            yield path, data
-        return
-    if not isinstance(data, dict):
-        return
-    head, rest = pattern[0], pattern[1:]
-    for key, value in data.items():
-        if head in ("*", key):
-            yield from _matching(value, path + (key,), rest)

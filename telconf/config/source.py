@@ -461,3 +461,21 @@ def walk(value: Any, path: Path = ()) -> Iterator[tuple[Path, Any]]:
     elif isinstance(value, list):
         for index, item in enumerate(value):
             yield from walk(item, path + (index,))
+
+
+def matching(value: Any, pattern: tuple[str, ...], path: Path = ()) -> Iterator[tuple[Path, Any]]:
+    """(path, value) of each value at ``pattern`` under ``value``: ``*`` is any key or list item.
+
+    Providers name the fields of their accounts this way (``voice_files/*/path``).
+    """
+    if not pattern:
+        yield path, value
+        return
+    head, rest = pattern[0], pattern[1:]
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if head == "*" or head == key:
+                yield from matching(item, rest, path + (key,))
+    elif isinstance(value, list) and head == "*":
+        for index, item in enumerate(value):
+            yield from matching(item, rest, path + (index,))

@@ -26,4 +26,5 @@ PROVIDER = ProviderDescriptor(
     provider=Lazy("telconf.providers.beeline.provider:BeelineProvider"),
     emulator=Lazy("telconf.providers.beeline.emulator:KIT"),
     template_keys=frozenset({"redirect", "premedia", "record"}),
+    file_fields=(("voice_files", "*", "path"), ("blacklists", "lists", "*", "*", "block_file")),
 )
