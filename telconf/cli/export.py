@@ -23,7 +23,7 @@ from telconf.cli.common import (
 @click.option("-o", "--out", "out", type=click.Path(), metavar="OUT",
               help="Write the YAML to this file (a directory: OUT/telconf.yaml); default stdout.")
 @click.option("--templates", is_flag=True,
-              help="Write forward lists (Beeline: number settings) shared by 2+ numbers once, as templates.")
+              help="Write number settings shared by 2+ numbers (a whole forward list, say) once, as templates.")
 @parallelism_option
 @verbose_option
 @network_options
