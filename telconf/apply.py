@@ -27,7 +27,7 @@ from typing import Any
 
 from telconf.apply_items import ItemGuard, ItemResult, ItemStatus
 from telconf.errors import ApplyError, ProviderError
-from telconf.plan.data import AccountPlan, Call, Plan, resolve
+from telconf.plan.data import AccountPlan, Call, Plan, has_placeholders, resolve
 from telconf.plan.render import MARKERS
 from telconf.providers.base import Provider
 
@@ -280,10 +280,9 @@ class Applier:
 
 def resolved(call: Call, refs: Mapping[str, str], provider: Provider[Any]) -> Call:
     """``call`` with its placeholders resolved, for sending only (plans and reports keep them)."""
-    if call.params is None:
+    if call.params is None or not has_placeholders(call.params):
         return call
-    with_values = resolve(call.params, refs, provider.secret, provider.file)
-    return call if with_values == call.params else dataclasses.replace(call, params=with_values)
+    return dataclasses.replace(call, params=resolve(call.params, refs, provider.secret, provider.file))
 
 
 def _stages(calls: tuple[Call, ...]) -> Iterator[list[list[int]]]:

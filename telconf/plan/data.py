@@ -64,6 +64,23 @@ def local_file(name: str) -> dict[str, str]:
     return {"$file": name}
 
 
+_PLACEHOLDERS = frozenset({"$ref", "$secret", "$file"})
+
+
+def has_placeholders(value: Any) -> bool:
+    """True when ``value`` holds a placeholder (a quick look: most calls hold none)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            if len(item) == 1 and next(iter(item)) in _PLACEHOLDERS:
+                return True
+            stack.extend(v for v in item.values() if isinstance(v, (dict, list)))
+        elif isinstance(item, list):
+            stack.extend(v for v in item if isinstance(v, (dict, list)))
+    return False
+
+
 def resolve(value: Any, refs: Mapping[str, str], secret: Callable[[str], str],
             file: Callable[[str], bytes]) -> Any:
     """``value`` with every placeholder replaced: the one place they are resolved (by ``apply``).
