@@ -53,7 +53,10 @@ PLAN_MAX_BYTES = 256 * 1024 * 1024  # a plan of 300,000 black-list entries is te
 SAVED_VERSION = 1
 
 
-RENAMED_OPTIONS = {"rotate_sip_passwords": "rotate_secrets"}  # options renamed since: older saved plans still apply
+# Options as the saved-plan format (version 1) names them, where ``PlanOptions`` calls them
+# otherwise since: files stay readable by every telconf that reads this format version.
+RENAMED_OPTIONS = {"rotate_sip_passwords": "rotate_secrets"}
+FILE_NAMES = {new: old for old, new in RENAMED_OPTIONS.items()}
 
 @dataclass(frozen=True)
 class SavedPlan:
@@ -129,7 +132,7 @@ def make_saved(plan: Plan, config: Config, *, accounts: list[str] | None, option
         inputs_hash=inputs_hash(config),
         fingerprints={a.account: a.fingerprint for a in plan.accounts},
         accounts=list(accounts) if accounts else None,
-        options=asdict(options),
+        options={FILE_NAMES.get(k, k): v for k, v in asdict(options).items()},
         config=str(config.path),
         created=_now(),
     )

@@ -141,3 +141,14 @@ def test_a_plan_saved_with_the_old_option_name_still_reads(setup: Any) -> None:
     data["options"] = {"rotate_sip_passwords": True}
     out.write_text(json.dumps(data))
     assert saved.read(out).plan_options == PlanOptions(rotate_secrets=True)
+
+
+def test_options_keep_their_names_in_the_file(tmp_path: Path, world: FakeWorld, factory: Any) -> None:
+    """The saved-plan format (version 1) is a contract: an option renamed in the code keeps its name on disk."""
+    config = fake_config("spb", path=tmp_path / "telconf.yaml")
+    (tmp_path / "telconf.yaml").write_text("version: 1\n")
+    out = tmp_path / "plan.json"
+    saved.write(out, saved.make_saved(fake_plan(config, factory), config, accounts=None,
+                                      options=PlanOptions(rotate_secrets=True)))
+    assert json.loads(out.read_text())["options"] == {"rotate_sip_passwords": True}
+    assert saved.read(out).plan_options == PlanOptions(rotate_secrets=True)
