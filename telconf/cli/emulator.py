@@ -145,7 +145,7 @@ def _load(emu: Any, state_path: Path | None, demo_state: Any) -> None:
 
 
 def _line(label: str, value: str) -> None:
-    click.echo(f"{label}:".ljust(LABEL_WIDTH) + value)
+    click.echo(f"{label}:".ljust(LABEL_WIDTH - 1) + " " + value)  # a long label still gets its space
 
 
 def _announce(emu: Any, state_path: Path | None, host: str = "127.0.0.1") -> None:

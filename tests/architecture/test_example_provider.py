@@ -259,6 +259,15 @@ def test_a_snapshot_plan_of_acme_needs_no_credential_and_no_connection(
     assert snapshot["planned_against"]["kind"] == "snapshot"
 
 
+def test_telconf_demo_plans_and_applies_acme_beside_the_built_ins(installed: dict[str, str], tmp_path: Path) -> None:
+    out = Cli(installed, tmp_path)("demo", "--keep", "kept")
+    assert "an Acme Voice line" in out
+    assert "acme-line (acme): 1 to add, 1 to change" in out
+    assert out.rstrip().count("No changes.") == 1 and "Demo done" in out  # the second plan: all converged
+    kept = (tmp_path / "kept" / "demo.yaml").read_text()
+    assert "provider: acme" in kept and "provider: teleum" in kept and "provider: beeline" in kept
+
+
 def test_telconf_emulator_serves_acme_beside_the_built_ins(installed: dict[str, str], tmp_path: Path) -> None:
     server = subprocess.Popen([sys.executable, "-m", "telconf", "emulator", "--acme-port", "0", "--teleum-port", "0",
                                "--beeline-port", "0"], env=installed, cwd=tmp_path, stdout=subprocess.PIPE,

@@ -21,6 +21,7 @@ from werkzeug.wrappers import Request, Response
 
 from telconf.emulator.base import EmulatorBase, json_response
 from telconf.emulator.kit import EmulatorKit
+from telconf_acme.demo import KIT as DEMO
 
 BASE_PATH = "/v1"
 MAX_FORWARDS = 5  # the API's limit of one number's list
@@ -156,5 +157,5 @@ def snapshot_account(app: AcmeEmulator, account: Any, login: str, password: str)
     app.add_account(login, password, list(account.numbers))
 
 
-KIT = EmulatorKit(app=AcmeEmulator, path=f"{BASE_PATH}/", port=8093, snapshot_account=snapshot_account)
+KIT = EmulatorKit(app=AcmeEmulator, path=f"{BASE_PATH}/", port=8093, snapshot_account=snapshot_account, demo=DEMO)
 """What telconf's emulator machinery needs to serve this one (see ``telconf.emulator.kit``)."""
