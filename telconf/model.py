@@ -149,11 +149,13 @@ class Credentials:
     ca_bundle: Path | None = None
 
     def with_login(self, login: Secret, password: Secret) -> Any:
-        """The same credentials with another login and password, and no TLS files."""
+        """The same credentials with another login and password (when they have one), and no TLS
+        files: an offline snapshot plan's throw-away login."""
         from dataclasses import replace
 
-        return replace(self, **{self.LOGIN_FIELD: login, "password": password},
-                       client_cert=None, client_key=None, ca_bundle=None)
+        names = {f.name for f in fields(self)}
+        secret = {"password": password} if "password" in names else {}
+        return replace(self, **{self.LOGIN_FIELD: login, **secret}, client_cert=None, client_key=None, ca_bundle=None)
 
 
 @dataclass(frozen=True, kw_only=True)
