@@ -26,8 +26,8 @@ from telconf import registry
 from telconf.errors import ConfigError
 from telconf.model import Account, Config
 from telconf.plan import saved as saved_plans
-from telconf.plan.data import AccountPlan, Change, Plan, PlanOptions
-from telconf.plan.order import StageTable, order_calls
+from telconf.plan.data import AccountPlan, Change, Plan, PlanOptions, StageTable
+from telconf.plan.order import order_calls
 from telconf.providers.base import LiveState, Provider, parallel_map
 
 if TYPE_CHECKING:

@@ -30,7 +30,7 @@ from importlib.resources import files
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from telconf.errors import TelconfError
-from telconf.plan.data import Action
+from telconf.plan.data import Action, StageTable
 
 if TYPE_CHECKING:
     from telconf.config.context import Context
@@ -49,10 +49,6 @@ AccountBuilder = Callable[["Context", str, "DataPath", dict[str, Any]], "Account
 ``data`` is the account's YAML mapping (schema-checked, but possibly with errors the
 schema reported), ``path`` where it is in the document; problems go to ``ctx``.
 """
-
-StageTable = Mapping[tuple[str, Action], int]
-"""``(kind, action) -> stage`` of every change a provider plans (see ``telconf.plan.order``)."""
-
 
 class Lazy(Generic[T]):
     """A reference ``"package.module:attribute"``, imported on first :meth:`load`."""

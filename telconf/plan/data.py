@@ -38,6 +38,10 @@ class Action(str, Enum):
     MOVE = "move"
 
 
+StageTable = Mapping[tuple[str, Action], int]
+"""A provider's ``(kind, action) -> stage``: the order of its changes (``telconf.plan.order`` applies it)."""
+
+
 @dataclass(frozen=True)
 class PlanOptions:
     """Choices that change what a plan contains.

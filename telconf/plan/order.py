@@ -13,13 +13,10 @@ changes that are independent share a stage (their lanes then run in parallel).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 
-from telconf.plan.data import Action, Call, CallWithChanges, Change
-
-StageTable = Mapping[tuple[str, Action], int]
-
+from telconf.plan.data import Action, Call, CallWithChanges, Change, StageTable
 
 def stage_of(stages: StageTable, kind: str, action: Action) -> int:
     """The stage of a change; a pair the table lacks is a programming error of its provider."""

@@ -179,7 +179,7 @@ def test_the_registry_is_the_bottom_of_the_core() -> None:
     """It imports only the error tree and the plan's plain data (for ``Action``)."""
     modules = {module for _, module in imports(PACKAGE / "registry.py") if module.startswith("telconf")}
     assert modules <= {"telconf.errors", "telconf.errors.TelconfError", "telconf.plan.data",
-                       "telconf.plan.data.Action"}
+                       "telconf.plan.data.Action", "telconf.plan.data.StageTable"}
 
 
 def test_placeholders_are_resolved_in_one_place() -> None:
