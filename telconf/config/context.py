@@ -57,9 +57,9 @@ class Context:
         file, (line, column) = self.doc.locate(path, key=key)
         return f"{file}:{line}:{column}"
 
-    def error(self, path: Path, message: str, *, key: bool = False) -> None:
-        """Record an error at the value (or key) at ``path``."""
-        self.diagnostics.append(self.doc.diagnostic(path, message, key=key))
+    def error(self, path: Path, message: str, *, key: bool = False, code: str = "") -> None:
+        """Record an error at the value (or key) at ``path``; ``code`` names it for tools."""
+        self.diagnostics.append(self.doc.diagnostic(path, message, key=key, code=code))
 
     def warning(self, path: Path, message: str, *, key: bool = False, code: str = "") -> None:
         """Record a warning (fails ``validate`` only with ``--strict``); ``code`` names it for tools."""

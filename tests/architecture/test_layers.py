@@ -112,8 +112,11 @@ ALLOWED = {
     "guard": {"errors", "registry"},
     "phones": {"errors"},
     "config": {"errors", "guard", "model", "phones", "registry"},
-    "plan": {"config", "errors", "guard", "model", "phones"},
-    "providers": {"config", "errors", "guard", "model", "phones", "plan", "registry", "wav"},
+    # dates: overrides and holidays, above the config (it builds an override as a number) and
+    # below the plan (a plan names its moment); providers hand it their number builder.
+    "dates": {"config", "errors", "model"},
+    "plan": {"config", "dates", "errors", "guard", "model", "phones"},
+    "providers": {"config", "dates", "errors", "guard", "model", "phones", "plan", "registry", "wav"},
     "emulator": {"errors", "guard", "registry"},
     "emulator(provider)": {"emulator", "errors", "guard", "model", "phones", "registry", "wav"},
 }
