@@ -9,7 +9,9 @@ from __future__ import annotations
 import io
 import sys
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -18,6 +20,7 @@ from telconf.cli.common import (
     EXIT_OK,
     F,
     account_option,
+    at_option,
     config_option,
     handles_errors,
     network_options,
@@ -68,14 +71,22 @@ def safety_settings(config: Config) -> dict[str, Safety]:
 
 
 def with_context(plan: Plan, config: Config, violations: Sequence[safety.Violation],
-                 snapshot: Mapping[str, object] | None = None) -> Plan:
-    """The plan knowing its config, warnings and snapshot (shown by every format)."""
+                 snapshot: Mapping[str, object] | None = None, moment: Mapping[str, Any] | None = None) -> Plan:
+    """The plan knowing its config, warnings, snapshot and moment (shown by every format)."""
     from dataclasses import replace
 
     from telconf.plan.context import PlanContext
 
     return replace(plan, context=PlanContext(config=str(config.path), diagnostics=config.warnings,
-                                             violations=list(violations), snapshot=snapshot))
+                                             violations=list(violations), snapshot=snapshot, moment=moment))
+
+
+def as_of(config: Config, at: datetime | None) -> tuple[Config, dict[str, Any]]:
+    """The config as of ``at`` (``--at``; None: now), and what the plan records of that moment."""
+    from telconf.dates import resolve
+
+    moment = resolve.parse_at(None) if at is None else at
+    return resolve.config_at(config, moment), resolve.moment_data(config, moment, given=at is not None)
 
 
 def use_colour() -> bool:
@@ -108,12 +119,14 @@ def show(plan: Plan, fmt: str = "text", full_plan: str | None = None) -> None:
 @click.option("--detailed-exitcode", is_flag=True,
               help="Exit 2 when there are changes, 0 when none (1 is always an error).")
 @rotate_option
+@at_option
 @parallelism_option
 @verbose_option
 @network_options
 @handles_errors
 def plan(config_path: Path, accounts: tuple[str, ...], fmt: str, out: Path | None, snapshot: Path | None,
-         full_plan: str | None, detailed_exitcode: bool, rotate: bool, parallelism: int, verbose: bool) -> None:
+         full_plan: str | None, detailed_exitcode: bool, rotate: bool, at: datetime | None, parallelism: int,
+         verbose: bool) -> None:
     """Read the live state of the accounts and show the changes and API calls that
     would make them match the config file. Changes nothing.
 
@@ -128,6 +141,7 @@ def plan(config_path: Path, accounts: tuple[str, ...], fmt: str, out: Path | Non
         telconf plan --out plan.json && telconf apply plan.json
         telconf plan --detailed-exitcode    # CI drift check: 0 in sync, 2 drift, 1 error
         telconf plan --snapshot backup/telconf.yaml --format markdown   # fork PRs: offline
+        telconf plan --at 2026-12-31T20:00  # as of a moment: the overrides active then
     """
     setup_logging(verbose)
     options = PlanOptions(rotate_secrets=rotate)
@@ -137,17 +151,17 @@ def plan(config_path: Path, accounts: tuple[str, ...], fmt: str, out: Path | Non
         from telconf.plan.context import describe_snapshot as describe
         from telconf.snapshot import loading_environ, plan_against_snapshot
 
-        config = load_config(config_path, accounts, loading_environ())
+        config, moment = as_of(load_config(config_path, accounts, loading_environ()), at)
         the_plan, info = plan_against_snapshot(config, snapshot, accounts=accounts or None, options=options,
                                                parallelism=parallelism)
         recorded = info.to_data()
         click.echo(f"note: {describe(recorded)}", err=True)
     else:
-        config = load_config(config_path, accounts)
+        config, moment = as_of(load_config(config_path, accounts), at)
         with Conductor(config, accounts=accounts, parallelism=parallelism) as conductor:
             the_plan = conductor.plan(options)
     found = safety.violations(the_plan, safety_settings(config))
-    the_plan = with_context(the_plan, config, found, recorded)
+    the_plan = with_context(the_plan, config, found, recorded, moment)
     show(the_plan, fmt, full_plan)
     if found:
         click.echo("warning: apply will refuse this plan without --force (mass-delete safety rule):", err=True)

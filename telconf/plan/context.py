@@ -27,6 +27,7 @@ class PlanContext:
     diagnostics: Sequence[Diagnostic] = ()
     violations: Sequence[Any] = ()  # telconf.plan.safety.Violation
     snapshot: Mapping[str, Any] | None = None  # SnapshotInfo.to_data()
+    moment: Mapping[str, Any] | None = None  # telconf.dates.resolve.moment_data: the plan's "as of"
     _document: Any = field(default=None, repr=False)
 
     def decorate(self, data: dict[str, Any], plan: Any = None) -> None:
@@ -47,6 +48,8 @@ class PlanContext:
             "summary": data.pop("summary"),
             "warnings": self.warnings(data),
         }
+        if self.moment is not None:
+            head["moment"] = dict(self.moment)
         rest = dict(data)
         data.clear()
         data.update(head)
