@@ -4,6 +4,9 @@ A date alone is the local midnight that starts it; a date-time without an offset
 local time in the account's zone; one with an offset (``Z``, ``+03:00``) is that instant.
 Midnight is taken in the account's zone, never in UTC, so that ``from: 2026-12-31``
 begins the day the callers of that account live.
+
+Every moment is kept in UTC: Python compares and subtracts two datetimes of the same zone
+by their wall clocks (a DST day would last 24 hours), never two in UTC.
 """
 
 from __future__ import annotations
@@ -37,7 +40,11 @@ def known_zone(name: str) -> bool:
 
 
 def parse(value: object, zone_name: str) -> datetime:
-    """``value`` (a date, a datetime, or their ISO text) as an aware datetime in ``zone_name``."""
+    """``value`` (a date, a datetime, or their ISO text; local to ``zone_name`` without an offset), in UTC."""
+    return _parse(value, zone_name).astimezone(timezone.utc)
+
+
+def _parse(value: object, zone_name: str) -> datetime:
     tz = zone(zone_name)
     if isinstance(value, datetime):
         return value.astimezone(tz) if value.tzinfo else value.replace(tzinfo=tz)
@@ -57,8 +64,8 @@ def parse(value: object, zone_name: str) -> datetime:
 
 
 def midnight(day: date, zone_name: str) -> datetime:
-    """The moment local day ``day`` begins in ``zone_name`` (00:00, or the first minute a DST jump leaves)."""
-    return datetime.combine(day, time(0, 0), tzinfo=zone(zone_name))
+    """The moment local day ``day`` begins in ``zone_name`` (00:00, or the first minute a DST jump leaves), in UTC."""
+    return datetime.combine(day, time(0, 0), tzinfo=zone(zone_name)).astimezone(timezone.utc)
 
 
 def local_day(moment: datetime, zone_name: str) -> date:

@@ -43,8 +43,8 @@ def parse_at(text: str | None) -> datetime:
 
 
 def instant(at: datetime, zone_name: str) -> datetime:
-    """``at`` as an instant for an account of ``zone_name`` (a naive one is that zone's clock)."""
-    return at.astimezone(moments.zone(zone_name)) if at.tzinfo else at.replace(tzinfo=moments.zone(zone_name))
+    """``at`` as an instant (UTC) for an account of ``zone_name`` (a naive one is that zone's clock)."""
+    return moments.parse(at, zone_name)
 
 
 def number_at(base: Any, override: Override | None) -> Any:
