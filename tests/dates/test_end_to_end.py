@@ -63,10 +63,10 @@ def test_apply_before_during_and_after_an_override_converges_each_time(
         emulators: Emulators, office: tuple[Path, dict[str, str]]) -> None:
     config, env = office
     c = str(config)
-    for at, wanted in ((BEFORE, "SIP:101"), (DURING, "EMAIL:office@example.com"), (AFTER, "SIP:101")):
+    for at, wanted in ((BEFORE, "101"), (DURING, "office@example.com"), (AFTER, "101")):
         code, out, err = run(env, "apply", "-c", c, "--yes", "--at", at)
         assert code == 0, (at, out, err)
-        assert len(targets(emulators)) == 1 and targets(emulators)[0].split(":")[1] in wanted, (at, targets(emulators))
+        assert [t.partition(":")[2] for t in targets(emulators)] == [wanted], (at, targets(emulators))
         code, out, _ = run(env, "plan", "-c", c, "--at", at, "--detailed-exitcode")
         assert code == 0 and "No changes." in out, (at, out)
 
@@ -118,3 +118,18 @@ def test_a_plan_made_for_a_later_moment_is_stale_before_it(emulators: Emulators,
     assert code == 1
     assert "the overrides active now (none) are not those of the plan's moment (78123232323 'new-year')" in err
     assert targets(emulators) == []
+
+
+@pytest.mark.parametrize("zone, written", [("Europe/Moscow", False), ("Asia/Yekaterinburg", True)])
+def test_export_writes_the_live_state_and_leaves_overrides_to_the_config(
+        emulators: Emulators, tmp_path: Path, office: tuple[Path, dict[str, str]], zone: str, written: bool) -> None:
+    config, env = office
+    config.write_text(config.read_text().replace("timezone: Europe/Moscow", f"timezone: {zone}\n    calendar: ru"))
+    assert run(env, "apply", "-c", str(config), "--yes", "--at", DURING)[0] == 0
+    out = tmp_path / "export" / "telconf.yaml"
+    code, _, err = run(env, "export", "-c", str(config), "-o", str(out))
+    assert code == 0, err
+    text = out.read_text()
+    assert "overrides" not in text and "voicemail:office@example.com" in text  # the live state, as it is
+    assert ("timezone: Asia/Yekaterinburg" in text) is written and "timezone: Europe/Moscow" not in text
+    assert "calendar: ru" in text
