@@ -133,3 +133,23 @@ def test_export_writes_the_live_state_and_leaves_overrides_to_the_config(
     assert "overrides" not in text and "voicemail:office@example.com" in text  # the live state, as it is
     assert ("timezone: Asia/Yekaterinburg" in text) is written and "timezone: Europe/Moscow" not in text
     assert "calendar: ru" in text
+
+
+def test_markdown_and_json_plans_name_the_moment_and_json_follows_its_schema(
+        emulators: Emulators, office: tuple[Path, dict[str, str]]) -> None:
+    import jsonschema
+
+    config, env = office
+    code, out, _ = run(env, "plan", "-c", str(config), "--at", DURING, "--format", "markdown")
+    assert code == 0
+    assert "\nAs of 2026-12-31T18:00:00+03:00 \\(Europe/Moscow\\) \\(--at\\):\n" in out
+    assert "\n- office: +7 812 323-23-23: override 'new-year' until 2027-01-09T00:00:00+03:00\n" in out
+    assert "\n- next change: 2027-01-09T00:00:00+03:00 \\(office\\); \\`telconf schedule\\` lists" in out
+    code, out, _ = run(env, "plan", "-c", str(config), "--at", DURING, "--format", "json")
+    schema = json.loads((Path(__file__).parents[2] / "schemas" / "plan.schema.json").read_text())
+    jsonschema.validate(json.loads(out), schema)
+    # Now, with no --at, the moment is recorded too (the clock's), and not "given".
+    code, out, _ = run(env, "plan", "-c", str(config), "--format", "json")
+    data = json.loads(out)
+    jsonschema.validate(data, schema)
+    assert data["moment"]["given"] is False and data["moment"]["at"].endswith("Z")
