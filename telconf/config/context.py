@@ -38,7 +38,7 @@ class Context:
         self.phone_cache: dict[str, str | None] = {} if phone_cache is None else phone_cache
         # Values built from one YAML object several numbers share (a template's), by its id:
         # the object lives as long as the document, so the id cannot be reused meanwhile.
-        self.built: dict[int, Any] = {}
+        self.built: dict[Any, Any] = {}  # keyed by the id (or a tuple starting with a kind and the id)
         self.ignore: Ignore = NO_IGNORE  # the account's ignore rules (set by its builder)
 
     @property

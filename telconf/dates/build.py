@@ -49,8 +49,27 @@ def overrides(ctx: Context, path: Path, settings: dict[str, Any], base: Any, bod
     raw = settings.get("overrides")
     if not isinstance(raw, list):
         return ()
+    # A template's list many numbers share, over the same base settings: built and checked
+    # once (when it had no problem). Its bodies then carry the first such number's ``number``,
+    # which merging never reads.
+    key = ("overrides", id(raw), zone_name, calendar_name, _settings_of(base))
+    known: tuple[Override, ...] | None = ctx.built.get(key) if raw else None
+    if known is not None:
+        return known
+    problems = len(ctx.diagnostics)
+    result = _overrides(ctx, path, raw, base, body, zone_name, calendar_name, now or moments.now())
+    if len(ctx.diagnostics) == problems:
+        ctx.built[key] = result
+    return result
+
+
+def _settings_of(base: Any) -> tuple[Any, ...]:
+    return tuple(getattr(base, name) for name in number_fields(base)) if base is not None else ()
+
+
+def _overrides(ctx: Context, path: Path, raw: list[Any], base: Any, body: BodyBuilder, zone_name: str,
+               calendar_name: str, now: datetime) -> tuple[Override, ...]:
     zone_ok = moments.known_zone(zone_name)
-    now = now or moments.now()
     found: list[tuple[Override, Path]] = []
     names: dict[str, Path] = {}
     for index, item in enumerate(raw):
@@ -135,9 +154,16 @@ def _dates(ctx: Context, where: Path, value: Any) -> tuple[date, ...]:
     return tuple(sorted(set(days)))
 
 
-def number_fields(value: Any) -> list[str]:
+def number_fields(value: Any) -> tuple[str, ...]:
     """The fields of a provider's number value that hold its settings (compared ones, but ``number``)."""
-    return [f.name for f in fields(value) if f.compare and f.name not in ("number", "overrides")]
+    kind = type(value)
+    found = _FIELDS.get(kind)
+    if found is None:
+        found = _FIELDS[kind] = tuple(f.name for f in fields(value) if f.compare and f.name not in ("number", "overrides"))
+    return found
+
+
+_FIELDS: dict[type, tuple[str, ...]] = {}
 
 
 def _check_body(ctx: Context, where: Path, override: Override, base: Any) -> None:
