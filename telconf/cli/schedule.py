@@ -74,7 +74,7 @@ def schedule(config_path: Path, accounts: tuple[str, ...], days: float, since: t
     Examples:
         telconf schedule                    # the next 30 days
         telconf schedule --days 400 --format json
-        telconf schedule --since 65m --days 0 --detailed-exitcode || telconf apply --yes  # hourly job
+        telconf schedule --since 2h --days 0 --detailed-exitcode   # hourly job: 2 = apply now
     """
     from telconf.config import load
     from telconf.dates import resolve
