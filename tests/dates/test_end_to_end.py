@@ -153,3 +153,15 @@ def test_markdown_and_json_plans_name_the_moment_and_json_follows_its_schema(
     data = json.loads(out)
     jsonschema.validate(data, schema)
     assert data["moment"]["given"] is False and data["moment"]["at"].endswith("Z")
+
+
+def test_the_drift_check_shows_an_override_that_should_have_ended(emulators: Emulators,
+                                                                  office: tuple[Path, dict[str, str]]) -> None:
+    """The pipeline did not run at the end of the override: the nightly plan shows it as drift."""
+    config, env = office
+    assert run(env, "apply", "-c", str(config), "--yes", "--at", DURING)[0] == 0
+    code, out, _ = run(env, "plan", "-c", str(config), "--at", "2027-01-12T03:17", "--detailed-exitcode")
+    assert code == 2
+    assert out.startswith("As of 2027-01-12T03:17:00+03:00 (Europe/Moscow) (--at):\n  no override is active\n"
+                          "  no change ahead\n")
+    assert "voicemail:office@example.com" in out and "sip:101" in out
