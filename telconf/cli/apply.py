@@ -100,7 +100,7 @@ def apply(planfile: Path | None, config_path: Path, accounts: tuple[str, ...], y
                         parallelism=parallelism, record=record, at=at)
             return
         options = PlanOptions(rotate_secrets=rotate)
-        config, moment = as_of(load_config(config_path, accounts), at)
+        config, moment, scheduled = as_of(load_config(config_path, accounts), at)
         with Conductor(config, accounts=accounts, parallelism=parallelism) as conductor:
             plan = conductor.plan(options)
             record.plan = plan
@@ -108,7 +108,7 @@ def apply(planfile: Path | None, config_path: Path, accounts: tuple[str, ...], y
             show(plan)
             if not plan.has_changes:
                 return
-            _check_safety(plan, config, force)
+            _check_safety(plan, config, force, scheduled)
             if not yes:
                 _confirm(plan)
             run(conductor, plan, record)
@@ -139,7 +139,7 @@ def apply_saved(planfile: Path, config_path: Path | None, *, accounts: Sequence[
     if record is not None:
         record.config = str(config_path)
     selected = saved.accounts or []
-    config, moment = as_of(load_config(config_path, selected), at)
+    config, moment, scheduled = as_of(load_config(config_path, selected), at)
     saved_plans.check_moment(planfile, saved, moment)
     with Conductor(config, accounts=selected, parallelism=parallelism) as conductor:
         plan = conductor.plan(saved.plan_options)
@@ -153,13 +153,14 @@ def apply_saved(planfile: Path, config_path: Path | None, *, accounts: Sequence[
             record.plan = plan
         show(plan)
         if plan.has_changes:
-            _check_safety(plan, config, force)
+            _check_safety(plan, config, force, scheduled)
             run(conductor, plan, record)
         saved_plans.mark_applied(planfile, saved)
 
 
-def _check_safety(plan: Plan, config: object, force: bool) -> None:
-    for violation in safety.check(plan, safety_settings(config), force=force):  # type: ignore[arg-type]
+def _check_safety(plan: Plan, config: object, force: bool, scheduled: dict[str, set[str]] | None = None) -> None:
+    for violation in safety.check(plan, safety_settings(config), force=force,  # type: ignore[arg-type]
+                                  scheduled=scheduled):
         click.echo(f"warning: --force: applying although {violation}", err=True)
 
 

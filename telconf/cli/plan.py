@@ -11,7 +11,7 @@ import sys
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import click
 
@@ -81,12 +81,22 @@ def with_context(plan: Plan, config: Config, violations: Sequence[safety.Violati
                                              violations=list(violations), snapshot=snapshot, moment=moment))
 
 
-def as_of(config: Config, at: datetime | None) -> tuple[Config, dict[str, Any]]:
-    """The config as of ``at`` (``--at``; None: now), and what the plan records of that moment."""
+class AsOf(NamedTuple):
+    """The config as of a moment, what a plan records of that moment, and the numbers a date
+    switch changes (their deletes are not counted by the mass-delete rule)."""
+
+    config: Config
+    moment: dict[str, Any]
+    scheduled: dict[str, set[str]]
+
+
+def as_of(config: Config, at: datetime | None) -> AsOf:
+    """The config as of ``at`` (``--at``; None: now); see ``AsOf``."""
     from telconf.dates import resolve
 
     moment = resolve.parse_at(None) if at is None else at
-    return resolve.config_at(config, moment), resolve.moment_data(config, moment, given=at is not None)
+    return AsOf(resolve.config_at(config, moment), resolve.moment_data(config, moment, given=at is not None),
+                resolve.switched_numbers(config, moment))
 
 
 def use_colour() -> bool:
@@ -151,16 +161,16 @@ def plan(config_path: Path, accounts: tuple[str, ...], fmt: str, out: Path | Non
         from telconf.plan.context import describe_snapshot as describe
         from telconf.snapshot import loading_environ, plan_against_snapshot
 
-        config, moment = as_of(load_config(config_path, accounts, loading_environ()), at)
+        config, moment, scheduled = as_of(load_config(config_path, accounts, loading_environ()), at)
         the_plan, info = plan_against_snapshot(config, snapshot, accounts=accounts or None, options=options,
                                                parallelism=parallelism)
         recorded = info.to_data()
         click.echo(f"note: {describe(recorded)}", err=True)
     else:
-        config, moment = as_of(load_config(config_path, accounts), at)
+        config, moment, scheduled = as_of(load_config(config_path, accounts), at)
         with Conductor(config, accounts=accounts, parallelism=parallelism) as conductor:
             the_plan = conductor.plan(options)
-    found = safety.violations(the_plan, safety_settings(config))
+    found = safety.violations(the_plan, safety_settings(config), scheduled)
     the_plan = with_context(the_plan, config, found, recorded, moment)
     show(the_plan, fmt, full_plan)
     if found:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from telconf.dates import moments, select
@@ -122,6 +122,40 @@ def account_at(account: Account, at: datetime) -> Account:
 def config_at(config: Config, at: datetime) -> Config:
     """The config with every number's desired state at ``at`` (see the module docstring)."""
     return replace(config, accounts={name: account_at(a, at) for name, a in config.accounts.items()})
+
+
+SWITCH_LOOKBACK = timedelta(days=7)
+
+
+def switched_numbers(config: Config, at: datetime, lookback: timedelta = SWITCH_LOOKBACK) -> dict[str, set[str]]:
+    """Per account, the numbers whose last date switch in the ``lookback`` before ``at`` changed their settings.
+
+    What a plan does on them is (also) that switch, reviewed when the override was merged:
+    the mass-delete rule does not count their deletes (entering a holiday override that
+    keeps one forward of three deletes two on every number). ``config`` is the config as
+    written (not resolved). A week back covers a pipeline that missed some runs; after a
+    longer outage the rule counts them again, and a person looks (``--force``).
+    """
+    found: dict[str, set[str]] = {}
+    for account in config.accounts.values():
+        when = instant(at, account.timezone)
+        last: dict[tuple[Override, ...], select.Switch | None] = {}
+        for number, overrides in account.overrides.items():
+            if overrides not in last:
+                switches = list(select.switches(overrides, when - lookback, when, account.timezone, account.calendar))
+                last[overrides] = switches[-1] if switches else None
+            switch = last[overrides]
+            base = account.numbers.get(number)
+            if switch is None or base is None:
+                continue
+            if number_at(base, _own(overrides, switch.ending)) != number_at(base, _own(overrides, switch.starting)):
+                found.setdefault(account.name, set()).add(number)
+    return found
+
+
+def _own(overrides: tuple[Override, ...], override: Override | None) -> Override | None:
+    """The number's own override equal to ``override`` (an equal list of another number found it)."""
+    return None if override is None else overrides[overrides.index(override)]
 
 
 def has_overrides(config: Config) -> bool:
