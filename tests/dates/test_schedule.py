@@ -141,3 +141,28 @@ def test_the_ci_examples_apply_when_a_change_is_due_one_apply_at_a_time() -> Non
     assert "telconf apply --yes --report report.json" in job["script"][0]
     assert 'TELCONF_SCHEDULE == "hourly"' in job["rules"][0]["if"]
     assert 'TELCONF_SCHEDULE != "hourly"' in gitlab["drift"]["rules"][0]["if"]
+
+
+def _imports_after(config: Path, *args: str) -> set[str]:
+    import subprocess
+    import sys
+
+    script = ("import sys\nfrom telconf.cli import main\n"
+              "try:\n    main(sys.argv[1:], standalone_mode=False)\nexcept SystemExit:\n    pass\n"
+              "print('MODULES', *sorted(m for m in sys.modules if m == 'holidays'))")
+    out = subprocess.run([sys.executable, "-c", script, *args, "-c", str(config)], capture_output=True, text=True,
+                         timeout=120)
+    line = out.stdout.splitlines()[-1]
+    assert line.startswith("MODULES"), out.stdout + out.stderr
+    return set(line.split()[1:])
+
+
+def test_the_holidays_package_is_imported_only_for_a_calendar(tmp_path: Path) -> None:
+    path = config(tmp_path)
+    assert _imports_after(path, "schedule", "--at", "2027-01-01") == {"holidays"}
+    plain = tmp_path / "plain.yaml"
+    plain.write_text(CONFIG.replace("    calendar: ru\n", "").replace("      - name: holidays\n        on: holidays\n"
+                                                                        "        forwards: [{to: \"voicemail:holidays@"
+                                                                        "example.com\"}]\n", ""))
+    assert _imports_after(plain, "validate") == set()
+    assert _imports_after(plain, "schedule") == set()
