@@ -29,11 +29,10 @@ import yaml
 
 from telconf import __version__, registry
 from telconf.config.source import matching
-from telconf.errors import ProviderError
 from telconf.guard.redact import mask
 from telconf.modeline import SCHEMA_COPY
 from telconf.model import Account, Config, Secret, placeholder
-from telconf.providers.base import Provider, parallel_map
+from telconf.providers.base import Provider, each_account
 
 DEFAULT_NAME = "telconf.yaml"
 # Fields of an account that say how to reach it; everything else is desired state.
@@ -85,13 +84,12 @@ def export(config: Config, selected: list[Account], make_provider: Callable[[Acc
                 data = provider.export(provider.read(), staging / subdir)
                 several = sum(1 for other in selected if other.provider == account.provider) > 1
                 data = provider.export_secrets(account, data, prefix=several)
-            except ProviderError as exc:  # say which account: an export usually reads several
-                raise _in_account(exc, account.name) from exc
             finally:
                 provider.close()
             return _prefix_paths(data, subdir, registry.get(account.provider).file_fields) if subdir else data
 
-        exported = parallel_map(one, selected, len(selected))
+        # Every account is read to its end; each error names its account and host:port.
+        exported = each_account(one, selected, lambda a: a.name, lambda a: a.url, len(selected))
         document = {"version": 1, "accounts": {
             account.name: _account_data(account, raw.get(account.name, {}), data, base_dir)
             for account, data in zip(selected, exported)
@@ -108,14 +106,6 @@ def export(config: Config, selected: list[Account], make_provider: Callable[[Acc
 
     write_schema_copy(base_dir)  # what the header's modeline points at, so editors find it offline
     return ExportResult(text, base_dir, files, tuple(_variables(document)), tuple(a.name for a in selected))
-
-
-def _in_account(exc: ProviderError, name: str) -> ProviderError:
-    """The same error, its message naming the account."""
-    try:
-        return type(exc)(f"account {name}: {exc.detail}", provider=exc.provider, call=exc.call, code=exc.code)
-    except TypeError:  # a subclass with other arguments: keep it as it is
-        return exc
 
 
 def connection_only(account: Account) -> Account:
