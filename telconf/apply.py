@@ -258,7 +258,7 @@ class Applier:
                 for call in calls:
                     bound = provider.execute(resolved(call, refs, provider))
             except ProviderError as exc:
-                exc.locate(host=address(provider.account.url))  # the account is in the report's line
+                exc.locate(host=address(getattr(provider.account, "url", "")))  # the account is in the line
                 result.status, result.error, result.code = CallStatus.FAILED, str(exc), exc.code
             except Exception as exc:  # noqa: BLE001 - any failure stops the apply and is reported
                 result.status, result.error = CallStatus.FAILED, f"{type(exc).__name__}: {exc}"

@@ -139,7 +139,7 @@ class Conductor:
         def read(provider: Provider[Any]) -> LiveState:
             live = provider.read()
             if on_read is not None:
-                on_read(provider.account.name, _numbers_read(live))
+                on_read(provider.account.name, live.numbers)
             return live
 
         lives = each_account(read, list(providers.values()), lambda p: p.account.name, lambda p: p.account.url,
@@ -211,15 +211,6 @@ class Conductor:
 
         return export(self.config, self.selected, self.make_provider, out=out, parallelism=self.parallelism,
                       templates=templates)
-
-
-def _numbers_read(live: LiveState) -> int:
-    """How many numbers a live state holds (its model's ``numbers``), for progress; 0 if it has none."""
-    numbers = getattr(live.data, "numbers", None)
-    try:
-        return len(numbers) if numbers is not None else 0
-    except TypeError:
-        return 0
 
 
 def _with_templates(changes: list[Change], account: Account) -> list[Change]:

@@ -24,6 +24,7 @@ from telconf.cli.common import (
     setup_logging,
     verbose_option,
 )
+from telconf.cli.terminal import color_option, confirm_by_typing_yes
 from telconf.cli.plan import ExitOneOnUsageError, load_config, rotate_option, safety_settings, show
 from telconf.conductor import Conductor
 from telconf.errors import ApplyError, PlanError, TelconfError
@@ -58,14 +59,15 @@ def stdout_is_terminal() -> bool:
 @rotate_option
 @parallelism_option
 @verbose_option
+@color_option()
 @network_options
 @handles_errors
 def apply(planfile: Path | None, config_path: Path, accounts: tuple[str, ...], yes: bool, force: bool,
           report_path: Path | None, rotate: bool, parallelism: int, verbose: bool) -> None:
     """Make the live accounts match the config file.
 
-    Without PLANFILE: plan, show the plan, ask for confirmation (--yes skips it; with
-    no terminal and no --yes it refuses), then run the calls. With PLANFILE (from
+    Without PLANFILE: plan, show the plan, ask for confirmation by typing `yes`
+    (--yes skips it; with no terminal and no --yes it refuses), then run the calls. With PLANFILE (from
     `telconf plan --out`): re-read the live state and apply exactly that plan, or
     nothing if the accounts or the config changed since it was made (stale plan); a
     plan file is applied only once.
@@ -150,8 +152,8 @@ def _confirm(plan: Plan) -> None:
                       "Review the plan and run `telconf apply --yes`, or apply a saved plan "
                       "(`telconf plan --out FILE`, then `telconf apply FILE`).")
     names = ", ".join(a.account for a in plan.accounts if a.has_changes)
-    if not click.confirm(f"Apply these changes to {names}?", default=False, err=True):
-        raise Refused("apply cancelled; nothing was changed")
+    if not confirm_by_typing_yes(f"Apply these changes to {names}?"):
+        raise Refused("apply cancelled (only 'yes' approves); nothing was changed")
 
 
 def run(conductor: Conductor, plan: Plan, record: Any = None) -> ApplyReport:
@@ -213,14 +215,19 @@ def progress_display(total: int) -> Iterator[ProgressCallback]:
             yield on_bar
         return
     lock = threading.Lock()
+    finished = [0]
 
     def on_line(event: CallEvent) -> None:
+        """``[ 3/15] #5 office: editSIP 101 ... ok``: counted as calls end; ``#5`` is the call's place in the
+        plan (the failure report's ``[5]``), since parallel lanes finish out of plan order."""
         if event.status == "start":
             return
         result = event.result
         width = len(str(event.total))
         status = {"done": "ok", "skipped": f"not sent: {result.error}"}.get(event.status, f"FAILED: {result.error}")
         with lock:
-            click.echo(f"[{result.position:>{width}}/{event.total}] {result.account}: {result.label} ... {status}")
+            finished[0] += 1
+            click.echo(f"[{finished[0]:>{width}}/{event.total}] #{result.position} {result.account}: "
+                       f"{result.label} ... {status}")
 
     yield on_line

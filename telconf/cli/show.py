@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from telconf.cli.common import format_option, handles_errors
+from telconf.cli.terminal import color_option
 
 
 @click.command("show")
@@ -19,6 +20,7 @@ from telconf.cli.common import format_option, handles_errors
 @format_option(["text", "json", "markdown"])
 @click.option("--full-plan-link", "full_plan", metavar="URL",
               help="Markdown: where the whole plan is (e.g. the CI artifact), named when the plan is shortened.")
+@color_option()
 @handles_errors
 def show(planfile: Path, fmt: str, full_plan: str | None) -> None:
     """Show a plan saved by `telconf plan --out FILE`, in any format, without reading

@@ -113,11 +113,11 @@ class ReadProgress:
             if self.enabled:
                 self._shown = True
                 click.echo(f"\rReading accounts: {self.accounts}/{self.total} read ({name}), "
-                           f"{self.numbers:,} numbers\x1b[K", nl=False, err=True)
+                           f"{self.numbers:,} numbers\x1b[K", nl=False, err=True, color=True)
 
     def finish(self) -> None:
         """End the progress line, so what follows starts on a clean line."""
         with self._lock:
             if self._shown:
-                click.echo("\r\x1b[K", nl=False, err=True)
+                click.echo("\r\x1b[K", nl=False, err=True, color=True)
                 self._shown = False

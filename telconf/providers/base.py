@@ -41,13 +41,15 @@ class LiveState:
 
     ``data`` is the provider's own frozen live model; ``fingerprint`` identifies it
     (``telconf.plan.data.fingerprint`` of its normalised form); ``existing`` counts
-    the live items of each kind (for the safety rule); ``reads`` counts list calls.
+    the live items of each kind (for the safety rule); ``reads`` counts list calls;
+    ``numbers`` how many phone numbers the account has (what progress on a terminal shows).
     """
 
     data: Any
     fingerprint: str
     existing: Mapping[str, int] = field(default_factory=dict)
     reads: int = 0
+    numbers: int = 0
 
 
 @dataclass(frozen=True)
