@@ -60,10 +60,18 @@ def includers(path: Path, top: Path) -> list[Path]:
             if not keys or "include" not in keys or "version" not in keys:
                 continue
             if target in _files_of(candidate):
-                found.append(candidate)
+                found.append(_as_given(candidate, top))
         if directory == top or top not in directory.parents:
             break
     return found
+
+
+def _as_given(path: Path, top: Path) -> Path:
+    """``path`` relative to ``top`` (the checkout) when inside it, as a hook's files are named."""
+    try:
+        return path.relative_to(top)
+    except ValueError:
+        return path
 
 
 def _files_of(config: Path) -> set[Path]:
