@@ -142,7 +142,8 @@ class Conductor:
                 on_read(provider.account.name, live.numbers)
             return live
 
-        lives = each_account(read, list(providers.values()), lambda p: p.account.name, lambda p: p.account.url,
+        lives = each_account(read, list(providers.values()), lambda p: p.account.name,
+                             lambda p: getattr(p.account, "url", ""),
                              len(providers))
         return Plan(tuple(self.plan_account(name, live, options) for name, live in zip(providers, lives)))
 

@@ -89,14 +89,13 @@ class ProviderError(TelconfError):
         return self
 
     def __str__(self) -> str:
-        """``account spb: teleum login at api.teleum.ru:443: message [code]``."""
+        """``teleum login: message [code] (account spb-office, server api.teleum.ru:443)``."""
         where = " ".join(p for p in (self.provider, self.call) if p)
-        if self.host:
-            where = f"{where} at {self.host}" if where else f"at {self.host}"
-        if self.account:
-            where = f"account {self.account}: {where}" if where else f"account {self.account}"
         code_part = f" [{self.code}]" if self.code else ""
-        return f"{where}: {self.detail}{code_part}" if where else self.detail + code_part
+        text = f"{where}: {self.detail}{code_part}" if where else self.detail + code_part
+        located = ", ".join(p for p in (self.account and f"account {self.account}",
+                                        self.host and f"server {self.host}") if p)
+        return f"{text} ({located})" if located else text
 
 
 class AuthError(ProviderError):
