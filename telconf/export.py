@@ -17,7 +17,6 @@ from __future__ import annotations
 import copy
 import dataclasses
 import os
-import re
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Mapping
@@ -25,10 +24,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from telconf import __version__, registry
 from telconf.config.source import matching
+from telconf.config.writer import dump
 from telconf.guard.redact import mask
 from telconf.modeline import SCHEMA_COPY
 from telconf.model import Account, Config, Secret, placeholder
@@ -215,43 +213,6 @@ def _header(source: Path, count: int) -> list[str]:
         f"Live state of {accounts} of {source.name}, written by `telconf export` (telconf {__version__}).",
         "Secrets are ${...} placeholders; SIP line passwords cannot be read back: set them before applying.",
     ]
-
-
-# --- YAML -------------------------------------------------------------------------------
-
-
-_NUMERIC_LOOKING = re.compile(r"^[0-9+()\s:.,-]*$")  # phones, times, line numbers: always quoted
-
-
-class _Dumper(yaml.SafeDumper):
-    """Block style, indented lists, no anchors, readable quoting."""
-
-    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
-        super().increase_indent(flow, False)  # `- item` indented under its key, as in the SPEC
-
-    def ignore_aliases(self, data: Any) -> bool:
-        return True
-
-
-def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-    # Double quotes for what a reader (or YAML 1.1) could take for a number, a time or a
-    # boolean, and wherever plain style is impossible; one quoting style, not two.
-    tag = "tag:yaml.org,2002:str"
-    resolved = dumper.resolve(yaml.ScalarNode, value, (True, False))  # type: ignore[no-untyped-call]  # untyped in types-PyYAML
-    plain = dumper.analyze_scalar(value).allow_block_plain
-    if _NUMERIC_LOOKING.match(value) or resolved != tag or not plain or "\n" in value:
-        return dumper.represent_scalar(tag, value, style='"')
-    return dumper.represent_scalar(tag, value)
-
-
-_Dumper.add_representer(str, _represent_str)
-
-
-def dump(document: Any, header: Iterable[str] = ()) -> str:
-    """``document`` as YAML: keys in the order given, one entry per line, comment header first."""
-    body = yaml.dump(document, Dumper=_Dumper, sort_keys=False, default_flow_style=False,
-                     allow_unicode=True, width=1 << 16, indent=2)
-    return "".join(f"# {line}\n" for line in header) + body
 
 
 def _variables(data: Any) -> list[str]:

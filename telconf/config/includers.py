@@ -38,7 +38,9 @@ def is_telconf_file(path: Path) -> bool:
     if _NAMED_CONFIG.match(path.name):
         return True
     keys = top_keys(path)
-    return bool(keys) and keys <= set(TOP_KEYS) and bool(keys & {"accounts", "templates", "include"})
+    if not keys:
+        return False
+    return keys <= set(TOP_KEYS) and bool(keys & {"accounts", "templates", "include"})
 
 
 def is_root_config(path: Path) -> bool:
