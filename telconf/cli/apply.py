@@ -25,7 +25,7 @@ from telconf.cli.common import (
     verbose_option,
 )
 from telconf.cli.terminal import color_option, confirm_by_typing_yes
-from telconf.cli.plan import ExitOneOnUsageError, load_config, rotate_option, safety_settings, show
+from telconf.cli.plan import ExitOneOnUsageError, load_config, read_and_plan, rotate_option, safety_settings, show
 from telconf.conductor import Conductor
 from telconf.errors import ApplyError, PlanError, TelconfError
 from telconf.plan import safety
@@ -96,7 +96,7 @@ def apply(planfile: Path | None, config_path: Path, accounts: tuple[str, ...], y
         options = PlanOptions(rotate_secrets=rotate)
         config = load_config(config_path, accounts)
         with Conductor(config, accounts=accounts, parallelism=parallelism) as conductor:
-            plan = conductor.plan(options)
+            plan = read_and_plan(conductor, options)
             record.plan = plan
             show(plan)
             if not plan.has_changes:
@@ -125,7 +125,7 @@ def apply_saved(planfile: Path, config_path: Path | None, *, accounts: Sequence[
     selected = saved.accounts or []
     config = load_config(config_path, selected)
     with Conductor(config, accounts=selected, parallelism=parallelism) as conductor:
-        plan = conductor.plan(saved.plan_options)
+        plan = read_and_plan(conductor, saved.plan_options)
         fresh_changes = sum(len(a.changes) for a in plan.accounts)
         plan = conductor.check_saved(planfile, saved, plan)
         left = fresh_changes - sum(len(a.changes) for a in plan.accounts)
