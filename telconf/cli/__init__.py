@@ -76,5 +76,5 @@ def main() -> None:
 
     Shell completion (commands, options, account names): add to ~/.bashrc
     `eval "$(_TELCONF_COMPLETE=bash_source telconf)"` (zsh: zsh_source in ~/.zshrc;
-    fish: `_TELCONF_COMPLETE=fish_source telconf | source`).
+    fish: `env _TELCONF_COMPLETE=fish_source telconf > ~/.config/fish/completions/telconf.fish`).
     """

@@ -130,3 +130,20 @@ def test_terminal_detection_of_odd_streams() -> None:
     closed = io.StringIO()
     closed.close()
     assert not is_terminal(closed) and not is_terminal(object()) and not is_terminal(io.StringIO())
+
+
+@pytest.mark.parametrize(("shell", "marker"), [("bash", "complete -o nosort -F _telconf_completion telconf"),
+                                               ("zsh", "#compdef telconf"), ("fish", "complete --no-files --command telconf")])
+def test_the_documented_completion_scripts_are_produced(shell: str, marker: str) -> None:
+    result = CliRunner().invoke(main, [], prog_name="telconf", env={"_TELCONF_COMPLETE": f"{shell}_source"})
+    assert result.exit_code == 0 and marker in result.stdout
+    docs = (Path(__file__).parents[2] / "docs" / "commands.md").read_text()
+    assert f"_TELCONF_COMPLETE={shell}_source telconf" in docs
+
+
+def test_no_page_tells_to_pip_install_a_telconf_from_the_package_index() -> None:
+    """telconf is not on PyPI: `pip install telconf` would install someone else's package."""
+    root = Path(__file__).parents[2]
+    pages = [root / "README.md", *sorted((root / "docs").rglob("*.md")), *sorted((root / "examples").rglob("*.yml"))]
+    for page in pages:
+        assert not re.search(r"pip install (-\S+ )*['\"]?telconf\b(?! @)", page.read_text()), page
