@@ -206,12 +206,13 @@ class Conductor:
 
     # --- export ---------------------------------------------------------------------------
 
-    def export(self, *, out: Path | None = None, templates: bool = False) -> ExportResult:
+    def export(self, *, out: Path | None = None, templates: bool = False,
+               on_read: ReadCallback | None = None) -> ExportResult:
         """Read the selected accounts and write them as a config file (see ``telconf.export``)."""
         from telconf.export import export
 
         return export(self.config, self.selected, self.make_provider, out=out, parallelism=self.parallelism,
-                      templates=templates)
+                      templates=templates, on_read=on_read)
 
 
 def _with_templates(changes: list[Change], account: Account) -> list[Change]:

@@ -61,7 +61,8 @@ def output_path(out: str | Path) -> Path:
 
 
 def export(config: Config, selected: list[Account], make_provider: Callable[[Account], Provider[Any]], *,
-           out: Path | None = None, parallelism: int = 8, templates: bool = False) -> ExportResult:
+           out: Path | None = None, parallelism: int = 8, templates: bool = False,
+           on_read: Callable[[str, int], None] | None = None) -> ExportResult:
     """Read the ``selected`` accounts of ``config`` and export them; write ``out`` (and its files) when given.
 
     ``make_provider`` makes (and the export closes) the provider of an account (the
@@ -79,7 +80,10 @@ def export(config: Config, selected: list[Account], make_provider: Callable[[Acc
             subdir = account.name if per_account_dirs else ""
             provider = make_provider(connection_only(account))
             try:
-                data = provider.export(provider.read(), staging / subdir)
+                live = provider.read()
+                if on_read is not None:  # progress (from this account's reading thread)
+                    on_read(account.name, live.numbers)
+                data = provider.export(live, staging / subdir)
                 several = sum(1 for other in selected if other.provider == account.provider) > 1
                 data = provider.export_secrets(account, data, prefix=several)
             finally:

@@ -62,8 +62,14 @@ def export(config_path: Path, accounts: tuple[str, ...], out: str | None, templa
     setup_logging(verbose)
     config = load_config(config_path, accounts)
     target = output_path(out) if out is not None else None
+    from telconf.cli.terminal import ReadProgress
+
     with Conductor(config, accounts=accounts, parallelism=parallelism) as conductor:
-        result = conductor.export(out=target, templates=templates)
+        progress = ReadProgress(len(conductor.selected))
+        try:
+            result = conductor.export(out=target, templates=templates, on_read=progress.account_done)
+        finally:
+            progress.finish()
     if target is None:
         click.echo(result.text, nl=False)
     click.echo(written_summary(result, target), err=True)

@@ -147,3 +147,13 @@ def test_no_page_tells_to_pip_install_a_telconf_from_the_package_index() -> None
     pages = [root / "README.md", *sorted((root / "docs").rglob("*.md")), *sorted((root / "examples").rglob("*.yml"))]
     for page in pages:
         assert not re.search(r"pip install (-\S+ )*['\"]?telconf\b(?! @)", page.read_text()), page
+
+
+def test_export_shows_read_progress_on_a_terminal(office: tuple[Path, dict[str, str]], tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    config, env = office
+    monkeypatch.setattr("telconf.cli.terminal.stderr_is_terminal", lambda: True)
+    result = CliRunner().invoke(main, ["export", "-c", str(config), "-o", str(tmp_path / "backup" / "telconf.yaml")],
+                                env=env)
+    assert result.exit_code == 0, result.output
+    assert "\rReading accounts: 1/1 read (office), 1 numbers\x1b[K\r\x1b[K" in result.stderr
