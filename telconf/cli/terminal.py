@@ -87,7 +87,11 @@ def color_option(*, default: str | None = None) -> Callable[[F], F]:
 def confirm_by_typing_yes(question: str) -> bool:
     """Ask on stderr; only the word ``yes`` confirms (as Terraform asks: ``y`` is too easy a slip)."""
     click.echo(f"{question}\n  Only 'yes' will be accepted to approve.", err=True)
-    answer = click.prompt("  Enter a value", default="", show_default=False, err=True)
+    try:
+        answer = click.prompt("  Enter a value", default="", show_default=False, err=True)
+    except click.Abort:  # end of input or Ctrl-D: no answer is no
+        click.echo(err=True)
+        return False
     return str(answer).strip() == "yes"
 
 

@@ -61,13 +61,14 @@ def validate(files: tuple[Path, ...], config_path: Path, strict: bool, fmt: str,
     explicit = click.get_current_context().get_parameter_source("config_path") is not ParameterSource.DEFAULT
     given = list(dict.fromkeys([*files, *([config_path] if explicit or not files else [])]))
     targets: dict[Path, list[Path]] = {}
+    known: dict[Path, set[Path]] = {}  # each config's files, read once for all the files given
     for path in given:
         exists = path.is_file()
         if hook and (not exists or not is_telconf_file(path)):
             continue  # a workflow, a compose file, a deleted file: not telconf's business
         if modeline and exists:
             _write_modeline(path)
-        parts_of = includers(path, Path.cwd()) if exists and not is_root_config(path) else []
+        parts_of = includers(path, Path.cwd(), known) if exists and not is_root_config(path) else []
         for config in parts_of or [path]:
             targets.setdefault(config, [])
             if parts_of:

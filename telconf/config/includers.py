@@ -49,8 +49,12 @@ def is_root_config(path: Path) -> bool:
     return keys is not None and "version" in keys
 
 
-def includers(path: Path, top: Path) -> list[Path]:
-    """The root configs (beside ``path`` or in a parent directory up to ``top``) that include it."""
+def includers(path: Path, top: Path, known: dict[Path, set[Path]] | None = None) -> list[Path]:
+    """The root configs (beside ``path`` or in a parent directory up to ``top``) that include it.
+
+    ``known`` keeps each config's files between calls (a hook passes many files of one config).
+    """
+    known = {} if known is None else known
     target = path.resolve()
     top = top.resolve()
     found: list[Path] = []
@@ -61,7 +65,9 @@ def includers(path: Path, top: Path) -> list[Path]:
             keys = top_keys(candidate)
             if not keys or "include" not in keys or "version" not in keys:
                 continue
-            if target in _files_of(candidate):
+            if candidate not in known:
+                known[candidate] = _files_of(candidate)
+            if target in known[candidate]:
                 found.append(_as_given(candidate, top))
         if directory == top or top not in directory.parents:
             break

@@ -157,3 +157,14 @@ def test_export_shows_read_progress_on_a_terminal(office: tuple[Path, dict[str, 
                                 env=env)
     assert result.exit_code == 0, result.output
     assert "\rReading accounts: 1/1 read (office), 1 numbers\x1b[K\r\x1b[K" in result.stderr
+
+
+def test_no_answer_at_all_is_no(office: tuple[Path, dict[str, str]], monkeypatch: pytest.MonkeyPatch,
+                                emulators: Any) -> None:
+    config, env = office
+    monkeypatch.setattr("telconf.cli.apply.stdin_is_terminal", lambda: True)
+    result = CliRunner().invoke(main, ["apply", "-c", str(config)], env=env, input="")  # end of input
+    assert result.exit_code == 1
+    assert "apply cancelled (only 'yes' approves); nothing was changed" in result.stderr
+    assert "Internal error" not in result.stderr
+    assert [s["descr"] for s in emulators.teleum.sips(env["EMAIL"])] == ["Old name", "Old name"]
