@@ -27,7 +27,8 @@ from telconf.cli.common import (
     setup_logging,
     verbose_option,
 )
-from telconf.cli.terminal import ReadProgress, color_option, is_terminal, use_colour
+from telconf.cli.output import show_plan
+from telconf.cli.terminal import ReadProgress, color_option, is_terminal
 from telconf.conductor import Conductor
 from telconf.model import Config, Safety
 from telconf.plan import safety
@@ -92,10 +93,7 @@ def read_and_plan(conductor: Conductor, options: PlanOptions) -> Plan:
 
 def show(plan: Plan | dict[str, Any], fmt: str = "text", full_plan: str | None = None) -> None:
     """Print the plan (or a saved plan's data) on stdout in ``fmt``."""
-    out = io.StringIO()
-    colour = use_colour()
-    renderer(fmt, color=fmt == "text" and colour, full_plan=full_plan).run(plan, out)
-    click.echo(out.getvalue(), nl=False, color=colour)
+    show_plan(plan, fmt, full_plan)
 
 
 @click.command("plan", cls=ExitOneOnUsageError)

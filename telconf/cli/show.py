@@ -37,10 +37,10 @@ def show(planfile: Path, fmt: str, full_plan: str | None) -> None:
         telconf show plan.json --format json > plan-for-policy.json
         telconf show plan.json -f markdown --full-plan-link "$RUN_URL"
     """
-    from telconf.cli.plan import show as print_plan
+    from telconf.cli.output import show_plan
     from telconf.plan import saved as saved_plans
 
     saved = saved_plans.read(planfile)
     if saved.applied and fmt == "text":
         click.echo(f"note: {planfile} was applied at {saved.applied_at}", err=True)
-    print_plan(saved.plan, fmt, full_plan)
+    show_plan(saved.plan, fmt, full_plan)
