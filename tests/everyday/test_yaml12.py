@@ -86,4 +86,10 @@ def test_render_writes_like_export_and_reads_alike(tmp_path: Path) -> None:
 def test_demo_keep_writes_a_config_that_reads_alike(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["demo", "--keep", str(tmp_path / "kept")])
     assert result.exit_code == 0, result.output
-    _same_in_both((tmp_path / "kept" / "demo.yaml").read_text())
+    text = (tmp_path / "kept" / "demo.yaml").read_text()
+    data = _same_in_both(text)
+    assert text.startswith("# yaml-language-server: $schema=./telconf.schema.json\n")
+    assert '        "0":\n' in text and "'" not in text  # the writer's quoting: the same as export's
+    assert "0" in data["accounts"]["msk-callcenter"]["blacklists"]["lists"]
+    validated = CliRunner().invoke(main, ["validate", "-c", str(tmp_path / "kept" / "demo.yaml")])
+    assert validated.exit_code == 0, validated.output
