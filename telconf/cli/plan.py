@@ -6,7 +6,6 @@ the plan, showing it.
 
 from __future__ import annotations
 
-import io
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -19,8 +18,8 @@ from telconf.cli.common import (
     EXIT_OK,
     F,
     account_option,
-    format_option,
     config_option,
+    format_option,
     handles_errors,
     network_options,
     parallelism_option,
@@ -35,7 +34,6 @@ from telconf.plan import safety
 from telconf.plan import saved as saved_plans
 from telconf.plan.data import Plan
 from telconf.plan.data import PlanOptions
-from telconf.plan.renderers import renderer
 
 
 class ExitOneOnUsageError(click.Command):
