@@ -168,3 +168,17 @@ def test_pre_commit_checks_a_template_only_commit_through_its_config(tmp_path: P
     assert result.returncode == 0, result.stdout + result.stderr
     assert re.search(r"telconf validate\.+Passed", result.stdout), result.stdout
     assert "telconf.yaml: valid (2 accounts)" in result.stdout
+
+
+def test_a_files_pattern_kept_from_the_old_docs_still_passes_a_valid_split_config(tmp_path: Path) -> None:
+    """`files: ^(telconf|accounts/[^/]+)\\.ya?ml$` (what the docs used to show): each account file
+    was checked alone and failed ("missing required key 'version'"); now through telconf.yaml."""
+    repo = callcenter_repo(tmp_path)
+    staged = subprocess.run(["git", "ls-files"], cwd=repo, capture_output=True, text=True, check=True).stdout.split()
+    files = [f for f in staged if re.search(r"^(telconf|accounts/[^/]+)\.ya?ml$", f)]
+    assert "accounts/spb-callcenter.yaml" in files and "templates.yaml" not in files
+    result = subprocess.run([str(Path(sys.executable).with_name("telconf")), "validate", "--hook", *files],
+                            cwd=repo, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "telconf.yaml: valid (2 accounts)\n"
+    assert "version" not in result.stderr
