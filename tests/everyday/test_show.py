@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import jsonschema
+import pytest
 from click.testing import CliRunner
 
 from telconf.cli import main
@@ -62,3 +63,20 @@ def test_show_of_a_file_that_is_not_a_plan_says_so(tmp_path: Path) -> None:
     assert f"Error: {bad} is not a telconf plan file (write one with `telconf plan --out {bad}`)" in result.stderr
     missing = CliRunner().invoke(main, ["show", str(tmp_path / "nope.json")])
     assert missing.exit_code == 1 and "no such file" in missing.stderr
+
+
+def test_the_schema_help_example_works_as_written(office: tuple[Path, dict[str, str]], tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """`telconf schema --help`'s check-jsonschema example: no /dev/stdin (read twice, it crashed);
+    the files it names are made by the commands before it and the plan passes the schema."""
+    config, env = office
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    help_text = runner.invoke(main, ["schema", "--help"]).stdout
+    assert "/dev/stdin" not in help_text
+    assert "telconf schema --plan -o plan.schema.json" in help_text
+    assert "check-jsonschema --schemafile plan.schema.json plan.json" in help_text
+    assert runner.invoke(main, ["schema", "--plan", "-o", "plan.schema.json"]).exit_code == 0
+    plan = runner.invoke(main, ["plan", "-c", str(config), "--format", "json"], env=env)
+    Path("plan.json").write_text(plan.stdout)
+    jsonschema.validate(json.loads(Path("plan.json").read_text()), json.loads(Path("plan.schema.json").read_text()))
