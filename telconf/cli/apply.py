@@ -227,7 +227,7 @@ def progress_display(total: int) -> Iterator[ProgressCallback]:
         status = {"done": "ok", "skipped": f"not sent: {result.error}"}.get(event.status, f"FAILED: {result.error}")
         with lock:
             finished[0] += 1
-            click.echo(f"[{finished[0]:>{width}}/{event.total}] #{result.position} {result.account}: "
+            click.echo(f"[{finished[0]:>{width}}/{event.total}] {f'#{result.position}':<{width + 1}} {result.account}: "
                        f"{result.label} ... {status}")
 
     yield on_line
