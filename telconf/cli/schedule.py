@@ -15,7 +15,15 @@ from pathlib import Path
 
 import click
 
-from telconf.cli.common import EXIT_CHANGES, EXIT_OK, account_option, at_option, config_option, handles_errors
+from telconf.cli.common import (
+    EXIT_CHANGES,
+    EXIT_OK,
+    account_option,
+    at_option,
+    config_option,
+    format_option,
+    handles_errors,
+)
 
 _DURATION = re.compile(r"(\d+)\s*([smhd])\Z")
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
@@ -56,7 +64,7 @@ def _duration(ctx: click.Context, param: click.Parameter, value: str) -> timedel
               help="How far ahead to look.")
 @click.option("--since", "since", default="0m", show_default=True, metavar="DURATION", callback=_duration,
               help="Also list the changes this long before the moment (65m, 2h, 1d): they are due.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@format_option(["text", "json"], help="text for people, json for tools and schedulers.")
 @click.option("--detailed-exitcode", is_flag=True,
               help="Exit 2 when a change is due (within --since before the moment), 0 when none (1: error).")
 @at_option

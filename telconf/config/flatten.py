@@ -13,10 +13,9 @@ from collections.abc import Callable
 from pathlib import Path as FilePath
 from typing import Any
 
-import yaml
-
 from telconf.config.loader import check_document
 from telconf.config.source import Document, Path, matching
+from telconf.config.writer import dump
 from telconf.errors import ConfigError
 
 # Where a config holds file paths (relative to the file that wrote them).
@@ -41,8 +40,7 @@ def render(path: FilePath, fold: Callable[[dict[str, Any]], dict[str, Any]] | No
         _rebase_paths(doc, base, ("accounts", name), account)
     if fold is not None:
         flat = fold(flat)
-    header = f"# {path} rendered by telconf: includes merged, templates expanded{note}\n"
-    return header + yaml.safe_dump(flat, sort_keys=False, allow_unicode=True, width=1000, default_flow_style=False)
+    return dump(flat, header=[f"{path} rendered by telconf: includes merged, templates expanded{note}"])
 
 
 def _plain(value: Any) -> Any:
