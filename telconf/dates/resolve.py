@@ -42,6 +42,20 @@ def parse_at(text: str | None) -> datetime:
                     "2026-12-31T17:00Z)") from None
 
 
+def dated(when: str) -> datetime | None:
+    """``when`` as a moment when it names a date (``2026-12-31T20:00``), None for a time of the week
+    (``sat 12:00``: the number's own weekly settings, no override) or text that is no moment."""
+    try:
+        return parse_at(when)
+    except BadAt:
+        return None
+
+
+def overrides_at(account: Account, at: datetime) -> dict[str, str]:
+    """The name of the override that gives each number its state at ``at`` (numbers without one left out)."""
+    return {item.number: item.override.name for item in account_moment(account, at).active}
+
+
 def instant(at: datetime, zone_name: str) -> datetime:
     """``at`` as an instant (UTC) for an account of ``zone_name`` (a naive one is that zone's clock)."""
     return moments.parse(at, zone_name)

@@ -124,3 +124,12 @@ def test_switches_list_starts_and_ends_in_order() -> None:
 def test_a_bad_moment_says_what_was_expected(text: str) -> None:
     with pytest.raises(moments.BadMoment, match="is not"):
         moments.parse(text, MSK)
+
+
+def test_a_moment_with_a_date_is_dated_a_time_of_the_week_is_not() -> None:
+    from telconf.dates.resolve import dated
+
+    assert dated("2026-12-31T20:00") == datetime(2026, 12, 31, 20, 0)  # naive: each account's clock
+    assert dated("2026-12-31T17:00Z") == datetime(2026, 12, 31, 17, 0, tzinfo=timezone.utc)
+    assert dated("2027-01-01") == datetime(2027, 1, 1)
+    assert dated("sat 12:00") is None and dated("mon 09:00") is None
