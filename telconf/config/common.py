@@ -43,16 +43,27 @@ def login(ctx: Context, path: Path, account: dict[str, Any], login_field: str) -
 def account_url(ctx: Context, path: Path, account: dict[str, Any], default: str) -> str:
     """The account's endpoint: ``url`` (``${NAME}`` substituted when building) or ``default``.
 
-    A host the operator does not trust is an error when building (a warning when only
-    checking); plain ``http://`` to a host that is not loopback is a warning.
+    A URL that parsers could read differently (user information, a backslash, whitespace,
+    a control character) is an error always. A host the operator does not trust is an
+    error when building: every account's host is checked before the first request of any
+    command, so a file with one refused host sends nothing anywhere. When only checking
+    it is a warning (``validate`` may run where the operator's list is not set). Plain
+    ``http://`` to a host that is not loopback is a warning.
     """
     if "url" not in account:
         return default
+    known = len(ctx.diagnostics)
     url = ctx.text(path + ("url",), account["url"])
-    if isinstance(account["url"], str) and not ctx.has_variable(url):
-        refused = hosts.refusal(url, str(account.get("provider", "")))
+    unresolved = len(ctx.diagnostics) > known or not ctx.building  # an unset (or refused) variable: said
+    if isinstance(account["url"], str) and not (unresolved and ctx.has_variable(account["url"])):
+        try:
+            where = hosts.endpoint(url)
+        except hosts.BadUrl as exc:
+            ctx.error(path + ("url",), str(exc))
+            return url
+        refused = hosts.host_refusal(where, str(account.get("provider", "")))
         if refused:
-            ctx.warning(path + ("url",), refused)  # the Transport refuses to connect there
+            (ctx.error if ctx.building else ctx.warning)(path + ("url",), refused)
         elif hosts.plain_http(url):
             ctx.warning(path + ("url",), "plain http:// to a host that is not loopback: the credentials "
                                          "would cross the network unencrypted; use https://")

@@ -13,7 +13,7 @@ from typing import Any, NamedTuple
 
 from telconf.config.context import Context
 from telconf.config.schema import schema_problems
-from telconf.config.secrets import credential_variables_elsewhere
+from telconf.config.secrets import variable_problems
 from telconf.config.source import Document, parse
 from telconf.config.includes import include
 from telconf.config.templates import expand
@@ -110,7 +110,7 @@ def _check(doc: Document, path: Path, accounts: Collection[str] | None, environ:
         known = ", ".join(raw_accounts) or "none"
         diagnostics.append(Diagnostic(doc.file, *doc.where(("accounts",), key=True),
                                       f"no account {name!r} in this file (accounts: {known})"))
-    diagnostics.extend(d for d in credential_variables_elsewhere(doc) if _position(d) not in taken)
+    diagnostics.extend(d for d in variable_problems(doc, environ) if _position(d) not in taken)
     shared_cache: dict[str, str | None] = {}
     base_dir = path.resolve().parent
     for name, account in raw_accounts.items():
