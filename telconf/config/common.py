@@ -52,10 +52,8 @@ def account_url(ctx: Context, path: Path, account: dict[str, Any], default: str)
     """
     if "url" not in account:
         return default
-    known = len(ctx.diagnostics)
-    url = ctx.text(path + ("url",), account["url"])
-    unresolved = len(ctx.diagnostics) > known or not ctx.building  # an unset (or refused) variable: said
-    if isinstance(account["url"], str) and not (unresolved and ctx.has_variable(account["url"])):
+    url, known = ctx.substitute(path + ("url",), account["url"])
+    if isinstance(account["url"], str) and known:  # not known: only checking, or a variable refused (said)
         try:
             where = hosts.endpoint(url)
         except hosts.BadUrl as exc:

@@ -21,7 +21,7 @@ from telconf import phones
 from telconf.config.secrets import is_public, is_tls_path
 from telconf.config.source import Document, Mark, Path
 from telconf.errors import ConfigError, Diagnostic
-from telconf.guard.files import outside
+from telconf.guard.files import hidden, outside
 from telconf.guard.redact import excerpt
 from telconf.model import NO_IGNORE, Ignore, Secret
 
@@ -172,12 +172,19 @@ class Context:
         """A data file that belongs beside the config (block file, voice file), or None (error recorded).
 
         After resolving symlinks it must be inside the config file's directory: a config
-        from a pull request must not make telconf read ``/etc`` or ``/proc``.
+        from a pull request must not make telconf read ``/etc`` or ``/proc``; and neither
+        it nor a folder on its way may be hidden, as written or resolved (``.git/config``
+        holds the CI's clone token, ``.env`` the developer's secrets).
         """
         file = self.file(path, value)
         if outside(file, self.base_dir):
             self.error(path, f"{what} {excerpt(str(value))!r} is outside the config file's directory "
                              f"({self.base_dir}), symlinks resolved; keep it beside the config")
+            return None
+        if hidden(file, self.base_dir, self.text(path, value)):
+            self.error(path, f"{what} {excerpt(str(value))!r} is in a hidden directory or is a hidden file "
+                             "(.git/, .env...), symlinks resolved: such files hold the repository's or the "
+                             "machine's secrets; keep data files in a visible folder beside the config")
             return None
         return file
 

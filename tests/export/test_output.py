@@ -53,7 +53,7 @@ def test_stdout_with_files_beside_the_current_directory(site: Site, tmp_path: Pa
     assert account["voice_files"] == {"greeting.wav": {"path": "media/greeting.wav", "comment": "Hello"}}
     assert (cwd / "media" / "greeting.wav").read_bytes() == make_wav(tone=4)
     assert "Exported 1 account to stdout, 1 file under" in result.stderr
-    assert "Set these before applying: BEELINE_URL, BEELINE_LOGIN, BEELINE_PASSWORD" in result.stderr
+    assert "Set these before applying: TELCONF_VAR_BEELINE_URL, BEELINE_LOGIN, BEELINE_PASSWORD" in result.stderr
     assert "Exported" not in result.stdout
 
 
@@ -113,7 +113,7 @@ version: 1
 accounts:
   spb-office:
     provider: teleum
-    url: ${TELEUM_URL}
+    url: ${TELCONF_VAR_TELEUM_URL}
     credentials: {email: "${TELEUM_EMAIL}", password: "${TELEUM_PASSWORD}"}
     sip_lines:
       "101": {description: desired, password: "${RECEPTION_SIP_PASSWORD}"}
@@ -132,7 +132,7 @@ accounts:
     assert account["numbers"] == {"+7 812 323-23-23": {"forwards": []},
                                   "+7 812 323-23-24": {"forwards": [{"to": "tel:+7 921 000-00-00"}]},
                                   "+7 812 323-23-25": {"forwards": []}}
-    assert exported.variables == ("TELEUM_URL", "TELEUM_EMAIL", "TELEUM_PASSWORD", "RECEPTION_SIP_PASSWORD",
+    assert exported.variables == ("TELCONF_VAR_TELEUM_URL", "TELEUM_EMAIL", "TELEUM_PASSWORD", "RECEPTION_SIP_PASSWORD",
                                   "SIP_102_PASSWORD")
 
 
@@ -144,7 +144,7 @@ def test_several_accounts_keep_their_files_and_secrets_apart(site: Site, tmp_pat
     site.source.write_text(site.source.read_text() + """\
   kzn-office:
     provider: teleum
-    url: ${TELEUM_URL}
+    url: ${TELCONF_VAR_TELEUM_URL}
     credentials: {email: "${KZN_EMAIL}", password: "${KZN_PASSWORD}"}
 """)
     site.env.update(KZN_EMAIL="kzn@example.com", KZN_PASSWORD="kzn-password")
