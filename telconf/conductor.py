@@ -16,7 +16,7 @@ octoDNS's ``Manager.sync``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import replace
 from pathlib import Path
 from types import TracebackType
@@ -34,7 +34,7 @@ from telconf.plan.data import (
     PlanOptions,
     StageTable,
     has_placeholders,
-    secrets_needed,
+    resolve,
 )
 from telconf.plan.order import order_calls
 from telconf.providers.base import LiveState, Provider, parallel_map
@@ -219,10 +219,32 @@ def check_secrets(provider: Provider[Any], calls: Iterable[Call]) -> None:
     variable's line: not at call 7 of 12, after 6 writes.
     """
     for call in calls:
-        if call.params is None or not has_placeholders(call.params):
-            continue
-        for name in secrets_needed(call.params):
-            provider.secret(name)
+        if call.params is not None and has_placeholders(call.params):
+            resolve(call.params, _UNBOUND, provider.secret, _unread)
+
+
+class _Unbound(Mapping[str, str]):
+    """Ids the calls will bind when applied: every name answers (with nothing) while checking secrets."""
+
+    def __contains__(self, name: object) -> bool:
+        return True
+
+    def __getitem__(self, name: str) -> str:
+        return ""
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
+
+
+_UNBOUND = _Unbound()
+
+
+def _unread(name: str) -> bytes:
+    """Files are read when their call is sent (the config checked them when it was loaded)."""
+    return b""
 
 
 def _with_templates(changes: list[Change], account: Account) -> list[Change]:

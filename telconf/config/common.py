@@ -96,7 +96,7 @@ def _tls_file(ctx: Context, path: Path, value: str) -> FilePath | None:
 
     CI often validates where certificates are not installed; plan/apply cannot do without them.
     """
-    if ctx.has_variable(value) and not ctx.building:
+    if not ctx.substitute(path, value)[1]:  # only checking, or a variable refused or unset (said)
         return None
     file = ctx.file(path, value)
     report = ctx.error if ctx.building else ctx.warning

@@ -85,22 +85,6 @@ def has_placeholders(value: Any) -> bool:
     return False
 
 
-def secrets_needed(value: Any) -> list[str]:
-    """The names of the ``{"$secret": NAME}`` placeholders in ``value``, in order."""
-    found: list[str] = []
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, dict):
-            if len(item) == 1 and "$secret" in item:
-                found.append(str(item["$secret"]))
-                continue
-            stack.extend(reversed([v for v in item.values() if isinstance(v, (dict, list))]))
-        elif isinstance(item, list):
-            stack.extend(reversed([v for v in item if isinstance(v, (dict, list))]))
-    return found
-
-
 def resolve(value: Any, refs: Mapping[str, str], secret: Callable[[str], str],
             file: Callable[[str], bytes]) -> Any:
     """``value`` with every placeholder replaced: the one place they are resolved (by ``apply``).

@@ -176,11 +176,11 @@ def test_tls_files_stay_reachable_from_the_output(site: Site, tmp_path: Path) ->
     (certs / "client.key").write_text("not used over http\n")
     site.source.write_text(site.source.read_text() + """\
       client_cert: certs/client.pem
-      client_key: ${KEY_FILE}
+      client_key: ${TELCONF_VAR_KEY_FILE}
 """)
-    site.env["KEY_FILE"] = str(certs / "client.key")
+    site.env["TELCONF_VAR_KEY_FILE"] = str(certs / "client.key")
     out = tmp_path / "backup" / "telconf.yaml"
     site.export(out, ["msk-callcenter"])
     credentials = yaml.safe_load(out.read_text())["accounts"]["msk-callcenter"]["credentials"]
     assert credentials["client_cert"] == "../source/certs/client.pem"  # relative to the output now
-    assert credentials["client_key"] == "${KEY_FILE}"
+    assert credentials["client_key"] == "${TELCONF_VAR_KEY_FILE}"
