@@ -45,9 +45,10 @@ def account_url(ctx: Context, path: Path, account: dict[str, Any], default: str)
 
     A URL that parsers could read differently (user information, a backslash, whitespace,
     a control character) is an error always. A host the operator does not trust is an
-    error when building: every account's host is checked before the first request of any
-    command, so a file with one refused host sends nothing anywhere. When only checking
-    it is a warning (``validate`` may run where the operator's list is not set). Plain
+    error for a command that connects (``ctx.connecting``: plan, apply, export, a saved
+    plan's apply), in every account of the file, selected or not: every host is checked
+    before the first request, so a file with one refused host sends nothing anywhere.
+    For ``validate`` it is a warning (it may run where the operator's list is not set). Plain
     ``http://`` to a host that is not loopback is a warning.
     """
     if "url" not in account:
@@ -61,7 +62,7 @@ def account_url(ctx: Context, path: Path, account: dict[str, Any], default: str)
             return url
         refused = hosts.host_refusal(where, str(account.get("provider", "")))
         if refused:
-            (ctx.error if ctx.building else ctx.warning)(path + ("url",), refused)
+            (ctx.error if ctx.connecting else ctx.warning)(path + ("url",), refused)
         elif hosts.plain_http(url):
             ctx.warning(path + ("url",), "plain http:// to a host that is not loopback: the credentials "
                                          "would cross the network unencrypted; use https://")

@@ -32,10 +32,13 @@ class Context:
     """Builds model values from located data, recording every problem instead of raising."""
 
     def __init__(self, doc: Document, base_dir: FilePath, environ: Mapping[str, str] | None,
-                 phone_cache: dict[str, str | None] | None = None):
+                 phone_cache: dict[str, str | None] | None = None, *, connecting: bool | None = None):
         self.doc = doc
         self.base_dir = base_dir
         self.environ = environ
+        # For a command that will connect (plan, apply, export), every account's host must be
+        # trusted, the accounts it will not build included: a file with an error sends nothing.
+        self.connecting = environ is not None if connecting is None else connecting
         self.diagnostics: list[Diagnostic] = []
         # One config often repeats a number many times (black lists): parse each spelling once.
         self.phone_cache: dict[str, str | None] = {} if phone_cache is None else phone_cache

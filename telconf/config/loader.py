@@ -118,7 +118,7 @@ def _check(doc: Document, path: Path, accounts: Collection[str] | None, environ:
                 or account["provider"] not in registry.names():
             continue
         env = (os.environ if environ is None else environ) if build and name in selected else None
-        ctx = Context(doc, base_dir, env, shared_cache)
+        ctx = Context(doc, base_dir, env, shared_cache, connecting=build)
         result = _build(ctx, name, account, tolerant=name in broken)
         diagnostics.extend(d for d in ctx.diagnostics if _position(d) not in taken)
         if result is not None and env is not None:
