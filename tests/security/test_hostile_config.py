@@ -360,7 +360,8 @@ def test_row15_a_block_file_in_a_hidden_directory_is_refused_unread(tmp_path: Pa
 def test_row15_a_voice_file_in_a_hidden_directory_is_refused(tmp_path: Path) -> None:
     (tmp_path / ".cache").mkdir()
     (tmp_path / ".cache" / "hello.wav").write_bytes(b"RIFF")
-    config = beeline_config(tmp_path, "http://127.0.0.1:9", "    voice_files:\n      hello.wav: {path: .cache/hello.wav}\n")
+    config = beeline_config(tmp_path, "http://127.0.0.1:9",
+                            "    voice_files:\n      hello.wav: {path: .cache/hello.wav}\n")
     outcome = cli("validate", "-c", str(config))
     assert outcome.code == 1
     assert "telconf.yaml:10:25: voice file path '.cache/hello.wav' is in a hidden directory" in outcome.stderr
@@ -376,3 +377,16 @@ def test_row15_a_bad_block_file_line_shows_only_the_bad_word(tmp_path: Path) -> 
     assert any("spam.txt:4:1: 'token' is not a valid phone number" in l for l in lines), lines
     assert any("spam.txt:5:8: '000-00-0x' is not a valid phone number" in l for l in lines), lines
     assert JOB_TOKEN[:8] not in outcome.stderr and "gitlab" not in outcome.stderr
+
+
+def test_row13_a_refused_host_is_an_error_only_where_credentials_would_be_sent(tmp_path: Path) -> None:
+    """Loading for plan/apply/export refuses the file; an offline snapshot plan (nothing is sent) and
+    validate only warn, as validate always did."""
+    from telconf.config import load
+    from telconf.errors import ConfigError
+
+    config = teleum_config(tmp_path, "https://elsewhere.example")
+    with pytest.raises(ConfigError, match="telconf.yaml:5:10: refusing to send credentials to elsewhere.example"):
+        load(config, environ={"TELEUM_EMAIL": "a@example.com", "TELEUM_PASSWORD": "x"})
+    offline = load(config, environ={"TELEUM_EMAIL": "a@example.com", "TELEUM_PASSWORD": "x"}, connecting=False)
+    assert [w.message for w in offline.warnings if "refusing to send credentials" in w.message]
