@@ -88,7 +88,7 @@ def schedule(config_path: Path, accounts: tuple[str, ...], days: float, since: t
     from telconf.dates import resolve
     from telconf.dates.schedule import changes, to_data, window
 
-    config = load(config_path, accounts or None, _Offline())
+    config = load(config_path, accounts or None, _Offline(), connecting=False)
     for warning in config.warnings:
         click.echo(str(warning), err=True)
     moment = resolve.parse_at(None) if at is None else at

@@ -23,7 +23,7 @@ version: 1
 accounts:
   office:
     provider: teleum
-    url: ${URL}
+    url: ${TELCONF_VAR_URL}
     timezone: Europe/Moscow
     credentials: {email: "${EMAIL}", password: "${PASSWORD}"}
     sip_lines:
@@ -47,7 +47,7 @@ def office(emulators: Emulators, tmp_path: Path) -> tuple[Path, dict[str, str]]:
     emulators.teleum.add_sip(EMAIL, descr="Reception")
     config = tmp_path / "telconf.yaml"
     config.write_text(CONFIG)
-    return config, {"URL": emulators.teleum_url, "EMAIL": EMAIL, "PASSWORD": PASSWORD}
+    return config, {"TELCONF_VAR_URL": emulators.teleum_url, "EMAIL": EMAIL, "PASSWORD": PASSWORD}
 
 
 def targets(emulators: Emulators) -> list[str]:

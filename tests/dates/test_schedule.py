@@ -28,7 +28,7 @@ templates:
 accounts:
   spb:
     provider: teleum
-    url: ${TELEUM_URL}
+    url: ${TELCONF_VAR_TELEUM_URL}
     calendar: ru
     credentials: {email: "${E}", password: "${P}"}
     sip_lines:
@@ -59,7 +59,7 @@ def config(tmp_path: Path) -> Path:
 
 
 def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, list(args), env={"TELEUM_URL": None, "E": None, "P": None})
+    result = CliRunner().invoke(main, list(args), env={"TELCONF_VAR_TELEUM_URL": None, "E": None, "P": None})
     assert "Traceback" not in result.output + result.stderr
     return result.exit_code, result.stdout, result.stderr
 
