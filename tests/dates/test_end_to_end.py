@@ -165,3 +165,17 @@ def test_the_drift_check_shows_an_override_that_should_have_ended(emulators: Emu
     assert out.startswith("As of 2027-01-12T03:17:00+03:00 (Europe/Moscow) (--at):\n  no override is active\n"
                           "  no change ahead\n")
     assert "voicemail:office@example.com" in out and "sip:101" in out
+
+
+def test_a_change_an_override_asks_for_points_at_the_override(emulators: Emulators,
+                                                              office: tuple[Path, dict[str, str]]) -> None:
+    config, env = office
+    assert run(env, "apply", "-c", str(config), "--yes", "--at", BEFORE)[0] == 0
+    code, out, _ = run(env, "plan", "-c", str(config), "--at", DURING, "--format", "json")
+    changes = json.loads(out)["accounts"][0]["changes"]
+    assert [c["source"] for c in changes] == [
+        {"file": str(config), "line": 17, "column": 13, "override": "new-year"}]  # its `forwards:` key
+    assert run(env, "apply", "-c", str(config), "--yes", "--at", DURING)[0] == 0
+    code, out, _ = run(env, "plan", "-c", str(config), "--at", AFTER, "--format", "json")
+    assert [c["source"] for c in json.loads(out)["accounts"][0]["changes"]] == [
+        {"file": str(config), "line": 12, "column": 20}]  # the number's own first forward
