@@ -131,9 +131,9 @@ def _within_budget(doc: Document, uses: list[tuple[LocatedDict, str, Path, Locat
             what = (f"more than {MAX_TEMPLATE_VALUES:,} values" if values > MAX_TEMPLATE_VALUES
                     else f"more than {MAX_TEMPLATE_BYTES // (1024 * 1024)} MB of text")
             doc.diagnostics.append(doc.diagnostic(
-                path + ("use",), f"templates expand this file to {what} by this number (template "
-                                 f"{template.name!r} at {template.place(doc, path)} adds {added:,} values, "
-                                 f"{grown:,} bytes per use); write smaller templates or split the config"))
+                path + ("use",), f"template {template.name!r} ({template.place(doc, path)}) adds {added:,} values "
+                                 f"and {grown:,} bytes at each use; with this use the templates of the file expand "
+                                 f"to {what}, the limit; write smaller templates or split the config"))
             return False
     return True
 
