@@ -38,9 +38,10 @@ def build_blacklists(ctx: Context, path: Path, data: dict[str, Any], managed: Se
                 where = path + ("lists", key, index)
                 b_numbers = _b_numbers(ctx, where + ("numbers",), entry.get("numbers"), managed)
                 a_numbers = _a_numbers(ctx, where, entry, files)
-                # Tens of thousands of triples: made by C loops (product, map over tuple.__new__),
-                # not one Python call each.
-                triples.update(map(_ENTRY, product((list_id,), b_numbers, a_numbers)))
+                if ctx.building:  # only checking (validate): every problem is found above, no model is kept
+                    # Tens of thousands of triples: made by C loops (product, map over tuple.__new__),
+                    # not one Python call each.
+                    triples.update(map(_ENTRY, product((list_id,), b_numbers, a_numbers)))
         lists[list_id] = frozenset(triples)
     return Blacklists(active=active, lists=lists)
 
