@@ -14,7 +14,8 @@ a config split over files uses tens of files, a few levels deep.
 
 from __future__ import annotations
 
-from telconf.config.source import MAX_ALIAS_EXPANSION, MAX_DEPTH
+# YAML (checked as the file is read, in telconf.config.source): nesting, and what aliases add.
+from telconf.config.source import MAX_ALIAS_BYTES, MAX_ALIAS_EXPANSION, MAX_DEPTH
 
 # Templates: what all the `use:` of a file add together (containers and scalars, text).
 MAX_TEMPLATE_VALUES = 1_000_000
@@ -31,6 +32,6 @@ MAX_GLOB_MATCHES = MAX_INCLUDED_FILES
 MAX_GLOB_ENTRIES = 100_000
 
 __all__ = [
-    "MAX_ALIAS_EXPANSION", "MAX_DEPTH", "MAX_TEMPLATE_VALUES", "MAX_TEMPLATE_BYTES", "MAX_INCLUDE_DEPTH",
+    "MAX_ALIAS_BYTES", "MAX_ALIAS_EXPANSION", "MAX_DEPTH", "MAX_TEMPLATE_VALUES", "MAX_TEMPLATE_BYTES", "MAX_INCLUDE_DEPTH",
     "MAX_INCLUDED_FILES", "MAX_INCLUDED_BYTES", "MAX_GLOB_MATCHES", "MAX_GLOB_ENTRIES",
 ]

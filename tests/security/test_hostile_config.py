@@ -325,3 +325,22 @@ def test_a_chain_of_700_includes_is_an_error_at_the_include_line(tmp_path: Path)
         f"{tmp_path / last}:1:11: include: files include each other more than {MAX_INCLUDE_DEPTH} levels deep "
         f"(telconf.yaml -> ... -> {last}); include them from fewer levels",
         "1 error"]
+
+
+def test_one_long_value_repeated_by_aliases_is_an_error_at_the_alias(tmp_path: Path) -> None:
+    """Few values, much text: 200 aliases of a 100 KB description would fill `render`'s output."""
+    from telconf.config.budget import MAX_ALIAS_BYTES
+
+    long = "x" * (100 * 1024)
+    lines = ["version: 1", f"note: &long {long}", "accounts:", "  office:", "    provider: teleum",
+             '    credentials: {email: "${TELEUM_EMAIL}", password: "${TELEUM_PASSWORD}"}', "    sip_lines:"]
+    lines += [f'      "{100 + i}": {{description: *long}}' for i in range(200)]
+    path = tmp_path / "telconf.yaml"
+    path.write_text("\n".join(lines) + "\n")
+    outcome = cli_limited("render", "-c", str(path), timeout=60, memory=EXPANSION_MEMORY)
+    crossing = MAX_ALIAS_BYTES // len(long)  # the alias that passes the budget (0-based)
+    assert outcome.code == 1
+    assert outcome.stdout == ""
+    assert outcome.stderr.splitlines() == [
+        f"{path}:{8 + crossing}:{lines[7].index('*long') + 1}: YAML aliases expand this file by more than "
+        f"{MAX_ALIAS_BYTES // (1024 * 1024)} MB of text; write the values out instead", "1 error"]
