@@ -124,7 +124,7 @@ def _within_budget(doc: Document, uses: list[tuple[LocatedDict, str, Path, Locat
     file asking for millions of values is refused in the time it takes to read it.
     """
     values = text = 0
-    for _, number, path, _, template, arguments in uses:
+    for _, _, path, _, template, arguments in uses:
         added, grown = template.cost(arguments)
         values, text = values + added, text + grown
         if values > MAX_TEMPLATE_VALUES or text > MAX_TEMPLATE_BYTES:
