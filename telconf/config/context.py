@@ -73,9 +73,9 @@ class Context:
         uses it (``telconf.config.templates``): what they build is remembered by identity,
         as long as building it found no problem (a problem is reported at each place).
         """
-        if not isinstance(value, (dict, list)):
-            return make()
         key = id(value)
+        if key not in self.doc.shared:  # not a template's part: nobody else has it
+            return make()
         if key in self.built:
             known: T = self.built[key]
             return known

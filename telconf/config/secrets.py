@@ -37,7 +37,7 @@ def credential_variables_elsewhere(doc: Document) -> Iterator[Diagnostic]:
     """An error for each secret-holding ``${NAME}`` found in a field that is not a secret."""
     secret_paths = {path for path, _ in _secret_fields(doc.data)}
     names = {name for _, value in _secret_fields(doc.data) for name in Secret(value).variables}
-    for path, value in texts_holding(doc.data, "${"):
+    for path, value in texts_holding(doc.data, "${", doc.shared):
         tls_path = len(path) >= 2 and path[-2] == "credentials" and path[-1] in TLS_FIELDS  # ``${KEY_FILE}``
         if isinstance(value, str) and "${" in value and path not in secret_paths and not tls_path:
             used = [name for name in Secret(value).variables if name in names or looks_secret(name)]

@@ -15,7 +15,7 @@ string is expected.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from typing import Any, Union, cast
 
 import yaml
@@ -105,6 +105,9 @@ class Document:
         self.diagnostics: list[Diagnostic] = []
         # Numbers expanded from a template: path of the number -> how (see telconf.config.templates).
         self.uses: dict[Path, Any] = {}
+        # Ids of the containers of templates: the parts many numbers may share (one object each),
+        # which checks may remember by identity; a file without templates remembers nothing.
+        self.shared: set[int] = set()
 
     def error(self, mark: Mark, message: str) -> None:
         """Record an error at ``mark``."""
@@ -470,12 +473,12 @@ def walk(value: Any, path: Path = ()) -> Iterator[tuple[Path, Any]]:
             yield from walk(item, path + (index,))
 
 
-def texts_holding(value: Any, needle: str) -> list[tuple[Path, str]]:
+def texts_holding(value: Any, needle: str, shared: Collection[int] = ()) -> list[tuple[Path, str]]:
     """(path, text) of every text under ``value`` that holds ``needle``, in :func:`walk`'s order.
 
     Much faster than filtering :func:`walk` on a large file: no generator per level, no
-    path made for a value that is not a hit, and a container found without one (a
-    template's part that many numbers share) is not searched again.
+    path made for a value that is not a hit, and a container of ``shared`` (ids of a
+    template's parts, which many numbers share) found without one is not searched again.
     """
     found: list[tuple[Path, str]] = []
     clean: set[int] = set()
@@ -490,7 +493,7 @@ def texts_holding(value: Any, needle: str) -> list[tuple[Path, str]]:
                     found.append((path + (key,), item))
             elif isinstance(item, (dict, list)):
                 visit(item, path + (key,))
-        if len(found) == before:
+        if len(found) == before and id(container) in shared:
             clean.add(id(container))
 
     if isinstance(value, str):

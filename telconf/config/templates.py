@@ -152,11 +152,20 @@ def _templates(doc: Document, raw: Any) -> dict[str, Template]:
         occurrences: dict[str, int] = {}
         sizes: dict[int, tuple[int, int]] = {}
         recipe = _prepare(settings, occurrences, {})
+        _containers(settings, doc.shared)
         # The number's own mapping is new; the template's is not added, its items are.
         values, text = _size(settings, sizes)
         found[name] = Template(name, settings, file, mark, parameters, textual, braced, recipe, values - 1, text,
                                occurrences)
     return found
+
+
+def _containers(value: Any, ids: set[int]) -> None:
+    """Add the ids of the containers under ``value`` (the template's own) to ``ids``."""
+    if isinstance(value, (dict, list)) and id(value) not in ids:
+        ids.add(id(value))
+        for item in value.values() if isinstance(value, dict) else value:
+            _containers(item, ids)
 
 
 def _size(value: Any, seen: dict[int, tuple[int, int]]) -> tuple[int, int]:
