@@ -206,9 +206,11 @@ def _read(path: FilePath, shown: str, left: int) -> _Included:
         text = data.decode("utf-8")
     except safe_files.UnsafeFile as exc:
         doc = _Included(shown)
-        if "cap" in str(exc):
-            doc.too_large = True
-        else:
+        try:
+            doc.too_large = path.stat().st_size > left  # the budget, not a bad file
+        except OSError:
+            pass
+        if not doc.too_large:
             doc.error((1, 1), f"the included file {exc}")
         return doc
     except (OSError, UnicodeDecodeError) as exc:

@@ -15,7 +15,7 @@ string is expected.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterator
+from collections.abc import Iterator
 from typing import Any, Union, cast
 
 import yaml
@@ -488,36 +488,6 @@ def walk(value: Any, path: Path = ()) -> Iterator[tuple[Path, Any]]:
     elif isinstance(value, list):
         for index, item in enumerate(value):
             yield from walk(item, path + (index,))
-
-
-def texts_holding(value: Any, needle: str, shared: Collection[int] = ()) -> list[tuple[Path, str]]:
-    """(path, text) of every text under ``value`` that holds ``needle``, in :func:`walk`'s order.
-
-    Much faster than filtering :func:`walk` on a large file: no generator per level, no
-    path made for a value that is not a hit, and a container of ``shared`` (ids of a
-    template's parts, which many numbers share) found without one is not searched again.
-    """
-    found: list[tuple[Path, str]] = []
-    clean: set[int] = set()
-
-    def visit(container: Any, path: Path) -> None:
-        if id(container) in clean:
-            return
-        before = len(found)
-        for key, item in container.items() if isinstance(container, dict) else enumerate(container):
-            if isinstance(item, str):
-                if needle in item:
-                    found.append((path + (key,), item))
-            elif isinstance(item, (dict, list)):
-                visit(item, path + (key,))
-        if len(found) == before and id(container) in shared:
-            clean.add(id(container))
-
-    if isinstance(value, str):
-        return [((), value)] if needle in value else []
-    if isinstance(value, (dict, list)):
-        visit(value, ())
-    return found
 
 
 def matching(value: Any, pattern: tuple[str, ...], path: Path = ()) -> Iterator[tuple[Path, Any]]:
