@@ -1,8 +1,9 @@
-"""Carry out a plan: run each account's calls, stage after stage, and report.
+"""Carry out a plan: run each account's calls in the order its edges allow, and report.
 
-Within a stage, calls of different lanes (usually different phone numbers) may run
-in parallel, each lane in its own order; the next stage starts when the stage is
-done. The first failure stops everything: calls in flight finish, nothing new
+A call starts as soon as what it waits for is done (``telconf.plan.order``: its lane's
+previous call, the changes it needs, and every earlier stage when its change did not
+say what it needs): calls of independent lanes (usually different phone numbers) run
+in parallel, each lane in its own order. The first failure stops everything: calls in flight finish, nothing new
 starts, and the report says what was done, what failed (with the provider's code
 and message) and what was not attempted. Ctrl-C stops the same way.
 
@@ -15,11 +16,13 @@ item it touched was read back as desired.
 from __future__ import annotations
 
 import dataclasses
+import heapq
+import queue
 import signal
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
-from concurrent.futures import ThreadPoolExecutor, wait
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import Enum
@@ -28,6 +31,7 @@ from typing import Any
 from telconf.apply_items import ItemGuard, ItemResult, ItemStatus
 from telconf.errors import ApplyError, ProviderError
 from telconf.plan.data import AccountPlan, Call, Plan, has_placeholders, resolve
+from telconf.plan.order import Frontier, call_graph
 from telconf.plan.render import MARKERS
 from telconf.providers.base import Provider
 
@@ -205,17 +209,34 @@ class Applier:
 
     def _run_account(self, pool: ThreadPoolExecutor, account: AccountPlan,
                      results: list[CallResult], total: int, guard: ItemGuard | None) -> None:
-        """Run one account stage by stage, until done or stopping."""
+        """Run one account's calls, each as soon as what it waits for is done, until done or stopping.
+
+        The edges are the plan's (``telconf.plan.order.call_graph``): lanes keep their order,
+        a call waits for the changes it needs and, when its change did not say, for every
+        earlier stage. At most ``parallelism`` calls are in flight; of the calls free to go,
+        the first in plan order goes first.
+        """
         provider = self.providers[account.account]
         refs: dict[str, str] = {}
-        for lanes in _stages(account.calls):
-            if self._stop.is_set():
+        frontier = Frontier(call_graph(account.calls, account.call_changes, account.changes, account.account))
+        ready = frontier.initial()
+        heapq.heapify(ready)
+        ended: queue.SimpleQueue[tuple[int, Future[None]]] = queue.SimpleQueue()
+        in_flight = 0
+        while True:
+            while ready and in_flight < self.parallelism and not self._stop.is_set():
+                index = heapq.heappop(ready)
+                future = pool.submit(self._run_call, provider, index, results[index], refs, total, guard)
+                future.add_done_callback(lambda done, index=index: ended.put((index, done)))  # type: ignore[misc]
+                in_flight += 1
+            if not in_flight:
                 return
-            futures = [pool.submit(self._run_lane, provider, [(i, results[i]) for i in lane], refs, total, guard)
-                       for lane in lanes]
-            wait(futures)
-            for future in futures:
-                future.result()  # re-raise a bug in the runner itself, never a provider error
+            index, future = ended.get()
+            in_flight -= 1
+            future.result()  # re-raise a bug in the runner itself, never a provider error
+            if results[index].status in (CallStatus.DONE, CallStatus.SKIPPED):
+                for freed in frontier.done(index):
+                    heapq.heappush(ready, freed)
 
     @contextmanager
     def _ctrl_c_stops(self) -> Iterator[None]:
@@ -240,37 +261,36 @@ class Applier:
             if signal.getsignal(signal.SIGINT) is stop:
                 signal.signal(signal.SIGINT, previous)
 
-    def _run_lane(self, provider: Provider[Any], lane: list[tuple[int, CallResult]], refs: dict[str, str], total: int,
+    def _run_call(self, provider: Provider[Any], index: int, result: CallResult, refs: dict[str, str], total: int,
                   guard: ItemGuard | None) -> None:
-        for index, result in lane:
-            if self._stop.is_set():
+        if self._stop.is_set():
+            return
+        self._notify(result, total, "start")
+        result.started, began = time.time(), time.monotonic()
+        try:
+            calls, skipped = guard.calls_to_send(index) if guard is not None else ([result.call], None)
+            if not calls:
+                result.status, result.error = CallStatus.SKIPPED, skipped
+                self._notify(result, total, "skipped")
                 return
-            self._notify(result, total, "start")
-            result.started, began = time.time(), time.monotonic()
-            try:
-                calls, skipped = guard.calls_to_send(index) if guard is not None else ([result.call], None)
-                if not calls:
-                    result.status, result.error = CallStatus.SKIPPED, skipped
-                    self._notify(result, total, "skipped")
-                    continue
-                bound = None
-                for call in calls:
-                    bound = provider.execute(resolved(call, refs, provider))
-            except ProviderError as exc:
-                result.status, result.error, result.code = CallStatus.FAILED, str(exc), exc.code
-            except Exception as exc:  # noqa: BLE001 - any failure stops the apply and is reported
-                result.status, result.error = CallStatus.FAILED, f"{type(exc).__name__}: {exc}"
-            else:
-                if result.call.binds and bound is not None:
-                    with self._lock:
-                        refs[result.call.binds] = bound
-                result.status = CallStatus.DONE
-            result.seconds = time.monotonic() - began
-            if result.status is CallStatus.FAILED:
-                self._stop.set()
-                self._notify(result, total, "failed")
-                return
-            self._notify(result, total, "done")
+            bound = None
+            for call in calls:
+                bound = provider.execute(resolved(call, refs, provider))
+        except ProviderError as exc:
+            result.status, result.error, result.code = CallStatus.FAILED, str(exc), exc.code
+        except Exception as exc:  # noqa: BLE001 - any failure stops the apply and is reported
+            result.status, result.error = CallStatus.FAILED, f"{type(exc).__name__}: {exc}"
+        else:
+            if result.call.binds and bound is not None:
+                with self._lock:
+                    refs[result.call.binds] = bound
+            result.status = CallStatus.DONE
+        result.seconds = time.monotonic() - began
+        if result.status is CallStatus.FAILED:
+            self._stop.set()
+            self._notify(result, total, "failed")
+            return
+        self._notify(result, total, "done")
 
     def _notify(self, result: CallResult, total: int, status: str) -> None:
         if self.progress is not None:
@@ -283,18 +303,6 @@ def resolved(call: Call, refs: Mapping[str, str], provider: Provider[Any]) -> Ca
     if call.params is None or not has_placeholders(call.params):
         return call
     return dataclasses.replace(call, params=resolve(call.params, refs, provider.secret, provider.file))
-
-
-def _stages(calls: tuple[Call, ...]) -> Iterator[list[list[int]]]:
-    """Call indices grouped by consecutive stage, then by lane (first-seen order)."""
-    index = 0
-    while index < len(calls):
-        stage = calls[index].stage
-        lanes: dict[str, list[int]] = {}
-        while index < len(calls) and calls[index].stage == stage:
-            lanes.setdefault(calls[index].lane, []).append(index)
-            index += 1
-        yield list(lanes.values())
 
 
 def _failure_message(report: ApplyReport) -> str:

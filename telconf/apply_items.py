@@ -25,6 +25,7 @@ from typing import Any
 
 from telconf.errors import TelconfError
 from telconf.plan.data import AccountPlan, Call
+from telconf.plan.order import change_needs
 from telconf.providers.base import Provider
 
 
@@ -72,10 +73,21 @@ class ItemGuard:
                 # Checked before its first call: a read the plan runs first (getNextSIP) belongs
                 # to the item's write and must not fail on a change the check would report.
                 self.first_write.setdefault(item, index)
-        self.needs = provider.item_needs(account.changes) if self.items else {}
+        self.needs = self._item_needs() if self.items else {}
         self.stopped: dict[str, str] = {}
         self._checked: set[str] = set()
         self._lock = threading.Lock()
+
+    def _item_needs(self) -> dict[str, set[str]]:
+        """Item -> the items it needs: from the changes' needs (the plan's edges), plus what
+        the provider adds that is no order (items one request writes together)."""
+        found = {item: set(needed) for item, needed in self.provider.item_needs(self.account.changes).items()}
+        for index, needed in enumerate(change_needs(self.account.changes, self.account.account)):
+            item = self.change_items[index]
+            for other in (self.change_items[n] for n in needed):
+                if item is not None and other is not None and other != item:
+                    found.setdefault(item, set()).add(other)
+        return found
 
     def calls_to_send(self, index: int) -> tuple[list[Call], str | None]:
         """The requests to send for planned call ``index`` now: the call itself, the call
