@@ -221,7 +221,7 @@ class Applier:
         frontier = Frontier(call_graph(account.calls, account.call_changes, account.changes, account.account))
         ready = frontier.initial()
         heapq.heapify(ready)
-        ended: queue.SimpleQueue[tuple[int, Future[None]]] = queue.SimpleQueue()
+        ended: queue.Queue[tuple[int, Future[None]]] = queue.Queue()  # its get() lets Ctrl-C in
         in_flight = 0
         while True:
             while ready and in_flight < self.parallelism and not self._stop.is_set():

@@ -191,9 +191,12 @@ class Change:
     # point at the key (a SIP line, a voice file), as the config's own errors do.
     config_path: tuple[str | int, ...] | None = None
     config_at_key: bool = False
-    # The addresses of the changes of this account this one needs done first
-    # (``telconf.plan.order``). None: it does not say, and waits for every earlier stage.
-    needs: tuple[str, ...] | None = None
+    # The addresses of the changes of this account this one needs done first (``telconf.plan.order``).
+    needs: tuple[str, ...] = ()
+    # Ordered by the stage table against the other staged changes (the default between
+    # kinds); False: ``needs`` (and its lane) say all this change waits for, and no staged
+    # change waits for it unless it needs it.
+    staged: bool = True
 
     def address(self, account: str) -> str:
         """The change's stable address (grammar in ``schemas/plan.schema.json``).

@@ -8,10 +8,11 @@ Two sources of order, both data:
   change wait for every call of the changes it needs.
 - **the stage table** (``(kind, action) -> stage``, the provider's ``stages.py``): every
   call of a change gets the stage of its (kind, action) (a stage the provider set on a
-  call is kept). It is the default between kinds: a change that does not say what it
-  needs (``needs is None``) waits for every call of an earlier stage, as if the stages
-  were barriers. A change that says (``needs=()`` included) waits only for what it names.
-  It is also the tie-break: of the calls free to go, the smaller stage goes first, then
+  call is kept). It is the default between kinds: a staged change (``Change.staged``, the
+  default) waits for every call of a staged change of an earlier stage, as if the stages
+  were barriers. A change that says its ``needs`` are all it needs (``staged=False``)
+  waits only for them and its lane, and no staged change waits for it unless it needs
+  it: its lane runs beside the stages. The stage table is also the tie-break: of the calls free to go, the smaller stage goes first, then
   the provider's own order.
 
 And always: calls of one **lane** (usually one phone number; "" = the account) keep their
@@ -53,7 +54,7 @@ def change_needs(changes: Sequence[Change], account: str) -> list[set[int]]:
     found: list[set[int]] = []
     for i, change in enumerate(changes):
         needed = set()
-        for address in change.needs or ():
+        for address in change.needs:
             if address not in index:
                 raise PlanError(f"{change.address(account)} needs {address}, which the plan does not change")
             if index[address] != i:
@@ -73,7 +74,7 @@ def dangling_needs(changes: Sequence[Change], account: str) -> list[tuple[str, s
     """``(change, needed)`` address pairs whose needed change is not among ``changes``."""
     index = address_index(changes, account)
     return [(change.address(account), address) for change in changes
-            for address in change.needs or () if address not in index]
+            for address in change.needs if address not in index]
 
 
 def order_calls(changes: Sequence[Change], stages: StageTable, account: str = "") -> list[CallWithChanges]:
@@ -102,13 +103,13 @@ class CallGraph:
     """What each call of an account plan waits for (``apply`` starts a call once it is free).
 
     ``after[i]``: the calls that must be done before call ``i`` starts (its lane's previous
-    call, its change's previous call, the calls of the changes it needs); ``barrier[i]``: it
-    also waits for every call of an earlier stage (its change did not say what it needs);
+    call, its change's previous call, the calls of the changes it needs); ``staged[i]``: it
+    is staged: it also waits for every staged call of an earlier stage;
     ``stages[i]``: its stage.
     """
 
     after: tuple[frozenset[int], ...]
-    barrier: tuple[bool, ...]
+    staged: tuple[bool, ...]
     stages: tuple[int, ...]
 
     def dependents(self) -> list[list[int]]:
@@ -166,15 +167,15 @@ def _graph(items: Sequence[CallWithChanges], changes: Sequence[Change], needs: S
                         raise PlanError(f"call {position + 1} ({call.method}) comes before call {other + 1}, "
                                         "which it needs: batching must keep the planned order")
                     wait.add(other)
-    barrier = tuple(not served or any(changes[c].needs is None for c in served) for _, served in items)
-    return CallGraph(tuple(frozenset(w) for w in waits), barrier, tuple(call.stage for call, _ in items))
+    staged = tuple(not served or any(changes[c].staged for c in served) for _, served in items)
+    return CallGraph(tuple(frozenset(w) for w in waits), staged, tuple(call.stage for call, _ in items))
 
 
 class Frontier:
     """The calls free to go, as calls are done: explicit edges, and stage barriers.
 
     Shared by the topological sort and by ``apply`` (which marks calls done as they end,
-    in any order). A call with a barrier is free once its ``after`` are done and no call
+    in any order). A staged call is free once its ``after`` are done and no staged call
     of an earlier stage is left.
     """
 
@@ -183,10 +184,11 @@ class Frontier:
         self._blocking = [len(a) for a in graph.after]
         self._dependents = graph.dependents()
         self._left: dict[int, int] = {}
-        for stage in graph.stages:
-            self._left[stage] = self._left.get(stage, 0) + 1
+        for stage, staged in zip(graph.stages, graph.staged):
+            if staged:
+                self._left[stage] = self._left.get(stage, 0) + 1
         self._parked: dict[int, list[int]] = {}
-        self.low = min(self._left, default=0)  # the smallest stage with calls not done
+        self.low = min(self._left, default=0)  # the smallest stage with staged calls not done
 
     def initial(self) -> list[int]:
         return self._free([i for i, count in enumerate(self._blocking) if count == 0])
@@ -199,6 +201,8 @@ class Frontier:
             if self._blocking[k] == 0:
                 freed.append(k)
         stage = self.graph.stages[call]
+        if not self.graph.staged[call]:
+            return self._free(sorted(freed))
         self._left[stage] -= 1
         if not self._left[stage]:
             del self._left[stage]
@@ -213,7 +217,7 @@ class Frontier:
         free = []
         for i in calls:
             stage = self.graph.stages[i]
-            if self.graph.barrier[i] and stage > self.low:
+            if self.graph.staged[i] and stage > self.low:
                 self._parked.setdefault(stage, []).append(i)
             else:
                 free.append(i)
@@ -245,8 +249,8 @@ def _cycle(graph: CallGraph, left: set[int], changes: Sequence[Change], account:
 
     def waits(node: int) -> list[int]:
         found = [j for j in graph.after[node] if j in left]
-        if graph.barrier[node]:
-            found += [j for j in left if graph.stages[j] < graph.stages[node]]
+        if graph.staged[node]:
+            found += [j for j in left if graph.staged[j] and graph.stages[j] < graph.stages[node]]
         return found
 
     path: list[int] = []

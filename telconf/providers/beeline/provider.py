@@ -296,7 +296,7 @@ class BeelineProvider(Provider[BeelineAccount]):
         return items.label(item)
 
     def item_needs(self, changes: Sequence[Change]) -> dict[str, set[str]]:
-        return items.needs(changes)
+        return items.written_together(changes)
 
     def read_items(self, names: Collection[str], *, verify: bool = False) -> BeelineLive:
         """The planned live state with the list commands of these items' kinds sent again.

@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import threading
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping
 from functools import partial
 from concurrent.futures import Future
 from pathlib import Path
@@ -299,10 +299,6 @@ class TeleumProvider(Provider[TeleumAccount]):
 
     def item_label(self, item: str) -> str:
         return items.label(item)
-
-    def item_needs(self, changes: Sequence[Change]) -> dict[str, set[str]]:
-        named = {i for i in map(items.item_of, changes) if i is not None}
-        return items.needs(self.account, self._planned_live(), named)
 
     def read_items(self, names: Collection[str], *, verify: bool = False) -> TeleumLive:
         """The planned live state with the numbers' forwards (and the SIP lines) read now."""
