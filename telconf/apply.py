@@ -24,6 +24,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
+from functools import partial
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
@@ -220,23 +221,39 @@ class Applier:
         refs: dict[str, str] = {}
         frontier = Frontier(call_graph(account.calls, account.call_changes, account.changes, account.account))
         ready = frontier.initial()
+        if guard is not None:
+            guard.mark_free(ready)
         heapq.heapify(ready)
         ended: queue.Queue[tuple[int, Future[None]]] = queue.Queue()  # its get() lets Ctrl-C in
         in_flight = 0
+
+        def submit(index: int, job: Callable[[], None]) -> None:
+            nonlocal in_flight
+            future = pool.submit(job)
+            future.add_done_callback(lambda done: ended.put((index, done)))
+            in_flight += 1
+
         while True:
             while ready and in_flight < self.parallelism and not self._stop.is_set():
                 index = heapq.heappop(ready)
-                future = pool.submit(self._run_call, provider, index, results[index], refs, total, guard)
-                future.add_done_callback(lambda done, index=index: ended.put((index, done)))  # type: ignore[misc]
-                in_flight += 1
+                submit(index, partial(self._run_call, provider, index, results[index], refs, total, guard))
+            if guard is not None and not ready and in_flight < self.parallelism and not self._stop.is_set():
+                # Idle slots: read ahead the items whose first writes come next (issue 25).
+                for items in guard.upcoming(self.parallelism - in_flight):
+                    job = guard.read_ahead(items)
+                    if job is not None:
+                        submit(-1, job)
             if not in_flight:
                 return
             index, future = ended.get()
             in_flight -= 1
             future.result()  # re-raise a bug in the runner itself, never a provider error
-            if results[index].status in (CallStatus.DONE, CallStatus.SKIPPED):
-                for freed in frontier.done(index):
-                    heapq.heappush(ready, freed)
+            if index >= 0 and results[index].status in (CallStatus.DONE, CallStatus.SKIPPED):
+                freed = frontier.done(index)
+                if guard is not None:
+                    guard.mark_free(freed)
+                for call in freed:
+                    heapq.heappush(ready, call)
 
     @contextmanager
     def _ctrl_c_stops(self) -> Iterator[None]:

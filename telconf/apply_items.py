@@ -18,7 +18,9 @@ one verify read per account (providers answer it with as few list calls as they 
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import Any
@@ -27,6 +29,9 @@ from telconf.errors import TelconfError
 from telconf.plan.data import AccountPlan, Call
 from telconf.plan.order import change_needs
 from telconf.providers.base import Provider
+
+
+CHECK_AHEAD_SECONDS = 2.0  # how old a check read may be when its item's first write starts
 
 
 class ItemStatus(str, Enum):
@@ -77,6 +82,9 @@ class ItemGuard:
         self.stopped: dict[str, str] = {}
         self._checked: set[str] = set()
         self._lock = threading.Lock()
+        self._reads: dict[str, Future[tuple[float, Any]]] = {}  # item -> its check read (time read, view)
+        self._free: set[int] = set()  # calls free to go (or started): their checks are due now
+        self._due_at: dict[str, list[str]] = {}  # read group -> items whose first write is free, unchecked
 
     def _item_needs(self) -> dict[str, set[str]]:
         """Item -> the items it needs: from the changes' needs (the plan's edges), plus what
@@ -88,6 +96,56 @@ class ItemGuard:
                 if item is not None and other is not None and other != item:
                     found.setdefault(item, set()).add(other)
         return found
+
+    # --- check before write: each item read once, right before its first write -------------
+    #
+    # Items one request reads together (the provider's ``read_group``: every SIP line is in
+    # one getSIPs) are checked together when their first writes are free to go at once, and
+    # ``apply`` may read an item ahead of its first write (``read_ahead``) while other calls
+    # run. A read is trusted at most ``CHECK_AHEAD_SECONDS`` after it was made: older, the
+    # item is read again just before its write.
+
+    def mark_free(self, indices: Sequence[int]) -> None:
+        """Calls ``indices`` may start now: their items' checks are due."""
+        with self._lock:
+            for index in indices:
+                self._free.add(index)
+                for item in self.call_items[index]:
+                    if self.first_write.get(item) == index and item not in self._checked:
+                        self._due_at.setdefault(self.provider.read_group(item), []).append(item)
+
+    def upcoming(self, limit: int) -> list[list[str]]:
+        """Up to ``limit`` groups of items whose first write is not free yet, in plan order,
+        not read yet: what ``apply`` may read ahead while other calls run."""
+        groups: dict[str, list[str]] = {}
+        with self._lock:
+            for item, index in self.first_write.items():
+                if index in self._free or item in self._reads or item in self._checked or item in self.stopped:
+                    continue
+                group = self.provider.read_group(item)
+                if group in groups or len(groups) < limit:
+                    groups.setdefault(group, []).append(item)
+        return list(groups.values())
+
+    def read_ahead(self, items: Sequence[str]) -> Callable[[], None] | None:
+        """Claim ``items`` for one check read; the job that reads them (None: all claimed)."""
+        future: Future[tuple[float, Any]] = Future()
+        with self._lock:
+            claimed = [i for i in items if i not in self._reads and i not in self._checked and i not in self.stopped]
+            for item in claimed:
+                self._reads[item] = future
+        if not claimed:
+            return None
+
+        def job() -> None:
+            try:
+                view = self.provider.read_items(claimed)
+            except BaseException as exc:  # noqa: BLE001 - the write reads again, and reports that failure
+                future.set_exception(exc)
+            else:
+                future.set_result((time.monotonic(), view))
+
+        return job
 
     def calls_to_send(self, index: int) -> tuple[list[Call], str | None]:
         """The requests to send for planned call ``index`` now: the call itself, the call
@@ -113,14 +171,41 @@ class ItemGuard:
         return self._rebuilt(index, set(live)), None
 
     def _check(self, items: list[str]) -> None:
-        """Read ``items`` again; stop those that differ from the state the plan was made from."""
-        view = self.provider.read_items(items)
+        """Stop those of ``items`` that differ from the state the plan was made from.
+
+        Each is compared on a read made at most ``CHECK_AHEAD_SECONDS`` ago (ahead, or with
+        the other due items of its read group), else on one made now.
+        """
+        fresh: list[tuple[str, Any]] = []
         for item in items:
+            self._claim_group(item)
+            future = self._reads.get(item)
+            try:
+                read_at, view = future.result() if future is not None else (0.0, None)
+            except Exception:  # noqa: BLE001 - read again below: its failure is the one reported
+                read_at, view = 0.0, None
+            if view is not None and time.monotonic() - read_at <= CHECK_AHEAD_SECONDS:
+                fresh.append((item, view))
+        stale = [item for item in items if item not in {i for i, _ in fresh}]
+        if stale:
+            view = self.provider.read_items(stale)
+            fresh += [(item, view) for item in stale]
+        for item, view in fresh:
             planned, now = self.provider.item_state(None, item), self.provider.item_state(view, item)
             if planned != now:
                 self.stop(item, f"changed since the plan: {self.provider.describe_item_change(item, planned, now)}")
         with self._lock:
             self._checked.update(items)
+
+    def _claim_group(self, item: str) -> None:
+        """Read ``item`` with the other due items of its read group, once (the first due reads)."""
+        with self._lock:
+            if item in self._reads:
+                return
+            group = self._due_at.pop(self.provider.read_group(item), [])
+        job = self.read_ahead(list(dict.fromkeys([item, *group])))
+        if job is not None:
+            job()
 
     def stop(self, item: str, reason: str) -> None:
         """No more calls of ``item``, nor of the items that need it (transitively)."""

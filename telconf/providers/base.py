@@ -145,6 +145,11 @@ class Provider(ABC, Generic[A]):
         """
         raise NotImplementedError
 
+    def read_group(self, item: str) -> str:
+        """Items of one read group are read by one request (every SIP line by one list call):
+        ``apply`` checks the items of a group whose writes are due together with one read."""
+        return item
+
     def item_state(self, view: Any | None, item: str) -> Any:
         """The JSON-able state of ``item`` in ``view`` (None: the state the plan was made from)."""
         raise NotImplementedError

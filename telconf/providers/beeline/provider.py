@@ -319,6 +319,10 @@ class BeelineProvider(Provider[BeelineAccount]):
             view = dataclasses.replace(view, file_hashes=hashes)
         return view
 
+    def read_group(self, item: str) -> str:
+        """Every item of a kind is read by the kind's one list command."""
+        return items.COMMANDS[item.partition(":")[0]]
+
     def item_state(self, view: BeelineLive | None, item: str) -> Any:
         return items.state(view or self._planned_live(), item)
 

@@ -312,6 +312,10 @@ class TeleumProvider(Provider[TeleumAccount]):
         sip_lines = found[len(wires)] if len(found) > len(wires) else planned.sip_lines
         return dataclasses.replace(planned, forwards=forwards, sip_lines=sip_lines)
 
+    def read_group(self, item: str) -> str:
+        """Every SIP line is read by one getSIPs; each number's forwards by its own getForwards."""
+        return items.SIP_LINE if item.startswith(items.SIP_LINE + ":") else item
+
     def item_state(self, view: TeleumLive | None, item: str) -> Any:
         return items.state(view or self._planned_live(), item)
 
