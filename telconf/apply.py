@@ -226,6 +226,7 @@ class Applier:
         heapq.heapify(ready)
         ended: queue.Queue[tuple[int, Future[None]]] = queue.Queue()  # its get() lets Ctrl-C in
         in_flight = 0
+        read_backs: list[list[str]] = []  # groups of items whose calls are all done, to read back now
 
         def submit(index: int, job: Callable[[], None]) -> None:
             nonlocal in_flight
@@ -237,6 +238,8 @@ class Applier:
             while ready and in_flight < self.parallelism and not self._stop.is_set():
                 index = heapq.heappop(ready)
                 submit(index, partial(self._run_call, provider, index, results[index], refs, total, guard))
+            while read_backs and in_flight < self.parallelism and guard is not None:
+                submit(-1, guard.read_back_ahead(read_backs.pop(0)))
             if guard is not None and not ready and in_flight < self.parallelism and not self._stop.is_set():
                 # Idle slots: read ahead the items whose first writes come next (issue 25).
                 for items in guard.upcoming(self.parallelism - in_flight):
@@ -248,6 +251,10 @@ class Applier:
             index, future = ended.get()
             in_flight -= 1
             future.result()  # re-raise a bug in the runner itself, never a provider error
+            if index >= 0 and guard is not None:
+                group = guard.call_ended(index, results[index].status is CallStatus.DONE)
+                if group:
+                    read_backs.append(group)
             if index >= 0 and results[index].status in (CallStatus.DONE, CallStatus.SKIPPED):
                 freed = frontier.done(index)
                 if guard is not None:

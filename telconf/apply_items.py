@@ -28,7 +28,7 @@ from typing import Any
 from telconf.errors import TelconfError
 from telconf.plan.data import AccountPlan, Call
 from telconf.plan.order import change_needs
-from telconf.providers.base import Provider
+from telconf.providers.base import ItemCheck, Provider
 
 
 CHECK_AHEAD_SECONDS = 2.0  # how old a check read may be when its item's first write starts
@@ -85,6 +85,12 @@ class ItemGuard:
         self._reads: dict[str, Future[tuple[float, Any]]] = {}  # item -> its check read (time read, view)
         self._free: set[int] = set()  # calls free to go (or started): their checks are due now
         self._due_at: dict[str, list[str]] = {}  # read group -> items whose first write is free, unchecked
+        self._read_back: dict[str, ItemCheck] = {}  # items read back early, as each compared
+        self._calls_left = {item: len(result.calls) for item, result in self.items.items()}
+        self._groups_left: dict[str, int] = {}
+        for item in self.items:
+            group = provider.read_group(item)
+            self._groups_left[group] = self._groups_left.get(group, 0) + 1
 
     def _item_needs(self) -> dict[str, set[str]]:
         """Item -> the items it needs: from the changes' needs (the plan's edges), plus what
@@ -258,19 +264,23 @@ class ItemGuard:
                 result.status = ItemStatus.NOT_ATTEMPTED
             if "done" in states:  # partly written too: look for a number left without forwards
                 to_verify.append(item)
-        if not to_verify:
-            return
-        try:
-            view = self.provider.read_items(to_verify, verify=True)
-        except TelconfError as exc:
-            for item in to_verify:
-                if item in complete:
-                    self.items[item].status = ItemStatus.FAILED
-                    self.items[item].detail = f"could not be read back after the apply: {exc}"
-            return
+        checks = {item: self._read_back[item] for item in to_verify if item in self._read_back and item in complete}
+        unread = [item for item in to_verify if item not in checks]
+        if unread:
+            try:
+                view = self.provider.read_items(unread, verify=True)
+            except TelconfError as exc:
+                for item in unread:
+                    if item in complete:
+                        self.items[item].status = ItemStatus.FAILED
+                        self.items[item].detail = f"could not be read back after the apply: {exc}"
+                unread = []
+            checks.update((item, self.provider.check_item(view, item)) for item in unread)
         for item in to_verify:
+            if item not in checks:
+                continue
             result = self.items[item]
-            check = self.provider.check_item(view, item)
+            check = checks[item]
             result.outage = check.outage
             if check.outage:
                 result.restored = self._restore(item)
@@ -282,3 +292,42 @@ class ItemGuard:
                 result.status = ItemStatus.CONFLICT
                 result.detail = f"read back after the apply, it is not as desired (someone else wrote it?): " \
                                 f"{check.problem}"
+
+    # --- read back early: a group of items as soon as every call serving them is done -------
+
+    def call_ended(self, index: int, done: bool) -> list[str] | None:
+        """Call ``index`` ended (``done``: successfully, or not sent... False: failed).
+
+        With a provider whose items change only by their own calls (``items_settle_alone``),
+        the items of a read group are read back as soon as every call serving them is done,
+        while other calls still run: returns such a group, else None.
+        """
+        if not self.provider.items_settle_alone:
+            return None
+        with self._lock:
+            for item in self.call_items[index]:
+                group = self.provider.read_group(item)
+                if not done or item in self.stopped:
+                    self._groups_left[group] = -1  # read back with the rest, after the account
+                    continue
+                self._calls_left[item] -= 1
+                if not self._calls_left[item] and self._groups_left.get(group, 0) > 0:
+                    self._groups_left[group] -= 1
+                    if not self._groups_left[group]:
+                        return [i for i in self.items if self.provider.read_group(i) == group]
+        return None
+
+    def read_back_ahead(self, items: list[str]) -> Callable[[], None]:
+        """The job reading ``items`` back now (a failure leaves them to the read after the account)."""
+
+        def job() -> None:
+            try:
+                view = self.provider.read_items(items, verify=True)
+                checks = {item: self.provider.check_item(view, item) for item in items}
+            except Exception:  # noqa: BLE001 - read back again after the account, which reports it
+                return
+            with self._lock:
+                if not any(i in self.stopped for i in items):
+                    self._read_back.update(checks)
+
+        return job

@@ -66,6 +66,9 @@ class Provider(ABC, Generic[A]):
     """Base of every provider: one account, read, diffed, applied and exported through its API."""
 
     name: str = ""
+    # An item's state changes only by the calls serving it (no call of another item changes
+    # it): ``apply`` may read items back as soon as their calls are done, beside the others.
+    items_settle_alone: bool = False
 
     def __init__(self, account: A, *, parallelism: int = 8, environ: Mapping[str, str] | None = None):
         self.account = account

@@ -52,6 +52,9 @@ class TeleumProvider(Provider[TeleumAccount]):
     """Teleum billing API v3: SIP lines and the ordered forwards of managed numbers."""
 
     name = PROVIDER
+    # A number's forwards change only by its own forward calls, a SIP line only by its own
+    # (a targeted line cannot be deleted): each can be read back once its calls are done.
+    items_settle_alone = True
 
     def __init__(self, account: TeleumAccount, *, parallelism: int = 8, environ: Mapping[str, str] | None = None,
                  client: TeleumClient | None = None):
