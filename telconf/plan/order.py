@@ -238,8 +238,8 @@ def _topological(graph: CallGraph, changes: Sequence[Change], account: str,
             heapq.heappush(ready, k)
     if len(order) < len(items):
         left = set(range(len(items))) - set(order)
-        raise PlanError("these changes need each other in a circle (the provider must break it, e.g. by "
-                        "removing a reference first): " + " -> ".join(_cycle(graph, left, changes, account, items)))
+        raise PlanError("these changes need each other in a circle, each the next (the provider must break "
+                        "it, e.g. by removing a reference first): " + " -> ".join(_cycle(graph, left, changes, account, items)))
     return order
 
 
@@ -262,7 +262,7 @@ def _cycle(graph: CallGraph, left: set[int], changes: Sequence[Change], account:
         node = min(waits(node))
     loop = path[seen[node]:] + [node]
     addresses: list[str] = []
-    for call in reversed(loop):  # each waits for the next: reversed, each comes before the next
+    for call in loop:  # each waits for the next
         address = changes[items[call][1][0]].address(account)
         if not addresses or addresses[-1] != address:
             addresses.append(address)
