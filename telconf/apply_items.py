@@ -31,7 +31,7 @@ from telconf.plan.order import change_needs
 from telconf.providers.base import ItemCheck, Provider
 
 
-CHECK_AHEAD_SECONDS = 2.0  # how old a check read may be when its item's first write starts
+CHECK_AHEAD_SECONDS = 1.0  # how old a check read may be when its item's first write starts
 
 
 class ItemStatus(str, Enum):
