@@ -224,7 +224,7 @@ class Applier:
         if guard is not None:
             guard.mark_free(ready)
         heapq.heapify(ready)
-        ended: queue.Queue[tuple[int, Future[None]]] = queue.Queue()  # its get() lets Ctrl-C in
+        ended: queue.Queue[tuple[int, Future[None]]] = queue.Queue()
         in_flight = 0
         read_backs: list[list[str]] = []  # groups of items whose calls are all done, to read back now
 
@@ -248,7 +248,7 @@ class Applier:
                         submit(-1, job)
             if not in_flight:
                 return
-            index, future = ended.get()
+            index, future = _next_ended(ended)
             in_flight -= 1
             future.result()  # re-raise a bug in the runner itself, never a provider error
             if index >= 0 and guard is not None:
@@ -327,6 +327,16 @@ def resolved(call: Call, refs: Mapping[str, str], provider: Provider[Any]) -> Ca
     if call.params is None or not has_placeholders(call.params):
         return call
     return dataclasses.replace(call, params=resolve(call.params, refs, provider.secret, provider.file))
+
+
+def _next_ended(ended: queue.Queue[tuple[int, Future[None]]]) -> tuple[int, Future[None]]:
+    """The next task to end. Waits in short slices: a Ctrl-C that lands just before a blocking
+    wait would only be handled when that wait ends, and the calls in flight wait for it."""
+    while True:
+        try:
+            return ended.get(timeout=0.05)
+        except queue.Empty:
+            continue
 
 
 def _failure_message(report: ApplyReport) -> str:
