@@ -4,15 +4,18 @@ Provider APIs offer no lock and no version number, so an apply cannot stop anyon
 from writing. What it can do, per item (a number's forwards, a SIP line, a redirect, a
 black-list pair...; the provider names them):
 
-- right before the first write of an item, read it again and compare it with the state
-  the plan was made from; if it changed, none of its calls is sent, nor those of items
-  that need it (a forward to a SIP line whose creation was skipped); a batched request
-  carrying it is rebuilt without it (the other items keep their single request);
-- after every call of the account has run, read every item it wrote back and compare it
-  with the desired state: an apply reports success only for what it saw.
+- before the first write of an item, read it again (at most ``CHECK_AHEAD_SECONDS``
+  before) and compare it with the state the plan was made from; if it changed, none of
+  its calls is sent, nor those of items that need it (the changes' ``needs``: a forward
+  to a SIP line whose creation was skipped); a batched request carrying it is rebuilt
+  without it (the other items keep their single request);
+- read every item written back and compare it with the desired state: after every call
+  of the account has run, or, when the provider's items change only by their own calls,
+  as soon as those are done. An apply reports success only for what it saw.
 
-Reads happen only for items with changes, grouped: one read per batched request and
-one verify read per account (providers answer it with as few list calls as they can).
+Reads happen only for items with changes, grouped: items of one read group (one list
+call) whose writes are due together share one check read, and read-backs are made per
+read group (issue 25: they ride along with the account's other calls).
 """
 
 from __future__ import annotations
