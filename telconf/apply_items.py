@@ -90,10 +90,12 @@ class ItemGuard:
         self._due_at: dict[str, list[str]] = {}  # read group -> items whose first write is free, unchecked
         self._read_back: dict[str, ItemCheck] = {}  # items read back early, as each compared
         self._calls_left = {item: len(result.calls) for item, result in self.items.items()}
-        self._groups_left: dict[str, int] = {}
+        self._group_items: dict[str, list[str]] = {}
         for item in self.items:
-            group = provider.read_group(item)
-            self._groups_left[group] = self._groups_left.get(group, 0) + 1
+            self._group_items.setdefault(provider.read_group(item), []).append(item)
+        self._groups_left = {group: len(members) for group, members in self._group_items.items()}
+        self._ahead = sorted((index, item) for item, index in self.first_write.items())  # for upcoming()
+        self._ahead_at = 0
 
     def _item_needs(self) -> dict[str, set[str]]:
         """Item -> the items it needs: from the changes' needs (the plan's edges), plus what
@@ -125,15 +127,21 @@ class ItemGuard:
 
     def upcoming(self, limit: int) -> list[list[str]]:
         """Up to ``limit`` groups of items whose first write is not free yet, in plan order,
-        not read yet: what ``apply`` may read ahead while other calls run."""
+        not read yet: what ``apply`` may read ahead while other calls run (it claims them).
+
+        Walks the first writes once over the whole apply: an item passed is read ahead,
+        checked by its own write, or stopped.
+        """
         groups: dict[str, list[str]] = {}
         with self._lock:
-            for item, index in self.first_write.items():
-                if index in self._free or item in self._reads or item in self._checked or item in self.stopped:
-                    continue
-                group = self.provider.read_group(item)
-                if group in groups or len(groups) < limit:
+            while self._ahead_at < len(self._ahead):
+                index, item = self._ahead[self._ahead_at]
+                if not (index in self._free or item in self._reads or item in self._checked or item in self.stopped):
+                    group = self.provider.read_group(item)
+                    if group not in groups and len(groups) >= limit:
+                        break
                     groups.setdefault(group, []).append(item)
+                self._ahead_at += 1
         return list(groups.values())
 
     def read_ahead(self, items: Sequence[str]) -> Callable[[], None] | None:
@@ -317,7 +325,7 @@ class ItemGuard:
                 if not self._calls_left[item] and self._groups_left.get(group, 0) > 0:
                     self._groups_left[group] -= 1
                     if not self._groups_left[group]:
-                        return [i for i in self.items if self.provider.read_group(i) == group]
+                        return list(self._group_items[group])
         return None
 
     def read_back_ahead(self, items: list[str]) -> Callable[[], None]:
