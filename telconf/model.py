@@ -14,6 +14,7 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
+from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, Union
 
@@ -101,6 +102,22 @@ def placeholder(template: str, name: str) -> str:
     if _ONLY_VARIABLES.match(template):
         return template
     return "${" + re.sub(r"[^A-Za-z0-9]+", "_", name).strip("_").upper() + "}"
+
+
+# What a change does, and a provider's order of changes: plain data the registry (which
+# checks stage tables) and the plan share, kept here at the bottom so that the registry
+# imports nothing above it (``telconf.plan.data`` re-exports both).
+class Action(str, Enum):
+    """What a change does to one item."""
+
+    CREATE = "create"
+    UPDATE = "update"
+    DELETE = "delete"
+    MOVE = "move"
+
+
+StageTable = Mapping[tuple[str, Action], int]
+"""A provider's ``(kind, action) -> stage``: the order of its changes (``telconf.plan.order`` applies it)."""
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ emulator) are :class:`Lazy` references, imported the first time they are used, s
 ``telconf validate`` never imports an HTTP client.
 
 This module is the bottom of the core: everything may import it; it imports only
-``telconf.errors`` (and the plan's ``Action``, a plain enum).
+``telconf.errors`` and ``telconf.model`` (for ``Action``, a plain enum, and ``StageTable``).
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from importlib.resources import files
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from telconf.errors import TelconfError
-from telconf.plan.data import Action, StageTable
+from telconf.model import Action, StageTable
 
 if TYPE_CHECKING:
     from telconf.config.context import Context

@@ -72,10 +72,12 @@ def with_context(plan: Plan, config: Config, violations: Sequence[safety.Violati
     """The plan knowing its config, warnings and snapshot (shown by every format)."""
     from dataclasses import replace
 
+    from telconf.config.loader import read
     from telconf.plan.context import PlanContext
 
     return replace(plan, context=PlanContext(config=str(config.path), diagnostics=config.warnings,
-                                             violations=list(violations), snapshot=snapshot))
+                                             violations=list(violations), snapshot=snapshot,
+                                             read=lambda file: read(Path(file))))
 
 
 def use_colour() -> bool:
