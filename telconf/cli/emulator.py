@@ -66,7 +66,7 @@ def _click_type(knob: Knob) -> Any:
 
 def _help(found: dict[str, EmulatorKit]) -> str:
     """The command's help: what it serves, its demo logins and an example, from the kits."""
-    logins = [f"{label_of(name, kit)} {login.login} / {login.password}"
+    logins = [f"{label_of(name, kit)} {login.shown}"
               for name, kit in found.items() if kit.demo is not None for login in kit.demo.logins]
     ports = " ".join(f"--{name.replace('_', '-')}-port {kit.port}" for name, kit in found.items())
     demo = (f"Without --state it serves demo accounts: {', '.join(logins)}." if logins
@@ -163,7 +163,7 @@ def _announce(emu: Any, state_path: Path | None, host: str = "127.0.0.1") -> Non
     elif state_path is None:
         for name, kit in found.items():
             for login in kit.demo.logins if kit.demo is not None else ():
-                _line(f"{label_of(name, kit)} login", f"{login.login} / {login.password}  "
+                _line(f"{label_of(name, kit)} login", f"{login.shown}  "
                                                       f"numbers {', '.join(login.numbers)}")
     else:  # passwords from a state file are real-looking secrets: name the logins only
         snapshot = emu.snapshot()

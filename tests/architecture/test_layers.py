@@ -256,20 +256,25 @@ def test_placeholders_are_resolved_in_one_place() -> None:
     assert 'if key == "$ref":' in source and 'if key == "$secret":' in source and 'if key == "$file":' in source
 
 
-def test_every_secret_of_the_credentials_but_the_login_is_masked() -> None:
-    """A provider's credentials may hold any secrets (an API token): all of them are masked."""
+def test_every_secret_of_the_credentials_but_the_declared_identifiers_is_masked() -> None:
+    """A provider's credentials may hold any secrets (an API token): all of them are masked,
+    even one it forgot to declare; only a field declared not secret (a login) is shown."""
     from dataclasses import dataclass
     from typing import ClassVar
 
-    from telconf.model import Account, Credentials, Secret
+    from telconf.model import Account, CredentialField, Credentials, Secret
 
     @dataclass(frozen=True, kw_only=True)
     class TokenCredentials(Credentials):
-        LOGIN_FIELD: ClassVar[str] = "user"
+        FIELDS: ClassVar[tuple[CredentialField, ...]] = (
+            CredentialField("user", secret=False), CredentialField("api_token", what="a token"))
         user: Secret
         api_token: Secret
+        signing_key: Secret  # not declared: masked all the same
         region: str = "eu"
 
     account = Account(name="x", url="https://x.example", credentials=TokenCredentials(
-        user=Secret("${USER}"), api_token=Secret("${TOKEN}")))
-    assert [s.template for s in account.secret_values()] == ["${TOKEN}"]
+        user=Secret("${USER}"), api_token=Secret("${TOKEN}"), signing_key=Secret("${SIGNING}")))
+    assert [s.template for s in account.secret_values()] == ["${TOKEN}", "${SIGNING}"]
+    throwaway = account.credentials.throwaway({"user": "u", "api_token": "t"})
+    assert (throwaway.user.reveal({}), throwaway.api_token.reveal({})) == ("u", "t")
