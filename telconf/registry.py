@@ -98,6 +98,11 @@ class ProviderDescriptor:
     besides ``credentials``, that hold secrets (``*`` matches any key or list item),
     which never take a variable another field uses; ``file_fields`` those that name
     files relative to the config (``render`` and ``export`` rebase them).
+
+    ``write_only_secrets`` names, in the provider's words, the secrets of its accounts'
+    state an export cannot read back (``SIP line passwords``): the export's header says
+    they must be set before applying. Empty: its exports hold only the credentials'
+    placeholders.
     """
 
     name: str
@@ -113,6 +118,7 @@ class ProviderDescriptor:
     template_keys: frozenset[str] = frozenset()
     secret_fields: tuple[tuple[str, ...], ...] = ()
     file_fields: tuple[tuple[str, ...], ...] = ()
+    write_only_secrets: str = ""
     distribution: str = field(default="", compare=False)  # the package it came from (set by the registry)
 
     def schema_fragment(self) -> dict[str, Any]:

@@ -60,10 +60,11 @@ def _not_yet(name: str) -> click.Command:
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="telconf")
 def main() -> None:
-    """Telephony configuration as code for Teleum and Beeline cloudcc.
+    """Telephony configuration as code.
 
-    Keep the accounts' forwards, SIP lines, redirects, greetings, recording and black
-    lists as YAML in Git; `plan` shows what would change, `apply` makes it so.
+    Keep the settings of phone accounts (their numbers and what happens to calls) as
+    YAML in Git, one provider per API; `plan` shows what would change, `apply` makes it
+    so. `telconf schema` describes what each installed provider manages.
 
     \b
     Example:

@@ -33,7 +33,7 @@ def validate(files: tuple[Path, ...], config_path: Path, strict: bool, modeline:
 
     \b
     Example:
-        telconf validate -c examples/teleum-office.yaml
+        telconf validate -c examples/both.yaml
         telconf validate --strict          # ./telconf.yaml, warnings fail too
         telconf validate accounts/*.yaml   # several files
     """

@@ -176,6 +176,63 @@ def test_the_core_names_no_provider_in_its_strings() -> None:
     assert found == []
 
 
+# Words of the built-ins' domain the core must not use in what it prints: the provider
+# supplies its own (``OutageWords``, ``write_only_secrets``, ``CredentialField.what``).
+TELCO_WORDS = ("sip line", "sip password", "forward", "cloudcc", "black list", "blacklist", "voice file",
+               "greeting")
+
+
+def command_docstrings(tree: ast.AST) -> dict[int, ast.FunctionDef]:
+    """The docstrings of click commands and groups (their help), by the id of their node."""
+    return {id(node.body[0].value): node for node in ast.walk(tree)
+            if isinstance(node, ast.FunctionDef) and node.body and isinstance(node.body[0], ast.Expr)
+            and isinstance(node.body[0].value, ast.Constant)
+            and any(("command" in ast.unparse(d) or "group" in ast.unparse(d)) and "click" in ast.unparse(d)
+                    or ast.unparse(d).startswith(("main.command", "click.")) for d in node.decorator_list)}
+
+
+def test_the_core_help_and_strings_use_no_word_of_a_providers_domain() -> None:
+    """Help texts (the docstrings of click commands, ``help=``) and every other string the
+    core may print name no provider and none of its things: no "SIP line", no "forward"."""
+    found = []
+    for path in core_files():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        docstrings = {id(node.body[0].value) for node in ast.walk(tree)
+                      if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
+                      and node.body and isinstance(node.body[0], ast.Expr)
+                      and isinstance(node.body[0].value, ast.Constant)}
+        helps = command_docstrings(tree)
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.Constant) and isinstance(node.value, str)):
+                continue
+            if id(node) in docstrings and id(node) not in helps:
+                continue  # prose for developers may name the built-ins as examples
+            text = node.value.lower()
+            found += [f"{where(path, node.lineno)}: {word!r} in {node.value.strip()[:60]!r}"
+                      for word in (*BUILT_IN, *TELCO_WORDS) if word in text]
+    assert found == []
+
+
+def test_the_help_check_reads_the_commands_help() -> None:
+    """The check above sees the commands' docstrings (it could not pass by finding none)."""
+    tree = ast.parse((PACKAGE / "cli" / "validate.py").read_text(encoding="utf-8"))
+    assert [node.name for node in command_docstrings(tree).values()] == ["validate"]
+
+
+@pytest.mark.parametrize("command", ["validate", "plan", "apply", "export", "render", "accounts", "schema"])
+def test_a_commands_rendered_help_names_no_provider(command: str) -> None:
+    """What ``--help`` prints, not only the source (``emulator`` and ``demo`` list each
+    installed provider's options and examples, in the provider's own words)."""
+    from click.testing import CliRunner
+
+    from telconf.cli import main
+
+    result = CliRunner().invoke(main, [command, "--help"])
+    assert result.exit_code == 0, result.output
+    text = result.output.lower()
+    assert [word for word in (*BUILT_IN, *TELCO_WORDS) if word in text] == []
+
+
 def test_the_registry_is_the_bottom_of_the_core() -> None:
     """It imports only the error tree and the core's plain values (``Action``, ``StageTable``)."""
     modules = {module for _, module in imports(PACKAGE / "registry.py") if module.startswith("telconf")}
