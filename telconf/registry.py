@@ -22,6 +22,7 @@ from __future__ import annotations
 import functools
 import importlib
 import json
+import os
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -173,9 +174,23 @@ def leave_out(name: str, reason: str) -> None:
 _problems: list[str] = []
 
 
+SELECTED = "TELCONF_PROVIDERS"
+"""The operator's choice of installed providers (comma-separated names; unset: all of them).
+
+Another package's provider installed in the same environment is then not loaded at all:
+a test suite, a CI job or an operator uses exactly the providers it names.
+"""
+
+
 @functools.lru_cache(maxsize=1)
 def _registry() -> dict[str, ProviderDescriptor]:
-    found, problems_seen = load(metadata.entry_points(group=GROUP))
+    entry_points = metadata.entry_points(group=GROUP)
+    selected = {name.strip() for name in os.environ.get(SELECTED, "").split(",") if name.strip()}
+    if selected:
+        entry_points = metadata.EntryPoints(e for e in entry_points if e.name in selected)
+    found, problems_seen = load(entry_points)
+    problems_seen += [f"{SELECTED} names {name!r}, which is not installed"
+                      for name in sorted(selected - set(found)) if not any(f"{name!r}" in p for p in problems_seen)]
     _problems[:] = problems_seen
     return found
 

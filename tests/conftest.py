@@ -18,9 +18,16 @@ Emulators
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 import pytest
+
+# The suite tests the built-in providers: another provider installed in the same environment
+# (an operator's, the example's) is not loaded, in this process nor in the CLI subprocesses
+# the tests start. Tests of third providers say so (they set or drop TELCONF_PROVIDERS).
+BUILT_IN = "beeline,teleum"
+os.environ["TELCONF_PROVIDERS"] = BUILT_IN
 
 from telconf.emulator import Emulators
 

@@ -40,7 +40,12 @@ def plugin_path(tmp_path: Path, entry_points: str, module: str = "", source: str
 
 
 def run_cli(path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(path), os.environ.get("PYTHONPATH", "")])}
+    # The plugin under test is used besides the built-ins (the suite's TELCONF_PROVIDERS names
+    # the built-ins only); a provider installed in this environment is not.
+    plugins = [line.partition("=")[0].strip() for info in path.glob("*.dist-info")
+               for line in (info / "entry_points.txt").read_text().splitlines()[1:] if "=" in line]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(path), os.environ.get("PYTHONPATH", "")]),
+           "TELCONF_PROVIDERS": ",".join(["beeline", "teleum", *plugins])}
     return subprocess.run([sys.executable, "-m", "telconf", *args], capture_output=True, text=True, env=env,
                           timeout=60, cwd=ROOT)
 
