@@ -104,8 +104,9 @@ class EmulatorKit:
 
     For people: ``label`` is how ``telconf emulator`` names the emulator in its help and
     banner (default: the provider's title), ``api_label`` the line of its URL (default:
-    ``<label> API``); ``login_key`` is the key of an account's login in the app's state
-    (``snapshot()["accounts"][i][login_key]``), which the banner lists for a state file;
+    ``<label> API``); ``login_key`` is the key in the app's state that names an account
+    (``snapshot()["accounts"][i][login_key]``: a login, an account id; never a secret), which
+    the banner lists for a state file;
     ``demo`` its part of the demos, if any.
     """
 
