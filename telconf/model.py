@@ -184,11 +184,6 @@ class Credentials:
     client_key: Path | None = None
     ca_bundle: Path | None = None
 
-    @classmethod
-    def declared(cls, name: str) -> CredentialField | None:
-        """The declared field ``name``, or None."""
-        return next((f for f in cls.FIELDS if f.name == name), None)
-
     def secrets(self) -> list[Secret]:
         """Every ``Secret`` of these credentials but those declared not secret (a login):
         a ``Secret`` field the provider forgot to declare is masked too."""

@@ -12,8 +12,6 @@ from __future__ import annotations
 import dataclasses
 import inspect
 import typing
-from collections.abc import Iterator
-from typing import Any
 
 import pytest
 
@@ -22,25 +20,7 @@ from telconf.config.schema import compose
 from telconf.emulator.kit import EmulatorKit
 from telconf.model import Account, Action, Credentials, Secret
 from telconf.providers.base import Provider
-
-
-def properties(node: Any, where: str = "") -> Iterator[tuple[str, dict[str, Any]]]:
-    """Every property schema under ``node`` (``properties``' values, ``additionalProperties``,
-    ``propertyNames``), with its JSON pointer."""
-    if isinstance(node, dict):
-        for key, sub in (node.get("properties") or {}).items():
-            if isinstance(sub, dict):
-                yield f"{where}/properties/{key}", sub
-        if isinstance(node.get("additionalProperties"), dict) and "$ref" not in node["additionalProperties"]:
-            yield f"{where}/additionalProperties", node["additionalProperties"]
-        if isinstance(node.get("propertyNames"), dict) and "$ref" not in node["propertyNames"]:
-            yield f"{where}/propertyNames", node["propertyNames"]
-        for key, value in node.items():
-            if key != "if":
-                yield from properties(value, f"{where}/{key}")
-    elif isinstance(node, list):
-        for index, value in enumerate(node):
-            yield from properties(value, f"{where}/{index}")
+from tests.config.test_schema import properties  # the same walk the checked-in schema is checked with
 
 
 def credentials_type(descriptor: registry.ProviderDescriptor) -> type[Credentials]:
