@@ -90,12 +90,14 @@ def write_distribution(site: Path) -> None:
         for group, entries in groups.items()))
 
 
-def environment(*paths: Path) -> dict[str, str]:
-    """The CLI's environment: ``paths`` on PYTHONPATH, every installed provider used (the suite
-    otherwise uses only the built-ins: tests/conftest.py)."""
+def environment(*paths: Path, providers: str | None = "acme,beeline,teleum") -> dict[str, str]:
+    """The CLI's environment: ``paths`` on PYTHONPATH, and the providers it uses (the suite
+    otherwise uses only the built-ins: tests/conftest.py); None: every installed one."""
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "TELCONF_ALLOWED_HOSTS",
                                                                "TELCONF_PROVIDERS")}
     env.update(PYTHONPATH=os.pathsep.join(map(str, paths)), ACME_LOGIN=LOGIN, ACME_PASSWORD=PASSWORD)
+    if providers is not None:
+        env["TELCONF_PROVIDERS"] = providers
     return env
 
 
@@ -294,7 +296,7 @@ def test_without_its_distribution_acme_is_a_clean_validation_error(acme: tuple[A
         pytest.skip("telconf-provider-acme is installed in this environment: it cannot be without its distribution")
     _, url = acme
     (tmp_path / "good.yaml").write_text(GOOD.format(url=url))
-    cli = Cli(environment(SOURCE_ROOT), tmp_path)
+    cli = Cli(environment(SOURCE_ROOT, providers=None), tmp_path)
 
     for command in ("validate", "plan"):
         out = cli(command, "-c", "good.yaml", code=1)
