@@ -13,7 +13,7 @@ from typing import Any, NamedTuple
 
 from telconf.config.context import Context
 from telconf.config.schema import schema_problems
-from telconf.config.secrets import credential_variables_elsewhere
+from telconf.config.secrets import variable_problems
 from telconf.config.source import Document, parse
 from telconf.config.includes import include
 from telconf.config.templates import expand
@@ -64,7 +64,7 @@ def read(path: Path) -> Document:
 
 
 def check(path: Path, accounts: Collection[str] | None = None,
-          environ: Mapping[str, str] | None = None, *, build: bool = False) -> Checked:
+          environ: Mapping[str, str] | None = None, *, build: bool = False, connecting: bool | None = None) -> Checked:
     """Every diagnostic of the file, and the accounts built.
 
     With ``build``, the accounts named in ``accounts`` (all when empty or None) are built
@@ -75,7 +75,7 @@ def check(path: Path, accounts: Collection[str] | None = None,
     if doc.data is not None:
         include(doc, path)
         expand(doc)
-    return _check(doc, path, accounts, environ, build)
+    return _check(doc, path, accounts, environ, build, build if connecting is None else connecting)
 
 
 def check_document(path: Path) -> tuple[Document, list[Diagnostic]]:
@@ -84,11 +84,11 @@ def check_document(path: Path) -> tuple[Document, list[Diagnostic]]:
     if doc.data is not None:
         include(doc, path)
         expand(doc)
-    return doc, _check(doc, path, None, None, False).diagnostics
+    return doc, _check(doc, path, None, None, False, False).diagnostics
 
 
 def _check(doc: Document, path: Path, accounts: Collection[str] | None, environ: Mapping[str, str] | None,
-           build: bool) -> Checked:
+           build: bool, connecting: bool) -> Checked:
     diagnostics = list(doc.diagnostics)
     built: dict[str, Account] = {}
     data = doc.data
@@ -110,7 +110,7 @@ def _check(doc: Document, path: Path, accounts: Collection[str] | None, environ:
         known = ", ".join(raw_accounts) or "none"
         diagnostics.append(Diagnostic(doc.file, *doc.where(("accounts",), key=True),
                                       f"no account {name!r} in this file (accounts: {known})"))
-    diagnostics.extend(d for d in credential_variables_elsewhere(doc) if _position(d) not in taken)
+    diagnostics.extend(d for d in variable_problems(doc, environ) if _position(d) not in taken)
     shared_cache: dict[str, str | None] = {}
     base_dir = path.resolve().parent
     for name, account in raw_accounts.items():
@@ -118,7 +118,7 @@ def _check(doc: Document, path: Path, accounts: Collection[str] | None, environ:
                 or account["provider"] not in registry.names():
             continue
         env = (os.environ if environ is None else environ) if build and name in selected else None
-        ctx = Context(doc, base_dir, env, shared_cache)
+        ctx = Context(doc, base_dir, env, shared_cache, connecting=connecting)
         result = _build(ctx, name, account, tolerant=name in broken)
         diagnostics.extend(d for d in ctx.diagnostics if _position(d) not in taken)
         if result is not None and env is not None:

@@ -127,5 +127,5 @@ def test_relative_paths_stay_relative_to_the_file_that_wrote_them(here: Path) ->
                 "0": [{numbers: all, block_file: spam.txt}]
         """)
     assert errors(validate(path)) == [
-        "teams/msk/spam.txt:2:1: 'not a number' is not a valid phone number (listed in "
+        "teams/msk/spam.txt:2:1: 'not' is not a valid phone number (listed in "
         "teams/msk/account.yaml as block_file); expected one number per line"]

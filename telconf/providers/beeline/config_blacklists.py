@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from pathlib import Path as FilePath
 from typing import Any
@@ -16,6 +17,9 @@ from telconf.model import UNMANAGED, Managed
 from telconf.providers.beeline.model import BlacklistEntry, Blacklists
 
 LIST_IDS = (0, 1, 2)
+BAD_TOKEN_SHOWN = 24  # characters of a bad block-file word shown: a file named by mistake may hold a token
+_WORD = re.compile(r"\S+")
+_PHONE_CHARS = re.compile(r"[0-9+()\-.]+")
 
 
 def build_blacklists(ctx: Context, path: Path, data: dict[str, Any], managed: Sequence[str]) -> Blacklists:
@@ -76,6 +80,15 @@ def _a_numbers(ctx: Context, path: Path, entry: dict[str, Any], files: dict[File
     return numbers
 
 
+def bad_token(content: str) -> tuple[str, int]:
+    """The part of a bad line to show, and its offset: the first word holding a character no phone
+    number has (a line of ``.git/config`` shows ``url``, not the URL), else the first word."""
+    words = [(m.group(), m.start()) for m in _WORD.finditer(content)]
+    if not words:
+        return "", 0
+    return next(((w, at) for w, at in words if not _PHONE_CHARS.fullmatch(w)), (content.strip(), words[0][1]))
+
+
 def _read_block_file(ctx: Context, path: Path, file: FilePath) -> list[str]:
     """The numbers of a block file: one per line, ``#`` starts a comment; errors at the file's lines."""
     try:
@@ -99,10 +112,10 @@ def _read_block_file(ctx: Context, path: Path, file: FilePath) -> list[str]:
             continue
         wire = ctx.normalise(number)
         if wire is None:
-            column = len(content) - len(content.lstrip()) + 1
-            ctx.diagnostics.append(Diagnostic(shown, line_number, column,
-                                              f"'{excerpt(number, 40)}' is not a valid phone number (listed in "
-                                              f"{listed_in} as block_file); expected one number per line"))
+            token, offset = bad_token(content)
+            ctx.diagnostics.append(Diagnostic(shown, line_number, offset + 1,
+                                              f"'{excerpt(token, BAD_TOKEN_SHOWN)}' is not a valid phone number "
+                                              f"(listed in {listed_in} as block_file); expected one number per line"))
         else:
             numbers.append(wire)
     return numbers
