@@ -13,8 +13,9 @@ rebuilds that state in in-process emulators of the providers' APIs and plans aga
 
 No socket is ever opened: the providers' HTTP sessions are mounted on an adapter that
 hands each request straight to the emulator's WSGI app. No credential is read either:
-accounts get throw-away credentials (a value for each field their provider declares) and every ``${NAME}`` resolves to a dummy value. The
-plan's changes are those a live plan would show; ids inside its call parameters are
+accounts get throw-away credentials (a value for each field their provider declares)
+and every ``${NAME}`` resolves to a dummy value. The plan's changes are those a live
+plan would show; ids inside its call parameters are
 the emulator's, which is one reason ``apply`` refuses snapshot plans. What an export
 does not record (such as the number the API gives the next new line) is the emulator
 kit's choice (``EmulatorKit.snapshot_account``).
