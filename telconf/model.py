@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, Union
+from typing import TYPE_CHECKING, Any, ClassVar, Self, TypeVar, Union
 
 from telconf.errors import ConfigError, Diagnostic
 
@@ -191,7 +191,7 @@ class Credentials:
         return [value for f in fields(self) if f.name not in shown
                 and isinstance(value := getattr(self, f.name), Secret)]
 
-    def throwaway(self, values: Mapping[str, str]) -> Any:
+    def throwaway(self, values: Mapping[str, str]) -> Self:
         """The same credentials with each declared field set from ``values`` and no TLS files:
         an offline snapshot plan's throw-away login, whatever its shape."""
         from dataclasses import replace
