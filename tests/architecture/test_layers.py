@@ -219,18 +219,18 @@ def test_the_help_check_reads_the_commands_help() -> None:
 
 
 def commands() -> list[str]:
-    """Every command of the CLI but those whose help lists the installed providers' own options."""
+    """Every command of the CLI but the one whose help lists the installed providers' own options."""
     import click
 
     from telconf.cli import main
 
-    return sorted(set(main.list_commands(click.Context(main))) - {"emulator", "demo"})
+    return sorted(set(main.list_commands(click.Context(main))) - {"emulator"})
 
 
 @pytest.mark.parametrize("command", commands())
 def test_a_commands_rendered_help_names_no_provider(command: str) -> None:
-    """What ``--help`` prints, not only the source (``emulator`` and ``demo`` list each
-    installed provider's options and examples, in the provider's own words)."""
+    """What ``--help`` prints, not only the source (``emulator`` lists each installed
+    provider's options, demo logins and examples, in the provider's own words)."""
     from click.testing import CliRunner
 
     from telconf.cli import main
