@@ -160,7 +160,7 @@ class Conductor:
         """Diff one account's live state, then order and batch its calls."""
         provider = self.provider(name)
         changes = _with_templates(list(provider.diff(live, options)), provider.account)
-        batched = provider.batch(order_calls(changes, self._stages(name)))
+        batched = provider.batch(order_calls(changes, self._stages(name), name))
         calls = tuple(call for call, _ in batched)
         check_secrets(provider, calls)
         ignored = provider.ignored(live)
@@ -186,7 +186,7 @@ class Conductor:
         """
         provider = self.provider(account.account)
         changes = [c for c in account.changes if provider.item_of(c) in items]
-        batched = provider.batch(order_calls(changes, self._stages(account.account)))
+        batched = provider.batch(order_calls(changes, self._stages(account.account), account.account))
         return replace(account, changes=tuple(changes), calls=tuple(call for call, _ in batched),
                        call_changes=tuple(tuple(served) for _, served in batched))
 
