@@ -202,15 +202,3 @@ def moment_data(config: Config, at: datetime, *, given: bool) -> dict[str, Any]:
             "next_change_at": None if a.next_change is None else _both(a.next_change, a.zone),
         } for a in accounts],
     }
-
-
-def active_names(data: Mapping[str, Any] | None) -> set[tuple[str, str, str]]:
-    """(account, number, override) of every override a plan's ``moment`` records as active."""
-    found: set[tuple[str, str, str]] = set()
-    for account in (data or {}).get("accounts") or ():
-        if not isinstance(account, Mapping):
-            continue
-        for item in account.get("active") or ():
-            if isinstance(item, Mapping):
-                found.add((str(account.get("account")), str(item.get("number")), str(item.get("override"))))
-    return found

@@ -232,8 +232,6 @@ def check_moment(path: Path, saved: SavedPlan, now: Mapping[str, Any]) -> None:
     ``now`` is the moment of the apply (``moment_data``). A plan without a moment (older
     files, or a config without overrides) has nothing to go stale on.
     """
-    from telconf.dates.resolve import active_names
-
     recorded = saved.plan.get("moment")
     if not isinstance(recorded, dict):
         return
@@ -252,6 +250,16 @@ def check_moment(path: Path, saved: SavedPlan, now: Mapping[str, Any]) -> None:
     _raise_stale(path, reasons)
 
 
+def active_names(moment: Mapping[str, Any] | None) -> set[tuple[str, str, str]]:
+    """(account, number, override) of every override a plan's ``moment`` records as active."""
+    found: set[tuple[str, str, str]] = set()
+    for account in (moment or {}).get("accounts") or ():
+        for item in (account.get("active") or ()) if isinstance(account, Mapping) else ():
+            if isinstance(item, Mapping):
+                found.add((str(account.get("account")), str(item.get("number")), str(item.get("override"))))
+    return found
+
+
 def check_fresh(path: Path, saved: SavedPlan, config: Config, fresh: Plan,
                 providers: Mapping[str, Items] | None = None, restrict: Restrict | None = None) -> Plan:
     """The plan to apply: the saved one, checked against ``fresh`` (recomputed now).
@@ -268,7 +276,7 @@ def check_fresh(path: Path, saved: SavedPlan, config: Config, fresh: Plan,
         if saved.config and Path(saved.config).resolve() != Path(config.path).resolve():
             reasons.append(f"it was made from {saved.config}, not from {config.path} as it is now")
         else:
-            reasons.append(f"the config file {config.path} (or a voice file it uploads) changed")
+            reasons.append(f"the config file {config.path} (or a file it names) changed")
     now = {a.account: a.fingerprint for a in fresh.accounts}
     for account in sorted(set(now) | set(saved.fingerprints)):
         if account not in now or account not in saved.fingerprints:
@@ -318,7 +326,7 @@ def _input_reasons(saved: SavedPlan, config: Config) -> list[str]:
         return []
     if saved.config and Path(saved.config).resolve() != Path(config.path).resolve():
         return [f"it was made from {saved.config}, not from {config.path} as it is now"]
-    return [f"the config file {config.path} (or a voice file it uploads) changed"]
+    return [f"the config file {config.path} (or a file it names) changed"]
 
 
 def _comparable(data: dict[str, Any]) -> Any:
