@@ -25,8 +25,6 @@ if TYPE_CHECKING:
     # and at run time the annotation is never evaluated (postponed annotations).
     from typing_extensions import TypeIs
 
-    from telconf.dates.model import Override
-
 SENSITIVE = "(sensitive)"
 _VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _ONLY_VARIABLES = re.compile(r"^(\$\{[A-Za-z_][A-Za-z0-9_]*\})+$")
@@ -220,9 +218,10 @@ class Account:
     ignore: Ignore = NO_IGNORE
     timezone: str = "Europe/Moscow"  # IANA name: the clock of schedules and of dates in overrides
     calendar: str = ""  # public holidays of `on: holidays` overrides (a country code), "" for none
-    # Each number's overrides (telconf.dates), by wire number: what it should be on given dates.
-    # The planner never sees them: telconf.dates.resolve puts the active one on the number first.
-    overrides: Mapping[str, tuple[Override, ...]] = field(default_factory=dict, compare=False)
+    # Each number's overrides (telconf.dates.model.Override, a layer above: hence Any), by wire
+    # number: what it should be on given dates. The planner never sees them:
+    # telconf.dates.resolve puts the active one on the number first.
+    overrides: Mapping[str, tuple[Any, ...]] = field(default_factory=dict, compare=False)
 
     def secret_values(self) -> list[Any]:
         """Where the account's secrets are (``Secret`` values, or objects holding them): never
