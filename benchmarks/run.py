@@ -72,7 +72,7 @@ from served_emulator import ServedEmulators, cpu_jiffies, steal_share, telconf_c
 from telconf.config import load  # noqa: E402
 from telconf.emulator import Emulators  # noqa: E402
 from telconf.plan.data import Plan  # noqa: E402
-from telconf.conductor import Conductor  # noqa: E402
+from telconf.engine.conductor import Conductor  # noqa: E402
 
 READS = frozenset({"login", "getConnectedNumbers", "getForwardsTypes", "getForwardsRCIDs", "getRCIDs",
                    "getForwards", "getSIPs", "getNextSIP", "balance",
@@ -320,7 +320,7 @@ def cli_rows(noop: Path, change: Path, parallelism: int, served: ServedEmulators
 
 def diff_case(entries: int) -> tuple[Callable[[], Any], int]:
     """A Beeline account and live state whose black lists differ by a tenth; the diff to run."""
-    from telconf.model import Secret
+    from telconf.core.model import Secret
     from telconf.providers.beeline.model import BeelineAccount, BeelineCredentials, BlacklistEntry, Blacklists
     from telconf.plan.order import order_calls
     from telconf.providers.beeline.stages import STAGES

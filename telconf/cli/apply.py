@@ -13,7 +13,7 @@ from typing import Any
 import click
 from click.core import ParameterSource
 
-from telconf.apply import ApplyReport, CallEvent, ProgressCallback, outage_names
+from telconf.engine.apply import ApplyReport, CallEvent, ProgressCallback, outage_names
 from telconf.cli.common import (
     EXIT_ERROR,
     EXIT_INTERRUPTED,
@@ -28,8 +28,8 @@ from telconf.cli.common import (
 )
 from telconf.cli.terminal import color_option, confirm_by_typing_yes
 from telconf.cli.plan import ExitOneOnUsageError, as_of, load_config, read_and_plan, rotate_option, safety_settings, show
-from telconf.conductor import Conductor
-from telconf.errors import ApplyError, PlanError, TelconfError
+from telconf.engine.conductor import Conductor
+from telconf.core.errors import ApplyError, PlanError, TelconfError
 from telconf.plan import safety
 from telconf.plan import saved as saved_plans
 from telconf.plan.data import Plan
@@ -91,7 +91,7 @@ def apply(planfile: Path | None, config_path: Path, accounts: tuple[str, ...], y
         telconf plan --out plan.json && telconf apply plan.json --report report.json
         telconf apply --yes --at 2027-01-09   # the state due then (e.g. to switch early)
     """
-    from telconf.report import ApplyRecord, recording
+    from telconf.output.report import ApplyRecord, recording
 
     setup_logging(verbose)
     record = ApplyRecord(config=str(config_path), plan_file=str(planfile) if planfile is not None else None)
@@ -179,7 +179,7 @@ def _confirm(plan: Plan) -> None:
 def run(conductor: Conductor, plan: Plan, record: Any = None) -> ApplyReport:
     """Apply with progress; print the summary, or the failure report and exit 1 (130 on Ctrl-C).
 
-    ``record`` (a ``telconf.report.ApplyRecord``) gets the apply's report as it fills,
+    ``record`` (a ``telconf.output.report.ApplyRecord``) gets the apply's report as it fills,
     so ``--report`` has it even after a second Ctrl-C.
     """
     total = plan.call_count

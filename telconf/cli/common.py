@@ -12,9 +12,9 @@ from typing import Any, TypeVar
 
 import click
 
-from telconf import registry
+from telconf.core import registry
 from telconf.cli import terminal
-from telconf.errors import ConfigError, TelconfError
+from telconf.core.errors import ConfigError, TelconfError
 from telconf.guard import hosts, limits
 from telconf.guard.redact import MaskingStream, escape
 

@@ -23,8 +23,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from telconf.errors import PlanError
-from telconf.model import Action as Action, StageTable as StageTable  # re-exported: providers import them from here
+from telconf.core.errors import PlanError
+from telconf.core.model import Action as Action, StageTable as StageTable  # re-exported: providers import them from here
 
 PLAN_FORMAT_VERSION = 2  # 2: change addresses, positions, sources; telconf version, config, warnings
 

@@ -19,7 +19,7 @@ import re
 from typing import Any, TextIO
 
 from telconf import __version__
-from telconf.phones import display
+from telconf.core.phones import display
 from telconf.plan.render import (
     PlanData,
     account_counts,

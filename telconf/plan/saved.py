@@ -24,11 +24,11 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from telconf import __version__
-from telconf.errors import PlanError, StalePlanError
+from telconf.core.errors import PlanError, StalePlanError
 from telconf.guard import files as safe_files
 from telconf.guard import limits
 from telconf.guard.redact import excerpt, mask
-from telconf.model import Config
+from telconf.core.model import Config
 from telconf.plan.order import dangling_needs
 from telconf.plan.data import AccountPlan, Change, Plan, PlanOptions, fingerprint
 

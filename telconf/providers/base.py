@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, Generic, TypeVar
 
-from telconf.errors import AccountErrors, BadResponse, OutcomeUnknown, PlanError, ProviderError, TelconfError
+from telconf.core.errors import AccountErrors, BadResponse, OutcomeUnknown, PlanError, ProviderError, TelconfError
 from telconf.guard.hosts import address
 from telconf.plan.data import Call, CallWithChanges, Change, PlanOptions
 

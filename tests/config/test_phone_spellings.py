@@ -9,7 +9,7 @@ import phonenumbers
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from telconf import phones
+from telconf.core import phones
 
 
 def full_parse(raw: str) -> str | None:

@@ -490,7 +490,7 @@ def test_row13_a_refused_host_is_an_error_only_where_credentials_would_be_sent(t
     """Loading for plan/apply/export refuses the file; an offline snapshot plan (nothing is sent) and
     validate only warn, as validate always did."""
     from telconf.config import load
-    from telconf.errors import ConfigError
+    from telconf.core.errors import ConfigError
 
     config = teleum_config(tmp_path, "https://elsewhere.example")
     with pytest.raises(ConfigError, match="telconf.yaml:5:10: refusing to send credentials to elsewhere.example"):

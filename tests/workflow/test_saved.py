@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from workflow_fakes import FakeWorld, fake_config, fake_plan, teleum_changes
 
-from telconf.errors import PlanError, StalePlanError
+from telconf.core.errors import PlanError, StalePlanError
 from telconf.plan import saved
 from telconf.plan.data import PlanOptions
 

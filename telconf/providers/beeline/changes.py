@@ -12,10 +12,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from telconf.errors import PlanError
-from telconf.model import is_managed
+from telconf.core.errors import PlanError
+from telconf.core.model import is_managed
 from telconf.providers.beeline.model import NO_PREMEDIA, BeelineAccount, Premedia, Redirect
-from telconf.phones import display
+from telconf.core.phones import display
 from telconf.plan.data import Action, Call, Change, e164, local_file
 from telconf.plan.order import stage_of
 from telconf.providers.beeline.stages import STAGES

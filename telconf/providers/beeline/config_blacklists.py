@@ -12,10 +12,10 @@ from typing import Any
 from telconf.config.context import Context
 from telconf.config.ignore import check_named
 from telconf.config.source import Path
-from telconf.errors import Diagnostic
+from telconf.core.errors import Diagnostic
 from telconf.guard import files as safe_files
 from telconf.guard.redact import excerpt
-from telconf.model import UNMANAGED, Managed
+from telconf.core.model import UNMANAGED, Managed
 from telconf.providers.beeline.model import BlacklistEntry, Blacklists
 
 LIST_IDS = (0, 1, 2)

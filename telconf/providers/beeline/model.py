@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar, NamedTuple
 
-from telconf.model import UNMANAGED, Account, CredentialField, Credentials, Managed, Secret, is_managed
+from telconf.core.model import UNMANAGED, Account, CredentialField, Credentials, Managed, Secret, is_managed
 
 @dataclass(frozen=True)
 class Redirect:

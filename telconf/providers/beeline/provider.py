@@ -17,11 +17,11 @@ from functools import cached_property, partial
 from pathlib import Path
 from typing import Any
 
-from telconf.errors import ApiError, BadResponse, PlanError
+from telconf.core.errors import ApiError, BadResponse, PlanError
 from telconf.guard import files as safe_files
-from telconf.model import is_managed
+from telconf.core.model import is_managed
 from telconf.providers.beeline.model import BeelineAccount
-from telconf.phones import display
+from telconf.core.phones import display
 from telconf.plan.data import Call, Change
 from telconf.providers.base import (
     CallWithChanges, ItemCheck, LiveState, PlanOptions, Provider, ReadPool, parallel_map, send_then_read_back,
@@ -36,7 +36,7 @@ from telconf.providers.beeline.live import (
 )
 from telconf.providers.beeline.voicefiles import FileCache, cache_dir, sha256, wait_until_ready
 from telconf.providers.http import RetryPolicy
-from telconf.wav import wav_problem
+from telconf.core.wav import wav_problem
 
 log = logging.getLogger("telconf.providers.beeline")
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, ClassVar
 
-from telconf.model import UNMANAGED, Account, CredentialField, Credentials, Managed, Secret, is_managed
+from telconf.core.model import UNMANAGED, Account, CredentialField, Credentials, Managed, Secret, is_managed
 
 class TargetKind(str, Enum):
     """Where a forward sends calls."""

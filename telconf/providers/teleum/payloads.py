@@ -14,8 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from telconf import phones
-from telconf.errors import BadResponse, PlanError
+from telconf.core import phones
+from telconf.core.errors import BadResponse, PlanError
 from telconf.providers.teleum.model import (
     ALWAYS,
     DAY_NAMES,

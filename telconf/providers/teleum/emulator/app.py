@@ -34,7 +34,7 @@ from typing import Any
 
 from werkzeug.wrappers import Request, Response
 
-from telconf import phones
+from telconf.core import phones
 from telconf.emulator.base import EmulatorBase, json_response, working_copy
 from telconf.providers.teleum.emulator import calls as teleum_calls
 from telconf.providers.teleum.emulator.calls import AppError, SessionEnded

@@ -14,7 +14,7 @@ emulator) are :class:`Lazy` references, imported the first time they are used, s
 ``telconf validate`` never imports an HTTP client.
 
 This module is the bottom of the core: everything may import it; it imports only
-``telconf.errors`` and ``telconf.model`` (for ``Action``, a plain enum, and ``StageTable``).
+``telconf.core.errors`` and ``telconf.core.model`` (for ``Action``, a plain enum, and ``StageTable``).
 """
 
 from __future__ import annotations
@@ -30,14 +30,14 @@ from dataclasses import dataclass, field
 from importlib.resources import files
 from typing import TYPE_CHECKING, Any, Generic, NamedTuple, Protocol, TypeVar
 
-from telconf.errors import TelconfError
-from telconf.model import Action, StageTable
+from telconf.core.errors import TelconfError
+from telconf.core.model import Action, StageTable
 
 if TYPE_CHECKING:
     from telconf.config.context import Context
     from telconf.config.source import Path as DataPath
     from telconf.emulator.kit import EmulatorKit
-    from telconf.model import Account
+    from telconf.core.model import Account
     from telconf.providers.base import Provider
 
 GROUP = "telconf.providers"
@@ -362,9 +362,9 @@ def _invalid(name: str, descriptor: Any) -> str | None:
     for name_, ref in (("account_type", descriptor.account_type), ("build", descriptor.build),
                        ("provider", descriptor.provider)):
         if not isinstance(ref, Lazy):
-            return f"its {name_} is not a telconf.registry.Lazy reference"
+            return f"its {name_} is not a telconf.core.registry.Lazy reference"
     if descriptor.emulator is not None and not isinstance(descriptor.emulator, Lazy):
-        return "its emulator is not a telconf.registry.Lazy reference"
+        return "its emulator is not a telconf.core.registry.Lazy reference"
     return None
 
 

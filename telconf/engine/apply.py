@@ -7,7 +7,7 @@ in parallel, each lane in its own order. The first failure stops everything: cal
 starts, and the report says what was done, what failed (with the provider's code
 and message) and what was not attempted. Ctrl-C stops the same way.
 
-Other writers exist (issue 15): ``telconf.apply_items`` re-reads each item right before
+Other writers exist (issue 15): ``telconf.engine.apply_items`` re-reads each item right before
 its first write and skips it if it changed since the plan, and reads back every item
 written once the account's calls have run. The apply is a success only when every
 item it touched was read back as desired.
@@ -29,8 +29,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
-from telconf.apply_items import ItemGuard, ItemResult, ItemStatus
-from telconf.errors import ApplyError, ProviderError
+from telconf.engine.apply_items import ItemGuard, ItemResult, ItemStatus
+from telconf.core.errors import ApplyError, ProviderError
 from telconf.guard.hosts import address
 from telconf.plan.data import AccountPlan, Call, Plan, has_placeholders, resolve
 from telconf.plan.order import Frontier, call_graph

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import Any
 
-from telconf.errors import TelconfError
+from telconf.core.errors import TelconfError
 from telconf.plan.data import AccountPlan, Call
 from telconf.plan.order import change_needs
 from telconf.providers.base import ItemCheck, OutageWords, Provider

@@ -25,13 +25,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from telconf import __version__, registry
+from telconf import __version__
+from telconf.core import registry
 from telconf.config.common import DEFAULT_TIMEZONE
 from telconf.config.source import matching
 from telconf.config.writer import dump
 from telconf.guard.redact import mask
-from telconf.modeline import SCHEMA_COPY
-from telconf.model import Account, Config, Secret, placeholder
+from telconf.output.modeline import SCHEMA_COPY
+from telconf.core.model import Account, Config, Secret, placeholder
 from telconf.providers.base import Provider, each_account
 
 DEFAULT_NAME = "telconf.yaml"
@@ -101,7 +102,7 @@ def export(config: Config, selected: list[Account], make_provider: Callable[[Acc
             for account, data in zip(selected, exported)
         }}
         if templates:
-            from telconf.export_templates import factor_templates
+            from telconf.output.export_templates import factor_templates
 
             document = factor_templates(document)
         unreadable = [registry.get(p).write_only_secrets for p in dict.fromkeys(a.provider for a in selected)]
@@ -109,7 +110,7 @@ def export(config: Config, selected: list[Account], make_provider: Callable[[Acc
         files = _install(staging, base_dir)
     if out is not None:
         _write_atomically(out, text)
-    from telconf.modeline import write_schema_copy
+    from telconf.output.modeline import write_schema_copy
 
     write_schema_copy(base_dir)  # what the header's modeline points at, so editors find it offline
     return ExportResult(text, base_dir, files, tuple(_variables(document)), tuple(a.name for a in selected))

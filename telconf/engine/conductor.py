@@ -22,9 +22,9 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from telconf import registry
-from telconf.errors import ConfigError
-from telconf.model import Account, Config
+from telconf.core import registry
+from telconf.core.errors import ConfigError
+from telconf.core.model import Account, Config
 from telconf.plan import saved as saved_plans
 from telconf.plan.data import (
     AccountPlan,
@@ -40,8 +40,8 @@ from telconf.plan.order import order_calls
 from telconf.providers.base import LiveState, Provider, each_account
 
 if TYPE_CHECKING:
-    from telconf.apply import Applier, ApplyReport, ProgressCallback
-    from telconf.export import ExportResult
+    from telconf.engine.apply import Applier, ApplyReport, ProgressCallback
+    from telconf.output.export import ExportResult
 
 ReadCallback = Callable[[str, int], None]
 """``on_read(account, numbers)``: an account was read, with how many numbers it has."""
@@ -207,7 +207,7 @@ class Conductor:
 
     def applier(self, *, progress: ProgressCallback | None = None, check: bool = True) -> Applier:
         """An applier running plans through this conductor's providers (its ``report`` fills as it goes)."""
-        from telconf.apply import Applier
+        from telconf.engine.apply import Applier
 
         return Applier(self.providers, parallelism=self.parallelism, progress=progress, check=check)
 
@@ -219,8 +219,8 @@ class Conductor:
 
     def export(self, *, out: Path | None = None, templates: bool = False,
                on_read: ReadCallback | None = None) -> ExportResult:
-        """Read the selected accounts and write them as a config file (see ``telconf.export``)."""
-        from telconf.export import export
+        """Read the selected accounts and write them as a config file (see ``telconf.output.export``)."""
+        from telconf.output.export import export
 
         return export(self.config, self.selected, self.make_provider, out=out, parallelism=self.parallelism,
                       templates=templates, on_read=on_read)
