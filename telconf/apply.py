@@ -54,6 +54,7 @@ class CallResult:
     code: str | None = None
     started: float | None = None  # time.time() when the call was sent
     seconds: float | None = None  # how long it took, retries included
+    lost: str | None = None  # it follows a call that ``holds_next`` and was not carried out: what that lost
 
 
 @dataclass(frozen=True)
@@ -74,12 +75,18 @@ class ApplyReport:
 
     results: list[CallResult] = field(default_factory=list)
     interrupted: bool = False
+    signal: int | None = None  # the signal that stopped it (SIGINT, SIGTERM), when one did
     seconds: float = 0.0
     items: list[ItemResult] = field(default_factory=list)  # checked and verified items (issue 15)
     checked: bool = True  # False: run without check and verify (benchmarks only)
 
     def items_with(self, status: ItemStatus) -> list[ItemResult]:
         return [i for i in self.items if i.status is status]
+
+    @property
+    def losses(self) -> list[str]:
+        """What the second step of a two-step change not carried out lost (state outside the config)."""
+        return [r.lost for r in self.results if r.lost]
 
     @property
     def outages(self) -> list[ItemResult]:
@@ -109,9 +116,11 @@ class ApplyReport:
     def lines(self, limit: int = 20) -> Iterator[str]:
         """The report as text lines; long groups show their first ``limit`` entries.
 
-        A number left with no forward comes first; then the calls by outcome, then the
-        items (when they were checked) by outcome.
+        State lost outside the config and a number left with no forward come first; then
+        the calls by outcome, then the items (when they were checked) by outcome.
         """
+        for lost in self.losses:
+            yield f"!!! {lost}."
         for item in self.outages:
             yield f"!!! NO LIVE FORWARD: {item.account}: {item.label} was read back with no forward although " \
                   f"the config wants some (calls to it went unanswered); {item.restored or 'not restored'}. " \
@@ -167,6 +176,7 @@ class Applier:
         self.parallelism = max(1, parallelism)
         self.progress = progress
         self.interrupted = False
+        self.signal: int | None = None
         self._stop = threading.Event()
         self._lock = threading.Lock()
         self.report: ApplyReport | None = None  # the report so far, even if apply never returns
@@ -197,7 +207,7 @@ class Applier:
                     if not self.interrupted:
                         guard.verify({r.position: r.status.value for r in results})
                     report.items.extend(guard.items.values())
-        report.interrupted = self.interrupted
+        report.interrupted, report.signal = self.interrupted, self.signal
         report.seconds = time.monotonic() - started
         if not report.ok:
             raise ApplyError(_failure_message(report), report)
@@ -221,8 +231,10 @@ class Applier:
     def _ctrl_c_stops(self) -> Iterator[None]:
         """While applying, Ctrl-C stops starting calls; the calls in flight finish.
 
-        Their outcome must be known for the report (and the next plan) to be true. A
-        second Ctrl-C raises KeyboardInterrupt as usual.
+        Their outcome must be known for the report (and the next plan) to be true. SIGTERM
+        (a CI job cancelled) stops the same way. A second signal raises KeyboardInterrupt
+        (``Terminated`` for SIGTERM) in the main thread as usual; the lanes still finish
+        their call in flight, and the call after one that ``holds_next``.
         """
         if threading.current_thread() is not threading.main_thread():
             yield
@@ -230,52 +242,79 @@ class Applier:
 
         def stop(signum: int, frame: Any) -> None:
             self.interrupted = True
+            self.signal = self.signal or signum
             self._stop.set()
-            signal.signal(signal.SIGINT, previous)
+            for number, handler in previous.items():
+                signal.signal(number, handler)
 
-        previous = signal.signal(signal.SIGINT, stop)
+        previous = {number: signal.signal(number, stop) for number in (signal.SIGINT, signal.SIGTERM)}
         try:
             yield
         finally:
-            if signal.getsignal(signal.SIGINT) is stop:
-                signal.signal(signal.SIGINT, previous)
+            for number, handler in previous.items():
+                if signal.getsignal(number) is stop:
+                    signal.signal(number, handler)
 
     def _run_lane(self, provider: Provider[Any], lane: list[tuple[int, CallResult]], refs: dict[str, str], total: int,
                   guard: ItemGuard | None) -> None:
+        holding = False  # the previous call holds_next and was sent: this one goes whatever happens
         for index, result in lane:
-            if self._stop.is_set():
+            if self._stop.is_set() and not holding:
                 return
+            follows = holding
             self._notify(result, total, "start")
             result.started, began = time.time(), time.monotonic()
-            try:
-                calls, skipped = guard.calls_to_send(index) if guard is not None else ([result.call], None)
-                if not calls:
-                    result.status, result.error = CallStatus.SKIPPED, skipped
-                    self._notify(result, total, "skipped")
-                    continue
-                bound = None
-                for call in calls:
-                    bound = provider.execute(resolved(call, refs, provider))
-            except ProviderError as exc:
-                result.status, result.error, result.code = CallStatus.FAILED, str(exc), exc.code
-            except Exception as exc:  # noqa: BLE001 - any failure stops the apply and is reported
-                result.status, result.error = CallStatus.FAILED, f"{type(exc).__name__}: {exc}"
-            else:
-                if result.call.binds and bound is not None:
-                    with self._lock:
-                        refs[result.call.binds] = bound
-                result.status = CallStatus.DONE
+            attempts = FOLLOWER_ATTEMPTS if follows else 1
+            for attempt in range(1, attempts + 1):
+                self._send(provider, index, result, refs, total, guard)
+                if result.status is not CallStatus.FAILED or attempt == attempts:
+                    break
+                time.sleep(FOLLOWER_PAUSE * attempt)  # the second step is idempotent: try it again
             result.seconds = time.monotonic() - began
+            holding = result.call.holds_next and result.status in (CallStatus.DONE, CallStatus.FAILED)
+            if follows and result.status is not CallStatus.DONE:
+                result.lost = provider.lost_without(result.call) or \
+                    f"{result.label} follows a call that needs it and was not carried out"
+            if result.status is CallStatus.SKIPPED:
+                continue
             if result.status is CallStatus.FAILED:
                 self._stop.set()
                 self._notify(result, total, "failed")
-                return
+                if not holding:
+                    return
+                continue  # the first step failed, maybe after taking effect: the second repairs it
             self._notify(result, total, "done")
+
+    def _send(self, provider: Provider[Any], index: int, result: CallResult, refs: dict[str, str], total: int,
+              guard: ItemGuard | None) -> None:
+        """Send planned call ``index`` (as the guard allows it) and set ``result``'s status."""
+        try:
+            calls, skipped = guard.calls_to_send(index) if guard is not None else ([result.call], None)
+            if not calls:
+                result.status, result.error = CallStatus.SKIPPED, skipped
+                self._notify(result, total, "skipped")
+                return
+            bound = None
+            for call in calls:
+                bound = provider.execute(resolved(call, refs, provider))
+        except ProviderError as exc:
+            result.status, result.error, result.code = CallStatus.FAILED, str(exc), exc.code
+        except Exception as exc:  # noqa: BLE001 - any failure stops the apply and is reported
+            result.status, result.error = CallStatus.FAILED, f"{type(exc).__name__}: {exc}"
+        else:
+            if result.call.binds and bound is not None:
+                with self._lock:
+                    refs[result.call.binds] = bound
+            result.status, result.error, result.code = CallStatus.DONE, None, None
 
     def _notify(self, result: CallResult, total: int, status: str) -> None:
         if self.progress is not None:
             with self._lock:
                 self.progress(CallEvent(result, total, status))
+
+
+FOLLOWER_ATTEMPTS = 3  # the call after one that holds_next, each try with the transport's own retries
+FOLLOWER_PAUSE = 1.0  # seconds, times the attempt, between those tries
 
 
 def resolved(call: Call, refs: Mapping[str, str], provider: Provider[Any]) -> Call:
@@ -299,7 +338,9 @@ def _stages(calls: tuple[Call, ...]) -> Iterator[list[list[int]]]:
 
 def _failure_message(report: ApplyReport) -> str:
     done, not_attempted = len(report.done), len(report.not_attempted)
-    if report.outages:
+    if report.losses:
+        head = "; ".join(report.losses)
+    elif report.outages:
         names = ", ".join(f"{i.account}: {i.label}" for i in report.outages)
         head = f"NUMBERS LEFT WITH NO FORWARD: {names}"
     elif report.failed:
