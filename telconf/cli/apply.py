@@ -150,7 +150,13 @@ def _confirm(plan: Plan) -> None:
                       "Review the plan and run `telconf apply --yes`, or apply a saved plan "
                       "(`telconf plan --out FILE`, then `telconf apply FILE`).")
     names = ", ".join(a.account for a in plan.accounts if a.has_changes)
-    if not click.confirm(f"Apply these changes to {names}?", default=False, err=True):
+    try:
+        answer = click.confirm(f"Apply these changes to {names}?", default=False, err=True)
+    except click.exceptions.Abort as exc:  # click's own "Aborted!" (exit 1) would bypass the report
+        if isinstance(exc.__context__, KeyboardInterrupt):
+            raise exc.__context__ from None  # Ctrl-C (or SIGTERM) at the prompt: 130 (143)
+        raise Refused("apply cancelled (no answer); nothing was changed") from None
+    if not answer:
         raise Refused("apply cancelled; nothing was changed")
 
 
