@@ -67,7 +67,7 @@ def _documented_minimal_state() -> str:
     """The YAML block after "a minimal one:" in the README or the docs pages."""
     root = Path(__file__).parents[2]
     for page in [root / "README.md", *sorted((root / "docs").glob("*.md"))]:
-        found = re.search(r"a minimal one:\s*```yaml\n(.*?)```", page.read_text(), re.S)
+        found = re.search(r"a minimal one:\s*```yaml\n(.*?)```", page.read_text(), re.S | re.I)
         if found:
             return found.group(1)
     raise AssertionError("the minimal state file is no longer documented")
