@@ -27,6 +27,7 @@ from typing import Any
 
 from telconf.apply_items import ItemGuard, ItemResult, ItemStatus
 from telconf.errors import ApplyError, ProviderError
+from telconf.guard.hosts import address
 from telconf.plan.data import AccountPlan, Call, Plan, has_placeholders, resolve
 from telconf.plan.render import MARKERS
 from telconf.providers.base import Provider
@@ -298,6 +299,7 @@ class Applier:
             for call in calls:
                 bound = provider.execute(resolved(call, refs, provider))
         except ProviderError as exc:
+            exc.locate(host=address(getattr(provider.account, "url", "")))  # the account is in the line
             result.status, result.error, result.code = CallStatus.FAILED, str(exc), exc.code
         except Exception as exc:  # noqa: BLE001 - any failure stops the apply and is reported
             result.status, result.error = CallStatus.FAILED, f"{type(exc).__name__}: {exc}"

@@ -28,11 +28,14 @@ from telconf.model import Account, Config
 from telconf.plan import saved as saved_plans
 from telconf.plan.data import AccountPlan, Change, Plan, PlanOptions, StageTable
 from telconf.plan.order import order_calls
-from telconf.providers.base import LiveState, Provider, parallel_map
+from telconf.providers.base import LiveState, Provider, each_account
 
 if TYPE_CHECKING:
     from telconf.apply import Applier, ApplyReport, ProgressCallback
     from telconf.export import ExportResult
+
+ReadCallback = Callable[[str, int], None]
+"""``on_read(account, numbers)``: an account was read, with how many numbers it has."""
 
 ProviderFactory = Callable[..., Provider[Any]]
 """``factory(account, *, parallelism, environ)``: the provider of one account."""
@@ -124,13 +127,24 @@ class Conductor:
 
     # --- plan -----------------------------------------------------------------------------
 
-    def plan(self, options: PlanOptions = PlanOptions()) -> Plan:
+    def plan(self, options: PlanOptions = PlanOptions(), *, on_read: ReadCallback | None = None) -> Plan:
         """Read every selected account (in parallel), diff, order and batch: the plan.
 
-        If any read fails the error is raised: nothing is ever planned from a partial view.
+        If any read fails, every failing account's error is raised (each naming its account
+        and host:port): nothing is ever planned from a partial view. ``on_read(name, numbers)``
+        is told of each account read (from its reading thread), for progress.
         """
         providers = self.providers
-        lives = parallel_map(lambda p: p.read(), list(providers.values()), len(providers))
+
+        def read(provider: Provider[Any]) -> LiveState:
+            live = provider.read()
+            if on_read is not None:
+                on_read(provider.account.name, live.numbers)
+            return live
+
+        lives = each_account(read, list(providers.values()), lambda p: p.account.name,
+                             lambda p: getattr(p.account, "url", ""),
+                             len(providers))
         return Plan(tuple(self.plan_account(name, live, options) for name, live in zip(providers, lives)))
 
     def plan_account(self, name: str, live: LiveState, options: PlanOptions) -> AccountPlan:
@@ -192,12 +206,13 @@ class Conductor:
 
     # --- export ---------------------------------------------------------------------------
 
-    def export(self, *, out: Path | None = None, templates: bool = False) -> ExportResult:
+    def export(self, *, out: Path | None = None, templates: bool = False,
+               on_read: ReadCallback | None = None) -> ExportResult:
         """Read the selected accounts and write them as a config file (see ``telconf.export``)."""
         from telconf.export import export
 
         return export(self.config, self.selected, self.make_provider, out=out, parallelism=self.parallelism,
-                      templates=templates)
+                      templates=templates, on_read=on_read)
 
 
 def _with_templates(changes: list[Change], account: Account) -> list[Change]:

@@ -15,7 +15,7 @@ fail() {
 [ -f "$plan" ] || fail "$plan: not a regular file"
 [ -s "$plan" ] || fail "$plan: empty file"
 jq -e 'type == "object" and .format_version == 2 and (.accounts | type) == "array"' "$plan" >/dev/null 2>&1 ||
-    fail "$plan is not a telconf JSON plan of format 2: make it with \`telconf plan --format json > $plan\` (a file from \`plan --out\` is a saved plan, for \`telconf apply\`)"
+    fail "$plan is not a telconf JSON plan of format 2: make it with \`telconf plan --format json > $plan\` (a file from \`plan --out\` is a saved plan: \`telconf show FILE -f json\` renders it as one)"
 failed=0
 for policy in "$dir"/*.jq; do
     name=$(basename "$policy" .jq)

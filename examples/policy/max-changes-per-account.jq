@@ -6,7 +6,7 @@
 (if . == null then [inputs] else [.] + [inputs] end)
 | if length != 1 then error("expected one JSON plan, found \(length) JSON values (an empty file?)") else .[0] end
 | if type != "object" or .format_version != 2 or (.accounts | type) != "array" then
-  error("not a telconf JSON plan of format 2 (telconf plan --format json); a saved plan from `plan --out` is not one")
+  error("not a telconf JSON plan of format 2 (telconf plan --format json); a saved plan from `plan --out` is not one: `telconf show FILE -f json` renders it as one")
 else . end
 | [ .accounts[]
   | select((.changes | length) > $max_changes)

@@ -10,7 +10,7 @@ from telconf.cli.common import handles_errors
 
 
 @click.command("schema")
-@click.option("--plan", "which", flag_value="plan", help="The schema of `telconf plan --format json`.")
+@click.option("--plan", "which", flag_value="plan", help="The schema of `telconf plan --format json` (and `telconf show FILE --format json`).")
 @click.option("--report", "which", flag_value="report", help="The schema of `telconf apply --report`.")
 @click.option("-o", "--out", "out", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
               help="Write it to FILE instead of stdout.")
@@ -26,7 +26,9 @@ def schema(which: str | None, out: Path | None) -> None:
     \b
     Examples:
         telconf schema > telconf.schema.json
-        telconf schema --plan | check-jsonschema --schemafile /dev/stdin plan.json
+        telconf schema --plan -o plan.schema.json
+        telconf plan --format json > plan.json     # or: telconf show saved.json -f json
+        check-jsonschema --schemafile plan.schema.json plan.json
     """
     from telconf.modeline import schema_text
 

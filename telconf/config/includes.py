@@ -31,13 +31,18 @@ class _State:
     done: set[FilePath] = field(default_factory=set)
 
 
-def include(doc: Document, path: FilePath) -> None:
-    """Merge the files ``doc`` includes (and those they include) into ``doc.data``, in place."""
-    if not isinstance(doc.data, LocatedDict):
-        return
+def include(doc: Document, path: FilePath) -> set[FilePath]:
+    """Merge the files ``doc`` includes (and those they include) into ``doc.data``, in place.
+
+    Returns every file of the config, itself included, resolved (hooks find a changed
+    included file's config from it).
+    """
     resolved = path.resolve()
+    if not isinstance(doc.data, LocatedDict):
+        return {resolved}
     state = _State(resolved.parent, {resolved})
     _includes_of(doc, doc.data, doc.file, resolved, [resolved], state)
+    return state.done
 
 
 def _includes_of(doc: Document, data: LocatedDict, file: str, resolved: FilePath,

@@ -201,7 +201,7 @@ def _parse_composed(doc: Document, text: str) -> Document:
         context = ""
         if exc.context and exc.context_mark and exc.problem:
             context = f" ({exc.context} started at line {exc.context_mark.line + 1})"
-        doc.error(where, f"YAML syntax: {exc.problem or exc.context}{context}")
+        doc.error(where, f"YAML syntax: {exc.problem or exc.context}{context}{_variable_hint(text, exc)}")
         return doc
     except yaml.YAMLError as exc:
         doc.error((1, 1), f"YAML: {exc}")
@@ -216,6 +216,23 @@ def _parse_composed(doc: Document, text: str) -> Document:
     del text  # the composed nodes hold what is needed
     doc.data = builder.build(node, ())
     return doc
+
+
+_UNQUOTED_VARIABLE = re.compile(r"""(?<!["'\w])\$\{[A-Za-z_][A-Za-z0-9_]*\}""")
+
+
+def _variable_hint(text: str, exc: yaml.MarkedYAMLError) -> str:
+    """A hint when a flow collection broke on an unquoted ``${NAME}``: `{` opens another mapping there."""
+    if "flow" not in f"{exc.context} {exc.problem}":
+        return ""
+    lines = text.splitlines()
+    marks = [m for m in (exc.context_mark, exc.problem_mark) if m is not None]
+    for number in sorted({m.line for m in marks}):
+        found = _UNQUOTED_VARIABLE.search(lines[number]) if number < len(lines) else None
+        if found:
+            name = found.group(0)
+            return f"; inside {{...}} or [...] quote a variable: \"{name}\", not {name}"
+    return ""
 
 
 class _Builder:

@@ -48,6 +48,20 @@ def host_and_port(url: str) -> tuple[str, int | None]:
         return "", None
 
 
+def address(url: str) -> str:
+    """``host:port`` of ``url`` (the scheme's port when none is given), for errors that say where; "" if unreadable."""
+    host, port = host_and_port(url)
+    if not host:
+        return ""
+    try:
+        scheme = urlsplit(url).scheme.lower()
+    except ValueError:
+        scheme = ""
+    port = port or {"https": 443, "http": 80}.get(scheme)
+    shown = f"[{host}]" if ":" in host else host
+    return f"{shown}:{port}" if port else shown
+
+
 def refusal(url: str, provider: str, environ: Mapping[str, str] | None = None) -> str | None:
     """Why credentials of a ``provider`` account may not go to ``url``, or None when its host is trusted.
 

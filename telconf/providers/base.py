@@ -19,11 +19,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
-from telconf.errors import BadResponse, OutcomeUnknown, PlanError
+from telconf.errors import AccountErrors, BadResponse, OutcomeUnknown, PlanError, ProviderError, TelconfError
+from telconf.guard.hosts import address
 from telconf.plan.data import Call, CallWithChanges, Change, PlanOptions
 
 __all__ = ["CallWithChanges", "PlanOptions", "LiveState", "ItemCheck", "Provider", "ReadPool", "parallel_map",
-           "send_then_read_back"]
+           "each_account", "send_then_read_back"]
 
 A = TypeVar("A")
 R = TypeVar("R")
@@ -40,13 +41,15 @@ class LiveState:
 
     ``data`` is the provider's own frozen live model; ``fingerprint`` identifies it
     (``telconf.plan.data.fingerprint`` of its normalised form); ``existing`` counts
-    the live items of each kind (for the safety rule); ``reads`` counts list calls.
+    the live items of each kind (for the safety rule); ``reads`` counts list calls;
+    ``numbers`` how many phone numbers the account has (what progress on a terminal shows).
     """
 
     data: Any
     fingerprint: str
     existing: Mapping[str, int] = field(default_factory=dict)
     reads: int = 0
+    numbers: int = 0
 
 
 @dataclass(frozen=True)
@@ -247,6 +250,36 @@ def parallel_map(fn: Callable[[R], A], items: Iterable[R], parallelism: int) -> 
     with ReadPool(min(parallelism, len(items))) as pool:
         futures = [pool.submit(fn, item) for item in items]
         return [pool.result(f) for f in futures]
+
+
+def each_account(fn: Callable[[R], A], items: Sequence[R], name_of: Callable[[R], str], url_of: Callable[[R], str],
+                 parallelism: int) -> list[A]:
+    """``[fn(x) for x in items]``, one account each, in parallel; every account runs to its end.
+
+    Unlike :func:`parallel_map`, one account's failure does not stop the others: an
+    operator fixing credentials wants every failing account named at once. Each error
+    names its account and host:port; one failure is raised as it is, several together
+    as ``AccountErrors``.
+    """
+    def one(item: R) -> A | TelconfError:
+        try:
+            return fn(item)
+        except ProviderError as exc:
+            return exc.locate(account=name_of(item), host=address(url_of(item)))
+        except TelconfError as exc:
+            return exc
+
+    if len(items) <= 1 or parallelism <= 1:
+        results = [one(item) for item in items]
+    else:
+        with ThreadPoolExecutor(max_workers=min(parallelism, len(items)), thread_name_prefix="telconf-account") as pool:
+            results = list(pool.map(one, items))
+    failed = [r for r in results if isinstance(r, TelconfError)]
+    if len(failed) == 1:
+        raise failed[0]
+    if failed:
+        raise AccountErrors(failed)
+    return results  # type: ignore[return-value]  # no TelconfError left among them
 
 
 def send_then_read_back(

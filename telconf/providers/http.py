@@ -127,8 +127,15 @@ class Transport:
         """Send one request, retrying per the policy; return the final response.
 
         A response is returned for every status but 429 and 5xx (those are retried or
-        raised as ``TransientError``); the caller interprets 4xx bodies.
+        raised as ``TransientError``); the caller interprets 4xx bodies. Every error names
+        the host:port it was talking to.
         """
+        try:
+            return self._send(method, url, call=call, idempotent=idempotent, **kwargs)
+        except ProviderError as exc:
+            raise exc.locate(host=hosts.address(url))
+
+    def _send(self, method: str, url: str, *, call: str, idempotent: bool, **kwargs: Any) -> requests.Response:
         refused = hosts.refusal(url, self.provider)
         if refused:  # before any connection: the credentials go nowhere
             raise ProviderError(refused, provider=self.provider, call=call)

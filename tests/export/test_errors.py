@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from pathlib import Path
 from typing import Any
 
@@ -49,7 +51,8 @@ def test_refused_credentials(site: Site) -> None:
     site.env["TELEUM_PASSWORD"] = "wrong-password"
     result = site.cli("export", "-c", str(site.source), "--account", "spb-office")
     assert result.exit_code == 1
-    assert result.stderr.startswith("Error: teleum login: account spb-office:")
+    assert result.stderr.startswith("Error: teleum login: ")
+    assert re.search(r"\(account spb-office, server 127\.0\.0\.1:\d+\)$", result.stderr.strip())
     assert "wrong-password" not in result.output
 
 
@@ -68,7 +71,7 @@ def test_one_failed_account_writes_nothing(site: Site, tmp_path: Path) -> None:
 
     config = load(site.source, environ=site.env)
     out = tmp_path / "backup" / "telconf.yaml"
-    with pytest.raises(TransientError, match="teleum getSIPs: account spb-office: HTTP 503"):
+    with pytest.raises(TransientError, match=r"teleum getSIPs: HTTP 503 .*\(account spb-office, server 127\.0\.0\.1:\d+\)"):
         with Conductor(config, environ=site.env, provider_factory=factory) as conductor:
             conductor.export(out=out)
     assert not (tmp_path / "backup").exists()

@@ -61,7 +61,7 @@ def test_gate_names_a_saved_plan_for_what_it_is(tmp_path: Path) -> None:
     path = plan_file(tmp_path, BAD_INPUTS["a saved plan"])
     result = subprocess.run(["sh", str(POLICIES / "gate.sh"), str(path)], capture_output=True, text=True, timeout=60)
     assert result.returncode == 2
-    assert "a file from `plan --out` is a saved plan" in result.stderr
+    assert "a file from `plan --out` is a saved plan: `telconf show FILE -f json` renders it as one" in result.stderr
 
 
 @needs_jq

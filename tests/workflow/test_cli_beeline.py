@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -89,7 +90,7 @@ def test_plan_apply_converges_and_detailed_exitcode_gates_ci(cc: Any) -> None:
 
     result = cc.run("apply", "--yes")
     assert result.exit_code == 0, result.stderr
-    assert "] cc: VFILE (+ voice_file greeting.wav) ... ok" in result.stdout
+    assert re.search(r"\] #\d+ cc: VFILE \(\+ voice_file greeting.wav\) \.\.\. ok", result.stdout)
     assert "Apply complete: " in result.stdout
 
     result = cc.run("plan", "--detailed-exitcode")
@@ -126,12 +127,13 @@ def test_apply_without_a_terminal_or_yes_refuses_and_writes_nothing(cc: Any) -> 
 def test_apply_asks_and_a_no_changes_nothing(cc: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("telconf.cli.apply.stdin_is_terminal", lambda: True)
     before = cc.state()
-    result = cc.run("apply", input="n\n")
-    assert result.exit_code == 1
-    assert "Apply these changes to cc? [y/N]" in result.stderr
-    assert "apply cancelled; nothing was changed" in result.stderr
-    assert cc.writes() == [] and cc.state() == before
-    result = cc.run("apply", input="y\n")
+    for answer in ("n", "y", "YES please"):  # only the word yes approves (a lone y is too easy a slip)
+        result = cc.run("apply", input=f"{answer}\n")
+        assert result.exit_code == 1
+        assert "Apply these changes to cc?\n  Only 'yes' will be accepted to approve." in result.stderr
+        assert "apply cancelled (only 'yes' approves); nothing was changed" in result.stderr
+        assert cc.writes() == [] and cc.state() == before
+    result = cc.run("apply", input="yes\n")
     assert result.exit_code == 0, result.stderr
     assert cc.run("plan", "--detailed-exitcode").exit_code == 0
 
@@ -240,7 +242,7 @@ def test_unknown_account_is_a_clear_error(cc: Any) -> None:
 
 
 @pytest.mark.parametrize("args, message", [
-    (["plan", "--format", "yaml"], "Invalid value for '--format'"),
+    (["plan", "--format", "yaml"], "Invalid value for '-f' / '--format'"),
     (["plan", "--bogus"], "No such option"),
     (["apply", "--parallelism", "0"], "Invalid value for '--parallelism'"),
 ])

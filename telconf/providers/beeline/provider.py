@@ -131,7 +131,8 @@ class BeelineProvider(Provider[BeelineAccount]):
             raise BadResponse("unexpected answer: no number listed, yet MLIST, LRECORD or LBLIST name "
                               "numbers of the account", provider=self.name, call="RLIST")
         self._planned = live
-        return LiveState(live, live.fingerprint(), live.existing(), reads=len(READS) + len(compared))
+        return LiveState(live, live.fingerprint(), live.existing(), reads=len(READS) + len(compared),
+                         numbers=len(live.numbers))
 
     def _files_to_compare(self, voice_files: Mapping[str, Any]) -> list[str]:
         """Stored files listed under voice_files: their content decides whether to upload."""

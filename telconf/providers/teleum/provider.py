@@ -113,6 +113,7 @@ class TeleumProvider(Provider[TeleumAccount]):
             fingerprint=fingerprint(live.to_data()),
             existing={"sip_line": len(live.sip_lines), "forward": sum(len(f) for f in forwards.values())},
             reads=len(CATALOG_CALLS) + len(found),
+            numbers=len(catalog.numbers),
         )
 
     def _ask_forwards(self, pool: ReadPool, numbers: Mapping[str, str], wires: list[str]) -> dict[str, Future[Any]]:
