@@ -38,7 +38,7 @@ def test_a_non_loopback_address_gets_random_demo_passwords_shown_once() -> None:
         answer = requests.post(url, params={"cmd": "login"},
                                data={"email": "x", "paswd": "y" * (2 * 1024 * 1024)}, timeout=10)
         process.send_signal(signal.SIGINT)
-        out, err = process.communicate(timeout=10)
+        out, err = process.communicate(timeout=30)
     finally:
         if process.poll() is None:
             process.kill()
@@ -92,7 +92,7 @@ def test_the_documented_minimal_state_file_works(tmp_path: Path) -> None:
         redirects = requests.post(beeline + "/request", auth=("acme", "acme-password"),
                                   files={"api_form": (None, json.dumps({"Command": "RLIST"}))}, timeout=10).json()
         process.send_signal(signal.SIGINT)
-        out, err = process.communicate(timeout=10)
+        out, err = process.communicate(timeout=30)
     finally:
         if process.poll() is None:
             process.kill()
