@@ -151,3 +151,29 @@ def test_sigterm_during_apply_writes_the_report_with_done_and_not_attempted(
     done_writes = sorted(c["method"] for c in data["calls"] if c["status"] == "done" and c["method"] not in READS)
     assert done_writes == sorted(str(w["method"]) for w in writes(emulators) if w["err"] is None)
     assert done_writes
+
+
+def test_ctrl_c_at_the_confirmation_prompt_is_an_interruption(emulators: Emulators, tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    # click turns Ctrl-C at a prompt into Abort ("Aborted!", exit 1): telconf says interrupted, 130.
+    import click
+    from click.testing import CliRunner
+
+    from telconf.cli import main
+
+    scenario = TeleumScenario.build(emulators, tmp_path, seed=2)
+    report = tmp_path / "report.json"
+
+    def ctrl_c(*args: object, **kwargs: object) -> str:
+        try:
+            raise KeyboardInterrupt
+        except KeyboardInterrupt:
+            raise click.exceptions.Abort() from None
+
+    monkeypatch.setattr("telconf.cli.apply.stdin_is_terminal", lambda: True)
+    monkeypatch.setattr("telconf.cli.terminal.click.prompt", ctrl_c)
+    result = CliRunner().invoke(main, ["apply", "-c", str(scenario.config_path), "--report", str(report)], env=ENV)
+    assert result.exit_code == 130, result.output
+    assert "Interrupted." in result.output and "Aborted!" not in result.output
+    assert writes(emulators) == []
+    assert json.loads(report.read_text())["outcome"] == "interrupted"
