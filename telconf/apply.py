@@ -1,8 +1,9 @@
-"""Carry out a plan: run each account's calls, stage after stage, and report.
+"""Carry out a plan: run each account's calls in the order its edges allow, and report.
 
-Within a stage, calls of different lanes (usually different phone numbers) may run
-in parallel, each lane in its own order; the next stage starts when the stage is
-done. The first failure stops everything: calls in flight finish, nothing new
+A call starts as soon as what it waits for is done (``telconf.plan.order``: its lane's
+previous call, the changes it needs, and every earlier stage when its change did not
+say what it needs): calls of independent lanes (usually different phone numbers) run
+in parallel, each lane in its own order. The first failure stops everything: calls in flight finish, nothing new
 starts, and the report says what was done, what failed (with the provider's code
 and message) and what was not attempted. Ctrl-C stops the same way.
 
@@ -15,12 +16,15 @@ item it touched was read back as desired.
 from __future__ import annotations
 
 import dataclasses
+import heapq
+import queue
 import signal
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
-from concurrent.futures import ThreadPoolExecutor, wait
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
+from functools import partial
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
@@ -29,6 +33,7 @@ from telconf.apply_items import ItemGuard, ItemResult, ItemStatus
 from telconf.errors import ApplyError, ProviderError
 from telconf.guard.hosts import address
 from telconf.plan.data import AccountPlan, Call, Plan, has_placeholders, resolve
+from telconf.plan.order import Frontier, call_graph
 from telconf.plan.render import MARKERS
 from telconf.providers.base import Provider
 
@@ -216,17 +221,59 @@ class Applier:
 
     def _run_account(self, pool: ThreadPoolExecutor, account: AccountPlan,
                      results: list[CallResult], total: int, guard: ItemGuard | None) -> None:
-        """Run one account stage by stage, until done or stopping."""
+        """Run one account's calls, each as soon as what it waits for is done, until done or stopping.
+
+        The edges are the plan's (``telconf.plan.order.call_graph``): lanes keep their order,
+        a call waits for the changes it needs and, when its change did not say, for every
+        earlier stage. At most ``parallelism`` calls are in flight; of the calls free to go,
+        the first in plan order goes first.
+        """
         provider = self.providers[account.account]
         refs: dict[str, str] = {}
-        for lanes in _stages(account.calls):
-            if self._stop.is_set():
+        followers = _followers(account.calls)
+        frontier = Frontier(call_graph(account.calls, account.call_changes, account.changes, account.account))
+        ready = frontier.initial()
+        if guard is not None:
+            guard.mark_free(ready)
+        heapq.heapify(ready)
+        ended: queue.Queue[tuple[int, Future[None]]] = queue.Queue()
+        in_flight = 0
+        read_backs: list[list[str]] = []  # groups of items whose calls are all done, to read back now
+
+        def submit(index: int, job: Callable[[], None]) -> None:
+            nonlocal in_flight
+            future = pool.submit(job)
+            future.add_done_callback(lambda done: ended.put((index, done)))
+            in_flight += 1
+
+        while True:
+            while ready and in_flight < self.parallelism and not self._stop.is_set():
+                index = heapq.heappop(ready)
+                submit(index, partial(self._run_call, provider, index, results[index], refs, total, guard,
+                                      (followers[index], results[followers[index]]) if index in followers else None))
+            while read_backs and in_flight < self.parallelism and guard is not None:
+                submit(-1, guard.read_back_ahead(read_backs.pop(0)))
+            if guard is not None and not ready and in_flight < self.parallelism and not self._stop.is_set():
+                # Idle slots: read ahead the items whose first writes come next (issue 25).
+                for items in guard.upcoming(self.parallelism - in_flight):
+                    job = guard.read_ahead(items)
+                    if job is not None:
+                        submit(-1, job)
+            if not in_flight:
                 return
-            futures = [pool.submit(self._run_lane, provider, [(i, results[i]) for i in lane], refs, total, guard)
-                       for lane in lanes]
-            wait(futures)
-            for future in futures:
-                future.result()  # re-raise a bug in the runner itself, never a provider error
+            index, future = _next_ended(ended)
+            in_flight -= 1
+            future.result()  # re-raise a bug in the runner itself, never a provider error
+            if index >= 0 and guard is not None:
+                group = guard.call_ended(index, results[index].status is CallStatus.DONE)
+                if group:
+                    read_backs.append(group)
+            if index >= 0 and results[index].status in (CallStatus.DONE, CallStatus.SKIPPED):
+                freed = frontier.done(index)
+                if guard is not None:
+                    guard.mark_free(freed)
+                for call in freed:
+                    heapq.heappush(ready, call)
 
     @contextmanager
     def _ctrl_c_stops(self) -> Iterator[None]:
@@ -256,34 +303,38 @@ class Applier:
                 if signal.getsignal(number) is stop:
                     signal.signal(number, handler)
 
-    def _run_lane(self, provider: Provider[Any], lane: list[tuple[int, CallResult]], refs: dict[str, str], total: int,
-                  guard: ItemGuard | None) -> None:
-        holding = False  # the previous call holds_next and was sent: this one goes whatever happens
-        for index, result in lane:
-            if self._stop.is_set() and not holding:
-                return
-            follows = holding
-            self._notify(result, total, "start")
-            result.started, began = time.time(), time.monotonic()
-            attempts = FOLLOWER_ATTEMPTS if follows else 1
-            for attempt in range(1, attempts + 1):
-                self._send(provider, index, result, refs, total, guard)
-                if result.status is not CallStatus.FAILED or attempt == attempts:
-                    break
-                time.sleep(FOLLOWER_PAUSE * attempt)  # the second step is idempotent: try it again
-            result.seconds = time.monotonic() - began
-            holding = result.call.holds_next and result.status in (CallStatus.DONE, CallStatus.FAILED)
-            if follows and result.status is not CallStatus.DONE:
-                result.lost = provider.lost_without(result.call) or \
-                    f"{result.label} follows a call that needs it and was not carried out"
-            if result.status is CallStatus.SKIPPED:
-                continue
-            if result.status is CallStatus.FAILED:
-                self._stop.set()
-                self._notify(result, total, "failed")
-                if not holding:
-                    return
-                continue  # the first step failed, maybe after taking effect: the second repairs it
+    def _run_call(self, provider: Provider[Any], index: int, result: CallResult, refs: dict[str, str], total: int,
+                  guard: ItemGuard | None, follower: tuple[int, CallResult] | None = None) -> None:
+        """Run one call; a call that ``holds_next`` runs its ``follower`` (the next of its lane) too."""
+        if result.status is not CallStatus.NOT_ATTEMPTED:
+            return  # sent already, right after the call it follows (``holds_next``)
+        if self._stop.is_set():
+            return
+        self._attempt(provider, index, result, refs, total, guard, tries=1)
+        if follower is not None and result.call.holds_next and result.status in (CallStatus.DONE, CallStatus.FAILED):
+            # The second step of a two-step change goes now, in this job, whatever happened
+            # since: a signal, this call failing (maybe after it took effect). Retried: idempotent.
+            follow_index, follow = follower
+            self._attempt(provider, follow_index, follow, refs, total, guard, tries=FOLLOWER_ATTEMPTS)
+            if follow.status is not CallStatus.DONE:
+                follow.lost = provider.lost_without(follow.call) or \
+                    f"{follow.label} follows a call that needs it and was not carried out"
+
+    def _attempt(self, provider: Provider[Any], index: int, result: CallResult, refs: dict[str, str], total: int,
+                 guard: ItemGuard | None, *, tries: int) -> None:
+        """Send call ``index`` (up to ``tries`` times while it fails), report progress; a failure stops the apply."""
+        self._notify(result, total, "start")
+        result.started, began = time.time(), time.monotonic()
+        for attempt in range(1, tries + 1):
+            self._send(provider, index, result, refs, total, guard)
+            if result.status is not CallStatus.FAILED or attempt == tries:
+                break
+            time.sleep(FOLLOWER_PAUSE * attempt)
+        result.seconds = time.monotonic() - began
+        if result.status is CallStatus.FAILED:
+            self._stop.set()
+            self._notify(result, total, "failed")
+        elif result.status is CallStatus.DONE:
             self._notify(result, total, "done")
 
     def _send(self, provider: Provider[Any], index: int, result: CallResult, refs: dict[str, str], total: int,
@@ -315,6 +366,17 @@ class Applier:
                 self.progress(CallEvent(result, total, status))
 
 
+def _followers(calls: tuple[Call, ...]) -> dict[int, int]:
+    """For each call that ``holds_next``: the index of the next call of its lane."""
+    found = {}
+    for index, call in enumerate(calls):
+        if call.holds_next:
+            after = next((j for j in range(index + 1, len(calls)) if calls[j].lane == call.lane), None)
+            if after is not None:
+                found[index] = after
+    return found
+
+
 FOLLOWER_ATTEMPTS = 3  # the call after one that holds_next, each try with the transport's own retries
 FOLLOWER_PAUSE = 1.0  # seconds, times the attempt, between those tries
 
@@ -326,16 +388,14 @@ def resolved(call: Call, refs: Mapping[str, str], provider: Provider[Any]) -> Ca
     return dataclasses.replace(call, params=resolve(call.params, refs, provider.secret, provider.file))
 
 
-def _stages(calls: tuple[Call, ...]) -> Iterator[list[list[int]]]:
-    """Call indices grouped by consecutive stage, then by lane (first-seen order)."""
-    index = 0
-    while index < len(calls):
-        stage = calls[index].stage
-        lanes: dict[str, list[int]] = {}
-        while index < len(calls) and calls[index].stage == stage:
-            lanes.setdefault(calls[index].lane, []).append(index)
-            index += 1
-        yield list(lanes.values())
+def _next_ended(ended: queue.Queue[tuple[int, Future[None]]]) -> tuple[int, Future[None]]:
+    """The next task to end. Waits in short slices: a Ctrl-C that lands just before a blocking
+    wait would only be handled when that wait ends, and the calls in flight wait for it."""
+    while True:
+        try:
+            return ended.get(timeout=0.05)
+        except queue.Empty:
+            continue
 
 
 def _failure_message(report: ApplyReport) -> str:

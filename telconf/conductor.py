@@ -16,7 +16,7 @@ octoDNS's ``Manager.sync``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import replace
 from pathlib import Path
 from types import TracebackType
@@ -26,7 +26,16 @@ from telconf import registry
 from telconf.errors import ConfigError
 from telconf.model import Account, Config
 from telconf.plan import saved as saved_plans
-from telconf.plan.data import AccountPlan, Change, Plan, PlanOptions, StageTable
+from telconf.plan.data import (
+    AccountPlan,
+    Call,
+    Change,
+    Plan,
+    PlanOptions,
+    StageTable,
+    has_placeholders,
+    resolve,
+)
 from telconf.plan.order import order_calls
 from telconf.providers.base import LiveState, Provider, each_account
 
@@ -151,7 +160,9 @@ class Conductor:
         """Diff one account's live state, then order and batch its calls."""
         provider = self.provider(name)
         changes = _with_templates(list(provider.diff(live, options)), provider.account)
-        batched = provider.batch(order_calls(changes, self._stages(name)))
+        batched = provider.batch(order_calls(changes, self._stages(name), name))
+        calls = tuple(call for call, _ in batched)
+        check_secrets(provider, calls)
         ignored = provider.ignored(live)
         # Ignored items can never be deleted: the safety rule counts only the others.
         existing = {kind: count - ignored.get(kind, 0) for kind, count in live.existing.items()}
@@ -159,7 +170,7 @@ class Conductor:
             account=name,
             provider=provider.name,
             changes=tuple(changes),
-            calls=tuple(call for call, _ in batched),
+            calls=calls,
             call_changes=tuple(tuple(served) for _, served in batched),
             fingerprint=live.fingerprint,
             existing=existing,
@@ -175,7 +186,7 @@ class Conductor:
         """
         provider = self.provider(account.account)
         changes = [c for c in account.changes if provider.item_of(c) in items]
-        batched = provider.batch(order_calls(changes, self._stages(account.account)))
+        batched = provider.batch(order_calls(changes, self._stages(account.account), account.account))
         return replace(account, changes=tuple(changes), calls=tuple(call for call, _ in batched),
                        call_changes=tuple(tuple(served) for _, served in batched))
 
@@ -213,6 +224,42 @@ class Conductor:
 
         return export(self.config, self.selected, self.make_provider, out=out, parallelism=self.parallelism,
                       templates=templates, on_read=on_read)
+
+
+def check_secrets(provider: Provider[Any], calls: Iterable[Call]) -> None:
+    """Resolve every secret ``calls`` will send, now, and forget the values.
+
+    An unset ``${NAME}`` (a SIP line's password) then fails the plan, and the apply of a
+    saved plan (which plans afresh first), before the first write, with the error at the
+    variable's line: not at call 7 of 12, after 6 writes.
+    """
+    for call in calls:
+        if call.params is not None and has_placeholders(call.params):
+            resolve(call.params, _UNBOUND, provider.secret, _unread)
+
+
+class _Unbound(Mapping[str, str]):
+    """Ids the calls will bind when applied: every name answers (with nothing) while checking secrets."""
+
+    def __contains__(self, name: object) -> bool:
+        return True
+
+    def __getitem__(self, name: str) -> str:
+        return ""
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
+
+
+_UNBOUND = _Unbound()
+
+
+def _unread(name: str) -> bytes:
+    """Files are read when their call is sent (the config checked them when it was loaded)."""
+    return b""
 
 
 def _with_templates(changes: list[Change], account: Account) -> list[Change]:

@@ -55,11 +55,16 @@ def rotate_option(func: F) -> F:
     )(func)
 
 
-def load_config(path: Path, accounts: Sequence[str], environ: Mapping[str, str] | None = None) -> Config:
-    """The config of the selected accounts; its warnings go to stderr."""
+def load_config(path: Path, accounts: Sequence[str], environ: Mapping[str, str] | None = None, *,
+                connecting: bool = True) -> Config:
+    """The config of the selected accounts; its warnings go to stderr.
+
+    ``connecting``: the command will send credentials (every host must be trusted); a
+    snapshot plan sends nothing.
+    """
     from telconf.config import load
 
-    config = load(path, accounts or None, environ)
+    config = load(path, accounts or None, environ, connecting=connecting)
     for warning in config.warnings:
         click.echo(str(warning), err=True)
     return config
@@ -140,7 +145,7 @@ def plan(config_path: Path, accounts: tuple[str, ...], fmt: str, out: Path | Non
         from telconf.plan.context import describe_snapshot as describe
         from telconf.snapshot import loading_environ, plan_against_snapshot
 
-        config = load_config(config_path, accounts, loading_environ())
+        config = load_config(config_path, accounts, loading_environ(), connecting=False)
         the_plan, info = plan_against_snapshot(config, snapshot, accounts=accounts or None, options=options,
                                                parallelism=parallelism)
         recorded = info.to_data()

@@ -3,8 +3,9 @@
 A provider owns one account: it reads the live state (``read``), compares it with the
 desired state (``diff``, producing ``Change`` objects that carry their calls), may
 merge calls into batched requests (``batch``), runs one call (``execute``) and turns
-a live state back into config data (``export``). Ordering is not its business:
-``telconf.plan.order`` decides it.
+a live state back into config data (``export``). A change may say which changes it
+needs (``Change.needs``); ``telconf.plan.order`` turns that and the stage table into the
+order, and ``apply`` runs the calls by it.
 """
 
 from __future__ import annotations
@@ -68,6 +69,9 @@ class Provider(ABC, Generic[A]):
     """Base of every provider: one account, read, diffed, applied and exported through its API."""
 
     name: str = ""
+    # An item's state changes only by the calls serving it (no call of another item changes
+    # it): ``apply`` may read items back as soon as their calls are done, beside the others.
+    items_settle_alone: bool = False
 
     def __init__(self, account: A, *, parallelism: int = 8, environ: Mapping[str, str] | None = None):
         self.account = account
@@ -126,7 +130,13 @@ class Provider(ABC, Generic[A]):
         return None
 
     def item_needs(self, changes: Sequence[Change]) -> dict[str, set[str]]:
-        """Items whose calls must not be sent when another item's are not (item -> items it needs)."""
+        """Items that stand or fall together without an order (item -> items it needs).
+
+        What one change needs of another is data of the change (``Change.needs``): the core
+        orders the calls by it and derives from it which items are not sent when another is
+        not. This is only for ties that are no order, e.g. items one request writes together
+        (a black list emptied at once by ListID).
+        """
         return {}
 
     def item_label(self, item: str) -> str:
@@ -140,6 +150,11 @@ class Provider(ABC, Generic[A]):
         files are downloaded), not only with the planned one.
         """
         raise NotImplementedError
+
+    def read_group(self, item: str) -> str:
+        """Items of one read group are read by one request (every SIP line by one list call):
+        ``apply`` checks the items of a group whose writes are due together with one read."""
+        return item
 
     def item_state(self, view: Any | None, item: str) -> Any:
         """The JSON-able state of ``item`` in ``view`` (None: the state the plan was made from)."""

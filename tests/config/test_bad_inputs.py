@@ -38,7 +38,7 @@ EXPECTED: dict[str, list[tuple[str | None, int, int, str]]] = {
     ],
     "block-file-missing.yaml": [(None, 13, 25, "block file ")],
     "block-file-invalid.yaml": [
-        ("files/spam-with-errors.txt", 3, 1, "'call me maybe' is not a valid phone number"),
+        ("files/spam-with-errors.txt", 3, 1, "'call' is not a valid phone number"),
         ("files/spam-with-errors.txt", 6, 1, "'12345' is not a valid phone number"),
     ],
     "voice-file-missing.yaml": [(None, 9, 15, "no-such-greeting.wav not found")],

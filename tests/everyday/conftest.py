@@ -12,7 +12,7 @@ EMAIL, PASSWORD = "office@example.com", "office-Pa55word"
 NUMBER = "78123232323"
 
 
-def office_config(tmp_path: Path, name: str = "office", url: str = "${URL}") -> str:
+def office_config(tmp_path: Path, name: str = "office", url: str = "${TELCONF_VAR_URL}") -> str:
     return (f"  {name}:\n    provider: teleum\n    url: {url}\n"
             '    credentials: {email: "${EMAIL}", password: "${PASSWORD}"}\n'
             '    sip_lines:\n      "101": {description: Reception}\n      "102": {description: Hall}\n')
@@ -26,4 +26,4 @@ def office(emulators: Emulators, tmp_path: Path) -> tuple[Path, dict[str, str]]:
         emulators.teleum.add_sip(EMAIL, descr="Old name")
     config = tmp_path / "telconf.yaml"
     config.write_text("version: 1\naccounts:\n" + office_config(tmp_path))
-    return config, {"URL": emulators.teleum_url, "EMAIL": EMAIL, "PASSWORD": PASSWORD}
+    return config, {"TELCONF_VAR_URL": emulators.teleum_url, "EMAIL": EMAIL, "PASSWORD": PASSWORD}

@@ -27,7 +27,7 @@ def test_show_renders_the_saved_plan_like_plan_did_without_reading_the_accounts(
 
     # No environment, no config at hand, no network: only the file.
     for fmt, planned_text in (("markdown", planned.stdout), ("json", as_json)):
-        shown = runner.invoke(main, ["show", str(planfile), "-f", fmt], env={"URL": "", "EMAIL": "", "PASSWORD": ""})
+        shown = runner.invoke(main, ["show", str(planfile), "-f", fmt], env={"TELCONF_VAR_URL": "", "EMAIL": "", "PASSWORD": ""})
         assert shown.exit_code == 0, shown.output
         if fmt == "json":
             data = json.loads(shown.stdout)

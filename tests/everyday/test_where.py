@@ -24,7 +24,7 @@ def _closed_port() -> int:
 
 
 def _beeline(name: str) -> str:
-    return (f"  {name}:\n    provider: beeline\n    url: ${{BEELINE_URL}}\n"
+    return (f"  {name}:\n    provider: beeline\n    url: ${{TELCONF_VAR_BEELINE_URL}}\n"
             "    credentials: {username: cc-login, password: \"${BEELINE_PASSWORD}\"}\n")
 
 
@@ -32,7 +32,7 @@ def test_a_wrong_url_names_account_provider_call_and_host_port(tmp_path: Path) -
     port = _closed_port()
     config = tmp_path / "telconf.yaml"
     config.write_text("version: 1\naccounts:\n" + office_config(tmp_path))
-    env = {"URL": f"http://127.0.0.1:{port}/api/v3/", "EMAIL": EMAIL, "PASSWORD": PASSWORD}
+    env = {"TELCONF_VAR_URL": f"http://127.0.0.1:{port}/api/v3/", "EMAIL": EMAIL, "PASSWORD": PASSWORD}
     result = CliRunner().invoke(main, ["plan", "-c", str(config)], env=env)
     assert result.exit_code == 1
     assert result.stderr == (f"Error: teleum login: ConnectionError talking to the server "
@@ -44,7 +44,7 @@ def test_tls_to_a_plain_http_server_says_where(emulators: Emulators, tmp_path: P
     port = int(emulators.teleum_url.split(":")[2].split("/")[0])
     config = tmp_path / "telconf.yaml"
     config.write_text("version: 1\naccounts:\n" + office_config(tmp_path))
-    env = {"URL": f"https://127.0.0.1:{port}/api/v3/", "EMAIL": EMAIL, "PASSWORD": PASSWORD}
+    env = {"TELCONF_VAR_URL": f"https://127.0.0.1:{port}/api/v3/", "EMAIL": EMAIL, "PASSWORD": PASSWORD}
     result = CliRunner().invoke(main, ["plan", "-c", str(config)], env=env)
     assert result.exit_code == 1
     assert re.fullmatch(rf"Error: teleum login: TLS: .* \(account office, server 127\.0\.0\.1:{port}\)\n",
@@ -59,7 +59,7 @@ def test_every_failing_account_is_reported_not_only_the_first(emulators: Emulato
                       + office_config(tmp_path, name="fine"))
     teleum = emulators.teleum_url.split("/")[2]
     beeline = emulators.beeline_url.split("/")[2]
-    env = {"URL": emulators.teleum_url, "EMAIL": EMAIL, "PASSWORD": "wrong", "BEELINE_URL": emulators.beeline_url,
+    env = {"TELCONF_VAR_URL": emulators.teleum_url, "EMAIL": EMAIL, "PASSWORD": "wrong", "TELCONF_VAR_BEELINE_URL": emulators.beeline_url,
            "BEELINE_PASSWORD": "wrong-too"}
     for command in (["plan"], ["export"], ["apply", "--yes"]):
         result = CliRunner().invoke(main, [*command, "-c", str(config), "--account", "office",
@@ -78,7 +78,7 @@ def test_one_failing_account_of_several_is_named(emulators: Emulators, tmp_path:
     emulators.beeline.add_account("cc-login", "right-password")
     config = tmp_path / "telconf.yaml"
     config.write_text("version: 1\naccounts:\n" + office_config(tmp_path) + _beeline("callcenter"))
-    env = {"URL": emulators.teleum_url, "EMAIL": EMAIL, "PASSWORD": PASSWORD, "BEELINE_URL": emulators.beeline_url,
+    env = {"TELCONF_VAR_URL": emulators.teleum_url, "EMAIL": EMAIL, "PASSWORD": PASSWORD, "TELCONF_VAR_BEELINE_URL": emulators.beeline_url,
            "BEELINE_PASSWORD": "wrong"}
     result = CliRunner().invoke(main, ["plan", "-c", str(config)], env=env)
     assert result.exit_code == 1

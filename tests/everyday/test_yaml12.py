@@ -65,11 +65,11 @@ def test_an_export_with_black_lists_reads_alike_and_passes(emulators: Emulators,
     emulators.beeline.add_blacklist(login, 0, number, "79000000000")
     emulators.beeline.add_blacklist(login, 2, number, "79000000001")
     config = tmp_path / "telconf.yaml"
-    config.write_text("version: 1\naccounts:\n  cc:\n    provider: beeline\n    url: ${URL}\n"
+    config.write_text("version: 1\naccounts:\n  cc:\n    provider: beeline\n    url: ${TELCONF_VAR_URL}\n"
                       '    credentials: {username: cc-login, password: "${PASSWORD}"}\n')
     out = tmp_path / "backup" / "telconf.yaml"
     result = CliRunner().invoke(main, ["export", "-c", str(config), "-o", str(out)],
-                                env={"URL": emulators.beeline_url, "PASSWORD": "cc-Pa55word"})
+                                env={"TELCONF_VAR_URL": emulators.beeline_url, "PASSWORD": "cc-Pa55word"})
     assert result.exit_code == 0, result.output
     data = _same_in_both(out.read_text())
     assert set(data["accounts"]["cc"]["blacklists"]["lists"]) >= {"0", "2"}

@@ -39,7 +39,7 @@ def test_unset_credentials_variable(site: Site) -> None:
 
 
 def test_unreachable_server(site: Site, tmp_path: Path) -> None:
-    site.env["BEELINE_URL"] = "http://127.0.0.1:9/api"  # the discard port: nothing listens there
+    site.env["TELCONF_VAR_BEELINE_URL"] = "http://127.0.0.1:9/api"  # the discard port: nothing listens there
     result = site.cli("export", "-c", str(site.source), "--account", "msk-callcenter", "-o", str(tmp_path / "x.yaml"))
     assert result.exit_code == 1
     assert "account msk-callcenter" in result.stderr and "ConnectionError" in result.stderr

@@ -56,7 +56,7 @@ def test_stdout_with_files_beside_the_current_directory(site: Site, tmp_path: Pa
     assert (cwd / "media" / "greeting.wav").read_bytes() == make_wav(tone=4)
     assert re.search(r"Exported 1 account to stdout; wrote 2 files under \S+: telconf.schema.json, "
                      r"media/greeting.wav\.", result.stderr), result.stderr
-    assert "Set these before applying: BEELINE_URL, BEELINE_LOGIN, BEELINE_PASSWORD" in result.stderr
+    assert "Set these before applying: TELCONF_VAR_BEELINE_URL, BEELINE_LOGIN, BEELINE_PASSWORD" in result.stderr
     assert "Exported" not in result.stdout
 
 
@@ -127,7 +127,7 @@ version: 1
 accounts:
   spb-office:
     provider: teleum
-    url: ${TELEUM_URL}
+    url: ${TELCONF_VAR_TELEUM_URL}
     credentials: {email: "${TELEUM_EMAIL}", password: "${TELEUM_PASSWORD}"}
     sip_lines:
       "101": {description: desired, password: "${RECEPTION_SIP_PASSWORD}"}
@@ -146,7 +146,7 @@ accounts:
     assert account["numbers"] == {"+7 812 323-23-23": {"forwards": []},
                                   "+7 812 323-23-24": {"forwards": [{"to": "tel:+7 921 000-00-00"}]},
                                   "+7 812 323-23-25": {"forwards": []}}
-    assert exported.variables == ("TELEUM_URL", "TELEUM_EMAIL", "TELEUM_PASSWORD", "RECEPTION_SIP_PASSWORD",
+    assert exported.variables == ("TELCONF_VAR_TELEUM_URL", "TELEUM_EMAIL", "TELEUM_PASSWORD", "RECEPTION_SIP_PASSWORD",
                                   "SIP_102_PASSWORD")
 
 
@@ -158,7 +158,7 @@ def test_several_accounts_keep_their_files_and_secrets_apart(site: Site, tmp_pat
     site.source.write_text(site.source.read_text() + """\
   kzn-office:
     provider: teleum
-    url: ${TELEUM_URL}
+    url: ${TELCONF_VAR_TELEUM_URL}
     credentials: {email: "${KZN_EMAIL}", password: "${KZN_PASSWORD}"}
 """)
     site.env.update(KZN_EMAIL="kzn@example.com", KZN_PASSWORD="kzn-password")
@@ -190,11 +190,11 @@ def test_tls_files_stay_reachable_from_the_output(site: Site, tmp_path: Path) ->
     (certs / "client.key").write_text("not used over http\n")
     site.source.write_text(site.source.read_text() + """\
       client_cert: certs/client.pem
-      client_key: ${KEY_FILE}
+      client_key: ${TELCONF_VAR_KEY_FILE}
 """)
-    site.env["KEY_FILE"] = str(certs / "client.key")
+    site.env["TELCONF_VAR_KEY_FILE"] = str(certs / "client.key")
     out = tmp_path / "backup" / "telconf.yaml"
     site.export(out, ["msk-callcenter"])
     credentials = yaml.safe_load(out.read_text())["accounts"]["msk-callcenter"]["credentials"]
     assert credentials["client_cert"] == "../source/certs/client.pem"  # relative to the output now
-    assert credentials["client_key"] == "${KEY_FILE}"
+    assert credentials["client_key"] == "${TELCONF_VAR_KEY_FILE}"

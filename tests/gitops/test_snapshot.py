@@ -42,8 +42,8 @@ def test_snapshot_plan_opens_no_socket(demo_repo: DemoRepo, monkeypatch: pytest.
     closed.bind(("127.0.0.1", 0))
     port = closed.getsockname()[1]
     closed.close()
-    env = {**offline(demo_repo.env), "DEMO_TELEUM_URL": f"http://127.0.0.1:{port}/api/v3/",
-           "DEMO_BEELINE_URL": f"http://127.0.0.1:{port}/api"}
+    env = {**offline(demo_repo.env), "TELCONF_VAR_DEMO_TELEUM_URL": f"http://127.0.0.1:{port}/api/v3/",
+           "TELCONF_VAR_DEMO_BEELINE_URL": f"http://127.0.0.1:{port}/api"}
     attempts: list[object] = []
 
     def no_connect(self: socket.socket, address: object) -> None:

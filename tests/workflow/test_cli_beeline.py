@@ -25,7 +25,7 @@ version: 1
 accounts:
   cc:
     provider: beeline
-    url: ${BEELINE_URL}
+    url: ${TELCONF_VAR_BEELINE_URL}
     credentials:
       username: ${BEELINE_LOGIN}
       password: ${BEELINE_PASSWORD}
@@ -56,7 +56,7 @@ def cc(emulators: Emulators, tmp_path: Path) -> Any:
     (tmp_path / "hold.wav").write_bytes(make_wav(tone=5))
     config = tmp_path / "telconf.yaml"
     config.write_text(CONFIG)
-    env = {"BEELINE_URL": emulators.beeline_url, "BEELINE_LOGIN": LOGIN, "BEELINE_PASSWORD": PASSWORD}
+    env = {"TELCONF_VAR_BEELINE_URL": emulators.beeline_url, "BEELINE_LOGIN": LOGIN, "BEELINE_PASSWORD": PASSWORD}
 
     class Setup:
         path = config
@@ -270,6 +270,6 @@ def test_a_saved_plan_remembers_its_config(cc: Any, tmp_path: Path, monkeypatch:
     assert cc.run("plan", "--out", str(planfile)).exit_code == 0
     (tmp_path / "elsewhere").mkdir()
     monkeypatch.chdir(tmp_path / "elsewhere")  # no telconf.yaml here
-    env = {"BEELINE_URL": cc.emu_url, "BEELINE_LOGIN": LOGIN, "BEELINE_PASSWORD": PASSWORD}
+    env = {"TELCONF_VAR_BEELINE_URL": cc.emu_url, "BEELINE_LOGIN": LOGIN, "BEELINE_PASSWORD": PASSWORD}
     result = CliRunner().invoke(main, ["apply", "../plan.json"], env=env)  # no -c: the plan's own config
     assert result.exit_code == 0, result.output

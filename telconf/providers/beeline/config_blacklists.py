@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from functools import partial
+from itertools import product
 from pathlib import Path as FilePath
 from typing import Any
 
@@ -16,6 +19,10 @@ from telconf.model import UNMANAGED, Managed
 from telconf.providers.beeline.model import BlacklistEntry, Blacklists
 
 LIST_IDS = (0, 1, 2)
+_ENTRY = partial(tuple.__new__, BlacklistEntry)  # BlacklistEntry((list_id, b, a)), without a Python call
+BAD_TOKEN_SHOWN = 24  # characters of a bad block-file word shown: a file named by mistake may hold a token
+_WORD = re.compile(r"\S+")
+_PHONE_CHARS = re.compile(r"[0-9+()\-.]+")
 
 
 def build_blacklists(ctx: Context, path: Path, data: dict[str, Any], managed: Sequence[str]) -> Blacklists:
@@ -35,7 +42,10 @@ def build_blacklists(ctx: Context, path: Path, data: dict[str, Any], managed: Se
                 where = path + ("lists", key, index)
                 b_numbers = _b_numbers(ctx, where + ("numbers",), entry.get("numbers"), managed)
                 a_numbers = _a_numbers(ctx, where, entry, files)
-                triples.update(BlacklistEntry(list_id, b, a) for b in b_numbers for a in a_numbers)
+                if ctx.building:  # only checking (validate): every problem is found above, no model is kept
+                    # Tens of thousands of triples: made by C loops (product, map over tuple.__new__),
+                    # not one Python call each.
+                    triples.update(map(_ENTRY, product((list_id,), b_numbers, a_numbers)))
         lists[list_id] = frozenset(triples)
     return Blacklists(active=active, lists=lists)
 
@@ -76,6 +86,15 @@ def _a_numbers(ctx: Context, path: Path, entry: dict[str, Any], files: dict[File
     return numbers
 
 
+def bad_token(content: str) -> tuple[str, int]:
+    """The part of a bad line to show, and its offset: the first word holding a character no phone
+    number has (a line of ``.git/config`` shows ``url``, not the URL), else the first word."""
+    words = [(m.group(), m.start()) for m in _WORD.finditer(content)]
+    if not words:
+        return "", 0
+    return next(((w, at) for w, at in words if not _PHONE_CHARS.fullmatch(w)), (content.strip(), words[0][1]))
+
+
 def _read_block_file(ctx: Context, path: Path, file: FilePath) -> list[str]:
     """The numbers of a block file: one per line, ``#`` starts a comment; errors at the file's lines."""
     try:
@@ -99,10 +118,10 @@ def _read_block_file(ctx: Context, path: Path, file: FilePath) -> list[str]:
             continue
         wire = ctx.normalise(number)
         if wire is None:
-            column = len(content) - len(content.lstrip()) + 1
-            ctx.diagnostics.append(Diagnostic(shown, line_number, column,
-                                              f"'{excerpt(number, 40)}' is not a valid phone number (listed in "
-                                              f"{listed_in} as block_file); expected one number per line"))
+            token, offset = bad_token(content)
+            ctx.diagnostics.append(Diagnostic(shown, line_number, offset + 1,
+                                              f"'{excerpt(token, BAD_TOKEN_SHOWN)}' is not a valid phone number "
+                                              f"(listed in {listed_in} as block_file); expected one number per line"))
         else:
             numbers.append(wire)
     return numbers

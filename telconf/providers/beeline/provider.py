@@ -297,7 +297,7 @@ class BeelineProvider(Provider[BeelineAccount]):
         return items.label(item)
 
     def item_needs(self, changes: Sequence[Change]) -> dict[str, set[str]]:
-        return items.needs(changes)
+        return items.written_together(changes)
 
     def read_items(self, names: Collection[str], *, verify: bool = False) -> BeelineLive:
         """The planned live state with the list commands of these items' kinds sent again.
@@ -319,6 +319,10 @@ class BeelineProvider(Provider[BeelineAccount]):
             hashes = {**view.file_hashes, **{n: sha256(c) for n, c in zip(ready, contents)}}
             view = dataclasses.replace(view, file_hashes=hashes)
         return view
+
+    def read_group(self, item: str) -> str:
+        """Every item of a kind is read by the kind's one list command."""
+        return items.COMMANDS[item.partition(":")[0]]
 
     def item_state(self, view: BeelineLive | None, item: str) -> Any:
         return items.state(view or self._planned_live(), item)
