@@ -21,6 +21,7 @@ import re
 from typing import Any, TextIO
 
 from telconf import __version__
+from telconf.guard.redact import mask_userinfo
 from telconf.phones import display
 from telconf.plan.render import (
     PlanData,
@@ -212,7 +213,8 @@ def link(target: str) -> str:
 
 def escape(text: Any) -> str:
     """Text shown as written on GitHub and GitLab: HTML and Markdown punctuation escaped, one line."""
-    escaped = html.escape(str(text), quote=False).replace("\r", " ").replace("\n", " ")
+    # A URL's user:password@ is masked first: neutralising ``://`` and ``@`` below would hide it from the mask.
+    escaped = html.escape(mask_userinfo(str(text)), quote=False).replace("\r", " ").replace("\n", " ")
     escaped = escaped.replace("&lt;", "\0lt").replace("&gt;", "\0gt").replace("&amp;", "\0amp")
     escaped = _MARKDOWN.sub(r"\\\1", escaped)
     return neutral(escaped.replace("\0lt", "&lt;").replace("\0gt", "&gt;").replace("\0amp", "&amp;"))

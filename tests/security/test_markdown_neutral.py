@@ -19,7 +19,7 @@ HOSTILE = "@org-team see https://evil.example/x?a=1 www.evil.com ops@evil.com bi
 JOINER = "\u2060"
 
 
-@pytest.mark.parametrize("value", [HOSTILE, "@org-team.wav", "fax:https://user@evil.example", "@a @b_c @1"])
+@pytest.mark.parametrize("value", [HOSTILE, "@org-team.wav", "fax:https://evil.example/path?to=@team", "@a @b_c @1"])
 def test_escaped_values_are_neither_mentions_nor_links(value: str) -> None:
     page, visible = rendered(f"warning: {escape(value)}\n")
     assert "<a " not in page, page
