@@ -45,10 +45,14 @@ def write_schema_copy(directory: Path) -> Path:
             return target
     except (OSError, UnicodeDecodeError):
         pass
-    from telconf.guard.files import write_in_tree
+    from telconf.errors import TelconfError
+    from telconf.guard.files import UnsafeTarget, write_in_tree
 
     # Replaced in one step, never written through a link (an export's tree may hold one).
-    return write_in_tree(Path(directory), SCHEMA_COPY, text.encode("utf-8"))
+    try:
+        return write_in_tree(Path(directory), SCHEMA_COPY, text.encode("utf-8"))
+    except UnsafeTarget as exc:
+        raise TelconfError(str(exc)) from None
 
 
 def with_modeline(text: str, line: str | None = None) -> str:
