@@ -18,7 +18,6 @@ from __future__ import annotations
 import copy
 import dataclasses
 import os
-import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -30,6 +29,8 @@ from telconf.core import registry
 from telconf.config.common import DEFAULT_TIMEZONE
 from telconf.config.source import matching
 from telconf.config.writer import dump
+from telconf.core.errors import TelconfError
+from telconf.guard import files as safe_files
 from telconf.guard.redact import mask
 from telconf.output.modeline import SCHEMA_COPY
 from telconf.core.model import Account, Config, Secret, placeholder
@@ -197,13 +198,18 @@ def _prefix_paths(data: dict[str, Any], subdir: str, file_fields: tuple[tuple[st
 
 
 def _install(staging: Path, base_dir: Path) -> tuple[str, ...]:
-    """Copy the staged files beside the output; return their relative paths, sorted."""
+    """Copy the staged files beside the output; return their relative paths, sorted.
+
+    Each is written like the main file, replaced in one step, and never through a link
+    in the output tree (a committed ``blacklists -> /etc`` or ``x.txt -> ~/.bashrc``).
+    """
     written = []
     for source in sorted(p for p in staging.rglob("*") if p.is_file()):
         relative = source.relative_to(staging)
-        target = base_dir / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, target)
+        try:
+            safe_files.write_in_tree(base_dir, relative.as_posix(), source.read_bytes())
+        except safe_files.UnsafeTarget as exc:
+            raise TelconfError(str(exc)) from None
         written.append(relative.as_posix())
     return tuple(written)
 

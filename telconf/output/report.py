@@ -86,6 +86,9 @@ def to_data(record: ApplyRecord, outcome: str, error: str | None, finished: floa
     }
     if error:
         data["error"] = error
+    lost = record.report.losses if record.report is not None else []
+    if lost:
+        data = {"lost": lost, **data}  # first: what no later plan will show
     return data
 
 

@@ -201,6 +201,11 @@ class Provider(ABC, Generic[A]):
         it is still so (e.g. create the config's forwards again); say what was done, or None."""
         return None
 
+    def lost_without(self, call: Call) -> str | None:
+        """``call`` follows one that ``holds_next`` and was not carried out: what is lost
+        (outside the config too) and what restores it, for the output and the report."""
+        return None
+
     def guard_write(self, call: Call, item: str) -> str | None:
         """Just before a write of a checked item: why it must not be sent now, or None."""
         return None

@@ -192,7 +192,7 @@ def test_a_saved_plan_with_an_unknown_option_is_a_clean_error(tmp_path: Path) ->
 
     data = json.loads(plan.read_text())
     data["format"], data["version"] = saved.SAVED_FORMAT, saved.SAVED_VERSION
-    plan.write_text(json.dumps(data))
+    plan.write_text(json.dumps(saved.seal(data)))  # sealed: the option is what is tested
     outcome = cli("apply", str(plan), "-c", str(config))
     assert outcome.code == 1
     assert "the saved plan has an unknown option 'bogus'" in outcome.stderr

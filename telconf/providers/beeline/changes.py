@@ -278,8 +278,10 @@ def recording_changes(account: BeelineAccount, live: BeelineLive) -> list[Change
     if live.record_all:
         if want_all is None and all(wanted.values()):
             return []  # "*" may stay on: every managed number wants recording anyway
-        keep_on = sorted(b for b in live.numbers if wanted.get(b, True))
-        calls = [_call("record_all", D, "CRECORD", None)]
+        keep_on = kept_recording(account, live)
+        # CRECORD alone would stop recording numbers outside the config for good (nothing
+        # on the server remembers them): apply sends the ARECORD whatever happens.
+        calls = [replace(_call("record_all", D, "CRECORD", None), holds_next=bool(keep_on))]
         if keep_on:
             calls.append(_call("record_all", D, "ARECORD", keep_on))
         changes = [Change("record_all", "*", D, before=True, after=False, calls=tuple(calls), address_item="",
@@ -299,6 +301,13 @@ def recording_changes(account: BeelineAccount, live: BeelineLive) -> list[Change
             calls=(_call("record", U, method, [number], lane=number),),
         ))
     return turn_on + turn_off
+
+
+def kept_recording(account: BeelineAccount, live: BeelineLive) -> list[str]:
+    """The numbers still recorded after ``"*"`` is turned off: every number of the client
+    but the managed ones that want no recording (those outside the config included)."""
+    wanted = {b: n.record for b, n in account.numbers.items() if is_managed(n.record)}
+    return sorted(b for b in live.numbers if wanted.get(b, True))
 
 
 # --- black lists ----------------------------------------------------------------------
