@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import json
-from importlib.resources import files
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -60,9 +59,9 @@ def compose(descriptors: Iterable[ProviderDescriptor],
     cannot be read, is a ``ProviderRegistryError``; with ``on_broken(name, reason)`` the
     provider is left out instead and the others composed.
     """
-    from telconf.core.registry import ProviderRegistryError
+    from telconf.core.registry import ProviderRegistryError, package_text
 
-    schema = json.loads(files("telconf.config").joinpath(CORE_SCHEMA).read_text(encoding="utf-8"))
+    schema = json.loads(package_text("telconf.config", CORE_SCHEMA))
     defs: dict[str, Any] = schema["$defs"]
     account, template = defs["account"], defs["template"]
     choice = account["properties"]["provider"]

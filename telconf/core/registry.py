@@ -27,7 +27,6 @@ import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from importlib.resources import files
 from typing import TYPE_CHECKING, Any, Generic, NamedTuple, Protocol, TypeVar
 
 from telconf.core.errors import TelconfError
@@ -126,12 +125,31 @@ class ProviderDescriptor:
         """The provider's part of the config schema (see the class docstring)."""
         package, _, name = self.schema.partition(":")
         try:
-            fragment = json.loads(files(package).joinpath(name).read_text(encoding="utf-8"))
+            fragment = json.loads(package_text(package, name))
         except (OSError, ImportError, ValueError) as exc:
             raise ProviderRegistryError(f"provider {self.name}: cannot read its schema {self.schema}: {exc}") from exc
         if not isinstance(fragment, dict) or not isinstance(fragment.get("account"), dict):
             raise ProviderRegistryError(f"provider {self.name}: {self.schema} has no 'account' schema")
         return fragment
+
+
+def package_text(package: str, name: str) -> str:
+    """The text of the data file ``name`` of ``package``.
+
+    Read beside the package's ``__init__`` when it is a folder on disk (always so for
+    telconf and a pip-installed provider), else through ``importlib.resources`` (a zipped
+    package), whose import costs about 10 ms of every ``validate``.
+    """
+    module = importlib.import_module(package)
+    init = getattr(module, "__file__", None)
+    if init:
+        path = os.path.join(os.path.dirname(init), *name.split("/"))
+        if os.path.isfile(path):
+            with open(path, encoding="utf-8") as file:
+                return file.read()
+    from importlib.resources import files
+
+    return files(package).joinpath(name).read_text(encoding="utf-8")
 
 
 class ProviderRegistryError(TelconfError):

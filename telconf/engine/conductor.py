@@ -145,16 +145,27 @@ class Conductor:
         """
         providers = self.providers
 
-        def read(provider: Provider[Any]) -> LiveState:
+        def read(provider: Provider[Any]) -> tuple[AccountPlan | None, Exception | None]:
             live = provider.read()
             if on_read is not None:
                 on_read(provider.account.name, live.numbers)
-            return live
+            # Diffed in the reading thread, while the other accounts' reads are still in flight
+            # (a small account's diff no longer waits for the biggest account's last read). A
+            # failed diff is kept (in a pair: each_account would take it for a failed read) and
+            # raised below, in account order, once every read succeeded: the errors are the ones
+            # a diff after all the reads gave.
+            try:
+                return self.plan_account(provider.account.name, live, options), None
+            except Exception as exc:  # noqa: BLE001 - raised again below, unchanged
+                return None, exc
 
-        lives = each_account(read, list(providers.values()), lambda p: p.account.name,
-                             lambda p: getattr(p.account, "url", ""),
-                             len(providers))
-        return Plan(tuple(self.plan_account(name, live, options) for name, live in zip(providers, lives)))
+        planned = each_account(read, list(providers.values()), lambda p: p.account.name,
+                               lambda p: getattr(p.account, "url", ""),
+                               len(providers))
+        for _, failed in planned:
+            if failed is not None:
+                raise failed
+        return Plan(tuple(account for account, _ in planned if account is not None))
 
     def plan_account(self, name: str, live: LiveState, options: PlanOptions) -> AccountPlan:
         """Diff one account's live state, then order and batch its calls."""

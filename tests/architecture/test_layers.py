@@ -110,7 +110,8 @@ ALLOWED = {
     "errors": {"guard"},  # escaping a message (imported when one is made)
     "model": {"errors"},
     "guard": {"registry"},  # hosts: a provider's own host (redact, which errors uses, imports nothing)
-    "phones": {"errors"},
+    "phones": {"errors", "phones_plus7"},
+    "phones_plus7": set(),  # a copy of phonenumbers' +7 metadata: data, no telconf import
     "config": {"errors", "guard", "model", "phones", "registry"},
     # dates: overrides and holidays, above the config (it builds an override as a number);
     # providers hand it their number builder. The plan only reads the moment a plan records.

@@ -19,7 +19,7 @@ from telconf.core.phones import display
 from telconf.plan.data import Action, Call, Change, e164, local_file
 from telconf.plan.order import stage_of
 from telconf.providers.beeline.stages import STAGES
-from telconf.providers.beeline.blacklists import diff_pairs
+from telconf.providers.beeline.blacklists import diff_pairs, grouped
 from telconf.providers.beeline.live import BeelineLive
 
 C, U, D = Action.CREATE, Action.UPDATE, Action.DELETE
@@ -49,7 +49,7 @@ def check_numbers(account: BeelineAccount, live: BeelineLive) -> None:
             raise PlanError(f"{account.name}: number {display(number)} is not a number of this Beeline "
                             "account (RLIST does not list it)")
     for list_id, entries in sorted(account.blacklists.lists.items()):
-        for b in sorted({entry.b for entry in entries} - known):
+        for b in sorted({b for _, b in grouped(entries)} - known):
             raise PlanError(f"{account.name}: black list {list_id} names B-number {display(b)}, "
                             "which is not a number of this Beeline account")
 

@@ -1,11 +1,14 @@
-"""Black lists: entries of B-numbers × A-numbers, inline or from block files, as triples."""
+"""Black lists: entries of B-numbers × A-numbers, inline or from block files, as sets of triples.
+
+A list is kept grouped by (ListID, B) (a ``PairSet``, which compares and iterates as the
+frozenset of its triples): "numbers: all" times a big block file is tens of thousands of
+triples, which the plan would only group again to diff them against the live pairs.
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from functools import partial
-from itertools import product
 from pathlib import Path as FilePath
 from typing import Any
 
@@ -16,10 +19,10 @@ from telconf.core.errors import Diagnostic
 from telconf.guard import files as safe_files
 from telconf.guard.redact import excerpt
 from telconf.core.model import UNMANAGED, Managed
-from telconf.providers.beeline.model import BlacklistEntry, Blacklists
+from telconf.providers.beeline.blacklists import PairSet
+from telconf.providers.beeline.model import Blacklists
 
 LIST_IDS = (0, 1, 2)
-_ENTRY = partial(tuple.__new__, BlacklistEntry)  # BlacklistEntry((list_id, b, a)), without a Python call
 BAD_TOKEN_SHOWN = 24  # characters of a bad block-file word shown: a file named by mistake may hold a token
 _WORD = re.compile(r"\S+")
 _PHONE_CHARS = re.compile(r"[0-9+()\-.]+")
@@ -29,24 +32,23 @@ def build_blacklists(ctx: Context, path: Path, data: dict[str, Any], managed: Se
     """Each list named under ``lists`` as the whole set of (ListID, B, A) triples it must hold."""
     active_id = ctx.integer(data.get("active"))
     active: Managed[int] = active_id if active_id is not None else UNMANAGED
-    lists: dict[int, frozenset[BlacklistEntry]] = {}
+    lists: dict[int, PairSet] = {}
     files: dict[FilePath, list[str]] = {}
     raw_lists = data.get("lists") or {}
     for key, entries in (raw_lists.items() if isinstance(raw_lists, dict) else ()):
         if not (isinstance(key, str) and key.isdigit() and int(key) in LIST_IDS):
             continue  # the schema reported it
         list_id = int(key)
-        triples: set[BlacklistEntry] = set()
+        pairs: dict[tuple[int, str], set[str]] = {}
         for index, entry in enumerate(entries or ()):
             if isinstance(entry, dict):
                 where = path + ("lists", key, index)
                 b_numbers = _b_numbers(ctx, where + ("numbers",), entry.get("numbers"), managed)
                 a_numbers = _a_numbers(ctx, where, entry, files)
                 if ctx.building:  # only checking (validate): every problem is found above, no model is kept
-                    # Tens of thousands of triples: made by C loops (product, map over tuple.__new__),
-                    # not one Python call each.
-                    triples.update(map(_ENTRY, product((list_id,), b_numbers, a_numbers)))
-        lists[list_id] = frozenset(triples)
+                    for b in b_numbers:  # one set update (a C loop) per B-number, no triple made
+                        pairs.setdefault((list_id, b), set()).update(a_numbers)
+        lists[list_id] = PairSet({pair: frozenset(a_numbers) for pair, a_numbers in pairs.items()})
     return Blacklists(active=active, lists=lists)
 
 
