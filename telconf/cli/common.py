@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import logging
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -97,7 +96,13 @@ def network_options(func: F) -> F:
 
 
 def setup_logging(verbose: bool) -> None:
-    """Send telconf's logs to stderr: every HTTP call with -v, warnings otherwise."""
+    """Send telconf's logs to stderr: every HTTP call with -v, warnings otherwise.
+
+    ``logging`` is imported here: the commands that log (the ones that talk HTTP) call
+    this; ``validate`` and ``--help`` do not pay for it.
+    """
+    import logging
+
     logger = logging.getLogger("telconf")
     logger.handlers.clear()
     handler = logging.StreamHandler(sys.stderr)

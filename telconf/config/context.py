@@ -13,9 +13,9 @@ provider reveals when it logs in.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path as FilePath
-from typing import Any
+from typing import Any, TypeVar
 
 from telconf import phones
 from telconf.config.secrets import is_public, is_tls_path
@@ -25,6 +25,7 @@ from telconf.guard.files import hidden, outside
 from telconf.guard.redact import excerpt
 from telconf.model import NO_IGNORE, Ignore, Secret
 
+T = TypeVar("T")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+\Z")
 
 
@@ -70,6 +71,25 @@ class Context:
     def warning(self, path: Path, message: str, *, key: bool = False, code: str = "") -> None:
         """Record a warning (fails ``validate`` only with ``--strict``); ``code`` names it for tools."""
         self.diagnostics.append(self.doc.diagnostic(path, message, key=key, severity="warning", code=code))
+
+    def shared(self, value: Any, make: Callable[[], T]) -> T:
+        """``make()`` for the container ``value``, made once when several numbers share it.
+
+        A template's parts that no parameter changes are one object in every number that
+        uses it (``telconf.config.templates``): what they build is remembered by identity,
+        as long as building it found no problem (a problem is reported at each place).
+        """
+        key = id(value)
+        if key not in self.doc.shared:  # not a template's part: nobody else has it
+            return make()
+        if key in self.built:
+            known: T = self.built[key]
+            return known
+        problems = len(self.diagnostics)
+        made = make()
+        if len(self.diagnostics) == problems:
+            self.built[key] = made
+        return made
 
     def template_of(self, path: Path) -> str | None:
         """The template the number at ``path`` was expanded from, if any."""

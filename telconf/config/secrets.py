@@ -27,10 +27,10 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from typing import Any
 
-from telconf.config.source import Document, Path, matching, walk
+from telconf.config.source import Document, Path, matching
 from telconf.errors import Diagnostic
 from telconf.model import Secret
 
@@ -78,7 +78,7 @@ def variable_problems(doc: Document, environ: Mapping[str, str] | None = None) -
     yield from _shared_credentials(doc, secret, environ)
     secret_paths = {path for path, _, _ in secret}
     names = {name for _, value, _ in secret for name in Secret(value).variables}
-    for path, value in walk(doc.data):
+    for path, value in texts_holding(doc.data, "${", doc.shared):
         if not isinstance(value, str) or "${" not in value or path in secret_paths:
             continue
         tls_path = is_tls_path(path)  # ``${KEY_FILE}`` names a file, not a secret
@@ -138,3 +138,33 @@ def _provider_fields(provider: Any) -> tuple[tuple[str, ...], ...]:
     if not isinstance(provider, str) or provider not in registry.names():
         return ()
     return registry.get(provider).secret_fields
+
+
+def texts_holding(value: Any, needle: str, shared: Collection[int] = ()) -> list[tuple[Path, str]]:
+    """(path, text) of every text under ``value`` that holds ``needle``, in :func:`walk`'s order.
+
+    Much faster than filtering :func:`walk` on a large file: no generator per level, no
+    path made for a value that is not a hit, and a container of ``shared`` (ids of a
+    template's parts, which many numbers share) found without one is not searched again.
+    """
+    found: list[tuple[Path, str]] = []
+    clean: set[int] = set()
+
+    def visit(container: Any, path: Path) -> None:
+        if id(container) in clean:
+            return
+        before = len(found)
+        for key, item in container.items() if isinstance(container, dict) else enumerate(container):
+            if isinstance(item, str):
+                if needle in item:
+                    found.append((path + (key,), item))
+            elif isinstance(item, (dict, list)):
+                visit(item, path + (key,))
+        if len(found) == before and id(container) in shared:
+            clean.add(id(container))
+
+    if isinstance(value, str):
+        return [((), value)] if needle in value else []
+    if isinstance(value, (dict, list)):
+        visit(value, ())
+    return found

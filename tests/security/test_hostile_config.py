@@ -9,6 +9,7 @@ canary in the output, in bounded time (a FIFO must not hang) and memory.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -239,6 +240,112 @@ def test_a_config_file_linked_out_of_its_folder_is_not_read(tmp_path: Path) -> N
     assert f"{folder / 'telconf.yaml'}:1:1: the config file is a symbolic link leading outside its folder" \
         in outcome.stderr
     assert "operator-only-line" not in outcome.stdout + outcome.stderr
+
+
+# --- bounded expansion (issue 22, row 3, 4, 8) ------------------------------------------
+
+EXPANSION_MEMORY = 200 * 1024 * 1024  # address space: the issue's bound, far below what the bombs took (2 GB)
+FORWARDS, USES = 1500, 2500
+
+
+def _bomb(folder: Path, forwards: str) -> tuple[Path, list[str]]:
+    """A 170-190 KB file: ``forwards`` as a template used by 2,500 numbers with ``with:``."""
+    numbers = [f'      "+7 812 {i // 10000:03d}-{i // 100 % 100:02d}-{i % 100:02d}": '
+               f'{{use: big, with: {{line: "101"}}}}\n' for i in range(USES)]
+    text = ("version: 1\ntemplates:\n  big:\n    forwards:\n" + forwards + "accounts:\n  office:\n"
+            "    provider: teleum\n    credentials: {email: \"${TELEUM_EMAIL}\", password: \"${TELEUM_PASSWORD}\"}\n"
+            "    sip_lines: {\"101\": {}}\n    numbers:\n" + "".join(numbers))
+    path = folder / "telconf.yaml"
+    path.write_text(text)
+    return path, text.splitlines()
+
+
+@pytest.mark.parametrize("kind, per_use", [
+    ("written", 2 * FORWARDS + 1),  # each forward a mapping and its text, and the list
+    ("aliases", 3 * FORWARDS + 1),  # one anchored forward repeated: mapping, two values
+])
+def test_a_template_bomb_is_an_error_at_the_use_that_passes_the_budget(tmp_path: Path, kind: str,
+                                                                       per_use: int) -> None:
+    from telconf.config.budget import MAX_TEMPLATE_VALUES
+
+    if kind == "written":
+        forwards = "      - to: sip:{line}\n" * FORWARDS
+    else:
+        forwards = '      - &f {to: "sip:{line}", timeout: 20}\n' + "      - *f\n" * (FORWARDS - 1)
+    path, lines = _bomb(tmp_path, forwards)
+    assert 160_000 < path.stat().st_size < 200_000
+    outcome = cli_limited("validate", "-c", str(path), timeout=120, memory=EXPANSION_MEMORY)
+    crossing = MAX_TEMPLATE_VALUES // per_use  # the first use after which the total passes the budget
+    line = lines.index(next(l for l in lines if "use: big" in l)) + crossing + 1
+    column = lines[line - 1].index("big") + 1
+    assert outcome.code == 1, outcome.stderr[-2000:]
+    first, *rest = outcome.stderr.splitlines()
+    assert re.fullmatch(
+        re.escape(f"{path}:{line}:{column}: template 'big' (line 3) adds {per_use:,} values and ") + r"[0-9,]+"
+        + re.escape(f" bytes at each use; with this use the templates of the file expand to more than "
+                    f"{MAX_TEMPLATE_VALUES:,} values, the limit; write smaller templates or split the config"), first)
+    assert rest == ["1 error"]
+
+
+def test_a_template_bomb_is_refused_by_plan_with_a_snapshot_too(tmp_path: Path) -> None:
+    path, _ = _bomb(tmp_path, "      - to: sip:{line}\n" * FORWARDS)
+    outcome = cli_limited("plan", "-c", str(path), "--snapshot", str(path), timeout=120,
+                          memory=EXPANSION_MEMORY * 2)
+    assert outcome.code == 1
+    assert "expand to more than" in outcome.stderr and "Internal error" not in outcome.stderr
+
+
+def test_include_double_star_does_not_follow_links_to_folders(tmp_path: Path) -> None:
+    (tmp_path / "accounts").mkdir()
+    (tmp_path / "accounts" / "spb.yaml").write_text(
+        "accounts:\n  spb:\n    provider: teleum\n"
+        "    credentials: {email: \"${TELEUM_EMAIL}\", password: \"${TELEUM_PASSWORD}\"}\n")
+    for name, target in (("a", "."), ("b", "."), ("up", "..")):
+        (tmp_path / "accounts" / name).symlink_to(target)
+    path = tmp_path / "telconf.yaml"
+    path.write_text('version: 1\ninclude: ["accounts/**/*.yaml"]\naccounts: {}\n')
+    # Finished at all (the walk was exponential before): the subprocess's timeout bounds it, no timing.
+    outcome = cli_limited("validate", "-c", str(path), timeout=60, memory=EXPANSION_MEMORY)
+    assert (outcome.code, outcome.stdout.strip()) == (0, f"{path}: valid (1 account)"), outcome.stderr
+    path.write_text('version: 1\ninclude: ["**/*.yaml"]\naccounts: {}\n')  # the issue's: itself matches too
+    outcome = cli_limited("validate", "-c", str(path), timeout=60, memory=EXPANSION_MEMORY)
+    assert outcome.code == 1
+    assert outcome.stderr.splitlines() == [f"{path}:2:11: include cycle: telconf.yaml -> telconf.yaml", "1 error"]
+
+
+def test_a_chain_of_700_includes_is_an_error_at_the_include_line(tmp_path: Path) -> None:
+    from telconf.config.budget import MAX_INCLUDE_DEPTH
+
+    (tmp_path / "telconf.yaml").write_text("version: 1\ninclude: [f1.yaml]\naccounts: {}\n")
+    for index in range(1, 700):
+        (tmp_path / f"f{index}.yaml").write_text(f"include: [f{index + 1}.yaml]\n")
+    (tmp_path / "f700.yaml").write_text("accounts: {}\n")
+    outcome = cli_limited("validate", "-c", str(tmp_path / "telconf.yaml"), timeout=60, memory=EXPANSION_MEMORY)
+    last = f"f{MAX_INCLUDE_DEPTH}.yaml"
+    assert outcome.code == 1
+    assert outcome.stderr.splitlines() == [
+        f"{tmp_path / last}:1:11: include: files include each other more than {MAX_INCLUDE_DEPTH} levels deep "
+        f"(telconf.yaml -> ... -> {last}); include them from fewer levels",
+        "1 error"]
+
+
+def test_one_long_value_repeated_by_aliases_is_an_error_at_the_alias(tmp_path: Path) -> None:
+    """Few values, much text: 200 aliases of a 100 KB description would fill `render`'s output."""
+    from telconf.config.budget import MAX_ALIAS_BYTES
+
+    long = "x" * (100 * 1024)
+    lines = ["version: 1", f"note: &long {long}", "accounts:", "  office:", "    provider: teleum",
+             '    credentials: {email: "${TELEUM_EMAIL}", password: "${TELEUM_PASSWORD}"}', "    sip_lines:"]
+    lines += [f'      "{100 + i}": {{description: *long}}' for i in range(200)]
+    path = tmp_path / "telconf.yaml"
+    path.write_text("\n".join(lines) + "\n")
+    outcome = cli_limited("render", "-c", str(path), timeout=60, memory=EXPANSION_MEMORY)
+    crossing = MAX_ALIAS_BYTES // len(long)  # the alias that passes the budget (0-based)
+    assert outcome.code == 1
+    assert outcome.stdout == ""
+    assert outcome.stderr.splitlines() == [
+        f"{path}:{8 + crossing}:{lines[7].index('*long') + 1}: YAML aliases expand this file by more than "
+        f"{MAX_ALIAS_BYTES // (1024 * 1024)} MB of text; write the values out instead", "1 error"]
 
 
 # --- issue 22: public variables, masked URLs, secrets resolved before writes, hidden files ---------

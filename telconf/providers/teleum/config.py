@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import partial
 from typing import Any
 
 from telconf.config import common
@@ -81,7 +82,8 @@ def _forwards(ctx: Context, path: Path, settings: dict[str, Any],
     path = path + ("forwards",)
     problems = len(ctx.diagnostics)
     forwards = tuple(
-        _forward(ctx, path + (index,), forward, sip_lines)
+        # A template's forward no parameter changes is one object in every number: built once.
+        ctx.shared(forward, partial(_forward, ctx, path + (index,), forward, sip_lines))
         for index, forward in enumerate(raw or ())
         if isinstance(forward, dict)
     )
@@ -103,7 +105,8 @@ def _forward(ctx: Context, path: Path, data: dict[str, Any], sip_lines: Managed[
         music_on_hold=data.get("music_on_hold", False) is True,
         vpbx=data.get("vpbx", False) is True,
         isolated=isolated,
-        schedule=_schedule(ctx, path + ("schedule",), data.get("schedule") or ()),
+        schedule=ctx.shared(data.get("schedule"),
+                            partial(_schedule, ctx, path + ("schedule",), data.get("schedule") or ())),
     )
 
 
