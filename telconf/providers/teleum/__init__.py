@@ -26,4 +26,5 @@ PROVIDER = ProviderDescriptor(
     emulator=Lazy("telconf.providers.teleum.emulator:KIT"),
     template_keys=frozenset({"forwards"}),
     secret_fields=(("sip_lines", "*", "password"),),
+    write_only_secrets="SIP line passwords",
 )
