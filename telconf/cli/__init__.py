@@ -19,6 +19,7 @@ COMMANDS = {
     "plan": ("telconf.cli.plan", "plan", "Show the API calls that would make the accounts match the file."),
     "apply": ("telconf.cli.apply", "apply", "Make the live accounts match the file (or a saved plan)."),
     "show": ("telconf.cli.show", "show", "Render a plan saved by `plan --out` (text, json, markdown), offline."),
+    "schedule": ("telconf.cli.schedule", "schedule", "List the coming changes of the config's overrides (dates)."),
     "export": ("telconf.cli.export", "export", "Write the live state of the accounts as a config file."),
     "accounts": ("telconf.cli.accounts", "accounts", "List the config's accounts (--json for a CI matrix)."),
     "schema": ("telconf.cli.schema", "schema", "Print the JSON Schema of the config (--plan: of the JSON plan)."),

@@ -19,12 +19,33 @@ class AccountHeader(TypedDict):
     url: str
     safety: Safety
     where: str
+    timezone: str
 
 
 def header(ctx: Context, name: str, path: Path, account: dict[str, Any], default_url: str) -> AccountHeader:
     """The account's name, endpoint (``default_url`` without ``url``), safety rule and position."""
     return AccountHeader(name=name, url=account_url(ctx, path, account, default_url), safety=safety(ctx, account),
-                         where=ctx.where(path, key=True))
+                         where=ctx.where(path, key=True), timezone=timezone(ctx, path, account))
+
+
+DEFAULT_TIMEZONE = "Europe/Moscow"
+
+
+def timezone(ctx: Context, path: Path, account: dict[str, Any]) -> str:
+    """The account's IANA time zone (default Europe/Moscow, both built-in providers' home): the
+    clock of its schedules and of dates in its overrides. An unknown zone is an error at its line."""
+    value = account.get("timezone")
+    if not isinstance(value, str) or not value:
+        return DEFAULT_TIMEZONE  # absent, or the schema reported it
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        ctx.error(path + ("timezone",), f"unknown time zone {value!r}; expected an IANA name such as "
+                                        "Europe/Moscow or Asia/Yekaterinburg", code="unknown-timezone")
+        return DEFAULT_TIMEZONE
+    return value
 
 
 def credentials(ctx: Context, path: Path, account: dict[str, Any], kind: type[Credentials]) -> dict[str, Any]:

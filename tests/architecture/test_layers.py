@@ -112,9 +112,12 @@ ALLOWED = {
     "guard": {"registry"},  # hosts: a provider's own host (redact, which errors uses, imports nothing)
     "phones": {"errors"},
     "config": {"errors", "guard", "model", "phones", "registry"},
+    # dates: overrides and holidays, above the config (it builds an override as a number);
+    # providers hand it their number builder. The plan only reads the moment a plan records.
+    "dates": {"config", "errors", "model"},
     "registry": {"errors", "model"},  # the bottom: Action and StageTable are plain data of model
     "plan": {"errors", "guard", "model", "phones"},  # not config: PlanContext is given its reader
-    "providers": {"config", "errors", "guard", "model", "phones", "plan", "registry", "wav"},
+    "providers": {"config", "dates", "errors", "guard", "model", "phones", "plan", "registry", "wav"},
     "emulator": {"errors", "guard", "registry"},
     "emulator(provider)": {"emulator", "errors", "guard", "model", "phones", "registry", "wav"},
 }

@@ -25,6 +25,6 @@ PROVIDER = ProviderDescriptor(
     stages=STAGES,
     provider=Lazy("telconf.providers.beeline.provider:BeelineProvider"),
     emulator=Lazy("telconf.providers.beeline.emulator:KIT"),
-    template_keys=frozenset({"redirect", "premedia", "record"}),
+    template_keys=frozenset({"redirect", "premedia", "record", "overrides"}),
     file_fields=(("voice_files", "*", "path"), ("blacklists", "lists", "*", "*", "block_file")),
 )

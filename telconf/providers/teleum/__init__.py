@@ -24,7 +24,7 @@ PROVIDER = ProviderDescriptor(
     stages=STAGES,
     provider=Lazy("telconf.providers.teleum.provider:TeleumProvider"),
     emulator=Lazy("telconf.providers.teleum.emulator:KIT"),
-    template_keys=frozenset({"forwards"}),
+    template_keys=frozenset({"forwards", "overrides"}),
     secret_fields=(("sip_lines", "*", "password"),),
     write_only_secrets="SIP line passwords",
 )
