@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
-from telconf.engine.apply_items import ItemGuard, ItemResult, ItemStatus
+from telconf.engine.apply_items import ItemGuard, ItemResult, ItemStatus, Settling
 from telconf.core.errors import ApplyError, ProviderError
 from telconf.guard.hosts import address
 from telconf.plan.data import AccountPlan, Call, Plan, has_placeholders, resolve
@@ -203,16 +203,19 @@ class Applier:
             report.results.extend(results)
             accounts.append((account, results))
         total = len(report.results)
+        settling: list[Settling] = []
         with self._ctrl_c_stops(), \
                 ThreadPoolExecutor(max_workers=self.parallelism, thread_name_prefix="telconf-apply") as pool:
             for account, results in accounts:
                 guard = ItemGuard(self.providers[account.account], account, [r.position for r in results]) \
                     if self.check else None
-                self._run_account(pool, account, results, total, guard)
+                reading_back = self._run_account(pool, account, results, total, guard)
                 if guard is not None:
-                    if not self.interrupted:
-                        guard.verify({r.position: r.status.value for r in results})
-                    report.items.extend(guard.items.values())
+                    # The account's calls are over: its read-backs go on while the next account runs.
+                    statuses = None if self.interrupted else {r.position: r.status.value for r in results}
+                    settling.append(Settling(guard, reading_back, statuses))
+            for settle in settling:
+                report.items.extend(settle.items())
         report.interrupted, report.signal = self.interrupted, self.signal
         report.seconds = time.monotonic() - started
         if not report.ok:
@@ -220,13 +223,16 @@ class Applier:
         return report
 
     def _run_account(self, pool: ThreadPoolExecutor, account: AccountPlan,
-                     results: list[CallResult], total: int, guard: ItemGuard | None) -> None:
+                     results: list[CallResult], total: int, guard: ItemGuard | None) -> list[Future[None]]:
         """Run one account's calls, each as soon as what it waits for is done, until done or stopping.
 
         The edges are the plan's (``telconf.plan.order.call_graph``): lanes keep their order,
         a call waits for the changes it needs and, when its change did not say, for every
         earlier stage. At most ``parallelism`` calls are in flight; of the calls free to go,
         the first in plan order goes first.
+
+        Returns once no call of the account runs or can start any more, with the early
+        read-backs still running or due (issue 25): they need not hold up the next account.
         """
         provider = self.providers[account.account]
         refs: dict[str, str] = {}
@@ -237,33 +243,43 @@ class Applier:
             guard.mark_free(ready)
         heapq.heapify(ready)
         ended: queue.Queue[tuple[int, Future[None]]] = queue.Queue()
-        in_flight = 0
+        in_flight = calls_in_flight = 0
         read_backs: list[list[str]] = []  # groups of items whose calls are all done, to read back now
+        reading_back: dict[Future[None], None] = {}  # read-backs in flight
 
-        def submit(index: int, job: Callable[[], None]) -> None:
+        def submit(index: int, job: Callable[[], None]) -> Future[None]:
             nonlocal in_flight
             future = pool.submit(job)
             future.add_done_callback(lambda done: ended.put((index, done)))
             in_flight += 1
+            return future
 
         while True:
             while ready and in_flight < self.parallelism and not self._stop.is_set():
                 index = heapq.heappop(ready)
                 submit(index, partial(self._run_call, provider, index, results[index], refs, total, guard,
                                       (followers[index], results[followers[index]]) if index in followers else None))
+                calls_in_flight += 1
+            if not calls_in_flight and (not ready or self._stop.is_set()):
+                # No call runs, none can start: what is left is reading, which the next account
+                # may overlap (the pool still caps the requests in flight).
+                due = [pool.submit(guard.read_back_ahead(group)) for group in read_backs] if guard else []
+                return [*reading_back, *due]
             while read_backs and in_flight < self.parallelism and guard is not None:
-                submit(-1, guard.read_back_ahead(read_backs.pop(0)))
+                future = submit(-2, guard.read_back_ahead(read_backs.pop(0)))
+                reading_back[future] = None
             if guard is not None and not ready and in_flight < self.parallelism and not self._stop.is_set():
                 # Idle slots: read ahead the items whose first writes come next (issue 25).
                 for items in guard.upcoming(self.parallelism - in_flight):
                     job = guard.read_ahead(items)
                     if job is not None:
                         submit(-1, job)
-            if not in_flight:
-                return
             index, future = _next_ended(ended)
             in_flight -= 1
             future.result()  # re-raise a bug in the runner itself, never a provider error
+            reading_back.pop(future, None)
+            if index >= 0:
+                calls_in_flight -= 1
             if index >= 0 and guard is not None:
                 group = guard.call_ended(index, results[index].status is CallStatus.DONE)
                 if group:

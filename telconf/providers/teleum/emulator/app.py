@@ -35,7 +35,7 @@ from typing import Any
 from werkzeug.wrappers import Request, Response
 
 from telconf.core import phones
-from telconf.emulator.base import EmulatorBase, json_response, working_copy
+from telconf.emulator.base import EmulatorBase, json_response
 from telconf.providers.teleum.emulator import calls as teleum_calls
 from telconf.providers.teleum.emulator.calls import AppError, SessionEnded
 from telconf.providers.teleum.emulator.defaults import DEFAULT_RCID_IDS, DEFAULT_TYPE_IDS
@@ -194,30 +194,13 @@ class TeleumEmulator(EmulatorBase):
             return copy.deepcopy({"accounts": list(self._accounts.values()), "next_ids": self._next_ids})
 
     def restore(self, snapshot: dict[str, Any]) -> None:
-        """Replace the state; a state file may leave ids out (the README's minimal one does):
-        the ids it gives are kept, the others are new ones after every id given."""
         with self._lock:
             self._clear_state()
             self._next_ids.update(snapshot.get("next_ids", {}))
-            accounts = copy.deepcopy(snapshot.get("accounts", []))
-            for account in accounts:
-                account["numbers"] = [n if isinstance(n, dict) else {"number": str(n)}
-                                      for n in account.get("numbers", [])]
-                given = {"vivaid": [account.get("vivaid")], "number": [n.get("id") for n in account["numbers"]],
-                         "sip": [line.get("id") for line in account.get("sips", [])],
-                         "forward": [f.get("id") for f in account.get("forwards", [])]}
-                for kind, ids in given.items():
-                    for value in ids:
-                        if value is not None:
-                            self._next_ids[kind] = max(int(self._next_ids[kind]), int(value) + 1)
-            for account in accounts:
-                if account.get("vivaid") is None:
-                    account["vivaid"] = self._new_id("vivaid")
-                for number in account["numbers"]:
-                    if number.get("id") is None:
-                        number["id"] = str(self._new_id("number"))
+            for account in copy.deepcopy(snapshot.get("accounts", [])):
                 teleum_calls.fill_account_defaults(account)
                 self._accounts[account["email"]] = account
+                self._next_ids["vivaid"] = max(self._next_ids["vivaid"], int(account["vivaid"]) + 1)
 
     # -- serving ---------------------------------------------------------------------
 
@@ -253,9 +236,9 @@ class TeleumEmulator(EmulatorBase):
             if handler is None:
                 raise AppError(f"Unknown method {method!r}" if method else "No method (cmd) given")
             account = self._authenticate(params)
-            # Every err=1 answer changes nothing: writes work on a copy. Reads change
-            # nothing anyway, and copying a big account for each would serialise them.
-            work = account if method in teleum_calls.READS else working_copy(account)
+            # Every err=1 answer changes nothing: writes work on a copy (items copied
+            # only where the write changes them). Reads change nothing anyway.
+            work = account if method in teleum_calls.READS else teleum_calls.working_account(account)
             body = handler(self, work, params)
             self._accounts[account["email"]] = work
             if self.err_zero:
