@@ -107,8 +107,13 @@ def operator_hosts(environ: Mapping[str, str] | None = None) -> tuple[str, ...]:
 
 
 def is_loopback(host: str) -> bool:
-    """True for ``localhost`` and loopback addresses (127.0.0.0/8, ::1)."""
-    if host == "localhost" or host.endswith(".localhost"):
+    """True for ``localhost`` and loopback addresses (127.0.0.0/8, ::1).
+
+    Only the name ``localhost`` itself (answered by the hosts file), not ``*.localhost``: the
+    resolver sends ``evil.localhost`` to DNS (and through the search domains), so a pull request
+    could name a host that is loopback only on paper.
+    """
+    if host == "localhost":
         return True
     try:
         return ipaddress.ip_address(host).is_loopback

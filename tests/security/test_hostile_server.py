@@ -246,6 +246,26 @@ def test_row1_the_prepared_request_is_checked_with_the_http_clients_own_parser(
     assert accepts.count == 0
 
 
+@pytest.mark.parametrize("provider", ["teleum", "beeline"])
+def test_row1_a_subdomain_of_localhost_is_not_loopback(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                       provider: str) -> None:
+    """``evil.localhost`` is not in the hosts file: the resolver asks DNS (and the search domains)
+    for it, so it may be anywhere. Refused at the ``url:`` line like any other host not allowed."""
+    loopback_names(monkeypatch, "evil.localhost")
+    with hostile.trap() as (port, accepts):
+        config = CONFIG[provider](tmp_path, f"http://evil.localhost:{port}")
+        before = files_under(tmp_path)
+        outcomes = [cli("plan", "-c", str(config)), cli("apply", "--yes", "-c", str(config)),
+                    cli("validate", "--strict", "-c", str(config))]
+    for outcome in outcomes:
+        assert outcome.code == 1, outcome.stderr
+        assert re.search(f"telconf.yaml:5:10: (warning: )?refusing to send credentials to evil.localhost:{port}:",
+                         outcome.stderr), outcome.stderr
+        assert outcome.leaked() == []
+    assert accepts.count == 0
+    assert files_under(tmp_path) == before
+
+
 TRICKY_URLS = [
     "http://evil.example\\@bill.tech.teleum.com/", "http:\\\\evil.example/", "http://a.example:80@b.example/",
     "http://a.example%40b.example/", "http://127.0.0.1:8080#@evil.example/", "http://127.0.0.1:8080?@evil.example/",
