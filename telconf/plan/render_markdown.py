@@ -230,7 +230,8 @@ def escape(text: Any) -> str:
 
 _MENTION = re.compile(r"@(?=\w)")
 _SCHEME = re.compile(r":(?=//)")
-_DOT = re.compile(r"(?<=[0-9A-Za-z_-])\.(?=[A-Za-z])")
+# The dot after ``www`` goes whatever follows: GitHub links ``www.1password.com`` (a digit after it).
+_DOT = re.compile(r"(?<=[0-9A-Za-z_-])\.(?=[A-Za-z])|(?<=[Ww][Ww][Ww])\.")
 
 
 def neutral(text: str) -> str:

@@ -27,6 +27,17 @@ def test_escaped_values_are_neither_mentions_nor_links(value: str) -> None:
     assert not re.search(r"@\w", visible), "a mention or e-mail survives"
 
 
+@pytest.mark.parametrize("value", ["www.1password.com/login", "x WWW.1-2.io y", "www.1evil/path"])
+def test_www_followed_by_a_digit_is_no_link_either(value: str) -> None:
+    """GitHub's cmark-gfm links ``www.`` followed by any valid domain, a digit first included;
+    markdown-it-py's linkify does not, so the escaped text itself is checked: no ``www.`` left."""
+    escaped = escape(value)
+    assert "www." not in escaped.lower(), escaped
+    page, visible = rendered(f"warning: {escaped}\n")
+    assert "<a " not in page, page
+    assert visible.strip() == f"warning: {value}"
+
+
 def test_a_plan_comment_quoting_hostile_values_has_no_link(demo_repo: DemoRepo) -> None:  # noqa: F811
     text = demo_repo.config.read_text()
     assert "description: Sales" in text
