@@ -41,6 +41,30 @@ def show(planfile: Path, fmt: str, full_plan: str | None) -> None:
     from telconf.plan import saved as saved_plans
 
     saved = saved_plans.read(planfile)
+    _check_plan_shape(planfile, saved.plan)
     if saved.applied and fmt == "text":
         click.echo(f"note: {planfile} was applied at {saved.applied_at}", err=True)
     show_plan(saved.plan, fmt, full_plan)
+
+
+def _check_plan_shape(planfile: Path, plan: object) -> None:
+    """Refuse a plan the renderers cannot read, before any output.
+
+    The seal is a SHA-256 anyone can recompute (unless ``TELCONF_PLAN_KEY`` is set), and a
+    reviewer may ``show`` a plan from a fork's CI: its plan must match ``schemas/plan.schema.json``
+    (the one ``plan --format json`` follows), or it is a PlanError naming the first wrong place.
+    """
+    import json
+
+    import jsonschema
+
+    from telconf.core.errors import PlanError
+    from telconf.guard.redact import excerpt
+    from telconf.output.modeline import schema_text
+
+    validator = jsonschema.Draft202012Validator(json.loads(schema_text("plan")))
+    error = min(validator.iter_errors(plan), key=lambda e: [str(p) for p in e.absolute_path], default=None)
+    if error is not None:
+        where = "/".join(str(p) for p in error.absolute_path) or "(top)"
+        raise PlanError(f"{planfile} is a damaged telconf plan file (its plan at {excerpt(where, 80)!r} is not "
+                        "what telconf writes): make the plan again")

@@ -100,3 +100,24 @@ def test_a_plan_sealed_with_the_key_applies_with_it(demo_repo: DemoRepo, tmp_pat
     code, _, err = demo_repo.run("apply", str(path), "-c", str(demo_repo.config), "--yes", env=env)
     assert code == 0, err
     assert json.loads(path.read_text())["integrity"].startswith("hmac-sha256:")
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "json"])
+@pytest.mark.parametrize("edit, where", [
+    (lambda plan: plan.pop("summary"), "(top)"),
+    (lambda plan: plan["accounts"][0].pop("account"), "accounts/0"),
+    (lambda plan: plan.update(accounts=[{"account": 1}]), "accounts/0"),
+])
+def test_show_refuses_a_resealed_plan_of_the_wrong_shape_before_any_output(
+        demo_repo: DemoRepo, tmp_path: Path, fmt: str, edit: Any, where: str) -> None:  # noqa: F811
+    """Re-sealed by hand (SHA-256 is no secret), a plan the renderers cannot read ended in
+    ``Internal error: KeyError``; `show` checks it against the plan schema first."""
+    path = tmp_path / "plan.json"
+    data = snapshot_plan(demo_repo, path)
+    edit(data["plan"])
+    path.write_text(json.dumps(saved.seal(data)))
+    code, out, err = demo_repo.run("show", str(path), "--format", fmt, env=offline(demo_repo.env))
+    assert code == 1, out + err
+    assert out == ""
+    assert f"{path} is a damaged telconf plan file (its plan at '{where}' is not what telconf writes)" in err, err
+    assert "Internal error" not in err and "Traceback" not in err
