@@ -21,7 +21,7 @@ import re
 from typing import Any, TextIO
 
 from telconf import __version__
-from telconf.guard.redact import mask_userinfo
+from telconf.guard.redact import escape as escape_controls, mask_userinfo
 from telconf.core.phones import display
 from telconf.plan.render import (
     PlanData,
@@ -222,7 +222,8 @@ def link(target: str) -> str:
 def escape(text: Any) -> str:
     """Text shown as written on GitHub and GitLab: HTML and Markdown punctuation escaped, one line."""
     # A URL's user:password@ is masked first: neutralising ``://`` and ``@`` below would hide it from the mask.
-    escaped = html.escape(mask_userinfo(str(text)), quote=False).replace("\r", " ").replace("\n", " ")
+    # Controls and bidirectional overrides (U+202E turns the rest of a line around) become \uNNNN.
+    escaped = html.escape(escape_controls(mask_userinfo(str(text))), quote=False).replace("\r", " ").replace("\n", " ")
     escaped = escaped.replace("&lt;", "\0lt").replace("&gt;", "\0gt").replace("&amp;", "\0amp")
     escaped = _MARKDOWN.sub(r"\\\1", escaped)
     return neutral(escaped.replace("\0lt", "&lt;").replace("\0gt", "&gt;").replace("\0amp", "&amp;"))

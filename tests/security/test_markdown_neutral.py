@@ -48,3 +48,15 @@ def test_a_plan_comment_quoting_hostile_values_has_no_link(demo_repo: DemoRepo) 
     assert HOSTILE in out  # in the fenced diff block, as written (code: never linked)
     assert "<a " not in page, [line for line in page.splitlines() if "<a " in line]
     assert HOSTILE in visible.replace(JOINER, "")
+
+
+def test_bidirectional_overrides_in_values_are_escaped_in_the_calls_too(demo_repo: DemoRepo) -> None:  # noqa: F811
+    """U+202E in a description was escaped in the diff but sent raw in the list of API calls, where
+    it turns the rest of the line around in the pull request's comment."""
+    text = demo_repo.config.read_text()
+    demo_repo.config.write_text(text.replace("description: Sales", 'description: "Sales \\u202eevil\\u2066x"', 1))
+    code, out, err = demo_repo.run("plan", "-c", str(demo_repo.config), "--format", "markdown")
+    assert code == 0, err
+    assert "\u202e" not in out and "\u2066" not in out
+    calls = [line for line in out.splitlines() if "Sales" in line and "<code>" in line]
+    assert calls and all("Sales \\\\u202eevil\\\\u2066x" in line for line in calls), calls
