@@ -28,6 +28,7 @@ from typing import Any
 import yaml
 
 from telconf import __version__, registry
+from telconf.config.common import DEFAULT_TIMEZONE
 from telconf.config.source import matching
 from telconf.errors import ProviderError
 from telconf.guard.redact import mask
@@ -37,7 +38,7 @@ from telconf.providers.base import Provider, parallel_map
 
 DEFAULT_NAME = "telconf.yaml"
 # Fields of an account that say how to reach it; everything else is desired state.
-_CONNECTION = frozenset({"name", "url", "credentials", "safety", "where", "provider"})
+_CONNECTION = frozenset({"name", "url", "credentials", "safety", "timezone", "where", "provider"})
 
 
 @dataclass(frozen=True)
@@ -148,13 +149,15 @@ def _raw_accounts(path: Path) -> dict[str, Any]:
 
 
 def _account_data(account: Account, raw: Mapping[str, Any], data: Mapping[str, Any], base_dir: Path) -> dict[str, Any]:
-    """provider, url, credentials and safety as in the source file, then the exported state."""
+    """provider, url, credentials, safety and time zone as in the source file, then the exported state."""
     result: dict[str, Any] = {"provider": account.provider}
     if isinstance(raw.get("url"), str):
         result["url"] = raw["url"]  # a ${NAME} stays a placeholder; no url keeps the default
     result["credentials"] = _credentials(account, raw.get("credentials"), base_dir)
     if account.safety != type(account.safety)():
         result["safety"] = {"max_delete_percent": account.safety.max_delete_percent}
+    if account.timezone != DEFAULT_TIMEZONE:
+        result["timezone"] = account.timezone
     result.update(data)
     return result
 

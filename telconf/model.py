@@ -171,6 +171,7 @@ class Account:
     credentials: Credentials
     numbers: Mapping[str, Any] = field(default_factory=dict)
     safety: Safety = Safety()
+    timezone: str = "Europe/Moscow"  # IANA name: the account's schedules are wall-clock times there
     where: str = field(default="", compare=False)
     provider: str = ""
     ignore: Ignore = NO_IGNORE

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from telconf.emulator.kit import EmulatorKit
     from telconf.model import Account
     from telconf.providers.base import Provider
+    from telconf.routing.hook import Router
 
 GROUP = "telconf.providers"
 T = TypeVar("T")
@@ -98,6 +99,10 @@ class ProviderDescriptor:
     besides ``credentials``, that hold secrets (``*`` matches any key or list item),
     which never take a variable another field uses; ``file_fields`` those that name
     files relative to the config (``render`` and ``export`` rebase them).
+
+    ``routing`` is its ``telconf.routing.hook.Router``: how a number's state becomes the
+    steps a call gets (``telconf routes``, plans' routing impact, route tests). A provider
+    without one is shown as "routing unknown", never an error.
     """
 
     name: str
@@ -113,6 +118,7 @@ class ProviderDescriptor:
     template_keys: frozenset[str] = frozenset()
     secret_fields: tuple[tuple[str, ...], ...] = ()
     file_fields: tuple[tuple[str, ...], ...] = ()
+    routing: Lazy[Router] | None = None
     distribution: str = field(default="", compare=False)  # the package it came from (set by the registry)
 
     def schema_fragment(self) -> dict[str, Any]:
@@ -230,6 +236,8 @@ def _invalid(name: str, descriptor: Any) -> str | None:
             return f"its {name_} is not a telconf.registry.Lazy reference"
     if descriptor.emulator is not None and not isinstance(descriptor.emulator, Lazy):
         return "its emulator is not a telconf.registry.Lazy reference"
+    if descriptor.routing is not None and not isinstance(descriptor.routing, Lazy):
+        return "its routing is not a telconf.registry.Lazy reference"
     return None
 
 

@@ -24,6 +24,7 @@ PROVIDER = ProviderDescriptor(
     stages=STAGES,
     provider=Lazy("telconf.providers.teleum.provider:TeleumProvider"),
     emulator=Lazy("telconf.providers.teleum.emulator:KIT"),
-    template_keys=frozenset({"forwards"}),
+    routing=Lazy("telconf.providers.teleum.routing:ROUTER"),
+    template_keys=frozenset({"forwards", "gap_intended"}),
     secret_fields=(("sip_lines", "*", "password"),),
 )

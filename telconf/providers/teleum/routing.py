@@ -1,0 +1,69 @@
+"""Teleum routing: a number's forwards, in order, each under its schedule.
+
+Each forward rings its target for its timeout when its schedule is active at that
+minute; a voicemail or fax answers the call, so later forwards are never reached
+(notes/call-routing.md). What the documents do not say (no forward active) the core
+calls ``none``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import Any
+
+from telconf.model import UNMANAGED, is_managed
+from telconf.providers.teleum.model import Forward, TargetKind, TeleumAccount, TeleumNumber
+from telconf.providers.teleum.payloads import TeleumLive
+from telconf.routing.model import Leg, NumberRouting
+from telconf.routing.steps import FAX, RING, VOICEMAIL, Step
+
+_KINDS = {TargetKind.SIP: RING, TargetKind.TEL: RING, TargetKind.VOICEMAIL: VOICEMAIL, TargetKind.FAX: FAX}
+_LEGS: dict[tuple[Forward, ...], tuple[Leg, ...]] = {}
+
+
+def legs(forwards: tuple[Forward, ...]) -> tuple[Leg, ...]:
+    """The legs of an ordered list of forwards (a template's list, shared by many numbers, once)."""
+    found = _LEGS.get(forwards)
+    if found is None:
+        found = tuple(_leg(f) for f in forwards)
+        if len(_LEGS) > 4096:
+            _LEGS.clear()
+        _LEGS[forwards] = found
+    return found
+
+
+def _leg(forward: Forward) -> Leg:
+    kind = _KINDS[forward.target.kind]
+    ring = kind == RING
+    step = Step(kind, str(forward.target), seconds=forward.timeout if ring else None,
+                caller_id=forward.caller_id if ring else None, recorded=forward.record and ring)
+    return Leg(step, tuple((i.first_day, i.last_day, i.start, i.end) for i in forward.schedule))
+
+
+class TeleumRouter:
+    """The ``Router`` of Teleum accounts (see ``telconf.routing.hook``)."""
+
+    def numbers(self, account: TeleumAccount) -> Mapping[str, NumberRouting]:
+        return {wire: NumberRouting(wire, legs(n.forwards) if is_managed(n.forwards) else None, where=n.where,
+                                    gap_intended=n.gap_intended, template=n.template)
+                for wire, n in account.numbers.items()}
+
+    def live_account(self, live: TeleumLive, account: TeleumAccount) -> TeleumAccount:
+        read = {**live.other_forwards, **live.forwards}
+        numbers = {wire: TeleumNumber(wire, tuple(f.forward for f in read[wire]) if wire in read else UNMANAGED)
+                   for wire in {**account.numbers, **read}}
+        return replace(account, numbers=numbers, sip_lines={n: s.line for n, s in live.sip_lines.items()})
+
+    def applied(self, live: TeleumAccount, desired: TeleumAccount) -> TeleumAccount:
+        numbers: dict[str, TeleumNumber] = dict(live.numbers)
+        for wire, number in desired.numbers.items():
+            before = live.numbers.get(wire)
+            if not is_managed(number.forwards) and before is not None:
+                number = replace(number, forwards=before.forwards)
+            numbers[wire] = number
+        lines = desired.sip_lines if is_managed(desired.sip_lines) else live.sip_lines
+        return replace(desired, numbers=numbers, sip_lines=lines)
+
+
+ROUTER: Any = TeleumRouter()
