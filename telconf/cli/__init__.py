@@ -17,6 +17,8 @@ COMMANDS = {
     "render": ("telconf.cli.render", "render", "Print the config with includes merged and templates expanded."),
     "plan": ("telconf.cli.plan", "plan", "Show the API calls that would make the accounts match the file."),
     "apply": ("telconf.cli.apply", "apply", "Make the live accounts match the file (or a saved plan)."),
+    "routes": ("telconf.cli.routes", "routes", "Show what a call to each number gets, over the week or at a moment."),
+    "test": ("telconf.cli.test", "test", "Run route tests (telconf.tests.yaml) against the config, offline."),
     "export": ("telconf.cli.export", "export", "Write the live state of the accounts as a config file."),
     "accounts": ("telconf.cli.accounts", "accounts", "List the config's accounts (--json for a CI matrix)."),
     "schema": ("telconf.cli.schema", "schema", "Print the JSON Schema of the config (--plan: of the JSON plan)."),

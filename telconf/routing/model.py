@@ -57,8 +57,8 @@ def route(legs: Sequence[Leg] | None, minute: int, caller: str | None = None) ->
                 if step.callers:
                     steps.append(step)
                 continue
-            if caller in step.callers:
-                return (*steps, step)
+            if caller in step.callers:  # the caller's own block: the route ends there
+                return (*steps, Step(BLOCK, f"tel:{caller}", callers=frozenset({caller}), note=step.note))
             continue
         steps.append(step)
         routed = routed or step.kind in ROUTING

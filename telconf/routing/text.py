@@ -1,9 +1,18 @@
-"""Steps and routes as short text, as people read a call flow."""
+"""Steps and routes as short text, as people read a call flow.
+
+Formatting works on the JSON form of a step (``Step.to_data``), so that plans rendered
+from their data and ``routes`` rendered from the model read the same.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from typing import Any
+
 from telconf.phones import display
 from telconf.routing.steps import BLOCK, FAX, GREETING, NONE, REJECT, RING, UNKNOWN, VOICEMAIL, Route, Step
+
+StepData = Mapping[str, Any]
 
 
 def target(text: str) -> str:
@@ -14,32 +23,44 @@ def target(text: str) -> str:
     return text
 
 
-def step(step: Step) -> str:
+def step_data(data: StepData) -> str:
     """One step: ``sip:101 (20 s, recorded)``, ``greeting hello.wav to caller``..."""
-    if step.kind == RING:
-        extras = [f"{step.seconds} s"] if step.seconds is not None else []
-        if step.recorded:
+    kind, name = data.get("kind"), str(data.get("target") or "")
+    if kind == RING:
+        extras = [f"{data['seconds']} s"] if data.get("seconds") is not None else []
+        if data.get("recorded"):
             extras.append("recorded")
-        if step.caller_id not in (None, "caller"):
-            shown = step.caller_id if step.caller_id == "group" else display(step.caller_id or "")
-            extras.append(f"caller id {shown}")
-        return target(step.target) + (f" ({', '.join(extras)})" if extras else "")
-    if step.kind in (VOICEMAIL, FAX):
-        return step.target
-    if step.kind == GREETING:
-        return f"greeting {step.target} to {step.side or 'caller'}"
-    if step.kind == BLOCK:
-        count = len(step.callers)
-        return f"blocks {count} caller{'s' if count != 1 else ''}" + (f" ({step.note})" if step.note else "")
-    if step.kind == REJECT:
+        caller_id = data.get("caller_id")
+        if caller_id not in (None, "caller"):
+            extras.append(f"caller id {caller_id if caller_id == 'group' else display(str(caller_id))}")
+        return target(name) + (f" ({', '.join(extras)})" if extras else "")
+    if kind in (VOICEMAIL, FAX):
+        return name
+    if kind == GREETING:
+        return f"greeting {name} to {data.get('side') or 'caller'}"
+    if kind == BLOCK and name:
+        return f"blocked: {target(name)} is in the black list" + (f" ({data['note']})" if data.get("note") else "")
+    if kind == BLOCK:
+        count = int(data.get("callers") or 0)
+        note = f" ({data['note']})" if data.get("note") else ""
+        return f"blocks {count} caller{'s' if count != 1 else ''}{note}"
+    if kind == REJECT:
         return "reject"
-    if step.kind == NONE:
+    if kind == NONE:
         return "none (not forwarded)"
-    if step.kind == UNKNOWN:
+    if kind == UNKNOWN:
         return "unknown (not managed)"
-    return step.kind
+    return str(kind)
+
+
+def route_data(steps: Iterable[StepData]) -> str:
+    """A whole route from its JSON form: steps joined by arrows."""
+    return " → ".join(step_data(s) for s in steps)
+
+
+def step(step: Step) -> str:
+    return step_data(step.to_data())
 
 
 def route(route: Route) -> str:
-    """A whole route: steps joined by arrows."""
-    return " → ".join(step(s) for s in route)
+    return route_data(s.to_data() for s in route)

@@ -1,0 +1,111 @@
+"""``telconf routes``: the routes of account states, as data, text and Markdown.
+
+The data (``schemas/routes.schema.json``, ``format_version`` 1) is what every format
+renders: ``numbers[]`` of ``{account, number, windows[]}`` (the week) or ``{account,
+number, steps[]}`` (``--at``). Windows and steps come from ``telconf.routing.model``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from telconf.model import Account
+from telconf.phones import display
+from telconf.routing import text
+from telconf.routing.hook import numbers_of
+from telconf.routing.model import route, week
+from telconf.routing.moment import minute_of_week
+from telconf.routing.steps import Route
+from telconf.routing.week import DAY, DAY_NAMES, Window, clock, when
+
+ROUTES_FORMAT_VERSION = 1
+
+
+def window_data(window: Window[Route]) -> dict[str, Any]:
+    return {"days": [DAY_NAMES[d] for d in window.days], "from": clock(window.start), "to": clock(window.end),
+            "steps": [s.to_data() for s in window.value]}
+
+
+def routes_data(accounts: Iterable[Account], numbers: Sequence[str] = (), *, at: str | None = None,
+                caller: str | None = None, source: str = "config") -> dict[str, Any]:
+    """The routes of ``numbers`` (all when empty) of ``accounts``: the week, or the moment ``at``.
+
+    A number asked for that no account has is ``unknown`` under account ``null``.
+    """
+    found: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for account in accounts:
+        routings = numbers_of(account)
+        for wire, routing in routings.items():
+            if numbers and wire not in numbers:
+                continue
+            seen.add(wire)
+            entry: dict[str, Any] = {"account": account.name, "number": wire, "display": display(wire)}
+            if at is not None:
+                minute = minute_of_week(at, account.timezone)
+                entry["at"] = {"day": DAY_NAMES[minute // DAY], "time": clock(minute % DAY),
+                               "timezone": account.timezone}
+                entry["steps"] = [s.to_data() for s in route(routing.legs, minute, caller)]
+            else:
+                entry["windows"] = [window_data(w) for w in week(routing.legs, caller)]
+            found.append(entry)
+    for wire in numbers:
+        if wire not in seen:
+            entry = {"account": None, "number": wire, "display": display(wire)}
+            if at is not None:
+                entry["steps"] = [{"kind": "unknown", "target": None, "seconds": None}]
+            else:
+                entry["windows"] = [{"days": list(DAY_NAMES), "from": "00:00", "to": "23:59",
+                                     "steps": [{"kind": "unknown", "target": None, "seconds": None}]}]
+            found.append(entry)
+    return {"format_version": ROUTES_FORMAT_VERSION, "source": source, "at": at, "caller": caller,
+            "numbers": found}
+
+
+def _when(window: Mapping[str, Any]) -> str:
+    days = tuple(DAY_NAMES.index(d) for d in window["days"])
+    start, end = (int(window[k][:2]) * 60 + int(window[k][3:]) for k in ("from", "to"))
+    return when(Window(days, start, end, None))
+
+
+def routes_text(data: Mapping[str, Any]) -> str:
+    """One block per number: its windows (or its route at the moment), aligned."""
+    out: list[str] = []
+    for entry in data["numbers"]:
+        out.append(f"{entry['account'] or '(no account)'}  {entry['display']}")
+        if "steps" in entry:
+            at = entry.get("at")
+            moment = f"{at['day']} {at['time']}" if at else str(data.get("at"))
+            out.append(f"  {moment}  {text.route_data(entry['steps'])}")
+        else:
+            labels = [_when(w) for w in entry["windows"]]
+            width = max(len(label) for label in labels)
+            out += [f"  {label.ljust(width)}  {text.route_data(w['steps'])}"
+                    for label, w in zip(labels, entry["windows"])]
+        out.append("")
+    return "\n".join(out)
+
+
+def cell(value: str) -> str:
+    """Text safe inside a Markdown table cell."""
+    return value.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").replace("`", "'")
+
+
+def routes_markdown(data: Mapping[str, Any]) -> str:
+    """A heading and a table per number: when, route."""
+    out = ["## Call routing", ""]
+    if data.get("at"):
+        out += [f"At `{cell(str(data['at']))}`" + (f", caller `{cell(str(data['caller']))}`" if data.get("caller")
+                                                     else "") + ".", ""]
+    for entry in data["numbers"]:
+        out += [f"### {cell(entry['display'])} ({cell(entry['account'] or 'no account')})", "",
+                "| when | route |", "|---|---|"]
+        if "steps" in entry:
+            at = entry.get("at")
+            moment = f"{at['day']} {at['time']}" if at else str(data.get("at"))
+            out.append(f"| {cell(moment)} | {cell(text.route_data(entry['steps']))} |")
+        else:
+            out += [f"| {cell(_when(w))} | {cell(text.route_data(w['steps']))} |" for w in entry["windows"]]
+        out.append("")
+    return "\n".join(out)
