@@ -29,6 +29,7 @@ from telconf.plan import saved as saved_plans
 from telconf.plan.data import AccountPlan, Change, Plan, PlanOptions, StageTable
 from telconf.plan.order import order_calls
 from telconf.providers.base import LiveState, Provider, parallel_map
+from telconf.routing.impact import account_impact
 
 if TYPE_CHECKING:
     from telconf.apply import Applier, ApplyReport, ProgressCallback
@@ -151,6 +152,7 @@ class Conductor:
             existing=existing,
             reads=live.reads,
             ignored=ignored,
+            routing=account_impact(provider.account, live.data),
         )
 
     def restrict(self, account: AccountPlan, items: set[str]) -> AccountPlan:

@@ -64,3 +64,12 @@ def step(step: Step) -> str:
 
 def route(route: Route) -> str:
     return route_data(s.to_data() for s in route)
+
+
+def window_label(window: Mapping[str, Any]) -> str:
+    """``mon-fri 09:00–18:00`` (``sat-sun`` for whole days) from a window's JSON form."""
+    from telconf.routing.week import DAY_NAMES, Window, when
+
+    days = tuple(DAY_NAMES.index(d) for d in window["days"])
+    start, end = (int(window[k][:2]) * 60 + int(window[k][3:]) for k in ("from", "to"))
+    return when(Window(days, start, end, None))

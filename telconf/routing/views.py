@@ -17,7 +17,7 @@ from telconf.routing.hook import numbers_of
 from telconf.routing.model import route, week
 from telconf.routing.moment import minute_of_week
 from telconf.routing.steps import Route
-from telconf.routing.week import DAY, DAY_NAMES, Window, clock, when
+from telconf.routing.week import DAY, DAY_NAMES, Window, clock
 
 ROUTES_FORMAT_VERSION = 1
 
@@ -63,12 +63,6 @@ def routes_data(accounts: Iterable[Account], numbers: Sequence[str] = (), *, at:
             "numbers": found}
 
 
-def _when(window: Mapping[str, Any]) -> str:
-    days = tuple(DAY_NAMES.index(d) for d in window["days"])
-    start, end = (int(window[k][:2]) * 60 + int(window[k][3:]) for k in ("from", "to"))
-    return when(Window(days, start, end, None))
-
-
 def routes_text(data: Mapping[str, Any]) -> str:
     """One block per number: its windows (or its route at the moment), aligned."""
     out: list[str] = []
@@ -79,7 +73,7 @@ def routes_text(data: Mapping[str, Any]) -> str:
             moment = f"{at['day']} {at['time']}" if at else str(data.get("at"))
             out.append(f"  {moment}  {text.route_data(entry['steps'])}")
         else:
-            labels = [_when(w) for w in entry["windows"]]
+            labels = [text.window_label(w) for w in entry["windows"]]
             width = max(len(label) for label in labels)
             out += [f"  {label.ljust(width)}  {text.route_data(w['steps'])}"
                     for label, w in zip(labels, entry["windows"])]
@@ -106,6 +100,6 @@ def routes_markdown(data: Mapping[str, Any]) -> str:
             moment = f"{at['day']} {at['time']}" if at else str(data.get("at"))
             out.append(f"| {cell(moment)} | {cell(text.route_data(entry['steps']))} |")
         else:
-            out += [f"| {cell(_when(w))} | {cell(text.route_data(w['steps']))} |" for w in entry["windows"]]
+            out += [f"| {cell(text.window_label(w))} | {cell(text.route_data(w['steps']))} |" for w in entry["windows"]]
         out.append("")
     return "\n".join(out)

@@ -111,9 +111,10 @@ ALLOWED = {
     "model": {"errors"},
     "guard": {"errors", "registry"},
     "phones": {"errors"},
-    "config": {"errors", "guard", "model", "phones", "registry"},
-    "plan": {"config", "errors", "guard", "model", "phones"},
-    "providers": {"config", "errors", "guard", "model", "phones", "plan", "registry", "wav"},
+    "config": {"errors", "guard", "model", "phones", "registry", "routing"},
+    "routing": {"errors", "model", "phones", "registry"},  # the call model: below config (its checks) and plan
+    "plan": {"config", "errors", "guard", "model", "phones", "routing"},
+    "providers": {"config", "errors", "guard", "model", "phones", "plan", "registry", "routing", "wav"},
     "emulator": {"errors", "guard", "registry"},
     "emulator(provider)": {"emulator", "errors", "guard", "model", "phones", "registry", "wav"},
 }
