@@ -74,7 +74,7 @@ def routes(numbers: tuple[str, ...], config_path: Path, accounts: tuple[str, ...
         config = load(config_path, accounts or None, AnyVariable())  # no secret is read
         for warning in config.warnings:
             click.echo(str(warning), err=True)
-        states = list(config.accounts.values()) if snapshot is None else _snapshot_states(config, snapshot)
+        states = list(config.accounts.values()) if snapshot is None else snapshot_states(config, snapshot)
         source = "config" if snapshot is None else "snapshot"
     data = routes_data(states, wires, at=at, caller=who, source=source)
     if fmt == "json":
@@ -93,7 +93,7 @@ def _wire(normalise: object, text: str) -> str:
         sys.exit(EXIT_ERROR)
 
 
-def _snapshot_states(config: Config, snapshot: Path) -> list[Account]:
+def snapshot_states(config: Config, snapshot: Path) -> list[Account]:
     """Each account of ``config`` applied on top of its state in the export file ``snapshot``."""
     from telconf.config import load
     from telconf.config.environ import AnyVariable

@@ -12,7 +12,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from telconf.routing.week import DAY, DAY_NAMES
 
-_WEEKDAY = re.compile(r"\s*([a-z]{3})[a-z]*\s+([01]?[0-9]|2[0-3]):([0-5][0-9])\s*\Z", re.IGNORECASE)
+_WEEKDAY = re.compile(r"\s*([a-z]+)\s+([01]?[0-9]|2[0-3]):([0-5][0-9])\s*\Z", re.IGNORECASE)
+_FULL_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 DEFAULT_TIMEZONE = "Europe/Moscow"
 
 
@@ -24,8 +25,9 @@ def minute_of_week(when: str, timezone: str = DEFAULT_TIMEZONE) -> int:
     """The minute of the week (0 = Monday 00:00) ``when`` falls on, in ``timezone``."""
     match = _WEEKDAY.match(when)
     if match:
-        day = match.group(1).lower()
-        if day not in DAY_NAMES:
+        word = match.group(1).lower()
+        day = word[:3]
+        if day not in DAY_NAMES or not _FULL_NAMES[DAY_NAMES.index(day)].startswith(word):
             raise BadMoment(f"{when!r}: unknown day {match.group(1)!r}; expected one of {', '.join(DAY_NAMES)}")
         return DAY_NAMES.index(day) * DAY + int(match.group(2)) * 60 + int(match.group(3))
     try:
