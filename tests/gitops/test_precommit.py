@@ -29,7 +29,8 @@ def run_hook(hook_id: str, repo: Path) -> subprocess.CompletedProcess[str]:
     entry = shlex.split(hook["entry"])
     telconf = Path(sys.executable).with_name("telconf")  # the console script pip installed with telconf
     assert entry[0] == "telconf" and telconf.exists()
-    return subprocess.run([str(telconf), *entry[1:], *hook.get("args", []), *files], cwd=repo,
+    passed = files if hook.get("pass_filenames", True) else []
+    return subprocess.run([str(telconf), *entry[1:], *hook.get("args", []), *passed], cwd=repo,
                           capture_output=True, text=True)
 
 
