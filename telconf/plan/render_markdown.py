@@ -174,7 +174,7 @@ class _Document:
                 rows += [f"| {escape(window_label(c))} | {escape(route_data(c['before']))} | "
                          f"{escape(route_data(c['after']))} |" for c in impact["changes"]]
                 parts.append("\n".join(rows) + "\n")
-                if self.with_calls and shown <= CHARTS:
+                if self.change_cap is None and shown <= CHARTS:
                     parts.append(gantt(f"{display(impact['number'])}, before and after", impact["changes"]))
         if shown < total:
             parts.append(f"_… {total - shown} more numbers whose routing changes are not shown._\n")
