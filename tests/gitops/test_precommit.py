@@ -98,3 +98,18 @@ def test_pre_commit_itself_runs_the_hook_from_this_repository(tmp_path: Path) ->
     result = subprocess.run(command, cwd=repo, env=env, capture_output=True, text=True, timeout=900)
     assert result.returncode == 0, result.stdout + result.stderr
     assert re.search(r"telconf validate\.+Passed", result.stdout), result.stdout
+
+
+def test_route_test_hook_runs_the_tests_beside_the_config_and_validate_hooks_leave_them_alone(tmp_path: Path) -> None:
+    cases = ('tests:\n  - {name: office hours, number: "+7 812 323-23-23", at: "mon 10:00", '
+             'expect: {first: "sip:101"}}\n')
+    repo = make_repo(tmp_path, {"telconf.yaml": GOOD, "telconf.tests.yaml": cases})
+    result = run_hook("telconf-test", repo)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout == "PASS  office hours\n1 passed, 0 failed\n"
+    assert "telconf.tests.yaml" not in run_hook("telconf-validate", repo).stdout  # not a config file
+
+    (repo / "telconf.tests.yaml").write_text(cases.replace("sip:101", "sip:102"))
+    result = run_hook("telconf-test", repo)
+    assert result.returncode == 1
+    assert result.stdout.startswith("FAIL  office hours") and result.stdout.endswith("0 passed, 1 failed\n")
