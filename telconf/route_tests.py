@@ -121,6 +121,7 @@ def load_cases(path: Path) -> tuple[list[Case], list[Diagnostic]]:
             _check_expect(expect, here + ("expect",), error)
         if len(problems) == before:
             file, (line, column) = doc.locate(here)
+            assert isinstance(expect, dict)  # checked just above
             cases.append(Case(str(name), str(number), str(at), caller, _normalised(expect), f"{file}:{line}:{column}"))
     return cases, problems
 

@@ -39,7 +39,7 @@ from requests.adapters import BaseAdapter
 from werkzeug.test import EnvironBuilder, run_wsgi_app
 
 from telconf.conductor import Conductor, select_accounts
-from telconf.config.environ import loading_environ
+from telconf.config.environ import loading_environ as loading_environ  # re-exported (plan --snapshot callers)
 from telconf.config.environ import AnyVariable as _AnyVariable
 from telconf.errors import ConfigError, PlanError
 from telconf.model import Account, Config, Secret

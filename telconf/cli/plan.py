@@ -148,7 +148,8 @@ def plan(config_path: Path, accounts: tuple[str, ...], fmt: str, out: Path | Non
     conductor = None
     if snapshot is not None:
         from telconf.plan.context import describe_snapshot as describe
-        from telconf.snapshot import loading_environ, plan_against_snapshot
+        from telconf.config.environ import loading_environ
+        from telconf.snapshot import plan_against_snapshot
 
         config = load_config(config_path, accounts, loading_environ())
         fail_on_warnings(config, strict)
