@@ -152,7 +152,7 @@ class Conductor:
             existing=existing,
             reads=live.reads,
             ignored=ignored,
-            routing=account_impact(provider.account, live.data),
+            routing=account_impact(provider.account, live.data, changes),
         )
 
     def restrict(self, account: AccountPlan, items: set[str]) -> AccountPlan:

@@ -7,7 +7,6 @@ config applied on top (the state after an apply).
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -52,7 +51,7 @@ def routes(numbers: tuple[str, ...], config_path: Path, accounts: tuple[str, ...
     from telconf.config.environ import AnyVariable
     from telconf.phones import normalise
     from telconf.routing.moment import BadMoment, minute_of_week
-    from telconf.routing.views import routes_data, routes_markdown, routes_text
+    from telconf.routing.views import routes_data, routes_json, routes_markdown, routes_text
 
     if live and snapshot is not None:
         raise click.UsageError("--live and --snapshot are two starting states: give one")
@@ -78,7 +77,7 @@ def routes(numbers: tuple[str, ...], config_path: Path, accounts: tuple[str, ...
         source = "config" if snapshot is None else "snapshot"
     data = routes_data(states, wires, at=at, caller=who, source=source)
     if fmt == "json":
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        click.echo(routes_json(data), nl=False)
     elif fmt == "markdown":
         click.echo(routes_markdown(data))
     else:

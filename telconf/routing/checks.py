@@ -66,8 +66,22 @@ def _check(legs: tuple[Leg, ...], members: Sequence[NumberRouting], template: st
                       "voicemail or fax answers whenever it is active; move it up or remove it")
 
 
+_UNREACHABLE: dict[tuple[Leg, ...], list[int]] = {}
+
+
 def unreachable(legs: Sequence[Leg]) -> list[int]:
-    """Indices of the legs that are active somewhere in the week but never reached."""
+    """Indices of the legs that are active somewhere in the week but never reached (once per
+    distinct list: a flat config repeats a few patterns thousands of times)."""
+    key = tuple(legs)
+    found = _UNREACHABLE.get(key)
+    if found is None:
+        if len(_UNREACHABLE) > 4096:
+            _UNREACHABLE.clear()
+        found = _UNREACHABLE[key] = _unreachable(key)
+    return found
+
+
+def _unreachable(legs: Sequence[Leg]) -> list[int]:
     reached: set[int] = set()
     seen_active: set[int] = set()
     for minute in sorted(edges(leg.schedule for leg in legs)):

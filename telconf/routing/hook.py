@@ -8,7 +8,7 @@ all derive from one model of a call. A provider without a router is "routing unk
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any, Protocol
 
 from telconf.model import Account
@@ -16,10 +16,19 @@ from telconf.routing.model import NumberRouting
 
 
 class Router(Protocol):
-    """A provider's routing hook (``ProviderDescriptor.routing``)."""
+    """A provider's routing hook (``ProviderDescriptor.routing``).
 
-    def numbers(self, account: Any) -> Mapping[str, NumberRouting]:
-        """Each number of the account state (desired or applied) as legs; unmanaged ones with legs None."""
+    ``account_wide``: the kinds of the provider's account-level changes (changes naming no
+    number) that can change every number's route, such as recording for all numbers; a
+    plan evaluates the routing of the numbers its changes name, and of every number only
+    after one of these.
+    """
+
+    account_wide: frozenset[str]
+
+    def numbers(self, account: Any, only: Collection[str] | None = None) -> Mapping[str, NumberRouting]:
+        """Each number of the account state (desired or applied) as legs, or those of ``only``;
+        unmanaged ones with legs None."""
 
     def live_account(self, live: Any, account: Any) -> Account:
         """The provider's live state (``LiveState.data``) as an account of the same type as ``account``

@@ -6,6 +6,7 @@ from their data and ``routes`` rendered from the model read the same.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -15,8 +16,10 @@ from telconf.routing.steps import BLOCK, FAX, GREETING, NONE, REJECT, RING, UNKN
 StepData = Mapping[str, Any]
 
 
+@functools.lru_cache(maxsize=4096)
 def target(text: str) -> str:
-    """``tel:+7 921 000-00-00`` for ``tel:79210000000``; other targets as they are."""
+    """``tel:+7 921 000-00-00`` for ``tel:79210000000``; other targets as they are (a few
+    targets recur in thousands of windows: formatted once)."""
     kind, _, value = text.partition(":")
     if kind == "tel" and value.isdigit():
         return f"tel:{display(value)}"

@@ -7,6 +7,7 @@ number, steps[]}`` (``--at``). Windows and steps come from ``telconf.routing.mod
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -27,6 +28,37 @@ def window_data(window: Window[Route]) -> dict[str, Any]:
             "steps": [s.to_data() for s in window.value]}
 
 
+_SHARED: dict[int, tuple[list[Window[Route]], list[dict[str, Any]]]] = {}
+
+
+def _windows_data(windows: list[Window[Route]]) -> list[dict[str, Any]]:
+    """The JSON form of a week; numbers sharing one template share one week (and its data)."""
+    found = _SHARED.get(id(windows))
+    if found is None or found[0] is not windows:
+        found = (windows, [window_data(w) for w in windows])
+        _SHARED[id(windows)] = found
+    return found[1]
+
+
+def routes_json(data: Mapping[str, Any]) -> str:
+    """The data as JSON: one line per number (compact, and fast for 20,000 numbers: the
+    windows many numbers share are encoded once)."""
+    encoded: dict[int, str] = {}
+    lines = []
+    for entry in data["numbers"]:
+        head = {k: v for k, v in entry.items() if k != "windows"}
+        text = json.dumps(head, ensure_ascii=False)
+        if "windows" in entry:
+            windows = entry["windows"]
+            shared = encoded.get(id(windows))
+            if shared is None:
+                shared = encoded[id(windows)] = json.dumps(windows, ensure_ascii=False)
+            text = text[:-1] + ', "windows": ' + shared + "}"
+        lines.append(text)
+    top = json.dumps({k: v for k, v in data.items() if k != "numbers"}, ensure_ascii=False)
+    return top[:-1] + ', "numbers": [\n' + ",\n".join(lines) + ("\n" if lines else "") + "]}\n"
+
+
 def routes_data(accounts: Iterable[Account], numbers: Sequence[str] = (), *, at: str | None = None,
                 caller: str | None = None, source: str = "config") -> dict[str, Any]:
     """The routes of ``numbers`` (all when empty) of ``accounts``: the week, or the moment ``at``.
@@ -41,18 +73,18 @@ def routes_data(accounts: Iterable[Account], numbers: Sequence[str] = (), *, at:
             if numbers and wire not in numbers:
                 continue
             seen.add(wire)
-            entry: dict[str, Any] = {"account": account.name, "number": wire, "display": display(wire)}
+            entry: dict[str, Any] = {"account": account.name, "number": wire}
             if at is not None:
                 minute = minute_of_week(at, account.timezone)
                 entry["at"] = {"day": DAY_NAMES[minute // DAY], "time": clock(minute % DAY),
                                "timezone": account.timezone}
                 entry["steps"] = [s.to_data() for s in route(routing.legs, minute, caller)]
             else:
-                entry["windows"] = [window_data(w) for w in week(routing.legs, caller)]
+                entry["windows"] = _windows_data(week(routing.legs, caller))
             found.append(entry)
     for wire in numbers:
         if wire not in seen:
-            entry = {"account": None, "number": wire, "display": display(wire)}
+            entry = {"account": None, "number": wire}
             if at is not None:
                 entry["steps"] = [{"kind": "unknown", "target": None, "seconds": None}]
             else:
@@ -67,7 +99,7 @@ def routes_text(data: Mapping[str, Any]) -> str:
     """One block per number: its windows (or its route at the moment), aligned."""
     out: list[str] = []
     for entry in data["numbers"]:
-        out.append(f"{entry['account'] or '(no account)'}  {entry['display']}")
+        out.append(f"{entry['account'] or '(no account)'}  {display(entry['number'])}")
         if "steps" in entry:
             at = entry.get("at")
             moment = f"{at['day']} {at['time']}" if at else str(data.get("at"))
@@ -93,7 +125,7 @@ def routes_markdown(data: Mapping[str, Any]) -> str:
         out += [f"At `{cell(str(data['at']))}`" + (f", caller `{cell(str(data['caller']))}`" if data.get("caller")
                                                      else "") + ".", ""]
     for entry in data["numbers"]:
-        out += [f"### {cell(entry['display'])} ({cell(entry['account'] or 'no account')})", "",
+        out += [f"### {cell(display(entry['number']))} ({cell(entry['account'] or 'no account')})", "",
                 "| when | route |", "|---|---|"]
         if "steps" in entry:
             at = entry.get("at")

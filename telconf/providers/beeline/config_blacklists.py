@@ -13,6 +13,7 @@ from telconf.errors import Diagnostic
 from telconf.guard import files as safe_files
 from telconf.guard.redact import excerpt
 from telconf.model import UNMANAGED, Managed
+from telconf.providers.beeline.blacklists import PairSet
 from telconf.providers.beeline.model import BlacklistEntry, Blacklists
 
 LIST_IDS = (0, 1, 2)
@@ -22,21 +23,24 @@ def build_blacklists(ctx: Context, path: Path, data: dict[str, Any], managed: Se
     """Each list named under ``lists`` as the whole set of (ListID, B, A) triples it must hold."""
     active_id = ctx.integer(data.get("active"))
     active: Managed[int] = active_id if active_id is not None else UNMANAGED
-    lists: dict[int, frozenset[BlacklistEntry]] = {}
+    lists: dict[int, PairSet] = {}
     files: dict[FilePath, list[str]] = {}
     raw_lists = data.get("lists") or {}
     for key, entries in (raw_lists.items() if isinstance(raw_lists, dict) else ()):
         if not (isinstance(key, str) and key.isdigit() and int(key) in LIST_IDS):
             continue  # the schema reported it
         list_id = int(key)
-        triples: set[BlacklistEntry] = set()
+        # Kept grouped by (ListID, B), as the live lists are (a PairSet): the diff and the
+        # routing model work on the groups and never build tens of thousands of triples.
+        pairs: dict[tuple[int, str], set[str]] = {}
         for index, entry in enumerate(entries or ()):
             if isinstance(entry, dict):
                 where = path + ("lists", key, index)
                 b_numbers = _b_numbers(ctx, where + ("numbers",), entry.get("numbers"), managed)
                 a_numbers = _a_numbers(ctx, where, entry, files)
-                triples.update(BlacklistEntry(list_id, b, a) for b in b_numbers for a in a_numbers)
-        lists[list_id] = frozenset(triples)
+                for b in b_numbers:
+                    pairs.setdefault((list_id, b), set()).update(a_numbers)
+        lists[list_id] = PairSet({pair: frozenset(a) for pair, a in pairs.items()})
     return Blacklists(active=active, lists=lists)
 
 

@@ -3,7 +3,7 @@ voice files, recording and black lists."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Set as AbstractSet
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar, NamedTuple
@@ -58,7 +58,7 @@ class Blacklists:
     """Black lists: each list named in ``lists`` is the whole list; others are left alone."""
 
     active: Managed[int] = UNMANAGED
-    lists: Mapping[int, frozenset[BlacklistEntry]] = field(default_factory=dict)
+    lists: Mapping[int, AbstractSet[BlacklistEntry]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

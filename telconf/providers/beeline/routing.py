@@ -9,11 +9,12 @@ side. No redirect (``null``) means calls are rejected.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping, Set as AbstractSet
 from dataclasses import replace
 from typing import Any
 
 from telconf.model import UNMANAGED, is_managed
+from telconf.providers.beeline.blacklists import Pair, PairSet
 from telconf.providers.beeline.live import BeelineLive
 from telconf.providers.beeline.model import (
     NO_PREMEDIA,
@@ -26,27 +27,81 @@ from telconf.routing.model import Leg, NumberRouting
 from telconf.routing.steps import BLOCK, GREETING, REJECT, RING, Step
 
 LIST_IDS = (0, 1, 2)
+_LIST_NOTES = {list_id: f"black list {list_id}" for list_id in LIST_IDS}
 
 
-def _blocked(blacklists: Blacklists) -> tuple[Mapping[str, frozenset[str]], int | None]:
+class _Lists(Mapping[int, AbstractSet[BlacklistEntry]]):
+    """Black lists as ``Blacklists.lists`` holds them, made from (ListID, B) -> callers only when
+    asked: routing needs just the active list's callers per number, and a live account has
+    tens of thousands of entries. ``over`` (the config's lists) wins over ``pairs`` (the live ones).
+    """
+
+    def __init__(self, pairs: Mapping[Pair, AbstractSet[str]],
+                 over: Mapping[int, AbstractSet[BlacklistEntry]] | None = None):
+        self.pairs = pairs
+        self.over = over or {}
+        self._ids = sorted({list_id for list_id, _ in pairs} | set(LIST_IDS) | set(self.over))
+        self._made: dict[int, PairSet] = {}
+
+    def __getitem__(self, list_id: int) -> AbstractSet[BlacklistEntry]:
+        if list_id in self.over:
+            return self.over[list_id]
+        if list_id not in self._ids:
+            raise KeyError(list_id)
+        if list_id not in self._made:
+            self._made[list_id] = PairSet({pair: frozenset(callers) for pair, callers in self.pairs.items()
+                                           if pair[0] == list_id})
+        return self._made[list_id]
+
+    def __contains__(self, list_id: object) -> bool:  # without making the list (Mapping's would)
+        return list_id in self._ids
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def callers(self, list_id: int, only: Collection[str] | None = None) -> dict[str, frozenset[str]]:
+        if list_id in self.over:
+            return _grouped(self.over[list_id], only)
+        return {b: frozenset(callers) for (i, b), callers in self.pairs.items() if i == list_id}
+
+
+def _grouped(entries: Iterable[BlacklistEntry], only: Collection[str] | None = None) -> dict[str, frozenset[str]]:
+    """Callers per B-number (of ``only``, when given) of a list's entries (a ``PairSet`` is grouped already)."""
+    wanted = None if only is None else set(only)
+    if isinstance(entries, PairSet):
+        return {b: frozenset(a) for (_, b), a in entries.pairs.items() if wanted is None or b in wanted}
+    found: dict[str, list[str]] = {}
+    for _, b, a in entries:
+        if wanted is None or b in wanted:
+            found.setdefault(b, []).append(a)
+    return {b: frozenset(a) for b, a in found.items()}
+
+
+def _blocked(blacklists: Blacklists, only: Collection[str] | None = None
+             ) -> tuple[Mapping[str, frozenset[str]], int | None]:
     """Callers black-listed per B-number in the active list (when it and its content are known)."""
-    active = blacklists.active
-    if not is_managed(active) or active not in blacklists.lists:
+    active, lists = blacklists.active, blacklists.lists
+    if not is_managed(active) or active not in lists:
         return {}, None
-    found: dict[str, set[str]] = {}
-    for entry in blacklists.lists[active]:
-        found.setdefault(entry.b, set()).add(entry.a)
-    return {b: frozenset(a) for b, a in found.items()}, active
+    return (lists.callers(active, only) if isinstance(lists, _Lists) else _grouped(lists[active], only)), active
 
 
 class BeelineRouter:
     """The ``Router`` of Beeline cloudcc accounts (see ``telconf.routing.hook``)."""
 
-    def numbers(self, account: BeelineAccount) -> Mapping[str, NumberRouting]:
-        blocked, active = _blocked(account.blacklists)
+    # Recording for all numbers, and which black list is active, reach every number's route.
+    account_wide: frozenset[str] = frozenset({"record_all", "blacklist_active"})
+
+    def numbers(self, account: BeelineAccount, only: Collection[str] | None = None) -> Mapping[str, NumberRouting]:
+        blocked, active = _blocked(account.blacklists, only)
+        chosen = account.numbers.items() if only is None else \
+            [(wire, account.numbers[wire]) for wire in only if wire in account.numbers]
         return {wire: NumberRouting(wire, self._legs(account, n, blocked.get(wire, frozenset()), active),
                                     where=n.where, template=n.template)
-                for wire, n in account.numbers.items()}
+                for wire, n in chosen}
 
     @staticmethod
     def _legs(account: BeelineAccount, number: BeelineNumber, callers: frozenset[str],
@@ -55,7 +110,7 @@ class BeelineRouter:
             return None
         legs: list[Leg] = []
         if callers:
-            legs.append(Leg(Step(BLOCK, callers=callers, note=f"black list {active}")))
+            legs.append(Leg(Step(BLOCK, callers=callers, note=_LIST_NOTES.get(active, f"black list {active}"))))
         premedia = number.premedia if is_managed(number.premedia) else NO_PREMEDIA
         if premedia.a:
             legs.append(Leg(Step(GREETING, premedia.a, side="caller")))
@@ -74,16 +129,15 @@ class BeelineRouter:
         numbers = {wire: BeelineNumber(wire, redirect=live.redirects.get(wire),
                                        premedia=live.premedia.get(wire, NO_PREMEDIA), record=live.records(wire))
                    for wire in live.numbers}
-        lists: dict[int, set[BlacklistEntry]] = {list_id: set() for list_id in LIST_IDS}
-        for (list_id, b), callers in live.blacklist_pairs.items():
-            lists.setdefault(list_id, set()).update(BlacklistEntry(list_id, b, a) for a in callers)
         return replace(account, numbers=numbers, record_all=live.record_all,
-                       blacklists=Blacklists(active=live.active_list,
-                                             lists={i: frozenset(e) for i, e in lists.items()}))
+                       blacklists=Blacklists(active=live.active_list, lists=_Lists(live.blacklist_pairs)))
 
     def applied(self, live: BeelineAccount, desired: BeelineAccount) -> BeelineAccount:
         numbers = dict(live.numbers)
         for wire, number in desired.numbers.items():
+            if is_managed(number.redirect) and is_managed(number.premedia) and is_managed(number.record):
+                numbers[wire] = number  # the config says it all
+                continue
             before = live.numbers.get(wire, BeelineNumber(wire))
             numbers[wire] = replace(
                 number,
@@ -94,7 +148,9 @@ class BeelineRouter:
         if record_all is True:
             numbers = {w: replace(n, record=True) for w, n in numbers.items()}
         active = desired.blacklists.active if is_managed(desired.blacklists.active) else live.blacklists.active
-        lists = {**live.blacklists.lists, **desired.blacklists.lists}
+        read = live.blacklists.lists
+        lists = _Lists(read.pairs, desired.blacklists.lists) if isinstance(read, _Lists) \
+            else {**read, **desired.blacklists.lists}
         return replace(desired, numbers=numbers, record_all=record_all,
                        blacklists=Blacklists(active=active if is_managed(active) else UNMANAGED, lists=lists))
 

@@ -8,7 +8,7 @@ calls ``none``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -19,18 +19,11 @@ from telconf.routing.model import Leg, NumberRouting
 from telconf.routing.steps import FAX, RING, VOICEMAIL, Step
 
 _KINDS = {TargetKind.SIP: RING, TargetKind.TEL: RING, TargetKind.VOICEMAIL: VOICEMAIL, TargetKind.FAX: FAX}
-_LEGS: dict[tuple[Forward, ...], tuple[Leg, ...]] = {}
 
 
 def legs(forwards: tuple[Forward, ...]) -> tuple[Leg, ...]:
-    """The legs of an ordered list of forwards (a template's list, shared by many numbers, once)."""
-    found = _LEGS.get(forwards)
-    if found is None:
-        found = tuple(_leg(f) for f in forwards)
-        if len(_LEGS) > 4096:
-            _LEGS.clear()
-        _LEGS[forwards] = found
-    return found
+    """The legs of an ordered list of forwards."""
+    return tuple(_leg(f) for f in forwards)
 
 
 def _leg(forward: Forward) -> Leg:
@@ -41,13 +34,29 @@ def _leg(forward: Forward) -> Leg:
     return Leg(step, tuple((i.first_day, i.last_day, i.start, i.end) for i in forward.schedule))
 
 
+def _selected(numbers: Mapping[str, TeleumNumber], only: Collection[str] | None) -> list[tuple[str, TeleumNumber]]:
+    if only is None:
+        return list(numbers.items())
+    return [(wire, numbers[wire]) for wire in only if wire in numbers]
+
+
 class TeleumRouter:
     """The ``Router`` of Teleum accounts (see ``telconf.routing.hook``)."""
 
-    def numbers(self, account: TeleumAccount) -> Mapping[str, NumberRouting]:
-        return {wire: NumberRouting(wire, legs(n.forwards) if is_managed(n.forwards) else None, where=n.where,
+    account_wide: frozenset[str] = frozenset()  # SIP line changes route no call elsewhere
+
+    def numbers(self, account: TeleumAccount, only: Collection[str] | None = None) -> Mapping[str, NumberRouting]:
+        made: dict[int, tuple[Leg, ...]] = {}  # a template's list is one object many numbers share
+
+        def legs_of(forwards: tuple[Forward, ...]) -> tuple[Leg, ...]:
+            found = made.get(id(forwards))
+            if found is None:
+                found = made[id(forwards)] = legs(forwards)
+            return found
+
+        return {wire: NumberRouting(wire, legs_of(n.forwards) if is_managed(n.forwards) else None, where=n.where,
                                     gap_intended=n.gap_intended, template=n.template)
-                for wire, n in account.numbers.items()}
+                for wire, n in _selected(account.numbers, only)}
 
     def live_account(self, live: TeleumLive, account: TeleumAccount) -> TeleumAccount:
         read = {**live.other_forwards, **live.forwards}
