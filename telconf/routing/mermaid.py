@@ -18,11 +18,12 @@ from telconf.routing.week import DAY_NAMES
 
 MONDAY = (2024, 1, 1)  # any Monday: the chart's axis shows weekdays and hours only
 _UNSAFE = re.compile(r"[^\w @.+\-→()/]", re.UNICODE)
-LABEL_MAX = 40
+LABEL_MAX = 28
 
 
 def short(steps: Iterable[Mapping[str, Any]]) -> str:
-    """``sip 101 → tel +7 921 000-00-00 → voicemail``: where the call goes, briefly."""
+    """``sip 101 +2``: where the call goes first, and how many steps follow (bars can be narrow;
+    the table beside the chart has the whole route)."""
     parts = []
     for step in steps:
         kind = step.get("kind")
@@ -34,7 +35,8 @@ def short(steps: Iterable[Mapping[str, Any]]) -> str:
             parts.append(f"block {step.get('callers', 0)}")
         else:
             parts.append(str(kind))
-    label = _UNSAFE.sub(" ", " → ".join(parts)).strip() or "route"
+    label = (parts[0] if parts else "route") + (f" +{len(parts) - 1}" if len(parts) > 1 else "")
+    label = _UNSAFE.sub(" ", label).strip() or "route"
     return label if len(label) <= LABEL_MAX else label[: LABEL_MAX - 1] + "…"
 
 

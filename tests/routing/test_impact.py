@@ -119,4 +119,5 @@ def test_text_and_markdown_show_before_and_after_with_a_chart(cli: CliRunner, tm
            "| mon-fri 18:01–20:00 | tel:+7 921 000-00-00 \\(20 s\\) → voicemail:office@example.com | " in markdown
     chart = markdown.split("```mermaid\n", 1)[1].split("```", 1)[0]
     assert "gantt\n" in chart and "    section before\n" in chart and "    section after\n" in chart
-    assert "sip 101 → tel +7 921 000-00-00 → voicem… :active, a0d4, 2024-01-05 18:01, 2024-01-05 20:01" in chart
+    assert "    tel +7 921 000-00-00 +1 :done, b0d4, 2024-01-05 18:01, 2024-01-05 20:01\n" in chart
+    assert "    sip 101 +2 :active, a0d4, 2024-01-05 18:01, 2024-01-05 20:01\n" in chart
