@@ -70,17 +70,23 @@ def route(legs: Sequence[Leg] | None, minute: int, caller: str | None = None) ->
 
 
 _WEEKS: dict[tuple[tuple[Leg, ...], bool, bool], list[Window[Route]]] = {}
+_BY_ID: dict[tuple[int, bool, bool], tuple[tuple[Leg, ...], list[Window[Route]]]] = {}
 
 
 def week(legs: Sequence[Leg] | None, caller: str | None = None) -> list[Window[Route]]:
     """The week of a number as windows covering every minute once, equal neighbours merged.
 
-    Many numbers share one template's legs: their week is computed once.
+    Many numbers share one template's legs (often the very same tuple): their week is
+    computed once, and found again by identity before it is looked up by value.
     """
     if legs is None:
         return windows((), lambda minute: UNKNOWN_ROUTE)
     legs = tuple(legs)
     blocked = caller is not None and any(caller in leg.step.callers for leg in legs if leg.step.kind == BLOCK)
+    fast = (id(legs), caller is None, blocked)
+    known = _BY_ID.get(fast)
+    if known is not None and known[0] is legs:
+        return known[1]
     key = (legs, caller is None, blocked)  # a route depends on the caller only through these
     found = _WEEKS.get(key)
     if found is None:
@@ -88,4 +94,7 @@ def week(legs: Sequence[Leg] | None, caller: str | None = None) -> list[Window[R
         if len(_WEEKS) > 4096:
             _WEEKS.clear()
         _WEEKS[key] = found
+    if len(_BY_ID) > 65536:
+        _BY_ID.clear()
+    _BY_ID[fast] = (legs, found)  # keeps ``legs`` alive, so its id is not reused while cached
     return found

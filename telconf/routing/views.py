@@ -44,17 +44,20 @@ def routes_json(data: Mapping[str, Any]) -> str:
     """The data as JSON: one line per number (compact, and fast for 20,000 numbers: the
     windows many numbers share are encoded once)."""
     encoded: dict[int, str] = {}
+    accounts: dict[Any, str] = {}
     lines = []
     for entry in data["numbers"]:
-        head = {k: v for k, v in entry.items() if k != "windows"}
-        text = json.dumps(head, ensure_ascii=False)
-        if "windows" in entry:
-            windows = entry["windows"]
-            shared = encoded.get(id(windows))
-            if shared is None:
-                shared = encoded[id(windows)] = json.dumps(windows, ensure_ascii=False)
-            text = text[:-1] + ', "windows": ' + shared + "}"
-        lines.append(text)
+        windows = entry.get("windows")
+        if windows is None or len(entry) != 3 or not entry["number"].isdigit():
+            lines.append(json.dumps(entry, ensure_ascii=False))
+            continue
+        account = accounts.get(entry["account"])
+        if account is None:
+            account = accounts[entry["account"]] = json.dumps(entry["account"], ensure_ascii=False)
+        shared = encoded.get(id(windows))
+        if shared is None:
+            shared = encoded[id(windows)] = json.dumps(windows, ensure_ascii=False)
+        lines.append(f'{{"account": {account}, "number": "{entry["number"]}", "windows": {shared}}}')
     top = json.dumps({k: v for k, v in data.items() if k != "numbers"}, ensure_ascii=False)
     return top[:-1] + ', "numbers": [\n' + ",\n".join(lines) + ("\n" if lines else "") + "]}\n"
 

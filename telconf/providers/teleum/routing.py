@@ -46,12 +46,18 @@ class TeleumRouter:
     account_wide: frozenset[str] = frozenset()  # SIP line changes route no call elsewhere
 
     def numbers(self, account: TeleumAccount, only: Collection[str] | None = None) -> Mapping[str, NumberRouting]:
-        made: dict[int, tuple[Leg, ...]] = {}  # a template's list is one object many numbers share
+        # A template's list is one object many numbers share; a flat config repeats a few
+        # forwards thousands of times: each distinct forward and list is made into legs once,
+        # and equal lists share one tuple (the core's week cache then finds it by identity).
+        made: dict[int, tuple[Leg, ...]] = {}
+        leg_of: dict[Forward, Leg] = {}
+        same: dict[tuple[int, ...], tuple[Leg, ...]] = {}
 
         def legs_of(forwards: tuple[Forward, ...]) -> tuple[Leg, ...]:
             found = made.get(id(forwards))
             if found is None:
-                found = made[id(forwards)] = legs(forwards)
+                legs = tuple(leg_of.get(f) or leg_of.setdefault(f, _leg(f)) for f in forwards)
+                found = made[id(forwards)] = same.setdefault(tuple(map(id, legs)), legs)
             return found
 
         return {wire: NumberRouting(wire, legs_of(n.forwards) if is_managed(n.forwards) else None, where=n.where,
