@@ -27,7 +27,6 @@ from telconf.routing.model import Leg, NumberRouting
 from telconf.routing.steps import BLOCK, GREETING, REJECT, RING, Step
 
 LIST_IDS = (0, 1, 2)
-_LIST_NOTES = {list_id: f"black list {list_id}" for list_id in LIST_IDS}
 
 
 class _Lists(Mapping[int, AbstractSet[BlacklistEntry]]):
@@ -110,7 +109,7 @@ class BeelineRouter:
             return None
         legs: list[Leg] = []
         if callers:
-            legs.append(Leg(Step(BLOCK, callers=callers, note=_LIST_NOTES.get(active, f"black list {active}"))))
+            legs.append(Leg(Step(BLOCK, callers=callers, note=f"black list {active}")))
         premedia = number.premedia if is_managed(number.premedia) else NO_PREMEDIA
         if premedia.a:
             legs.append(Leg(Step(GREETING, premedia.a, side="caller")))
