@@ -74,7 +74,8 @@ def _help(found: dict[str, EmulatorKit]) -> str:
     examples = [f"telconf emulator {ports}",
                 *(kit.demo.example for kit in found.values() if kit.demo is not None and kit.demo.example)]
     lines = "".join(f"    {example}\n" for example in examples)
-    return f"Serve emulators of the providers' APIs (CONTRACT.md) until Ctrl-C.\n\n{demo}\n\n\b\nExample:\n{lines}"
+    return (f"Serve emulators of the providers' APIs until Ctrl-C, as the wire contract of the docs\n"
+            f"pins them down (docs/emulator.md, docs/providers/).\n\n{demo}\n\n\b\nExample:\n{lines}")
 
 
 def _with_options(function: Callable[..., Any], found: dict[str, EmulatorKit]) -> click.Command:

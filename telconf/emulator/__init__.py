@@ -1,7 +1,8 @@
 """The machinery that serves the providers' emulators, for tests, the README's first command and trials.
 
 Each provider package has its emulator (``telconf/providers/<name>/emulator``: a plain
-WSGI app with a control API, following ``CONTRACT.md`` exactly, so that any client, not
+WSGI app with a control API, following the wire contract (``docs/emulator.md`` and the
+provider pages under ``docs/providers/``) exactly, so that any client, not
 only telconf's, can be pointed at it) and describes it with an
 :class:`~telconf.emulator.kit.EmulatorKit`. This package holds what they share
 (``base``, ``faults``) and serves them: ``Emulators.start()`` serves every registered

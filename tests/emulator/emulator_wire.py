@@ -1,7 +1,7 @@
 """Plain ``requests`` clients of both wire APIs, for the emulator tests.
 
 Nothing here uses telconf's client code: the tests drive the emulators as a stranger's
-client would, straight from CONTRACT.md.
+client would, straight from the wire contract (docs/providers/*.md).
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
 """Where emulator code lives, and whom it may import (read from the source with ``ast``).
 
 Each provider's emulator is a subpackage of its provider package and an independent
-implementation of the wire contract: it never imports the provider's client, provider
-or payload code (a shared misreading of CONTRACT.md would then pass every test). That
-the core names no provider is ``tests/architecture/test_layers.py``'s business.
+implementation of the wire contract (docs/providers/): it never imports the provider's
+client, provider or payload code (a shared misreading of the contract would then pass
+every test). That the core names no provider is ``tests/architecture/test_layers.py``'s business.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """``python benchmarks/run.py --quick`` runs from the checkout and prints its table (issue 8).
 
 The quick run uses a tenth of the sizes; its call counts are exact and judged, its
-timings are shown only (the figures of the full run are in the README).
+timings are shown only (the figures of the full run are in docs/performance.md).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """``python benchmarks/loading.py`` runs from the checkout, its configs are valid and alike (issue 17).
 
-Timings are shown, never judged here (the figures of the full run are in the README).
+Timings are shown, never judged here (the figures of the full run are in docs/performance.md).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Emulator of the Beeline cloudcc configuration API (CONTRACT.md part 2), for tests, trials and demos.
+"""Emulator of the Beeline cloudcc configuration API (docs/providers/beeline.md), for tests, trials and demos.
 
 An independent implementation of the wire contract: it never imports the provider's
 client, provider or payload modules (``tests/emulator/test_layout.py`` checks), so that

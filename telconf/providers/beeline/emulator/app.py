@@ -1,4 +1,4 @@
-"""Emulator of the Beeline cloudcc configuration API (CONTRACT.md part 2).
+"""Emulator of the Beeline cloudcc configuration API (API contract: docs/providers/beeline.md).
 
 ``POST <base>/request`` with a multipart ``api_form`` JSON part (and ``vfile`` for
 VFILE), ``GET <base>/download?file=<name>``; HTTP Basic auth. The ``beeline`` section

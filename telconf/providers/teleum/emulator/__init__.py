@@ -1,4 +1,4 @@
-"""Emulator of the Teleum billing API v3 (CONTRACT.md part 1), for tests, trials and demos.
+"""Emulator of the Teleum billing API v3 (docs/providers/teleum.md), for tests, trials and demos.
 
 An independent implementation of the wire contract: it never imports the provider's
 client, provider or payload modules (``tests/emulator/test_layout.py`` checks), so that

@@ -1,4 +1,4 @@
-"""Emulator of the Teleum billing API v3 (CONTRACT.md part 1): one WSGI app, all accounts.
+"""Emulator of the Teleum billing API v3 (API contract: docs/providers/teleum.md): one WSGI app, all accounts.
 
 State is plain JSON-able data, so :meth:`TeleumEmulator.snapshot` is a deep copy and a
 state file is the same structure. The ``teleum`` section of a state file::
