@@ -175,7 +175,7 @@ class _Document:
                          f"{escape(route_data(c['after']))} |" for c in impact["changes"]]
                 parts.append("\n".join(rows) + "\n")
                 if self.change_cap is None and shown <= CHARTS:
-                    parts.append(gantt(f"{display(impact['number'])}, before and after", impact["changes"]))
+                    parts.append(gantt(f"{display(impact['number'])} before and after", impact["changes"]))
         if shown < total:
             parts.append(f"_… {total - shown} more numbers whose routing changes are not shown._\n")
         return "\n".join(parts)
