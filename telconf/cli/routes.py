@@ -49,14 +49,13 @@ def routes(numbers: tuple[str, ...], config_path: Path, accounts: tuple[str, ...
         telconf routes --snapshot backup/telconf.yaml --format markdown
     """
     from telconf.config.environ import AnyVariable
-    from telconf.phones import normalise
     from telconf.routing.moment import BadMoment, minute_of_week
     from telconf.routing.views import routes_data, routes_json, routes_markdown, routes_text
 
     if live and snapshot is not None:
         raise click.UsageError("--live and --snapshot are two starting states: give one")
-    wires = [_wire(normalise, n) for n in numbers]
-    who = _wire(normalise, caller) if caller else None
+    wires = [_wire(n) for n in numbers]
+    who = _wire(caller) if caller else None
     if at is not None:
         try:
             minute_of_week(at)
@@ -89,9 +88,12 @@ def routes(numbers: tuple[str, ...], config_path: Path, accounts: tuple[str, ...
         click.echo(routes_text(data), nl=False)
 
 
-def _wire(normalise: object, text: str) -> str:
+def _wire(text: str) -> str:
+    """The wire form of a number given on the command line; not a number: exit 1, saying so."""
+    from telconf.phones import normalise
+
     try:
-        return normalise(text)  # type: ignore[operator,no-any-return]
+        return normalise(text)
     except ValueError:
         click.echo(f"error: {text!r} is not a phone number; expected e.g. \"+7 812 323-23-23\"", err=True)
         sys.exit(EXIT_ERROR)
