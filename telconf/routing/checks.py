@@ -17,8 +17,8 @@ from telconf.phones import display
 from telconf.routing import text
 from telconf.routing.hook import numbers_of
 from telconf.routing.model import Leg, NumberRouting, week
-from telconf.routing.steps import ANSWERS, NONE, RING, Step
-from telconf.routing.week import active, edges, when
+from telconf.routing.steps import ANSWERS, NONE, RING, Route, Step
+from telconf.routing.week import Window, active, edges, when
 
 GAP = "routing-gap"
 UNREACHABLE = "unreachable-forward"
@@ -35,35 +35,55 @@ class Finding:
 
 def findings(account: Account) -> Iterator[Finding]:
     """Every routing warning of the account's numbers (unknown routing is not checked)."""
-    groups: dict[tuple[tuple[Leg, ...], str | None, bool], list[NumberRouting]] = {}
+    # Grouped by the legs' identity: numbers of one template share one tuple of legs, and so
+    # do equal lists of a flat config (hashing 20,000 tuples of legs by value would cost more
+    # than the checks). A template's numbers get one warning; other numbers one each.
+    groups: dict[tuple[int, bool], list[NumberRouting]] = {}
     for number in numbers_of(account).values():
         if number.legs:
-            groups.setdefault((number.legs, number.template, number.gap_intended), []).append(number)
-    for (legs, template, intended), members in groups.items():
-        if template is None:
-            for member in members:
-                yield from _check(legs, [member], None, intended)
-        else:
-            yield from _check(legs, members, template, intended)
+            groups.setdefault((id(number.legs), number.gap_intended), []).append(number)
+    for (_, intended), members in groups.items():
+        legs = members[0].legs
+        assert legs is not None  # only numbers with legs are grouped
+        gaps, hidden = _problems(legs, intended)
+        if not gaps and not hidden:
+            continue
+        by_template: dict[str | None, list[NumberRouting]] = {}
+        for member in members:
+            by_template.setdefault(member.template, []).append(member)
+        for template, same in by_template.items():
+            for who in ([same] if template is not None else [[m] for m in same]):
+                yield from _report(legs, who, template, gaps, hidden)
 
 
-def _check(legs: tuple[Leg, ...], members: Sequence[NumberRouting], template: str | None,
-           intended: bool) -> Iterator[Finding]:
-    first = members[0]
-    who = display(first.number)
+def _problems(legs: tuple[Leg, ...], intended: bool) -> tuple[list[Window[Route]], list[int]]:
+    """The windows with no forward (unless intended; none when nothing is ever forwarded) and the
+    legs never reached."""
+    weeks = week(legs)
+    gaps = [] if intended else [w for w in weeks if any(step.kind == NONE for step in w.value)]
+    return (gaps if len(gaps) < len(weeks) else []), unreachable(legs)
+
+
+def _report(legs: tuple[Leg, ...], members: Sequence[NumberRouting], template: str | None,
+            gaps: Sequence[Window[Route]], hidden: Sequence[int]) -> Iterator[Finding]:
+    if gaps:
+        shown = ", ".join(when(w) for w in gaps)
+        yield Finding(members[0].where, GAP, f"{GAP}: {_who(members, template)} is not forwarded {shown} (no forward "
+                                             "is active then); add a forward for those hours, or gap_intended: true "
+                                             "if that is wanted")
+    for index in hidden:
+        step = legs[index].step
+        yield Finding(members[0].where, UNREACHABLE,
+                      f"{UNREACHABLE}: forward {index + 1} of {_who(members, template)} ({text.step(step)}) never "
+                      "rings: an earlier voicemail or fax answers whenever it is active; move it up or remove it")
+
+
+def _who(members: Sequence[NumberRouting], template: str | None) -> str:
+    """The number (formatted only when there is something to say: formatting costs more than checking)."""
+    who = display(members[0].number)
     if len(members) > 1:
         who += f" (and {len(members) - 1} other number{'s' if len(members) > 2 else ''} of template {template!r})"
-    if not intended:
-        gaps = [w for w in week(legs) if any(step.kind == NONE for step in w.value)]
-        if gaps and len(gaps) < len(week(legs)):
-            shown = ", ".join(when(w) for w in gaps)
-            yield Finding(first.where, GAP, f"{GAP}: {who} is not forwarded {shown} (no forward is active then); "
-                                            "add a forward for those hours, or gap_intended: true if that is wanted")
-    for index in unreachable(legs):
-        step = legs[index].step
-        yield Finding(first.where, UNREACHABLE,
-                      f"{UNREACHABLE}: forward {index + 1} of {who} ({text.step(step)}) never rings: an earlier "
-                      "voicemail or fax answers whenever it is active; move it up or remove it")
+    return who
 
 
 _UNREACHABLE: dict[tuple[Leg, ...], list[int]] = {}

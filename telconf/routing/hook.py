@@ -50,9 +50,23 @@ def router_of(account: Account) -> Router | None:
     return None if hook is None else hook.load()
 
 
+_LAST: list[tuple[Account, Mapping[str, NumberRouting]]] = []
+
+
 def numbers_of(account: Account) -> Mapping[str, NumberRouting]:
-    """The account's numbers as routing legs; a provider without a router: each number unknown."""
+    """The account's numbers as routing legs; a provider without a router: each number unknown.
+
+    The last few accounts' answers are kept (by identity: an account state is frozen), so
+    that ``routes`` and ``test`` reuse what the config's routing checks made when loading it.
+    """
+    for known, found in _LAST:
+        if known is account:
+            return found
     router = router_of(account)
     if router is None:
-        return {number: NumberRouting(number, None) for number in account.numbers}
-    return router.numbers(account)
+        found = {number: NumberRouting(number, None) for number in account.numbers}
+    else:
+        found = router.numbers(account)
+    _LAST.insert(0, (account, found))
+    del _LAST[4:]
+    return found

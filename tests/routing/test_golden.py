@@ -134,8 +134,8 @@ def test_beeline_reject_and_unknown(tmp_path: Path) -> None:
 def test_a_provider_without_a_router_is_routing_unknown(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from telconf.routing import hook
 
-    office = account(tmp_path, OFFICE)
     monkeypatch.setattr(hook, "router_of", lambda account: None)
+    office = account(tmp_path, OFFICE)  # loaded (and checked) without a router
     assert week_text(office, "78123232323") == ["mon-sun  unknown (not managed)"]
 
 

@@ -11,11 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Iterator, Mapping, Set as AbstractSet
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from telconf.model import UNMANAGED, is_managed
 from telconf.providers.beeline.blacklists import Pair, PairSet
-from telconf.providers.beeline.live import BeelineLive
 from telconf.providers.beeline.model import (
     NO_PREMEDIA,
     BeelineAccount,
@@ -25,6 +24,9 @@ from telconf.providers.beeline.model import (
 )
 from telconf.routing.model import Leg, NumberRouting
 from telconf.routing.steps import BLOCK, GREETING, REJECT, RING, Step
+
+if TYPE_CHECKING:  # the live state's type only: validate and routes never import the reader
+    from telconf.providers.beeline.live import BeelineLive
 
 LIST_IDS = (0, 1, 2)
 

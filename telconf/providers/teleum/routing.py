@@ -10,13 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from telconf.model import UNMANAGED, is_managed
 from telconf.providers.teleum.model import Forward, TargetKind, TeleumAccount, TeleumNumber
-from telconf.providers.teleum.payloads import TeleumLive
 from telconf.routing.model import Leg, NumberRouting
 from telconf.routing.steps import FAX, RING, VOICEMAIL, Step
+
+if TYPE_CHECKING:  # the live state's type only: validate and routes never import the reader
+    from telconf.providers.teleum.payloads import TeleumLive
 
 _KINDS = {TargetKind.SIP: RING, TargetKind.TEL: RING, TargetKind.VOICEMAIL: VOICEMAIL, TargetKind.FAX: FAX}
 
@@ -60,9 +62,12 @@ class TeleumRouter:
                 found = made[id(forwards)] = same.setdefault(tuple(map(id, legs)), legs)
             return found
 
-        return {wire: NumberRouting(wire, legs_of(n.forwards) if is_managed(n.forwards) else None, where=n.where,
-                                    gap_intended=n.gap_intended, template=n.template)
-                for wire, n in _selected(account.numbers, only)}
+        found: dict[str, NumberRouting] = {}
+        for wire, n in _selected(account.numbers, only):  # a plain loop: validate runs it for every number
+            forwards = n.forwards
+            legs = (made.get(id(forwards)) or legs_of(forwards)) if is_managed(forwards) else None
+            found[wire] = NumberRouting(wire, legs, n.where, n.gap_intended, n.template)
+        return found
 
     def live_account(self, live: TeleumLive, account: TeleumAccount) -> TeleumAccount:
         read = {**live.other_forwards, **live.forwards}
