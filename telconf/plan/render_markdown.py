@@ -196,7 +196,7 @@ class _Document:
         from telconf.plan.data import fingerprint
 
         version = self.data.get("telconf_version") or __version__
-        identity = fingerprint([{k: v for k, v in a.items() if k != "changes"}
+        identity = fingerprint([{k: v for k, v in a.items() if k not in ("changes", "routing")}
                                 | {"changes": [{k: v for k, v in c.items() if k != "source"} for c in a["changes"]]}
                                 for a in self.data["accounts"]])
         return (f"---\n<sub>telconf {html.escape(version)} · plan fingerprint "
