@@ -42,13 +42,13 @@ def test(files: tuple[Path, ...], config_path: Path, accounts: tuple[str, ...], 
     from telconf.route_tests import DEFAULT_FILE, Outcome, load_cases, run
 
     paths = list(files) or [config_path.parent / DEFAULT_FILE]
+    config = load(config_path, accounts or None, AnyVariable())  # no secret is read
+    for warning in config.warnings:
+        click.echo(str(warning), err=True)
     if not files and not paths[0].is_file():
         click.echo(f"note: no route tests: {paths[0]} not found (write cases there, or name test files)", err=True)
         click.echo("0 passed, 0 failed")
         sys.exit(EXIT_OK)
-    config = load(config_path, accounts or None, AnyVariable())  # no secret is read
-    for warning in config.warnings:
-        click.echo(str(warning), err=True)
     if snapshot is not None:
         from telconf.cli.routes import snapshot_states
 

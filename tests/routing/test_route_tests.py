@@ -156,3 +156,14 @@ def test_schema_command_prints_the_checked_in_schemas(cli: CliRunner) -> None:
     for flag, name in (("--tests", "tests"), ("--routes", "routes")):
         result = run(cli, "schema", flag)
         assert result.stdout == (ROOT / "schemas" / f"{name}.schema.json").read_text()
+
+
+@pytest.mark.parametrize("command", ["test", "routes"])
+def test_a_bad_config_is_a_positioned_error_even_without_test_files(cli: CliRunner, tmp_path: Path,
+                                                                   command: str) -> None:
+    config = tmp_path / "telconf.yaml"
+    config.write_text("version: 1\naccounts:\n  a: {provider: teleum}\n")
+    result = run(cli, command, "-c", str(config))
+    assert result.exit_code == 1
+    assert f"{config}:3:6: a: missing required key 'credentials'" in result.stderr
+    assert "Traceback" not in result.output
