@@ -5,6 +5,7 @@ Usage (from a checkout, with telconf installed)::
     python benchmarks/run.py                     # 50 ms per call, the account sizes
     python benchmarks/run.py --latency-ms 100    # slower provider
     python benchmarks/run.py --quick             # a tenth of the sizes, a smoke run (ratios not judged)
+    python benchmarks/run.py --apply-only        # only the apply rows (with and without check + verify)
 
 It generates a Teleum account (500 numbers x 6 forwards, 200 SIP lines) and a Beeline
 account (500 numbers, 3 black lists x 20,000 entries, 20 voice files) in emulators started
@@ -421,6 +422,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3, help="runs of each no-op plan; the fastest counts (default 3)")
     parser.add_argument("--quick", action="store_true",
                         help="a tenth of the account sizes (a smoke run: the plan ratios are shown, not judged)")
+    parser.add_argument("--apply-only", action="store_true",
+                        help="only the apply rows: the 10 %% change with and without check and verify "
+                             "(to compare two checkouts in alternating runs)")
     args = parser.parse_args(argv)
     sizes = Sizes(50, 6, 20, 50, 3, 2_000, 20, 5) if args.quick else Sizes()
     latency = args.latency_ms / 1000
@@ -445,6 +449,14 @@ def main(argv: list[str] | None = None) -> int:
         local.mkdir()
         local_noop, local_change = bigaccount.write_configs(local, sizes, emulators.teleum_url,
                                                             emulators.beeline_url)
+        counter = Counter(emulators)
+        if args.apply_only:
+            emulators.teleum.configure(latency_ms=args.latency_ms)
+            emulators.beeline.configure(latency_ms=args.latency_ms)
+            rows += apply_rows(local_change, args.parallelism, counter, bigaccount.minimal_calls(sizes), log,
+                               emulators)
+            print_table(rows)
+            return 0 if all(r.ok is not False for r in rows) else 1
         log("starting telconf emulator (a subprocess) with the same state ...")
         with ServedEmulators.serve(state, args.latency_ms, folder) as served:
             remote = folder / "served"
@@ -460,7 +472,6 @@ def main(argv: list[str] | None = None) -> int:
             config = load(noop)
             rows.append(Row("load the config (both accounts)", f"{time.perf_counter() - started:.2f} s",
                             f"{noop.stat().st_size // 1024} KB of YAML + block files"))
-            counter = Counter(emulators)
             plan, whole = plan_rows(config, counting_config, latency, args.parallelism, counter, served,
                                     args.repeat, log, judge_ratio=not args.quick)
             rows += plan

@@ -1,8 +1,9 @@
-"""Carry out a plan: run each account's calls, stage after stage, and report.
+"""Carry out a plan: run each account's calls in the order its edges allow, and report.
 
-Within a stage, calls of different lanes (usually different phone numbers) may run
-in parallel, each lane in its own order; the next stage starts when the stage is
-done. The first failure stops everything: calls in flight finish, nothing new
+A call starts as soon as what it waits for is done (``telconf.plan.order``: its lane's
+previous call, the changes it needs, and every earlier stage when its change did not
+say what it needs): calls of independent lanes (usually different phone numbers) run
+in parallel, each lane in its own order. The first failure stops everything: calls in flight finish, nothing new
 starts, and the report says what was done, what failed (with the provider's code
 and message) and what was not attempted. Ctrl-C stops the same way.
 
@@ -15,19 +16,24 @@ item it touched was read back as desired.
 from __future__ import annotations
 
 import dataclasses
+import heapq
+import queue
 import signal
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
-from concurrent.futures import ThreadPoolExecutor, wait
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
+from functools import partial
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
 from telconf.apply_items import ItemGuard, ItemResult, ItemStatus
 from telconf.errors import ApplyError, ProviderError
+from telconf.guard.hosts import address
 from telconf.plan.data import AccountPlan, Call, Plan, has_placeholders, resolve
+from telconf.plan.order import Frontier, call_graph
 from telconf.plan.render import MARKERS
 from telconf.providers.base import Provider
 
@@ -205,17 +211,57 @@ class Applier:
 
     def _run_account(self, pool: ThreadPoolExecutor, account: AccountPlan,
                      results: list[CallResult], total: int, guard: ItemGuard | None) -> None:
-        """Run one account stage by stage, until done or stopping."""
+        """Run one account's calls, each as soon as what it waits for is done, until done or stopping.
+
+        The edges are the plan's (``telconf.plan.order.call_graph``): lanes keep their order,
+        a call waits for the changes it needs and, when its change did not say, for every
+        earlier stage. At most ``parallelism`` calls are in flight; of the calls free to go,
+        the first in plan order goes first.
+        """
         provider = self.providers[account.account]
         refs: dict[str, str] = {}
-        for lanes in _stages(account.calls):
-            if self._stop.is_set():
+        frontier = Frontier(call_graph(account.calls, account.call_changes, account.changes, account.account))
+        ready = frontier.initial()
+        if guard is not None:
+            guard.mark_free(ready)
+        heapq.heapify(ready)
+        ended: queue.Queue[tuple[int, Future[None]]] = queue.Queue()
+        in_flight = 0
+        read_backs: list[list[str]] = []  # groups of items whose calls are all done, to read back now
+
+        def submit(index: int, job: Callable[[], None]) -> None:
+            nonlocal in_flight
+            future = pool.submit(job)
+            future.add_done_callback(lambda done: ended.put((index, done)))
+            in_flight += 1
+
+        while True:
+            while ready and in_flight < self.parallelism and not self._stop.is_set():
+                index = heapq.heappop(ready)
+                submit(index, partial(self._run_call, provider, index, results[index], refs, total, guard))
+            while read_backs and in_flight < self.parallelism and guard is not None:
+                submit(-1, guard.read_back_ahead(read_backs.pop(0)))
+            if guard is not None and not ready and in_flight < self.parallelism and not self._stop.is_set():
+                # Idle slots: read ahead the items whose first writes come next (issue 25).
+                for items in guard.upcoming(self.parallelism - in_flight):
+                    job = guard.read_ahead(items)
+                    if job is not None:
+                        submit(-1, job)
+            if not in_flight:
                 return
-            futures = [pool.submit(self._run_lane, provider, [(i, results[i]) for i in lane], refs, total, guard)
-                       for lane in lanes]
-            wait(futures)
-            for future in futures:
-                future.result()  # re-raise a bug in the runner itself, never a provider error
+            index, future = _next_ended(ended)
+            in_flight -= 1
+            future.result()  # re-raise a bug in the runner itself, never a provider error
+            if index >= 0 and guard is not None:
+                group = guard.call_ended(index, results[index].status is CallStatus.DONE)
+                if group:
+                    read_backs.append(group)
+            if index >= 0 and results[index].status in (CallStatus.DONE, CallStatus.SKIPPED):
+                freed = frontier.done(index)
+                if guard is not None:
+                    guard.mark_free(freed)
+                for call in freed:
+                    heapq.heappush(ready, call)
 
     @contextmanager
     def _ctrl_c_stops(self) -> Iterator[None]:
@@ -240,37 +286,37 @@ class Applier:
             if signal.getsignal(signal.SIGINT) is stop:
                 signal.signal(signal.SIGINT, previous)
 
-    def _run_lane(self, provider: Provider[Any], lane: list[tuple[int, CallResult]], refs: dict[str, str], total: int,
+    def _run_call(self, provider: Provider[Any], index: int, result: CallResult, refs: dict[str, str], total: int,
                   guard: ItemGuard | None) -> None:
-        for index, result in lane:
-            if self._stop.is_set():
+        if self._stop.is_set():
+            return
+        self._notify(result, total, "start")
+        result.started, began = time.time(), time.monotonic()
+        try:
+            calls, skipped = guard.calls_to_send(index) if guard is not None else ([result.call], None)
+            if not calls:
+                result.status, result.error = CallStatus.SKIPPED, skipped
+                self._notify(result, total, "skipped")
                 return
-            self._notify(result, total, "start")
-            result.started, began = time.time(), time.monotonic()
-            try:
-                calls, skipped = guard.calls_to_send(index) if guard is not None else ([result.call], None)
-                if not calls:
-                    result.status, result.error = CallStatus.SKIPPED, skipped
-                    self._notify(result, total, "skipped")
-                    continue
-                bound = None
-                for call in calls:
-                    bound = provider.execute(resolved(call, refs, provider))
-            except ProviderError as exc:
-                result.status, result.error, result.code = CallStatus.FAILED, str(exc), exc.code
-            except Exception as exc:  # noqa: BLE001 - any failure stops the apply and is reported
-                result.status, result.error = CallStatus.FAILED, f"{type(exc).__name__}: {exc}"
-            else:
-                if result.call.binds and bound is not None:
-                    with self._lock:
-                        refs[result.call.binds] = bound
-                result.status = CallStatus.DONE
-            result.seconds = time.monotonic() - began
-            if result.status is CallStatus.FAILED:
-                self._stop.set()
-                self._notify(result, total, "failed")
-                return
-            self._notify(result, total, "done")
+            bound = None
+            for call in calls:
+                bound = provider.execute(resolved(call, refs, provider))
+        except ProviderError as exc:
+            exc.locate(host=address(getattr(provider.account, "url", "")))  # the account is in the line
+            result.status, result.error, result.code = CallStatus.FAILED, str(exc), exc.code
+        except Exception as exc:  # noqa: BLE001 - any failure stops the apply and is reported
+            result.status, result.error = CallStatus.FAILED, f"{type(exc).__name__}: {exc}"
+        else:
+            if result.call.binds and bound is not None:
+                with self._lock:
+                    refs[result.call.binds] = bound
+            result.status = CallStatus.DONE
+        result.seconds = time.monotonic() - began
+        if result.status is CallStatus.FAILED:
+            self._stop.set()
+            self._notify(result, total, "failed")
+            return
+        self._notify(result, total, "done")
 
     def _notify(self, result: CallResult, total: int, status: str) -> None:
         if self.progress is not None:
@@ -285,16 +331,14 @@ def resolved(call: Call, refs: Mapping[str, str], provider: Provider[Any]) -> Ca
     return dataclasses.replace(call, params=resolve(call.params, refs, provider.secret, provider.file))
 
 
-def _stages(calls: tuple[Call, ...]) -> Iterator[list[list[int]]]:
-    """Call indices grouped by consecutive stage, then by lane (first-seen order)."""
-    index = 0
-    while index < len(calls):
-        stage = calls[index].stage
-        lanes: dict[str, list[int]] = {}
-        while index < len(calls) and calls[index].stage == stage:
-            lanes.setdefault(calls[index].lane, []).append(index)
-            index += 1
-        yield list(lanes.values())
+def _next_ended(ended: queue.Queue[tuple[int, Future[None]]]) -> tuple[int, Future[None]]:
+    """The next task to end. Waits in short slices: a Ctrl-C that lands just before a blocking
+    wait would only be handled when that wait ends, and the calls in flight wait for it."""
+    while True:
+        try:
+            return ended.get(timeout=0.05)
+        except queue.Empty:
+            continue
 
 
 def _failure_message(report: ApplyReport) -> str:

@@ -4,28 +4,37 @@ Provider APIs offer no lock and no version number, so an apply cannot stop anyon
 from writing. What it can do, per item (a number's forwards, a SIP line, a redirect, a
 black-list pair...; the provider names them):
 
-- right before the first write of an item, read it again and compare it with the state
-  the plan was made from; if it changed, none of its calls is sent, nor those of items
-  that need it (a forward to a SIP line whose creation was skipped); a batched request
-  carrying it is rebuilt without it (the other items keep their single request);
-- after every call of the account has run, read every item it wrote back and compare it
-  with the desired state: an apply reports success only for what it saw.
+- before the first write of an item, read it again (at most ``CHECK_AHEAD_SECONDS``
+  before) and compare it with the state the plan was made from; if it changed, none of
+  its calls is sent, nor those of items that need it (the changes' ``needs``: a forward
+  to a SIP line whose creation was skipped); a batched request carrying it is rebuilt
+  without it (the other items keep their single request);
+- read every item written back and compare it with the desired state: after every call
+  of the account has run, or, when the provider's items change only by their own calls,
+  as soon as those are done. An apply reports success only for what it saw.
 
-Reads happen only for items with changes, grouped: one read per batched request and
-one verify read per account (providers answer it with as few list calls as they can).
+Reads happen only for items with changes, grouped: items of one read group (one list
+call) whose writes are due together share one check read, and read-backs are made per
+read group (issue 25: they ride along with the account's other calls).
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import Any
 
 from telconf.errors import TelconfError
 from telconf.plan.data import AccountPlan, Call
-from telconf.providers.base import Provider
+from telconf.plan.order import change_needs
+from telconf.providers.base import ItemCheck, Provider
+
+
+CHECK_AHEAD_SECONDS = 1.0  # how old a check read may be when its item's first write starts
 
 
 class ItemStatus(str, Enum):
@@ -72,10 +81,88 @@ class ItemGuard:
                 # Checked before its first call: a read the plan runs first (getNextSIP) belongs
                 # to the item's write and must not fail on a change the check would report.
                 self.first_write.setdefault(item, index)
-        self.needs = provider.item_needs(account.changes) if self.items else {}
+        self.needs = self._item_needs() if self.items else {}
         self.stopped: dict[str, str] = {}
         self._checked: set[str] = set()
         self._lock = threading.Lock()
+        self._reads: dict[str, Future[tuple[float, Any]]] = {}  # item -> its check read (time read, view)
+        self._free: set[int] = set()  # calls free to go (or started): their checks are due now
+        self._due_at: dict[str, list[str]] = {}  # read group -> items whose first write is free, unchecked
+        self._read_back: dict[str, ItemCheck] = {}  # items read back early, as each compared
+        self._calls_left = {item: len(result.calls) for item, result in self.items.items()}
+        self._group_items: dict[str, list[str]] = {}
+        for item in self.items:
+            self._group_items.setdefault(provider.read_group(item), []).append(item)
+        self._groups_left = {group: len(members) for group, members in self._group_items.items()}
+        self._ahead = sorted((index, item) for item, index in self.first_write.items())  # for upcoming()
+        self._ahead_at = 0
+
+    def _item_needs(self) -> dict[str, set[str]]:
+        """Item -> the items it needs: from the changes' needs (the plan's edges), plus what
+        the provider adds that is no order (items one request writes together)."""
+        found = {item: set(needed) for item, needed in self.provider.item_needs(self.account.changes).items()}
+        for index, needed in enumerate(change_needs(self.account.changes, self.account.account)):
+            item = self.change_items[index]
+            for other in (self.change_items[n] for n in needed):
+                if item is not None and other is not None and other != item:
+                    found.setdefault(item, set()).add(other)
+        return found
+
+    # --- check before write: each item read once, right before its first write -------------
+    #
+    # Items one request reads together (the provider's ``read_group``: every SIP line is in
+    # one getSIPs) are checked together when their first writes are free to go at once, and
+    # ``apply`` may read an item ahead of its first write (``read_ahead``) while other calls
+    # run. A read is trusted at most ``CHECK_AHEAD_SECONDS`` after it was made: older, the
+    # item is read again just before its write.
+
+    def mark_free(self, indices: Sequence[int]) -> None:
+        """Calls ``indices`` may start now: their items' checks are due."""
+        with self._lock:
+            for index in indices:
+                self._free.add(index)
+                for item in self.call_items[index]:
+                    if self.first_write.get(item) == index and item not in self._checked:
+                        self._due_at.setdefault(self.provider.read_group(item), []).append(item)
+
+    def upcoming(self, limit: int) -> list[list[str]]:
+        """Up to ``limit`` groups of items whose first write is not free yet, in plan order,
+        not read yet: what ``apply`` may read ahead while other calls run (it claims them).
+
+        Walks the first writes once over the whole apply: an item passed is read ahead,
+        checked by its own write, or stopped.
+        """
+        groups: dict[str, list[str]] = {}
+        with self._lock:
+            while self._ahead_at < len(self._ahead):
+                index, item = self._ahead[self._ahead_at]
+                if not (index in self._free or item in self._reads or item in self._checked or item in self.stopped):
+                    group = self.provider.read_group(item)
+                    if group not in groups and len(groups) >= limit:
+                        break
+                    groups.setdefault(group, []).append(item)
+                self._ahead_at += 1
+        return list(groups.values())
+
+    def read_ahead(self, items: Sequence[str]) -> Callable[[], None] | None:
+        """Claim ``items`` for one check read; the job that reads them (None: all claimed)."""
+        future: Future[tuple[float, Any]] = Future()
+        with self._lock:
+            claimed = [i for i in items if i not in self._reads and i not in self._checked and i not in self.stopped]
+            for item in claimed:
+                self._reads[item] = future
+        if not claimed:
+            return None
+
+        def job() -> None:
+            try:
+                view = self.provider.read_items(claimed)
+            except BaseException as exc:  # noqa: BLE001 - the write reads again, and reports that failure
+                future.set_exception(exc)
+            else:
+                future.set_result((time.monotonic(), view))
+
+        return job
 
     def calls_to_send(self, index: int) -> tuple[list[Call], str | None]:
         """The requests to send for planned call ``index`` now: the call itself, the call
@@ -101,14 +188,41 @@ class ItemGuard:
         return self._rebuilt(index, set(live)), None
 
     def _check(self, items: list[str]) -> None:
-        """Read ``items`` again; stop those that differ from the state the plan was made from."""
-        view = self.provider.read_items(items)
+        """Stop those of ``items`` that differ from the state the plan was made from.
+
+        Each is compared on a read made at most ``CHECK_AHEAD_SECONDS`` ago (ahead, or with
+        the other due items of its read group), else on one made now.
+        """
+        fresh: list[tuple[str, Any]] = []
         for item in items:
+            self._claim_group(item)
+            future = self._reads.get(item)
+            try:
+                read_at, view = future.result() if future is not None else (0.0, None)
+            except Exception:  # noqa: BLE001 - read again below: its failure is the one reported
+                read_at, view = 0.0, None
+            if view is not None and time.monotonic() - read_at <= CHECK_AHEAD_SECONDS:
+                fresh.append((item, view))
+        stale = [item for item in items if item not in {i for i, _ in fresh}]
+        if stale:
+            view = self.provider.read_items(stale)
+            fresh += [(item, view) for item in stale]
+        for item, view in fresh:
             planned, now = self.provider.item_state(None, item), self.provider.item_state(view, item)
             if planned != now:
                 self.stop(item, f"changed since the plan: {self.provider.describe_item_change(item, planned, now)}")
         with self._lock:
             self._checked.update(items)
+
+    def _claim_group(self, item: str) -> None:
+        """Read ``item`` with the other due items of its read group, once (the first due reads)."""
+        with self._lock:
+            if item in self._reads:
+                return
+            group = self._due_at.pop(self.provider.read_group(item), [])
+        job = self.read_ahead(list(dict.fromkeys([item, *group])))
+        if job is not None:
+            job()
 
     def stop(self, item: str, reason: str) -> None:
         """No more calls of ``item``, nor of the items that need it (transitively)."""
@@ -161,19 +275,23 @@ class ItemGuard:
                 result.status = ItemStatus.NOT_ATTEMPTED
             if "done" in states:  # partly written too: look for a number left without forwards
                 to_verify.append(item)
-        if not to_verify:
-            return
-        try:
-            view = self.provider.read_items(to_verify, verify=True)
-        except TelconfError as exc:
-            for item in to_verify:
-                if item in complete:
-                    self.items[item].status = ItemStatus.FAILED
-                    self.items[item].detail = f"could not be read back after the apply: {exc}"
-            return
+        checks = {item: self._read_back[item] for item in to_verify if item in self._read_back and item in complete}
+        unread = [item for item in to_verify if item not in checks]
+        if unread:
+            try:
+                view = self.provider.read_items(unread, verify=True)
+            except TelconfError as exc:
+                for item in unread:
+                    if item in complete:
+                        self.items[item].status = ItemStatus.FAILED
+                        self.items[item].detail = f"could not be read back after the apply: {exc}"
+                unread = []
+            checks.update((item, self.provider.check_item(view, item)) for item in unread)
         for item in to_verify:
+            if item not in checks:
+                continue
             result = self.items[item]
-            check = self.provider.check_item(view, item)
+            check = checks[item]
             result.outage = check.outage
             if check.outage:
                 result.restored = self._restore(item)
@@ -185,3 +303,42 @@ class ItemGuard:
                 result.status = ItemStatus.CONFLICT
                 result.detail = f"read back after the apply, it is not as desired (someone else wrote it?): " \
                                 f"{check.problem}"
+
+    # --- read back early: a group of items as soon as every call serving them is done -------
+
+    def call_ended(self, index: int, done: bool) -> list[str] | None:
+        """Call ``index`` ended (``done``: successfully, or not sent... False: failed).
+
+        With a provider whose items change only by their own calls (``items_settle_alone``),
+        the items of a read group are read back as soon as every call serving them is done,
+        while other calls still run: returns such a group, else None.
+        """
+        if not self.provider.items_settle_alone:
+            return None
+        with self._lock:
+            for item in self.call_items[index]:
+                group = self.provider.read_group(item)
+                if not done or item in self.stopped:
+                    self._groups_left[group] = -1  # read back with the rest, after the account
+                    continue
+                self._calls_left[item] -= 1
+                if not self._calls_left[item] and self._groups_left.get(group, 0) > 0:
+                    self._groups_left[group] -= 1
+                    if not self._groups_left[group]:
+                        return list(self._group_items[group])
+        return None
+
+    def read_back_ahead(self, items: list[str]) -> Callable[[], None]:
+        """The job reading ``items`` back now (a failure leaves them to the read after the account)."""
+
+        def job() -> None:
+            try:
+                view = self.provider.read_items(items, verify=True)
+                checks = {item: self.provider.check_item(view, item) for item in items}
+            except Exception:  # noqa: BLE001 - read back again after the account, which reports it
+                return
+            with self._lock:
+                if not any(i in self.stopped for i in items):
+                    self._read_back.update(checks)
+
+        return job

@@ -16,7 +16,7 @@ octoDNS's ``Manager.sync``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import replace
 from pathlib import Path
 from types import TracebackType
@@ -26,14 +26,26 @@ from telconf import registry
 from telconf.errors import ConfigError
 from telconf.model import Account, Config
 from telconf.plan import saved as saved_plans
-from telconf.plan.data import AccountPlan, Change, Plan, PlanOptions, StageTable
+from telconf.plan.data import (
+    AccountPlan,
+    Call,
+    Change,
+    Plan,
+    PlanOptions,
+    StageTable,
+    has_placeholders,
+    resolve,
+)
 from telconf.plan.order import order_calls
-from telconf.providers.base import LiveState, Provider, parallel_map
+from telconf.providers.base import LiveState, Provider, each_account
 from telconf.routing.impact import account_impact
 
 if TYPE_CHECKING:
     from telconf.apply import Applier, ApplyReport, ProgressCallback
     from telconf.export import ExportResult
+
+ReadCallback = Callable[[str, int], None]
+"""``on_read(account, numbers)``: an account was read, with how many numbers it has."""
 
 ProviderFactory = Callable[..., Provider[Any]]
 """``factory(account, *, parallelism, environ)``: the provider of one account."""
@@ -125,20 +137,33 @@ class Conductor:
 
     # --- plan -----------------------------------------------------------------------------
 
-    def plan(self, options: PlanOptions = PlanOptions()) -> Plan:
+    def plan(self, options: PlanOptions = PlanOptions(), *, on_read: ReadCallback | None = None) -> Plan:
         """Read every selected account (in parallel), diff, order and batch: the plan.
 
-        If any read fails the error is raised: nothing is ever planned from a partial view.
+        If any read fails, every failing account's error is raised (each naming its account
+        and host:port): nothing is ever planned from a partial view. ``on_read(name, numbers)``
+        is told of each account read (from its reading thread), for progress.
         """
         providers = self.providers
-        lives = parallel_map(lambda p: p.read(), list(providers.values()), len(providers))
+
+        def read(provider: Provider[Any]) -> LiveState:
+            live = provider.read()
+            if on_read is not None:
+                on_read(provider.account.name, live.numbers)
+            return live
+
+        lives = each_account(read, list(providers.values()), lambda p: p.account.name,
+                             lambda p: getattr(p.account, "url", ""),
+                             len(providers))
         return Plan(tuple(self.plan_account(name, live, options) for name, live in zip(providers, lives)))
 
     def plan_account(self, name: str, live: LiveState, options: PlanOptions) -> AccountPlan:
         """Diff one account's live state, then order and batch its calls."""
         provider = self.provider(name)
         changes = _with_templates(list(provider.diff(live, options)), provider.account)
-        batched = provider.batch(order_calls(changes, self._stages(name)))
+        batched = provider.batch(order_calls(changes, self._stages(name), name))
+        calls = tuple(call for call, _ in batched)
+        check_secrets(provider, calls)
         ignored = provider.ignored(live)
         # Ignored items can never be deleted: the safety rule counts only the others.
         existing = {kind: count - ignored.get(kind, 0) for kind, count in live.existing.items()}
@@ -146,7 +171,7 @@ class Conductor:
             account=name,
             provider=provider.name,
             changes=tuple(changes),
-            calls=tuple(call for call, _ in batched),
+            calls=calls,
             call_changes=tuple(tuple(served) for _, served in batched),
             fingerprint=live.fingerprint,
             existing=existing,
@@ -163,7 +188,7 @@ class Conductor:
         """
         provider = self.provider(account.account)
         changes = [c for c in account.changes if provider.item_of(c) in items]
-        batched = provider.batch(order_calls(changes, self._stages(account.account)))
+        batched = provider.batch(order_calls(changes, self._stages(account.account), account.account))
         return replace(account, changes=tuple(changes), calls=tuple(call for call, _ in batched),
                        call_changes=tuple(tuple(served) for _, served in batched))
 
@@ -194,12 +219,49 @@ class Conductor:
 
     # --- export ---------------------------------------------------------------------------
 
-    def export(self, *, out: Path | None = None, templates: bool = False) -> ExportResult:
+    def export(self, *, out: Path | None = None, templates: bool = False,
+               on_read: ReadCallback | None = None) -> ExportResult:
         """Read the selected accounts and write them as a config file (see ``telconf.export``)."""
         from telconf.export import export
 
         return export(self.config, self.selected, self.make_provider, out=out, parallelism=self.parallelism,
-                      templates=templates)
+                      templates=templates, on_read=on_read)
+
+
+def check_secrets(provider: Provider[Any], calls: Iterable[Call]) -> None:
+    """Resolve every secret ``calls`` will send, now, and forget the values.
+
+    An unset ``${NAME}`` (a SIP line's password) then fails the plan, and the apply of a
+    saved plan (which plans afresh first), before the first write, with the error at the
+    variable's line: not at call 7 of 12, after 6 writes.
+    """
+    for call in calls:
+        if call.params is not None and has_placeholders(call.params):
+            resolve(call.params, _UNBOUND, provider.secret, _unread)
+
+
+class _Unbound(Mapping[str, str]):
+    """Ids the calls will bind when applied: every name answers (with nothing) while checking secrets."""
+
+    def __contains__(self, name: object) -> bool:
+        return True
+
+    def __getitem__(self, name: str) -> str:
+        return ""
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
+
+
+_UNBOUND = _Unbound()
+
+
+def _unread(name: str) -> bytes:
+    """Files are read when their call is sent (the config checked them when it was loaded)."""
+    return b""
 
 
 def _with_templates(changes: list[Change], account: Account) -> list[Change]:

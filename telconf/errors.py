@@ -2,7 +2,7 @@
 
     TelconfError
      ├── ConfigError            the YAML file is wrong (carries every Diagnostic)
-     ├── ProviderError          a provider call failed (names provider and call)
+     ├── ProviderError          a provider call failed (names account, provider, host:port, call)
      │    ├── AuthError             credentials refused
      │    ├── SessionExpired        a session token ended (the client renews it)
      │    ├── ApiError              the provider answered with an error code
@@ -12,7 +12,8 @@
      ├── PlanError              the desired state cannot be reached (e.g. SIP numbering)
      ├── UnsafePlanError        the plan trips the mass-delete rule
      ├── StalePlanError         a saved plan no longer matches the live state
-     └── ApplyError             an apply stopped part way (carries the report)
+     ├── ApplyError             an apply stopped part way (carries the report)
+     └── AccountErrors          several accounts failed at once (carries each one's error)
 
 Only ``telconf.cli`` turns these into messages and exit codes.
 """
@@ -75,9 +76,26 @@ class ProviderError(TelconfError):
         self.call = call
         self.code = code
         self.detail = message
-        where = " ".join(p for p in (provider, call) if p)
-        code_part = f" [{code}]" if code else ""
-        super().__init__(f"{where}: {message}{code_part}" if where else message + code_part)
+        self.account = ""  # set by whoever knows it (the conductor, the applier): see ``locate``
+        self.host = ""  # host:port the call went to (the transport, or the account's url)
+        super().__init__(message)
+
+    def locate(self, *, account: str = "", host: str = "") -> ProviderError:
+        """Say where the error happened (what is already known is kept); returns itself."""
+        from telconf.guard.redact import escape
+
+        self.account = self.account or escape(account)
+        self.host = self.host or escape(host)
+        return self
+
+    def __str__(self) -> str:
+        """``teleum login: message [code] (account spb-office, server api.teleum.ru:443)``."""
+        where = " ".join(p for p in (self.provider, self.call) if p)
+        code_part = f" [{self.code}]" if self.code else ""
+        text = f"{where}: {self.detail}{code_part}" if where else self.detail + code_part
+        located = ", ".join(p for p in (self.account and f"account {self.account}",
+                                        self.host and f"server {self.host}") if p)
+        return f"{text} ({located})" if located else text
 
 
 class AuthError(ProviderError):
@@ -125,6 +143,15 @@ class UnsafePlanError(TelconfError):
 
 class StalePlanError(TelconfError):
     """A saved plan was computed from a live state that has changed since."""
+
+
+class AccountErrors(TelconfError):
+    """Several accounts failed (their reads run in parallel): every one is reported, not the first."""
+
+    def __init__(self, errors: list[TelconfError]):
+        self.errors = list(errors)
+        lines = "\n".join(f"  {e}" for e in self.errors)
+        super().__init__(f"{len(self.errors)} accounts failed:\n{lines}")
 
 
 class ApplyError(TelconfError):

@@ -17,7 +17,6 @@ from __future__ import annotations
 import copy
 import dataclasses
 import os
-import re
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Mapping
@@ -25,16 +24,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from telconf import __version__, registry
 from telconf.config.common import DEFAULT_TIMEZONE
 from telconf.config.source import matching
-from telconf.errors import ProviderError
+from telconf.config.writer import dump
 from telconf.guard.redact import mask
 from telconf.modeline import SCHEMA_COPY
 from telconf.model import Account, Config, Secret, placeholder
-from telconf.providers.base import Provider, parallel_map
+from telconf.providers.base import Provider, each_account
 
 DEFAULT_NAME = "telconf.yaml"
 # Fields of an account that say how to reach it; everything else is desired state.
@@ -65,7 +62,8 @@ def output_path(out: str | Path) -> Path:
 
 
 def export(config: Config, selected: list[Account], make_provider: Callable[[Account], Provider[Any]], *,
-           out: Path | None = None, parallelism: int = 8, templates: bool = False) -> ExportResult:
+           out: Path | None = None, parallelism: int = 8, templates: bool = False,
+           on_read: Callable[[str, int], None] | None = None) -> ExportResult:
     """Read the ``selected`` accounts of ``config`` and export them; write ``out`` (and its files) when given.
 
     ``make_provider`` makes (and the export closes) the provider of an account (the
@@ -83,16 +81,18 @@ def export(config: Config, selected: list[Account], make_provider: Callable[[Acc
             subdir = account.name if per_account_dirs else ""
             provider = make_provider(connection_only(account))
             try:
-                data = provider.export(provider.read(), staging / subdir)
+                live = provider.read()
+                if on_read is not None:  # progress (from this account's reading thread)
+                    on_read(account.name, live.numbers)
+                data = provider.export(live, staging / subdir)
                 several = sum(1 for other in selected if other.provider == account.provider) > 1
                 data = provider.export_secrets(account, data, prefix=several)
-            except ProviderError as exc:  # say which account: an export usually reads several
-                raise _in_account(exc, account.name) from exc
             finally:
                 provider.close()
             return _prefix_paths(data, subdir, registry.get(account.provider).file_fields) if subdir else data
 
-        exported = parallel_map(one, selected, len(selected))
+        # Every account is read to its end; each error names its account and host:port.
+        exported = each_account(one, selected, lambda a: a.name, lambda a: a.url, len(selected))
         document = {"version": 1, "accounts": {
             account.name: _account_data(account, raw.get(account.name, {}), data, base_dir)
             for account, data in zip(selected, exported)
@@ -109,14 +109,6 @@ def export(config: Config, selected: list[Account], make_provider: Callable[[Acc
 
     write_schema_copy(base_dir)  # what the header's modeline points at, so editors find it offline
     return ExportResult(text, base_dir, files, tuple(_variables(document)), tuple(a.name for a in selected))
-
-
-def _in_account(exc: ProviderError, name: str) -> ProviderError:
-    """The same error, its message naming the account."""
-    try:
-        return type(exc)(f"account {name}: {exc.detail}", provider=exc.provider, call=exc.call, code=exc.code)
-    except TypeError:  # a subclass with other arguments: keep it as it is
-        return exc
 
 
 def connection_only(account: Account) -> Account:
@@ -228,43 +220,6 @@ def _header(source: Path, count: int) -> list[str]:
         f"Live state of {accounts} of {source.name}, written by `telconf export` (telconf {__version__}).",
         "Secrets are ${...} placeholders; SIP line passwords cannot be read back: set them before applying.",
     ]
-
-
-# --- YAML -------------------------------------------------------------------------------
-
-
-_NUMERIC_LOOKING = re.compile(r"^[0-9+()\s:.,-]*$")  # phones, times, line numbers: always quoted
-
-
-class _Dumper(yaml.SafeDumper):
-    """Block style, indented lists, no anchors, readable quoting."""
-
-    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
-        super().increase_indent(flow, False)  # `- item` indented under its key, as in the SPEC
-
-    def ignore_aliases(self, data: Any) -> bool:
-        return True
-
-
-def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-    # Double quotes for what a reader (or YAML 1.1) could take for a number, a time or a
-    # boolean, and wherever plain style is impossible; one quoting style, not two.
-    tag = "tag:yaml.org,2002:str"
-    resolved = dumper.resolve(yaml.ScalarNode, value, (True, False))  # type: ignore[no-untyped-call]  # untyped in types-PyYAML
-    plain = dumper.analyze_scalar(value).allow_block_plain
-    if _NUMERIC_LOOKING.match(value) or resolved != tag or not plain or "\n" in value:
-        return dumper.represent_scalar(tag, value, style='"')
-    return dumper.represent_scalar(tag, value)
-
-
-_Dumper.add_representer(str, _represent_str)
-
-
-def dump(document: Any, header: Iterable[str] = ()) -> str:
-    """``document`` as YAML: keys in the order given, one entry per line, comment header first."""
-    body = yaml.dump(document, Dumper=_Dumper, sort_keys=False, default_flow_style=False,
-                     allow_unicode=True, width=1 << 16, indent=2)
-    return "".join(f"# {line}\n" for line in header) + body
 
 
 def _variables(data: Any) -> list[str]:

@@ -22,12 +22,13 @@ from __future__ import annotations
 import functools
 import importlib
 import json
+import os
 import re
-from collections.abc import Callable, Iterable, Mapping
+import sys
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from importlib import metadata
 from importlib.resources import files
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, NamedTuple, Protocol, TypeVar
 
 from telconf.errors import TelconfError
 from telconf.plan.data import Action, StageTable
@@ -175,12 +176,126 @@ _problems: list[str] = []
 
 @functools.lru_cache(maxsize=1)
 def _registry() -> dict[str, ProviderDescriptor]:
-    found, problems_seen = load(metadata.entry_points(group=GROUP))
+    found, problems_seen = load(entry_points())
     _problems[:] = problems_seen
     return found
 
 
-def load(entry_points: Iterable[metadata.EntryPoint]) -> tuple[dict[str, ProviderDescriptor], list[str]]:
+class _Distribution(Protocol):
+    @property
+    def name(self) -> str: ...
+
+
+class EntryPointLike(Protocol):
+    """What the registry reads of an entry point (``importlib.metadata.EntryPoint`` is one)."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def value(self) -> str: ...
+
+    @property
+    def dist(self) -> _Distribution | None: ...
+
+    def load(self) -> Any: ...
+
+
+class _Dist(NamedTuple):
+    name: str
+
+
+class _EntryPoint(NamedTuple):
+    """An entry point read from a ``*.dist-info/entry_points.txt`` by :func:`entry_points`."""
+
+    name: str
+    value: str
+    dist: _Dist | None
+
+    def load(self) -> Any:
+        module, _, attribute = self.value.partition(":")
+        value: Any = importlib.import_module(module.strip())
+        for part in attribute.split("[")[0].strip().split(".") if attribute else ():
+            value = getattr(value, part)
+        return value
+
+
+def entry_points() -> list[EntryPointLike]:
+    """The entry points of the group ``telconf.providers`` of the installed distributions.
+
+    What ``importlib.metadata.entry_points(group=GROUP)`` returns, found without
+    importing it (about 20 ms of every command's start): the metadata folders of each
+    directory on ``sys.path`` are listed and only their ``entry_points.txt`` read, the
+    first distribution of a name on the path winning as in ``importlib.metadata``. A
+    zipped entry of ``sys.path`` (an egg) takes ``importlib.metadata`` itself.
+    """
+    if any(os.path.isfile(entry) for entry in sys.path if entry):
+        from importlib import metadata
+
+        return list(metadata.entry_points(group=GROUP))
+    found: list[EntryPointLike] = []
+    seen: set[str] = set()
+    for folder in dict.fromkeys(entry or "." for entry in sys.path):
+        for info in _metadata_folders(folder):
+            stem = info.name.rsplit(".", 1)[0]
+            key = re.sub(r"[-_.]+", "_", stem.split("-", 1)[0]).lower()
+            if key in seen:
+                continue
+            seen.add(key)
+            found.extend(_group_of(info.path, stem))
+    return found
+
+
+def _metadata_folders(folder: str) -> Iterator[os.DirEntry[str]]:
+    try:
+        with os.scandir(folder) as entries:
+            listed = sorted((e for e in entries if e.name.endswith((".dist-info", ".egg-info"))),
+                            key=lambda e: e.name)
+    except OSError:
+        return
+    yield from listed
+
+
+def _group_of(info: str, stem: str) -> list[EntryPointLike]:
+    """The ``[telconf.providers]`` entries of one distribution's ``entry_points.txt``."""
+    try:
+        with open(os.path.join(info, "entry_points.txt"), encoding="utf-8") as file:
+            text = file.read()
+    except (OSError, UnicodeDecodeError):
+        return []
+    if f"[{GROUP}]" not in text:
+        return []
+    entries: list[EntryPointLike] = []
+    dist = _Dist(_distribution_name(info, stem))
+    inside = False
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line or line[0] in "#;":
+            continue
+        if line.startswith("["):
+            inside = line == f"[{GROUP}]"
+        elif inside and "=" in line:
+            name, _, value = line.partition("=")
+            entries.append(_EntryPoint(name.strip(), value.strip(), dist))
+    return entries
+
+
+def _distribution_name(info: str, stem: str) -> str:
+    """The ``Name:`` of a distribution's metadata (the folder's name when unreadable)."""
+    for file in ("METADATA", "PKG-INFO"):
+        try:
+            with open(os.path.join(info, file), encoding="utf-8") as meta:
+                for line in meta:
+                    if line.lower().startswith("name:"):
+                        return line.split(":", 1)[1].strip()
+                    if not line.strip():
+                        break
+        except (OSError, UnicodeDecodeError):
+            continue
+    return stem.split("-", 1)[0]
+
+
+def load(entry_points: Iterable[EntryPointLike]) -> tuple[dict[str, ProviderDescriptor], list[str]]:
     """The descriptors behind ``entry_points``, and why any was left out.
 
     A name registered twice is an error, not a silent choice: which package won would

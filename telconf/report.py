@@ -29,7 +29,7 @@ from telconf import __version__
 from telconf.apply import ApplyReport, CallResult, CallStatus
 from telconf.apply_items import ItemResult, ItemStatus
 from telconf.errors import TelconfError
-from telconf.guard.redact import mask
+from telconf.guard.redact import for_output
 from telconf.plan.data import Plan
 
 REPORT_FORMAT_VERSION = 1
@@ -180,7 +180,7 @@ def write(path: Path, data: dict[str, Any]) -> None:
         raise TelconfError(f"cannot write the report {path}: {exc.strerror or type(exc).__name__}") from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(mask(json.dumps(data, indent=2, ensure_ascii=False)) + "\n")  # errors may quote a server
+            fh.write(for_output(json.dumps(data, indent=2, ensure_ascii=False)) + "\n")  # errors may quote a server
         os.replace(tmp, path)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)

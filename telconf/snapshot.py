@@ -239,7 +239,7 @@ def plan_against_snapshot(config: Config, snapshot_path: Path, *, accounts: Iter
 
     info = snapshot_info(snapshot_path)
     try:
-        recorded = load(snapshot_path, environ=_AnyVariable())
+        recorded = load(snapshot_path, environ=_AnyVariable(), connecting=False)  # nothing is sent
     except ConfigError as exc:
         raise PlanError(f"{snapshot_path} is not a usable snapshot (a `telconf export` file): "
                         + "; ".join(str(d) for d in exc.diagnostics[:3])) from None

@@ -11,6 +11,7 @@ import importlib
 import click
 
 from telconf import __version__
+from telconf.cli.terminal import color_option
 
 COMMANDS = {
     "validate": ("telconf.cli.validate", "validate", "Check a config file offline (schema and semantics)."),
@@ -19,6 +20,7 @@ COMMANDS = {
     "apply": ("telconf.cli.apply", "apply", "Make the live accounts match the file (or a saved plan)."),
     "routes": ("telconf.cli.routes", "routes", "Show what a call to each number gets, over the week or at a moment."),
     "test": ("telconf.cli.test", "test", "Run route tests (telconf.tests.yaml) against the config, offline."),
+    "show": ("telconf.cli.show", "show", "Render a plan saved by `plan --out` (text, json, markdown), offline."),
     "export": ("telconf.cli.export", "export", "Write the live state of the accounts as a config file."),
     "accounts": ("telconf.cli.accounts", "accounts", "List the config's accounts (--json for a CI matrix)."),
     "schema": ("telconf.cli.schema", "schema", "Print the JSON Schema of the config (--plan: of the JSON plan)."),
@@ -61,6 +63,7 @@ def _not_yet(name: str) -> click.Command:
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="telconf")
+@color_option(default="auto")
 def main() -> None:
     """Telephony configuration as code for Teleum and Beeline cloudcc.
 
@@ -72,4 +75,8 @@ def main() -> None:
         telconf validate -c telconf.yaml
         telconf plan -c telconf.yaml --format markdown
         telconf apply -c telconf.yaml --yes
+
+    Shell completion (commands, options, account names): add to ~/.bashrc
+    `eval "$(_TELCONF_COMPLETE=bash_source telconf)"` (zsh: zsh_source in ~/.zshrc;
+    fish: `env _TELCONF_COMPLETE=fish_source telconf > ~/.config/fish/completions/telconf.fish`).
     """

@@ -24,7 +24,8 @@ from telconf.cli.common import (
     setup_logging,
     verbose_option,
 )
-from telconf.cli.plan import ExitOneOnUsageError, load_config, rotate_option, safety_settings, show
+from telconf.cli.terminal import color_option, confirm_by_typing_yes
+from telconf.cli.plan import ExitOneOnUsageError, load_config, read_and_plan, rotate_option, safety_settings, show
 from telconf.conductor import Conductor
 from telconf.errors import ApplyError, PlanError, TelconfError
 from telconf.plan import safety
@@ -58,14 +59,15 @@ def stdout_is_terminal() -> bool:
 @rotate_option
 @parallelism_option
 @verbose_option
+@color_option()
 @network_options
 @handles_errors
 def apply(planfile: Path | None, config_path: Path, accounts: tuple[str, ...], yes: bool, force: bool,
           report_path: Path | None, rotate: bool, parallelism: int, verbose: bool) -> None:
     """Make the live accounts match the config file.
 
-    Without PLANFILE: plan, show the plan, ask for confirmation (--yes skips it; with
-    no terminal and no --yes it refuses), then run the calls. With PLANFILE (from
+    Without PLANFILE: plan, show the plan, ask for confirmation by typing `yes`
+    (--yes skips it; with no terminal and no --yes it refuses), then run the calls. With PLANFILE (from
     `telconf plan --out`): re-read the live state and apply exactly that plan, or
     nothing if the accounts or the config changed since it was made (stale plan); a
     plan file is applied only once.
@@ -94,7 +96,7 @@ def apply(planfile: Path | None, config_path: Path, accounts: tuple[str, ...], y
         options = PlanOptions(rotate_secrets=rotate)
         config = load_config(config_path, accounts)
         with Conductor(config, accounts=accounts, parallelism=parallelism) as conductor:
-            plan = conductor.plan(options)
+            plan = read_and_plan(conductor, options)
             record.plan = plan
             show(plan)
             if not plan.has_changes:
@@ -123,7 +125,7 @@ def apply_saved(planfile: Path, config_path: Path | None, *, accounts: Sequence[
     selected = saved.accounts or []
     config = load_config(config_path, selected)
     with Conductor(config, accounts=selected, parallelism=parallelism) as conductor:
-        plan = conductor.plan(saved.plan_options)
+        plan = read_and_plan(conductor, saved.plan_options)
         fresh_changes = sum(len(a.changes) for a in plan.accounts)
         plan = conductor.check_saved(planfile, saved, plan)
         left = fresh_changes - sum(len(a.changes) for a in plan.accounts)
@@ -150,8 +152,8 @@ def _confirm(plan: Plan) -> None:
                       "Review the plan and run `telconf apply --yes`, or apply a saved plan "
                       "(`telconf plan --out FILE`, then `telconf apply FILE`).")
     names = ", ".join(a.account for a in plan.accounts if a.has_changes)
-    if not click.confirm(f"Apply these changes to {names}?", default=False, err=True):
-        raise Refused("apply cancelled; nothing was changed")
+    if not confirm_by_typing_yes(f"Apply these changes to {names}?"):
+        raise Refused("apply cancelled (only 'yes' approves); nothing was changed")
 
 
 def run(conductor: Conductor, plan: Plan, record: Any = None) -> ApplyReport:
@@ -213,14 +215,19 @@ def progress_display(total: int) -> Iterator[ProgressCallback]:
             yield on_bar
         return
     lock = threading.Lock()
+    finished = [0]
 
     def on_line(event: CallEvent) -> None:
+        """``[ 3/15] #5 office: editSIP 101 ... ok``: counted as calls end; ``#5`` is the call's place in the
+        plan (the failure report's ``[5]``), since parallel lanes finish out of plan order."""
         if event.status == "start":
             return
         result = event.result
         width = len(str(event.total))
         status = {"done": "ok", "skipped": f"not sent: {result.error}"}.get(event.status, f"FAILED: {result.error}")
         with lock:
-            click.echo(f"[{result.position:>{width}}/{event.total}] {result.account}: {result.label} ... {status}")
+            finished[0] += 1
+            click.echo(f"[{finished[0]:>{width}}/{event.total}] {f'#{result.position}':<{width + 1}} {result.account}: "
+                       f"{result.label} ... {status}")
 
     yield on_line

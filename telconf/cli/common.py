@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import logging
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -14,6 +13,7 @@ from typing import Any, TypeVar
 import click
 
 from telconf import registry
+from telconf.cli import terminal
 from telconf.errors import ConfigError, TelconfError
 from telconf.guard import hosts, limits
 from telconf.guard.redact import MaskingStream, escape
@@ -31,11 +31,32 @@ def config_option(func: F) -> F:
     )(func)
 
 
+def complete_accounts(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
+    """The config's account names starting with ``incomplete``, for shell completion (never an error)."""
+    path = ctx.params.get("config_path") or os.environ.get("TELCONF_CONFIG") or "telconf.yaml"
+    try:
+        from telconf.config.loader import read
+
+        accounts = read(Path(path)).data.get("accounts")
+        return [str(name) for name in accounts if str(name).startswith(incomplete)]
+    except Exception:  # noqa: BLE001 - completion must never break the shell: no config, no names
+        return []
+
+
 def account_option(func: F) -> F:
     return click.option(
-        "--account", "accounts", multiple=True, metavar="NAME",
+        "--account", "accounts", multiple=True, metavar="NAME", shell_complete=complete_accounts,
         help="Only this account (repeatable; default: all).",
     )(func)
+
+
+def format_option(choices: list[str], *, default: str = "text",
+                  help: str = "text for terminals, markdown for pull requests, json for tools.") -> Callable[[F], F]:
+    """``-f``/``--format``: the same short flag on every command that has formats."""
+    def decorate(func: F) -> F:
+        return click.option("-f", "--format", "fmt", type=click.Choice(choices), default=default,
+                            show_default=True, help=help)(func)
+    return decorate
 
 
 def verbose_option(func: F) -> F:
@@ -75,7 +96,13 @@ def network_options(func: F) -> F:
 
 
 def setup_logging(verbose: bool) -> None:
-    """Send telconf's logs to stderr: every HTTP call with -v, warnings otherwise."""
+    """Send telconf's logs to stderr: every HTTP call with -v, warnings otherwise.
+
+    ``logging`` is imported here: the commands that log (the ones that talk HTTP) call
+    this; ``validate`` and ``--help`` do not pay for it.
+    """
+    import logging
+
     logger = logging.getLogger("telconf")
     logger.handlers.clear()
     handler = logging.StreamHandler(sys.stderr)
@@ -99,6 +126,7 @@ def handles_errors(func: F) -> F:
             sys.stdout, sys.stderr = saved
             hosts.allow_from_cli(())
             limits.set_timeout(None)
+            terminal.reset()
 
     return wrapper  # type: ignore[return-value]
 

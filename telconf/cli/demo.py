@@ -13,6 +13,7 @@ import click
 from telconf.cli.apply import run
 from telconf.cli.common import handles_errors, setup_logging, verbose_option
 from telconf.cli.plan import show
+from telconf.cli.terminal import color_option
 from telconf.conductor import Conductor
 
 
@@ -34,6 +35,7 @@ def _step(command: str) -> None:
 @click.option("--keep", "keep", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
               help="Also write the demo config and its voice file to DIR, to read or reuse.")
 @verbose_option
+@color_option()
 @handles_errors
 def demo(keep: Path | None, verbose: bool) -> None:
     """Plan and apply an example config against built-in emulators of the providers' APIs.

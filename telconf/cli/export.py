@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 import click
+
+if TYPE_CHECKING:
+    from telconf.export import ExportResult
 
 from telconf.cli.common import (
     account_option,
@@ -57,14 +62,32 @@ def export(config_path: Path, accounts: tuple[str, ...], out: str | None, templa
     setup_logging(verbose)
     config = load_config(config_path, accounts)
     target = output_path(out) if out is not None else None
+    from telconf.cli.terminal import ReadProgress
+
     with Conductor(config, accounts=accounts, parallelism=parallelism) as conductor:
-        result = conductor.export(out=target, templates=templates)
+        progress = ReadProgress(len(conductor.selected))
+        try:
+            result = conductor.export(out=target, templates=templates, on_read=progress.account_done)
+        finally:
+            progress.finish()
     if target is None:
         click.echo(result.text, nl=False)
-    noun = "account" if len(result.accounts) == 1 else "accounts"
-    where = f"to {target}" if target is not None else "to stdout"
-    click.echo(f"Exported {len(result.accounts)} {noun} {where}"
-               + (f", {len(result.files)} file{'s' if len(result.files) != 1 else ''} under {result.base_dir}"
-                  if result.files else "") + ".", err=True)
+    click.echo(written_summary(result, target), err=True)
     if result.variables:
         click.echo("Set these before applying: " + ", ".join(result.variables), err=True)
+
+
+def written_summary(result: ExportResult, target: Path | None) -> str:
+    """``Exported 1 account to backup/telconf.yaml; wrote 3 files under backup: telconf.yaml, ...``.
+
+    Every file the export wrote is counted: the YAML, the schema copy its modeline points
+    at, the voice files and block files (a count that leaves some out misleads a backup).
+    """
+    from telconf.modeline import SCHEMA_COPY
+
+    names = ([target.name] if target is not None else []) + [SCHEMA_COPY, *result.files]
+    noun = "account" if len(result.accounts) == 1 else "accounts"
+    where = f"to {target}" if target is not None else "to stdout"
+    shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+    return (f"Exported {len(result.accounts)} {noun} {where}; wrote {len(names)} file{'s' if len(names) != 1 else ''} "
+            f"under {result.base_dir}: {shown}.")

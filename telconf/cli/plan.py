@@ -6,10 +6,10 @@ the plan, showing it.
 
 from __future__ import annotations
 
-import io
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -20,19 +20,21 @@ from telconf.cli.common import (
     F,
     account_option,
     config_option,
+    format_option,
     handles_errors,
     network_options,
     parallelism_option,
     setup_logging,
     verbose_option,
 )
+from telconf.cli.output import show_plan
+from telconf.cli.terminal import ReadProgress, color_option, is_terminal
 from telconf.conductor import Conductor
 from telconf.model import Config, Safety
 from telconf.plan import safety
 from telconf.plan import saved as saved_plans
 from telconf.plan.data import Plan
 from telconf.plan.data import PlanOptions
-from telconf.plan.renderers import renderer
 
 
 class ExitOneOnUsageError(click.Command):
@@ -54,11 +56,16 @@ def rotate_option(func: F) -> F:
     )(func)
 
 
-def load_config(path: Path, accounts: Sequence[str], environ: Mapping[str, str] | None = None) -> Config:
-    """The config of the selected accounts; its warnings go to stderr."""
+def load_config(path: Path, accounts: Sequence[str], environ: Mapping[str, str] | None = None, *,
+                connecting: bool = True) -> Config:
+    """The config of the selected accounts; its warnings go to stderr.
+
+    ``connecting``: the command will send credentials (every host must be trusted); a
+    snapshot plan sends nothing.
+    """
     from telconf.config import load
 
-    config = load(path, accounts or None, environ)
+    config = load(path, accounts or None, environ, connecting=connecting)
     for warning in config.warnings:
         click.echo(str(warning), err=True)
     return config
@@ -87,27 +94,27 @@ def with_context(plan: Plan, config: Config, violations: Sequence[safety.Violati
                                              violations=list(violations), snapshot=snapshot))
 
 
-def use_colour() -> bool:
-    """Colour only on a terminal, and never when NO_COLOR is set."""
-    import os
+def read_and_plan(conductor: Conductor, options: PlanOptions) -> Plan:
+    """The conductor's plan, with read progress on a terminal (stderr)."""
+    progress = ReadProgress(len(conductor.selected))
+    try:
+        return conductor.plan(options, on_read=progress.account_done)
+    finally:
+        progress.finish()
 
-    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
 
-
-def show(plan: Plan, fmt: str = "text", full_plan: str | None = None) -> None:
-    """Print the plan on stdout in ``fmt``."""
-    out = io.StringIO()
-    renderer(fmt, color=fmt == "text" and use_colour(), full_plan=full_plan).run(plan, out)
-    click.echo(out.getvalue(), nl=False, color=use_colour())
+def show(plan: Plan | dict[str, Any], fmt: str = "text", full_plan: str | None = None) -> None:
+    """Print the plan (or a saved plan's data) on stdout in ``fmt``."""
+    show_plan(plan, fmt, full_plan)
 
 
 @click.command("plan", cls=ExitOneOnUsageError)
 @config_option
 @account_option
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text",
-              show_default=True, help="text for terminals, markdown for pull requests, json for tools.")
+@format_option(["text", "json", "markdown"])
 @click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
-              help="Also save the plan, for `telconf apply FILE`.")
+              help="Also save the plan (telconf's saved-plan file: the plan, the live state's fingerprints "
+                   "and the config's hash), for `telconf apply FILE` and `telconf show FILE`.")
 @click.option("--snapshot", "snapshot", type=click.Path(dir_okay=False, exists=True, path_type=Path),
               metavar="EXPORT",
               help="Plan against the live state recorded in this `telconf export` file: no credentials, "
@@ -122,6 +129,7 @@ def show(plan: Plan, fmt: str = "text", full_plan: str | None = None) -> None:
 @rotate_option
 @parallelism_option
 @verbose_option
+@color_option()
 @network_options
 @handles_errors
 def plan(config_path: Path, accounts: tuple[str, ...], fmt: str, out: Path | None, snapshot: Path | None,
@@ -151,17 +159,18 @@ def plan(config_path: Path, accounts: tuple[str, ...], fmt: str, out: Path | Non
         from telconf.config.environ import loading_environ
         from telconf.snapshot import plan_against_snapshot
 
-        config = load_config(config_path, accounts, loading_environ())
+        config = load_config(config_path, accounts, loading_environ(), connecting=False)
         fail_on_warnings(config, strict)
         the_plan, info = plan_against_snapshot(config, snapshot, accounts=accounts or None, options=options,
                                                parallelism=parallelism)
         recorded = info.to_data()
-        click.echo(f"note: {describe(recorded)}", err=True)
+        if not (fmt in ("text", "markdown") and is_terminal(sys.stdout)):  # else the plan itself says it
+            click.echo(f"note: {describe(recorded)}", err=True)
     else:
         config = load_config(config_path, accounts)
         fail_on_warnings(config, strict)
         with Conductor(config, accounts=accounts, parallelism=parallelism) as conductor:
-            the_plan = conductor.plan(options)
+            the_plan = read_and_plan(conductor, options)
     found = safety.violations(the_plan, safety_settings(config))
     the_plan = with_context(the_plan, config, found, recorded)
     show(the_plan, fmt, full_plan)

@@ -69,7 +69,7 @@ def routes(numbers: tuple[str, ...], config_path: Path, accounts: tuple[str, ...
     else:
         from telconf.config import load
 
-        config = load(config_path, accounts or None, AnyVariable())  # no secret is read
+        config = load(config_path, accounts or None, AnyVariable(), connecting=False)  # no secret is read
         for warning in config.warnings:
             click.echo(str(warning), err=True)
         states = list(config.accounts.values()) if snapshot is None else snapshot_states(config, snapshot)
@@ -107,7 +107,7 @@ def snapshot_states(config: Config, snapshot: Path) -> list[Account]:
     from telconf.routing.hook import router_of
 
     try:
-        recorded = load(snapshot, environ=AnyVariable())
+        recorded = load(snapshot, environ=AnyVariable(), connecting=False)
     except ConfigError as exc:
         raise PlanError(f"{snapshot} is not a usable snapshot (a `telconf export` file): "
                         + "; ".join(str(d) for d in exc.diagnostics[:3])) from None

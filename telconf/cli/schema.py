@@ -10,7 +10,7 @@ from telconf.cli.common import handles_errors
 
 
 @click.command("schema")
-@click.option("--plan", "which", flag_value="plan", help="The schema of `telconf plan --format json`.")
+@click.option("--plan", "which", flag_value="plan", help="The schema of `telconf plan --format json` (and `telconf show FILE --format json`).")
 @click.option("--report", "which", flag_value="report", help="The schema of `telconf apply --report`.")
 @click.option("--routes", "which", flag_value="routes", help="The schema of `telconf routes --format json`.")
 @click.option("--tests", "which", flag_value="tests", help="The schema of a route test file (telconf.tests.yaml).")
@@ -29,7 +29,9 @@ def schema(which: str | None, out: Path | None) -> None:
     \b
     Examples:
         telconf schema > telconf.schema.json
-        telconf schema --plan | check-jsonschema --schemafile /dev/stdin plan.json
+        telconf schema --plan -o plan.schema.json
+        telconf plan --format json > plan.json     # or: telconf show saved.json -f json
+        check-jsonschema --schemafile plan.schema.json plan.json
     """
     from telconf.modeline import schema_text
 

@@ -31,17 +31,19 @@ def validate(path: str | Path) -> list[Diagnostic]:
 
 
 def load(path: str | Path, accounts: Iterable[str] | None = None,
-         environ: Mapping[str, str] | None = None) -> Config:
+         environ: Mapping[str, str] | None = None, *, connecting: bool = True) -> Config:
     """The validated desired state of the accounts named in ``accounts`` (all when None or empty).
 
     The whole file is checked; any error raises ``ConfigError`` with every diagnostic.
     ``${NAME}`` in ordinary values of the selected accounts is substituted from
     ``environ`` (default ``os.environ``); credentials and SIP passwords stay ``Secret``.
-    Other accounts are checked without touching any variable.
+    Other accounts are checked without touching any variable. ``connecting``: the config is
+    loaded for a command that will send its credentials, so a host the operator does not
+    trust is an error in every account (a warning otherwise, as in ``validate``).
     """
     path = Path(path)
     names = tuple(accounts or ())
-    diagnostics, built, _ = check(path, names, environ, build=True)
+    diagnostics, built, _ = check(path, names, environ, build=True, connecting=connecting)
     if errors_of(diagnostics):
         raise ConfigError(diagnostics)
     order = [name for name in built if not names or name in names]

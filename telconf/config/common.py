@@ -46,16 +46,26 @@ def login(ctx: Context, path: Path, account: dict[str, Any], login_field: str) -
 def account_url(ctx: Context, path: Path, account: dict[str, Any], default: str) -> str:
     """The account's endpoint: ``url`` (``${NAME}`` substituted when building) or ``default``.
 
-    A host the operator does not trust is an error when building (a warning when only
-    checking); plain ``http://`` to a host that is not loopback is a warning.
+    A URL that parsers could read differently (user information, a backslash, whitespace,
+    a control character) is an error always. A host the operator does not trust is an
+    error for a command that connects (``ctx.connecting``: plan, apply, export, a saved
+    plan's apply), in every account of the file, selected or not: every host is checked
+    before the first request, so a file with one refused host sends nothing anywhere.
+    For ``validate`` it is a warning (it may run where the operator's list is not set). Plain
+    ``http://`` to a host that is not loopback is a warning.
     """
     if "url" not in account:
         return default
-    url = ctx.text(path + ("url",), account["url"])
-    if isinstance(account["url"], str) and not ctx.has_variable(url):
-        refused = hosts.refusal(url, str(account.get("provider", "")))
+    url, known = ctx.substitute(path + ("url",), account["url"])
+    if isinstance(account["url"], str) and known:  # not known: only checking, or a variable refused (said)
+        try:
+            where = hosts.endpoint(url)
+        except hosts.BadUrl as exc:
+            ctx.error(path + ("url",), str(exc))
+            return url
+        refused = hosts.host_refusal(where, str(account.get("provider", "")))
         if refused:
-            ctx.warning(path + ("url",), refused)  # the Transport refuses to connect there
+            (ctx.error if ctx.connecting else ctx.warning)(path + ("url",), refused)
         elif hosts.plain_http(url):
             ctx.warning(path + ("url",), "plain http:// to a host that is not loopback: the credentials "
                                          "would cross the network unencrypted; use https://")
@@ -90,7 +100,7 @@ def _tls_file(ctx: Context, path: Path, value: str) -> FilePath | None:
 
     CI often validates where certificates are not installed; plan/apply cannot do without them.
     """
-    if ctx.has_variable(value) and not ctx.building:
+    if not ctx.substitute(path, value)[1]:  # only checking, or a variable refused or unset (said)
         return None
     file = ctx.file(path, value)
     report = ctx.error if ctx.building else ctx.warning

@@ -12,10 +12,9 @@ import os
 from pathlib import Path as FilePath
 from typing import Any
 
-import yaml
-
 from telconf.config.loader import check_document
 from telconf.config.source import Document, Path, matching
+from telconf.config.writer import dump
 from telconf.errors import ConfigError
 
 # Where a config holds file paths (relative to the file that wrote them).
@@ -33,8 +32,7 @@ def render(path: FilePath) -> str:
     flat = _plain(data)
     for name, account in (flat.get("accounts") or {}).items():
         _rebase_paths(doc, base, ("accounts", name), account)
-    header = f"# {path} rendered by telconf: includes merged, templates expanded\n"
-    return header + yaml.safe_dump(flat, sort_keys=False, allow_unicode=True, width=1000, default_flow_style=False)
+    return dump(flat, header=[f"{path} rendered by telconf: includes merged, templates expanded"])
 
 
 def _plain(value: Any) -> Any:

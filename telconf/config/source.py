@@ -105,6 +105,9 @@ class Document:
         self.diagnostics: list[Diagnostic] = []
         # Numbers expanded from a template: path of the number -> how (see telconf.config.templates).
         self.uses: dict[Path, Any] = {}
+        # Ids of the containers of templates: the parts many numbers may share (one object each),
+        # which checks may remember by identity; a file without templates remembers nothing.
+        self.shared: set[int] = set()
 
     def error(self, mark: Mark, message: str) -> None:
         """Record an error at ``mark``."""
@@ -201,7 +204,7 @@ def _parse_composed(doc: Document, text: str) -> Document:
         context = ""
         if exc.context and exc.context_mark and exc.problem:
             context = f" ({exc.context} started at line {exc.context_mark.line + 1})"
-        doc.error(where, f"YAML syntax: {exc.problem or exc.context}{context}")
+        doc.error(where, f"YAML syntax: {exc.problem or exc.context}{context}{_variable_hint(text, exc)}")
         return doc
     except yaml.YAMLError as exc:
         doc.error((1, 1), f"YAML: {exc}")
@@ -216,6 +219,23 @@ def _parse_composed(doc: Document, text: str) -> Document:
     del text  # the composed nodes hold what is needed
     doc.data = builder.build(node, ())
     return doc
+
+
+_UNQUOTED_VARIABLE = re.compile(r"""(?<!["'\w])\$\{[A-Za-z_][A-Za-z0-9_]*\}""")
+
+
+def _variable_hint(text: str, exc: yaml.MarkedYAMLError) -> str:
+    """A hint when a flow collection broke on an unquoted ``${NAME}``: `{` opens another mapping there."""
+    if "flow" not in f"{exc.context} {exc.problem}":
+        return ""
+    lines = text.splitlines()
+    marks = [m for m in (exc.context_mark, exc.problem_mark) if m is not None]
+    for number in sorted({m.line for m in marks}):
+        found = _UNQUOTED_VARIABLE.search(lines[number]) if number < len(lines) else None
+        if found:
+            name = found.group(0)
+            return f"; inside {{...}} or [...] quote a variable: \"{name}\", not {name}"
+    return ""
 
 
 class _Builder:
@@ -360,6 +380,7 @@ class _Builder:
 
 MAX_DEPTH = 64  # the schema needs about 10 levels
 MAX_ALIAS_EXPANSION = 100_000  # values that aliases may add to a file
+MAX_ALIAS_BYTES = 16 * 1024 * 1024  # and text (one long value repeated would fill `render`'s output)
 
 
 def _hazard(text: str) -> tuple[Mark, str] | None:
@@ -372,31 +393,37 @@ def _hazard(text: str) -> tuple[Mark, str] | None:
     """
     if not (("&" in text and "*" in text) or (not _DEPTH_LIMITED and _could_be_deep(text))):
         return None
-    sizes: dict[str, int] = {}
-    open_: list[list[Any]] = [[None, 0]]  # [anchor, expanded size] of each open collection
-    added = 0
+    sizes: dict[str, tuple[int, int]] = {}  # anchor -> (values, characters) it stands for
+    open_: list[list[Any]] = [[None, 0, 0]]  # [anchor, expanded values, expanded characters] of each open collection
+    added = added_text = 0
     try:
         for event in yaml.parse(text, Loader=_Loader):
             if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 if len(open_) > MAX_DEPTH:
                     return _event_mark(event), f"the YAML is nested more than {MAX_DEPTH} levels deep"
-                open_.append([event.anchor, 1])
+                open_.append([event.anchor, 1, 0])
                 continue
             if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-                anchor, size = open_.pop()
+                anchor, size, chars = open_.pop()
             elif isinstance(event, yaml.AliasEvent):
-                anchor, size = None, sizes.get(event.anchor or "", 1)
+                anchor, (size, chars) = None, sizes.get(event.anchor or "", (1, 0))
                 added += size - 1
+                added_text += chars
                 if added > MAX_ALIAS_EXPANSION:
                     return _event_mark(event), (f"YAML aliases expand this file to more than "
                                                 f"{MAX_ALIAS_EXPANSION} values; write the values out instead")
+                if added_text > MAX_ALIAS_BYTES:
+                    return _event_mark(event), (f"YAML aliases expand this file by more than "
+                                                f"{MAX_ALIAS_BYTES // (1024 * 1024)} MB of text; write the values "
+                                                f"out instead")
             elif isinstance(event, yaml.ScalarEvent):
-                anchor, size = event.anchor, 1
+                anchor, size, chars = event.anchor, 1, len(event.value)
             else:
                 continue
             if anchor:
-                sizes[anchor] = size
+                sizes[anchor] = (size, chars)
             open_[-1][1] += size
+            open_[-1][2] += chars
     except yaml.YAMLError:
         return None  # a syntax error: the composer reports it with its position
     return None

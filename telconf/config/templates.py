@@ -14,6 +14,13 @@ every rule applies to what a template gives a number. An expanded number is a ne
 mapping: keys taken from the template keep the template's positions (and file), keys
 written beside ``use:`` replace them; ``Document.uses`` remembers, per number, which
 template it came from, so that a diagnostic inside a template's value names both places.
+
+A template is prepared once (:func:`_prepare`): where its parameters and ``{{``/``}}``
+are. A use copies only the containers on the way to those places and shares the rest
+with every other use, so the schema check and the providers' builders, which remember
+what they checked by object identity, check a template's fixed parts once and each use
+only what its parameters change. What every use adds is counted before any is built,
+against the budget of ``telconf.config.budget``.
 """
 
 from __future__ import annotations
@@ -23,6 +30,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from telconf.config.budget import MAX_TEMPLATE_BYTES, MAX_TEMPLATE_VALUES
 from telconf.config.source import Document, LocatedDict, LocatedList, Mark, Path
 
 # `{name}` is a parameter, `{{`/`}}` literal braces; `${NAME}` is an environment variable, left alone.
@@ -44,6 +52,15 @@ class Template:
     parameters: Mapping[str, Path] = field(default_factory=dict)  # name -> first place it appears
     textual: bool = False  # holds a parameter or a `{{`/`}}`: each use gets its own copy
     braced: Mapping[str, Path] = field(default_factory=dict)  # `{name}` YAML read as a mapping
+    recipe: Any = None  # where substitution happens (see _prepare); None: nowhere
+    values: int = 0  # containers and scalars one use adds (aliases counted as often as used)
+    text_bytes: int = 0  # characters of its text, keys included
+    occurrences: Mapping[str, int] = field(default_factory=dict)  # parameter -> times it is written
+
+    def cost(self, arguments: Mapping[str, Any]) -> tuple[int, int]:
+        """(values, bytes of text) one use with ``arguments`` adds to the document."""
+        grown = sum(count * len(str(arguments.get(name, ""))) for name, count in self.occurrences.items())
+        return self.values, self.text_bytes + grown
 
     def place(self, doc: Document, using: Path) -> str:
         """Where the template is, as seen from the line at ``using``: ``line 3`` or ``FILE:3``."""
@@ -78,20 +95,47 @@ def expand(doc: Document) -> None:
     accounts = data.get("accounts")
     if not isinstance(accounts, dict):
         return
+    uses: list[tuple[LocatedDict, str, Path, LocatedDict, Template, dict[str, Any]]] = []
     for name, account in accounts.items():
         if not isinstance(account, dict) or not isinstance(account.get("numbers"), LocatedDict):
             continue
         provider = account.get("provider")
         numbers = account["numbers"]
-        for number, entry in list(numbers.items()):
-            path = ("accounts", name, "numbers", number)
+        for number, entry in numbers.items():
+            path: Path = ("accounts", name, "numbers", number)
             if isinstance(entry, LocatedDict) and "with" in entry and "use" not in entry:
                 doc.diagnostics.append(doc.diagnostic(path + ("with",), "with: needs use: (the template it fills in)",
                                                       key=True))
             if isinstance(entry, LocatedDict) and "use" in entry:
-                expanded = _expand_number(doc, path, entry, templates, provider)
-                if expanded is not None:
-                    numbers[number] = expanded
+                found = _checked_use(doc, path, entry, templates, provider)
+                if found is not None:
+                    uses.append((numbers, number, path, entry, *found))
+    if not _within_budget(doc, uses):
+        return  # nothing expanded: the file is refused at the use that passed the budget
+    for numbers, number, where, entry, template, arguments in uses:
+        numbers[number] = _expanded(doc, where, entry, template, arguments)
+
+
+def _within_budget(doc: Document, uses: list[tuple[LocatedDict, str, Path, LocatedDict, Template,
+                                                     dict[str, Any]]]) -> bool:
+    """False (the error recorded at the ``use:`` that passes it) when the uses add more than the budget.
+
+    Counted from each template's prepared size before anything is built: a 190 KB
+    file asking for millions of values is refused in the time it takes to read it.
+    """
+    values = text = 0
+    for _, _, path, _, template, arguments in uses:
+        added, grown = template.cost(arguments)
+        values, text = values + added, text + grown
+        if values > MAX_TEMPLATE_VALUES or text > MAX_TEMPLATE_BYTES:
+            what = (f"more than {MAX_TEMPLATE_VALUES:,} values" if values > MAX_TEMPLATE_VALUES
+                    else f"more than {MAX_TEMPLATE_BYTES // (1024 * 1024)} MB of text")
+            doc.diagnostics.append(doc.diagnostic(
+                path + ("use",), f"template {template.name!r} ({template.place(doc, path)}) adds {added:,} values "
+                                 f"and {grown:,} bytes at each use; with this use the templates of the file expand "
+                                 f"to {what}, the limit; write smaller templates or split the config"))
+            return False
+    return True
 
 
 def _templates(doc: Document, raw: Any) -> dict[str, Template]:
@@ -105,8 +149,72 @@ def _templates(doc: Document, raw: Any) -> dict[str, Template]:
         parameters: dict[str, Path] = {}
         braced: dict[str, Path] = {}
         textual = _scan(settings, ("templates", name), parameters, braced)
-        found[name] = Template(name, settings, file, mark, parameters, textual, braced)
+        occurrences: dict[str, int] = {}
+        sizes: dict[int, tuple[int, int]] = {}
+        recipe = _prepare(settings, occurrences, {})
+        _containers(settings, doc.shared)
+        # The number's own mapping is new; the template's is not added, its items are.
+        values, text = _size(settings, sizes)
+        found[name] = Template(name, settings, file, mark, parameters, textual, braced, recipe, values - 1, text,
+                               occurrences)
     return found
+
+
+def _containers(value: Any, ids: set[int]) -> None:
+    """Add the ids of the containers under ``value`` (the template's own) to ``ids``."""
+    if isinstance(value, (dict, list)) and id(value) not in ids:
+        ids.add(id(value))
+        for item in value.values() if isinstance(value, dict) else value:
+            _containers(item, ids)
+
+
+def _size(value: Any, seen: dict[int, tuple[int, int]]) -> tuple[int, int]:
+    """(values, characters) of ``value`` as expanded: a container an alias repeats counts each time."""
+    if isinstance(value, str):
+        return 1, len(value)
+    if not isinstance(value, (dict, list)):
+        return 1, 8
+    known = seen.get(id(value))
+    if known is not None:
+        return known
+    values, text = 1, 0
+    items = value.items() if isinstance(value, dict) else enumerate(value)
+    for key, item in items:
+        size = _size(item, seen)
+        values, text = values + size[0], text + size[1] + (len(key) if isinstance(key, str) else 0)
+    seen[id(value)] = (values, text)
+    return values, text
+
+
+def _prepare(value: Any, occurrences: dict[str, int], seen: dict[int, Any]) -> Any:
+    """Where ``value`` changes with the parameters: None (nowhere: shared by every use), or a recipe.
+
+    A text's recipe is ``True``; a container's is ``{key or index: recipe}`` of its
+    items that change. ``occurrences`` counts each parameter (for the budget).
+    """
+    if isinstance(value, str):
+        tokens = [m.group(1) for m in _TOKEN.finditer(value)]
+        for name in tokens:
+            if name:
+                occurrences[name] = occurrences.get(name, 0) + 1
+        return True if tokens else None
+    if not isinstance(value, (dict, list)):
+        return None
+    if id(value) in seen:  # an alias: the same recipe, parameters counted again
+        for name in _names_under(value):
+            occurrences[name] = occurrences.get(name, 0) + 1
+        return seen[id(value)]
+    items = value.items() if isinstance(value, dict) else enumerate(value)
+    recipe = {key: sub for key, item in items if (sub := _prepare(item, occurrences, seen)) is not None}
+    seen[id(value)] = recipe or None
+    return recipe or None
+
+
+def _names_under(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [m.group(1) for m in _TOKEN.finditer(value) if m.group(1)]
+    items = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
+    return [name for item in items for name in _names_under(item)]
 
 
 def _scan(value: Any, path: Path, parameters: dict[str, Path], braced: dict[str, Path]) -> bool:
@@ -129,9 +237,9 @@ def _scan(value: Any, path: Path, parameters: dict[str, Path], braced: dict[str,
     return textual
 
 
-def _expand_number(doc: Document, path: Path, entry: LocatedDict, templates: Mapping[str, Template],
-                   provider: Any) -> LocatedDict | None:
-    """The number's settings with the template's filled in, or None (errors recorded) when it cannot be."""
+def _checked_use(doc: Document, path: Path, entry: LocatedDict, templates: Mapping[str, Template],
+                 provider: Any) -> tuple[Template, dict[str, Any]] | None:
+    """The template a number uses and its arguments, or None (errors recorded) when they do not fit."""
     name = entry["use"]
     if not isinstance(name, str):
         return None  # the schema reports it
@@ -151,6 +259,12 @@ def _expand_number(doc: Document, path: Path, entry: LocatedDict, templates: Map
             path + ("use",), f"template {name!r} ({template.place(doc, path)}) sets {keys}, which a {provider} number "
                              f"does not have (it has: {', '.join(sorted(allowed))})"))
         return None
+    return template, arguments
+
+
+def _expanded(doc: Document, path: Path, entry: LocatedDict, template: Template,
+              arguments: Mapping[str, Any]) -> LocatedDict:
+    """The number's settings with the template's filled in."""
     if len(entry) == 1 and not template.textual:
         # `{use: name}` alone: every such number gets the template's own settings, one
         # mapping shared (positions in the template), so that later checks see it once.
@@ -203,10 +317,11 @@ def _merge(doc: Document, path: Path, entry: LocatedDict, template: Template,
     result = LocatedDict(entry.mark, entry.file)
     result.key_files = {}
     taken = set()
+    recipe = template.recipe or {}
     for key, value in template.settings.items():
         if key in entry:
             continue  # written beside `use:`: replaces the template's key
-        result[key] = fill(value, arguments) if template.textual else value
+        result[key] = _fill(value, recipe[key], arguments) if key in recipe else value
         result.key_marks[key] = template.settings.key_marks[key]
         result.value_marks[key] = template.settings.value_marks[key]
         result.key_files[key] = template.file
@@ -222,6 +337,29 @@ def _merge(doc: Document, path: Path, entry: LocatedDict, template: Template,
     file = (entry.key_files or {}).get("use") or entry.file or doc.file
     doc.uses[path] = Use(template.name, file, entry.key_marks["use"], frozenset(taken))
     return result
+
+
+def _fill(value: Any, recipe: Any, arguments: Mapping[str, Any]) -> Any:
+    """``value`` with its parameters filled in as :func:`fill` does, copying only what changes.
+
+    ``recipe`` (from :func:`_prepare`) names the items that hold parameters; every
+    other item is the template's own object, shared with every use of the template.
+    """
+    if recipe is True:
+        return fill(value, arguments)
+    if isinstance(value, LocatedDict):
+        copy = LocatedDict(value.mark, value.file)
+        copy.key_marks, copy.value_marks, copy.key_files = value.key_marks, value.value_marks, value.key_files
+        copy.update(value)
+        for key, sub in recipe.items():
+            copy[key] = _fill(value[key], sub, arguments)
+        return copy
+    items = LocatedList(value.mark, value.file)
+    items.item_marks = value.item_marks
+    items.extend(value)
+    for index, sub in recipe.items():
+        items[index] = _fill(value[index], sub, arguments)
+    return items
 
 
 def fill(value: Any, arguments: Mapping[str, Any]) -> Any:

@@ -61,12 +61,23 @@ def seed(emulators: Emulators) -> None:
 
 
 def write_config(directory: Path) -> Path:
-    """Write the demo config and the files it refers to into ``directory``; return the config path."""
-    from telconf.modeline import write_modeline
+    """Write the demo config and the files it refers to into ``directory``; return the config path.
+
+    Written by the one YAML writer of ``export`` and ``render`` (quoting that YAML 1.1 and
+    1.2 read alike), with the modeline of a schema copy beside it; the commented original
+    is ``examples/demo.yaml``.
+    """
+    import yaml
+
+    from telconf.config.writer import dump
+    from telconf.modeline import SCHEMA_COPY, write_schema_copy
 
     config = directory / "demo.yaml"
-    config.write_text(config_text(), encoding="utf-8")
-    write_modeline(config)  # the ../schemas link would not resolve in DIRECTORY
+    header = [f"yaml-language-server: $schema=./{SCHEMA_COPY}",
+              f"The config of `telconf demo` ({summary()}); commented: examples/demo.yaml of telconf.",
+              "Set the ${DEMO_...} variables to real accounts to reuse it."]
+    config.write_text(dump(yaml.safe_load(config_text()), header=header), encoding="utf-8", newline="\n")
+    write_schema_copy(directory)  # the ../schemas link of the example would not resolve in DIRECTORY
     for demo in demo_kits().values():
         for relative, content in (demo.files() if demo.files else {}).items():
             target = directory.joinpath(*relative.split("/"))

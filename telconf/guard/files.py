@@ -61,6 +61,20 @@ def outside(file: Path, base_dir: Path) -> bool:
     return False
 
 
+def hidden(file: Path, base_dir: Path, written: str = "") -> bool:
+    """True when ``file`` (resolved) or the path as ``written`` has a hidden part below ``base_dir``.
+
+    A part is hidden when its name starts with a dot (``.git``, ``.env``, ``.ssh``); ``.``
+    and ``..`` in what was written are not names.
+    """
+    try:
+        parts = file.resolve().relative_to(base_dir.resolve()).parts
+    except (ValueError, OSError, RuntimeError):
+        return True
+    named = [part for part in Path(written).parts if part not in (".", "..", "/")]
+    return any(part.startswith(".") for part in (*parts, *named))
+
+
 def _kind(mode: int) -> str:
     if stat.S_ISFIFO(mode):
         return "a FIFO"

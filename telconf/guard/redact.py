@@ -5,6 +5,10 @@ config is loaded, with the values of every variable a credential field reference
 session tokens when a login answers). ``mask`` replaces each, in the spellings a leak
 could take (raw, URL-encoded, JSON-escaped, base64, Basic auth), by ``(sensitive)``.
 The CLI wraps stdout and stderr with ``MaskingStream``; writers of files call ``mask``.
+
+Printed text (``MaskingStream``, ``--report``) also has the user information of every URL
+masked (``https://(sensitive)@host``): a URL from the environment or a server may carry
+a login and password (``CI_REPOSITORY_URL`` carries a job token).
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ _spellings: set[str] = set()
 _pattern: re.Pattern[str] | None = None
 # C0/C1 controls (terminal escapes, bells), line separators, and the bidirectional
 # overrides that make text read differently from what it is (U+202E).
+_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^\s/?#]*@")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u2028-\u202e\u2066-\u2069]")
 
 
@@ -64,6 +69,18 @@ def mask(text: str) -> str:
     return pattern.sub(SENSITIVE, text)
 
 
+def mask_userinfo(text: str) -> str:
+    """``text`` with the user information of every URL in it (``user:password@``) masked."""
+    if "@" not in text or "://" not in text:
+        return text
+    return _USERINFO.sub(rf"\1{SENSITIVE}@", text)
+
+
+def for_output(text: str) -> str:
+    """``text`` as telconf prints it: secrets and the user information of URLs masked."""
+    return mask_userinfo(mask(text))
+
+
 def escape(text: str) -> str:
     """Text from a server or a file, safe for a terminal: control characters as ``\\xNN``."""
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256
@@ -95,7 +112,7 @@ class MaskingStream:
         self._stream = stream
 
     def write(self, text: str) -> int:
-        self._stream.write(mask(text))
+        self._stream.write(for_output(text))
         return len(text)
 
     def writelines(self, lines: Iterable[str]) -> None:
@@ -118,7 +135,7 @@ class _MaskingBuffer:
 
     def write(self, data: bytes) -> int:
         encoding = getattr(self._stream, "encoding", None) or "utf-8"
-        text = mask(data.decode(encoding, "replace"))
+        text = for_output(data.decode(encoding, "replace"))
         if self._raw is not None:
             self._raw.write(text.encode(encoding, "replace"))
         else:

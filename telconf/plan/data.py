@@ -110,6 +110,25 @@ def resolve(value: Any, refs: Mapping[str, str], secret: Callable[[str], str],
     return value
 
 
+def ref_names(value: Any) -> list[str]:
+    """The names of the ``{"$ref": NAME}`` placeholders in call parameters: a call waits
+    for the call that binds each (whatever lanes they are in)."""
+    if not has_placeholders(value):
+        return []
+    found: list[str] = []
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            if len(item) == 1 and next(iter(item)) == "$ref":
+                found.append(str(next(iter(item.values()))))
+            else:
+                stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return found
+
+
 @dataclass(frozen=True)
 class Call:
     """One API request: a method (or command) of the provider's API, with its parameters.
@@ -149,7 +168,9 @@ class Change:
     of fields where the item has fields) with secrets as ``(sensitive)``; ``number``
     is the phone number the item belongs to, for grouping. ``size`` is how many items
     the change creates or deletes (black-list changes carry many A-numbers).
-    ``calls`` are the change's own calls, before ordering and batching.
+    ``calls`` are the change's own calls, before ordering and batching. ``needs`` names
+    (by address) the changes whose calls must be done before these start, and whose
+    not being sent stops this one too.
     """
 
     kind: str
@@ -170,6 +191,12 @@ class Change:
     # point at the key (a SIP line, a voice file), as the config's own errors do.
     config_path: tuple[str | int, ...] | None = None
     config_at_key: bool = False
+    # The addresses of the changes of this account this one needs done first (``telconf.plan.order``).
+    needs: tuple[str, ...] = ()
+    # Ordered by the stage table against the other staged changes (the default between
+    # kinds); False: ``needs`` (and its lane) say all this change waits for, and no staged
+    # change waits for it unless it needs it.
+    staged: bool = True
 
     def address(self, account: str) -> str:
         """The change's stable address (grammar in ``schemas/plan.schema.json``).
@@ -209,6 +236,8 @@ class Change:
             data["warning_code"] = self.warning_code or "change"
         if self.template:
             data["template"] = self.template
+        if self.needs:
+            data["needs"] = list(self.needs)
         return data
 
 

@@ -29,6 +29,7 @@ from telconf.guard import files as safe_files
 from telconf.guard import limits
 from telconf.guard.redact import excerpt, mask
 from telconf.model import Config
+from telconf.plan.order import dangling_needs
 from telconf.plan.data import AccountPlan, Change, Plan, PlanOptions, fingerprint
 
 
@@ -270,6 +271,12 @@ def _check_items(path: Path, saved: SavedPlan, config: Config, fresh: Plan,
         for item, print_ in sorted(saved.items[name].items()):
             if fingerprint(provider.item_state(None, item)) != print_:
                 changed.append(f"{name}: {provider.item_label(item)}")
+        kept = [c for c in now[name].changes if provider.item_of(c) in saved.items[name]]
+        dangling = dangling_needs(kept, name)
+        if dangling:  # the plan's edges: what it does now needs a change it was not reviewed with
+            reasons.append("changes it makes now need changes it does not make: " + ", ".join(
+                f"{change} needs {needed}" for change, needed in dangling))
+            continue
         accounts.append(restrict(now[name], set(saved.items[name])))
     if changed:
         reasons.append("items it changes were changed since: " + ", ".join(changed))

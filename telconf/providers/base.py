@@ -3,8 +3,9 @@
 A provider owns one account: it reads the live state (``read``), compares it with the
 desired state (``diff``, producing ``Change`` objects that carry their calls), may
 merge calls into batched requests (``batch``), runs one call (``execute``) and turns
-a live state back into config data (``export``). Ordering is not its business:
-``telconf.plan.order`` decides it.
+a live state back into config data (``export``). A change may say which changes it
+needs (``Change.needs``); ``telconf.plan.order`` turns that and the stage table into the
+order, and ``apply`` runs the calls by it.
 """
 
 from __future__ import annotations
@@ -19,11 +20,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
-from telconf.errors import BadResponse, OutcomeUnknown, PlanError
+from telconf.errors import AccountErrors, BadResponse, OutcomeUnknown, PlanError, ProviderError, TelconfError
+from telconf.guard.hosts import address
 from telconf.plan.data import Call, CallWithChanges, Change, PlanOptions
 
 __all__ = ["CallWithChanges", "PlanOptions", "LiveState", "ItemCheck", "Provider", "ReadPool", "parallel_map",
-           "send_then_read_back"]
+           "each_account", "send_then_read_back"]
 
 A = TypeVar("A")
 R = TypeVar("R")
@@ -40,13 +42,15 @@ class LiveState:
 
     ``data`` is the provider's own frozen live model; ``fingerprint`` identifies it
     (``telconf.plan.data.fingerprint`` of its normalised form); ``existing`` counts
-    the live items of each kind (for the safety rule); ``reads`` counts list calls.
+    the live items of each kind (for the safety rule); ``reads`` counts list calls;
+    ``numbers`` how many phone numbers the account has (what progress on a terminal shows).
     """
 
     data: Any
     fingerprint: str
     existing: Mapping[str, int] = field(default_factory=dict)
     reads: int = 0
+    numbers: int = 0
 
 
 @dataclass(frozen=True)
@@ -65,6 +69,9 @@ class Provider(ABC, Generic[A]):
     """Base of every provider: one account, read, diffed, applied and exported through its API."""
 
     name: str = ""
+    # An item's state changes only by the calls serving it (no call of another item changes
+    # it): ``apply`` may read items back as soon as their calls are done, beside the others.
+    items_settle_alone: bool = False
 
     def __init__(self, account: A, *, parallelism: int = 8, environ: Mapping[str, str] | None = None):
         self.account = account
@@ -123,7 +130,13 @@ class Provider(ABC, Generic[A]):
         return None
 
     def item_needs(self, changes: Sequence[Change]) -> dict[str, set[str]]:
-        """Items whose calls must not be sent when another item's are not (item -> items it needs)."""
+        """Items that stand or fall together without an order (item -> items it needs).
+
+        What one change needs of another is data of the change (``Change.needs``): the core
+        orders the calls by it and derives from it which items are not sent when another is
+        not. This is only for ties that are no order, e.g. items one request writes together
+        (a black list emptied at once by ListID).
+        """
         return {}
 
     def item_label(self, item: str) -> str:
@@ -137,6 +150,11 @@ class Provider(ABC, Generic[A]):
         files are downloaded), not only with the planned one.
         """
         raise NotImplementedError
+
+    def read_group(self, item: str) -> str:
+        """Items of one read group are read by one request (every SIP line by one list call):
+        ``apply`` checks the items of a group whose writes are due together with one read."""
+        return item
 
     def item_state(self, view: Any | None, item: str) -> Any:
         """The JSON-able state of ``item`` in ``view`` (None: the state the plan was made from)."""
@@ -242,6 +260,36 @@ def parallel_map(fn: Callable[[R], A], items: Iterable[R], parallelism: int) -> 
     with ReadPool(min(parallelism, len(items))) as pool:
         futures = [pool.submit(fn, item) for item in items]
         return [pool.result(f) for f in futures]
+
+
+def each_account(fn: Callable[[R], A], items: Sequence[R], name_of: Callable[[R], str], url_of: Callable[[R], str],
+                 parallelism: int) -> list[A]:
+    """``[fn(x) for x in items]``, one account each, in parallel; every account runs to its end.
+
+    Unlike :func:`parallel_map`, one account's failure does not stop the others: an
+    operator fixing credentials wants every failing account named at once. Each error
+    names its account and host:port; one failure is raised as it is, several together
+    as ``AccountErrors``.
+    """
+    def one(item: R) -> A | TelconfError:
+        try:
+            return fn(item)
+        except ProviderError as exc:
+            return exc.locate(account=name_of(item), host=address(url_of(item)))
+        except TelconfError as exc:
+            return exc
+
+    if len(items) <= 1 or parallelism <= 1:
+        results = [one(item) for item in items]
+    else:
+        with ThreadPoolExecutor(max_workers=min(parallelism, len(items)), thread_name_prefix="telconf-account") as pool:
+            results = list(pool.map(one, items))
+    failed = [r for r in results if isinstance(r, TelconfError)]
+    if len(failed) == 1:
+        raise failed[0]
+    if failed:
+        raise AccountErrors(failed)
+    return results  # type: ignore[return-value]  # no TelconfError left among them
 
 
 def send_then_read_back(

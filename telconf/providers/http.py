@@ -111,7 +111,8 @@ class Transport:
         # (message, code) from a 5xx body, for providers whose error bodies say more than the status
         self.error_detail = error_detail
         self.session = requests.Session()
-        adapter = HTTPAdapter(pool_connections=parallelism, pool_maxsize=max(parallelism, 1), max_retries=0)
+        adapter = GuardedAdapter(provider, pool_connections=parallelism, pool_maxsize=max(parallelism, 1),
+                                 max_retries=0)
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
         self.session.verify = verify
@@ -127,8 +128,15 @@ class Transport:
         """Send one request, retrying per the policy; return the final response.
 
         A response is returned for every status but 429 and 5xx (those are retried or
-        raised as ``TransientError``); the caller interprets 4xx bodies.
+        raised as ``TransientError``); the caller interprets 4xx bodies. Every error names
+        the host:port it was talking to.
         """
+        try:
+            return self._send(method, url, call=call, idempotent=idempotent, **kwargs)
+        except ProviderError as exc:
+            raise exc.locate(host=hosts.address(url))
+
+    def _send(self, method: str, url: str, *, call: str, idempotent: bool, **kwargs: Any) -> requests.Response:
         refused = hosts.refusal(url, self.provider)
         if refused:  # before any connection: the credentials go nowhere
             raise ProviderError(refused, provider=self.provider, call=call)
@@ -159,6 +167,8 @@ class Transport:
                 failure, sure_not_applied = self._transport_failure(call, exc, "the answer was cut off"), False
             except limits.BodyTooLarge as exc:
                 raise BadResponse(str(exc), provider=self.provider, call=call) from None
+            except HostRefused as exc:  # the prepared request: nothing was sent
+                raise ProviderError(str(exc), provider=self.provider, call=call) from None
             except requests.exceptions.ContentDecodingError:
                 raise BadResponse("the answer's content encoding could not be decoded",
                                   provider=self.provider, call=call) from None
@@ -185,7 +195,7 @@ class Transport:
                                             timeout=self.timeout, **kwargs)
             _refuse_redirect(response, self.provider, call)
             limits.read_body(response, started + self.timeout)
-        except (requests.exceptions.RequestException, limits.BodyTooLarge) as exc:
+        except (requests.exceptions.RequestException, limits.BodyTooLarge, HostRefused) as exc:
             log.debug("%s %s %s %s -> %s after %.0f ms", self.provider, call, method, redact_url(url),
                       type(exc).__name__, (time.monotonic() - started) * 1000)
             raise
@@ -199,6 +209,50 @@ class Transport:
         # The exception text of requests can hold the URL with its query: never show it.
         return TransientError(what or f"{type(exc).__name__} talking to the server", provider=self.provider,
                               call=call)
+
+
+class HostRefused(Exception):
+    """The prepared request would go where the account's credentials may not (nothing was sent)."""
+
+
+class GuardedAdapter(HTTPAdapter):
+    """An adapter that checks each prepared request right before it connects.
+
+    ``Transport.send`` checks the URL it is given; this checks the URL requests actually
+    prepared, read with urllib3's ``parse_url`` (the parser that picks the connection),
+    against telconf's own reading: they must name the same host and port, and that host
+    must be trusted with this provider's credentials.
+    """
+
+    def __init__(self, provider: str, **kwargs: Any):
+        self.provider = provider
+        super().__init__(**kwargs)
+
+    def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> requests.Response:
+        check_prepared(request.url or "", self.provider)
+        return super().send(request, *args, **kwargs)
+
+
+def check_prepared(url: str, provider: str) -> None:
+    """``HostRefused`` unless urllib3 and telconf read ``url`` alike and its host is trusted for ``provider``."""
+    from urllib3.util import parse_url
+    from urllib3.exceptions import LocationParseError
+
+    try:
+        where = hosts.endpoint(url)
+    except hosts.BadUrl as exc:
+        raise HostRefused(str(exc)) from None
+    try:
+        parsed = parse_url(url)
+        same = ((parsed.host or "").strip("[]").lower(), parsed.port) == (where.host, where.port)
+    except (LocationParseError, ValueError):
+        same = False
+    if not same:
+        raise HostRefused(f"the url {hosts.shown_url(url)!r} is read differently by the HTTP client; "
+                          "nothing was sent")
+    refused = hosts.host_refusal(where, provider)
+    if refused:
+        raise HostRefused(refused)
 
 
 def _refuse_redirect(response: requests.Response, provider: str, call: str) -> None:

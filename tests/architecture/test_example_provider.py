@@ -377,3 +377,73 @@ def test_apply_converges_through_injected_faults(installed: dict[str, str], acme
                                    "78123232325": []}
     assert ("setForwards", "drop_after_commit") in app.injected_faults  # a write whose answer was lost
     assert any(call == "listNumbers" for call, _ in app.injected_faults)
+
+
+def _linked(url: str, lists: dict[str, str]) -> str:
+    """A config managing the numbers of ``lists`` (number -> its forward_to, as YAML)."""
+    numbers = "".join(f'      "{number}":\n        forward_to: {targets}\n' for number, targets in lists.items())
+    return GOOD.format(url=url).split("    numbers:\n")[0] + "    numbers:\n" + numbers
+
+
+def test_a_number_forwarding_to_another_needs_that_one_first(installed: dict[str, str], acme: tuple[Any, str],
+                                                             tmp_path: Path) -> None:
+    # Issue 27: an item needing another of its kind. Acme refuses a forward to a number of
+    # the account that forwards nowhere (409), and emptying a number others forward to:
+    # the plan's needs put the calls in the one order the API accepts.
+    app, url = acme
+    cli = Cli(installed, tmp_path)
+    (tmp_path / "linked.yaml").write_text(_linked(url, {"+7 812 323-23-23": '["+7 812 323-23-24"]',
+                                                        "+7 812 323-23-24": '["+7 921 000-00-01"]'}))
+    plan = json.loads(cli("plan", "-c", "linked.yaml", "--format", "json"))
+    jsonschema.validate(plan, json.loads((REPO / "schemas" / "plan.schema.json").read_text()))
+    needs = {c["address"]: c.get("needs") for c in plan["accounts"][0]["changes"]}
+    assert needs == {"office/forwards/+78123232323": ["office/forwards/+78123232324"],
+                     "office/forwards/+78123232324": None}
+    assert "2 items read back as desired" in cli("apply", "-c", "linked.yaml", "--yes")
+    puts = [e["params"]["number"] for e in app.call_log if e["method"] == "setForwards"]
+    assert puts == ["78123232324", "78123232323"]
+
+    # Unreference before delete: +7 812 323-23-24 loses its forwards after 23 stops targeting it.
+    (tmp_path / "unlinked.yaml").write_text(_linked(url, {"+7 812 323-23-23": '["+7 921 000-00-03"]',
+                                                          "+7 812 323-23-24": "[]"}))
+    app.clear_log()
+    assert "2 items read back as desired" in cli("apply", "-c", "unlinked.yaml", "--yes")
+    assert [e["params"]["number"] for e in app.call_log if e["method"] == "setForwards"] == \
+        ["78123232323", "78123232324"]
+    assert app.forwards(LOGIN)["78123232324"] == []
+
+
+def test_two_new_lists_forwarding_to_each_other_are_a_cycle_the_plan_refuses(
+        installed: dict[str, str], acme: tuple[Any, str], tmp_path: Path) -> None:
+    app, url = acme
+    (tmp_path / "cycle.yaml").write_text(_linked(url, {"+7 812 323-23-23": '["+7 812 323-23-24"]',
+                                                       "+7 812 323-23-24": '["+7 812 323-23-23"]'}))
+    out = Cli(installed, tmp_path)("plan", "-c", "cycle.yaml", code=1)
+    assert "these changes need each other in a circle" in out
+    assert "office/forwards/+78123232323 -> office/forwards/+78123232324 -> office/forwards/+78123232323" in out \
+        or "office/forwards/+78123232324 -> office/forwards/+78123232323 -> office/forwards/+78123232324" in out
+    assert [e["method"] for e in app.call_log] == ["listNumbers"]
+
+
+def test_a_list_not_sent_stops_the_lists_that_need_it(installed: dict[str, str], acme: tuple[Any, str],
+                                                      tmp_path: Path) -> None:
+    # Another writer changes +7 812 323-23-24 after the plan: it is not written, and neither
+    # is +7 812 323-23-23, which needs it (the plan's edges, not provider code).
+    app, url = acme
+    (tmp_path / "linked.yaml").write_text(_linked(url, {"+7 812 323-23-23": '["+7 812 323-23-24"]',
+                                                        "+7 812 323-23-24": '["+7 921 000-00-01"]'}))
+    reads: list[str] = []
+
+    def other_writer(call: str, params: Any) -> None:
+        if call == "listNumbers":
+            reads.append(call)
+            if len(reads) == 2:  # after the plan's read, before any check of +7 812 323-23-24
+                app.set_forwards(LOGIN, "78123232324", ["79210000008"])
+
+    app.before_call = other_writer
+    out = Cli(installed, tmp_path)("apply", "-c", "linked.yaml", "--yes", code=1)
+    assert "forwards of +7 812 323-23-24: changed since the plan" in out
+    assert "forwards of +7 812 323-23-23: not sent: it needs forwards of +7 812 323-23-24, which changed since " \
+           "the plan" in out
+    assert not [e for e in app.call_log if e["method"] == "setForwards"]
+    assert app.forwards(LOGIN)["78123232323"] == []

@@ -23,7 +23,7 @@ version: 1
 accounts:
   cc:
     provider: beeline
-    url: ${BEELINE_URL}
+    url: ${TELCONF_VAR_BEELINE_URL}
     credentials:
       username: ${BEELINE_LOGIN}
       password: ${BEELINE_PASSWORD}
@@ -47,7 +47,7 @@ accounts:
 
 
 def _env(bench: BeelineBench) -> dict[str, str]:
-    return {"BEELINE_URL": bench.emulators.beeline_url, "BEELINE_LOGIN": LOGIN, "BEELINE_PASSWORD": PASSWORD,
+    return {"TELCONF_VAR_BEELINE_URL": bench.emulators.beeline_url, "BEELINE_LOGIN": LOGIN, "BEELINE_PASSWORD": PASSWORD,
             "TELCONF_CACHE_DIR": str(bench.cache_dir)}
 
 
@@ -84,7 +84,7 @@ def _export(bench: BeelineBench, config: Path, out_dir: Path) -> Path:
     with Conductor(Config(config, {"cc": account}), environ=_env(bench)) as conductor:
         provider = conductor.provider("cc")
         data = provider.export(provider.read(), out_dir)
-    body = {"provider": "beeline", "url": "${BEELINE_URL}",
+    body = {"provider": "beeline", "url": "${TELCONF_VAR_BEELINE_URL}",
             "credentials": {"username": "${BEELINE_LOGIN}", "password": "${BEELINE_PASSWORD}"}, **data}
     path = out_dir / "exported.yaml"
     path.write_text(yaml.safe_dump({"version": 1, "accounts": {"cc": body}}, sort_keys=False, allow_unicode=True))

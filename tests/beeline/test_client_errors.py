@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import json
 import threading
 from collections.abc import Iterator
@@ -166,5 +168,6 @@ def test_a_server_error_that_persists_carries_its_err_code(bench: BeelineBench) 
     with pytest.raises(TransientError) as raised:
         provider.read()
     assert raised.value.call == "MLIST" and raised.value.code == "500.1"
-    assert str(raised.value) == "beeline MLIST: Execution Error (HTTP 500) [500.1]"
+    assert re.fullmatch(r"beeline MLIST: Execution Error \(HTTP 500\) \[500\.1\] \(server 127\.0\.0\.1:\d+\)",
+                        str(raised.value))
     assert [c["method"] for c in bench.emu.call_log].count("MLIST") == provider.retry.attempts

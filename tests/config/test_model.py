@@ -14,7 +14,7 @@ from telconf.providers.teleum.model import ALWAYS, Forward, Interval, Target, Ta
 from telconf.providers.beeline.model import NO_PREMEDIA, BeelineAccount, BlacklistEntry, Premedia, Redirect
 from telconf.wav import make_wav
 
-ENV = {"E": "ops@example.com", "P": "hunter2-secret", "U": "login", "URL": "https://bill.example/api/v3/"}
+ENV = {"E": "ops@example.com", "P": "hunter2-secret", "U": "login", "TELCONF_VAR_URL": "https://127.0.0.2/api/v3/"}
 
 
 def write(tmp_path: Path, text: str, name: str = "telconf.yaml") -> Path:
@@ -123,7 +123,7 @@ BEELINE = """\
     accounts:
       cc:
         provider: beeline
-        url: "${URL}"
+        url: "${TELCONF_VAR_URL}"
         credentials: {username: "${U}", password: "${P}", client_cert: tls/c.pem, ca_bundle: tls/ca.pem}
         safety: {max_delete_percent: 60}
         voice_files:
@@ -166,7 +166,7 @@ def beeline_dir(tmp_path: Path) -> Path:
 def test_beeline_account(beeline_dir: Path) -> None:
     account = load(beeline_dir / "telconf.yaml", environ=ENV).accounts["cc"]
     assert isinstance(account, BeelineAccount)
-    assert account.url == "https://bill.example/api/v3/"
+    assert account.url == "https://127.0.0.2/api/v3/"
     assert account.safety == Safety(60)
     assert account.credentials.client_cert == beeline_dir.resolve() / "tls" / "c.pem"
     assert account.credentials.client_key is None
@@ -219,15 +219,15 @@ def test_accounts_selects_what_is_built(tmp_path: Path) -> None:
     path = write(tmp_path, """\
         version: 1
         accounts:
-          a: {provider: teleum, url: "${A_URL}", credentials: {email: x@example.com, password: "${A}"}}
-          b: {provider: teleum, url: "${B_URL}", credentials: {email: x@example.com, password: "${B}"}}
+          a: {provider: teleum, url: "${TELCONF_VAR_A_URL}", credentials: {email: x@example.com, password: "${A}"}}
+          b: {provider: teleum, url: "${TELCONF_VAR_B_URL}", credentials: {email: x@example.com, password: "${B}"}}
         """)
-    config = load(path, accounts=["b"], environ={"B_URL": "https://b.example/"})
-    assert list(config.accounts) == ["b"] and config.accounts["b"].url == "https://b.example/"
+    config = load(path, accounts=["b"], environ={"TELCONF_VAR_B_URL": "https://127.0.0.2/"})
+    assert list(config.accounts) == ["b"] and config.accounts["b"].url == "https://127.0.0.2/"
     with pytest.raises(ConfigError, match="no account 'c' in this file"):
         load(path, accounts=["c"], environ={})
     with pytest.raises(ConfigError, match="A_URL is not set"):
-        load(path, environ={"B_URL": "https://b.example/"})
+        load(path, environ={"TELCONF_VAR_B_URL": "https://127.0.0.2/"})
 
 
 def test_variables_in_values_are_checked_once_known(tmp_path: Path) -> None:
@@ -238,13 +238,13 @@ def test_variables_in_values_are_checked_once_known(tmp_path: Path) -> None:
             provider: beeline
             credentials: {username: u, password: "${P}"}
             numbers:
-              "+7 495 000-00-01": {redirect: {to: "${BOSS}"}}
+              "+7 495 000-00-01": {redirect: {to: "${TELCONF_VAR_BOSS}"}}
         """)
     assert validate(path) == []
-    assert load(path, environ={"BOSS": "8 916 000-00-00"}).accounts["cc"].numbers["74950000001"].redirect \
+    assert load(path, environ={"TELCONF_VAR_BOSS": "8 916 000-00-00"}).accounts["cc"].numbers["74950000001"].redirect \
         == Redirect("79160000000")
     with pytest.raises(ConfigError, match="'oops' is not a valid phone number"):
-        load(path, environ={"BOSS": "oops"})
+        load(path, environ={"TELCONF_VAR_BOSS": "oops"})
 
 
 def test_missing_tls_file_warns_in_validate_and_fails_load(tmp_path: Path) -> None:

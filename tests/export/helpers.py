@@ -35,13 +35,13 @@ version: 1
 accounts:
   spb-office:
     provider: teleum
-    url: ${TELEUM_URL}
+    url: ${TELCONF_VAR_TELEUM_URL}
     credentials:
       email: ${TELEUM_EMAIL}
       password: ${TELEUM_PASSWORD}
   msk-callcenter:
     provider: beeline
-    url: ${BEELINE_URL}
+    url: ${TELCONF_VAR_BEELINE_URL}
     credentials:
       username: ${BEELINE_LOGIN}
       password: ${BEELINE_PASSWORD}
@@ -58,8 +58,8 @@ class Site:
 
     def __post_init__(self) -> None:
         self.env = {
-            "TELEUM_URL": self.emulators.teleum_url, "TELEUM_EMAIL": EMAIL, "TELEUM_PASSWORD": TELEUM_PASSWORD,
-            "BEELINE_URL": self.emulators.beeline_url, "BEELINE_LOGIN": LOGIN, "BEELINE_PASSWORD": BEELINE_PASSWORD,
+            "TELCONF_VAR_TELEUM_URL": self.emulators.teleum_url, "TELEUM_EMAIL": EMAIL, "TELEUM_PASSWORD": TELEUM_PASSWORD,
+            "TELCONF_VAR_BEELINE_URL": self.emulators.beeline_url, "BEELINE_LOGIN": LOGIN, "BEELINE_PASSWORD": BEELINE_PASSWORD,
             "TELCONF_CACHE_DIR": str(self.root / "cache"),
             **{f"SIP_{n}_PASSWORD": f"sip-password-{n}" for n in range(101, 111)},
         }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +39,7 @@ def test_unset_credentials_variable(site: Site) -> None:
 
 
 def test_unreachable_server(site: Site, tmp_path: Path) -> None:
-    site.env["BEELINE_URL"] = "http://127.0.0.1:9/api"  # the discard port: nothing listens there
+    site.env["TELCONF_VAR_BEELINE_URL"] = "http://127.0.0.1:9/api"  # the discard port: nothing listens there
     result = site.cli("export", "-c", str(site.source), "--account", "msk-callcenter", "-o", str(tmp_path / "x.yaml"))
     assert result.exit_code == 1
     assert "account msk-callcenter" in result.stderr and "ConnectionError" in result.stderr
@@ -49,7 +51,8 @@ def test_refused_credentials(site: Site) -> None:
     site.env["TELEUM_PASSWORD"] = "wrong-password"
     result = site.cli("export", "-c", str(site.source), "--account", "spb-office")
     assert result.exit_code == 1
-    assert result.stderr.startswith("Error: teleum login: account spb-office:")
+    assert result.stderr.startswith("Error: teleum login: ")
+    assert re.search(r"\(account spb-office, server 127\.0\.0\.1:\d+\)$", result.stderr.strip())
     assert "wrong-password" not in result.output
 
 
@@ -68,7 +71,7 @@ def test_one_failed_account_writes_nothing(site: Site, tmp_path: Path) -> None:
 
     config = load(site.source, environ=site.env)
     out = tmp_path / "backup" / "telconf.yaml"
-    with pytest.raises(TransientError, match="teleum getSIPs: account spb-office: HTTP 503"):
+    with pytest.raises(TransientError, match=r"teleum getSIPs: HTTP 503 .*\(account spb-office, server 127\.0\.0\.1:\d+\)"):
         with Conductor(config, environ=site.env, provider_factory=factory) as conductor:
             conductor.export(out=out)
     assert not (tmp_path / "backup").exists()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from pathlib import Path
 
 import yaml
@@ -52,9 +54,20 @@ def test_stdout_with_files_beside_the_current_directory(site: Site, tmp_path: Pa
     account = data["accounts"]["msk-callcenter"]
     assert account["voice_files"] == {"greeting.wav": {"path": "media/greeting.wav", "comment": "Hello"}}
     assert (cwd / "media" / "greeting.wav").read_bytes() == make_wav(tone=4)
-    assert "Exported 1 account to stdout, 1 file under" in result.stderr
-    assert "Set these before applying: BEELINE_URL, BEELINE_LOGIN, BEELINE_PASSWORD" in result.stderr
+    assert re.search(r"Exported 1 account to stdout; wrote 2 files under \S+: telconf.schema.json, "
+                     r"media/greeting.wav\.", result.stderr), result.stderr
+    assert "Set these before applying: TELCONF_VAR_BEELINE_URL, BEELINE_LOGIN, BEELINE_PASSWORD" in result.stderr
     assert "Exported" not in result.stdout
+
+
+def test_the_summary_counts_every_file_written(site: Site, tmp_path: Path) -> None:
+    site.beeline.add_voice_file(LOGIN, "greeting.wav", make_wav(tone=4), comment="Hello")
+    result = site.cli("export", "-c", str(site.source), "--account", "msk-callcenter", "-o", f"{tmp_path}/backup/")
+    assert result.exit_code == 0, result.output
+    written = sorted(str(p.relative_to(tmp_path / "backup")) for p in (tmp_path / "backup").rglob("*") if p.is_file())
+    assert written == ["media/greeting.wav", "telconf.schema.json", "telconf.yaml"]
+    assert (f"wrote 3 files under {tmp_path}/backup: telconf.yaml, telconf.schema.json, media/greeting.wav."
+            in result.stderr), result.stderr
 
 
 def test_out_as_a_directory(site: Site, tmp_path: Path) -> None:
@@ -72,11 +85,12 @@ def test_more_than_fifty_a_numbers_go_to_a_block_file(site: Site, tmp_path: Path
     out = tmp_path / "telconf.yaml"
     site.export(out, ["msk-callcenter"])
     lists = yaml.safe_load(out.read_text())["accounts"]["msk-callcenter"]["blacklists"]["lists"]
-    assert len(lists[1][0]["block"]) == 50 and "block_file" not in lists[1][0]
-    assert lists[2] == [{"numbers": ["+7 495 000-00-02"], "block_file": "blacklists/2-74950000002.txt"}]
+    assert re.search(r"^ +\"0\": \[\]$", out.read_text(), re.M)  # text keys: YAML 1.1 and 1.2 read them alike
+    assert len(lists["1"][0]["block"]) == 50 and "block_file" not in lists["1"][0]
+    assert lists["2"] == [{"numbers": ["+7 495 000-00-02"], "block_file": "blacklists/2-74950000002.txt"}]
     block = (tmp_path / "blacklists" / "2-74950000002.txt").read_text().splitlines()
     assert len(block) == 51 and block[0] == "+7 900 000-00-00"
-    assert lists[0] == []  # an empty list is named: the restore empties it too
+    assert lists["0"] == []  # an empty list is named: the restore empties it too
 
 
 def test_literal_credentials_never_reach_the_output(site: Site, tmp_path: Path) -> None:
@@ -113,7 +127,7 @@ version: 1
 accounts:
   spb-office:
     provider: teleum
-    url: ${TELEUM_URL}
+    url: ${TELCONF_VAR_TELEUM_URL}
     credentials: {email: "${TELEUM_EMAIL}", password: "${TELEUM_PASSWORD}"}
     sip_lines:
       "101": {description: desired, password: "${RECEPTION_SIP_PASSWORD}"}
@@ -132,7 +146,7 @@ accounts:
     assert account["numbers"] == {"+7 812 323-23-23": {"forwards": []},
                                   "+7 812 323-23-24": {"forwards": [{"to": "tel:+7 921 000-00-00"}]},
                                   "+7 812 323-23-25": {"forwards": []}}
-    assert exported.variables == ("TELEUM_URL", "TELEUM_EMAIL", "TELEUM_PASSWORD", "RECEPTION_SIP_PASSWORD",
+    assert exported.variables == ("TELCONF_VAR_TELEUM_URL", "TELEUM_EMAIL", "TELEUM_PASSWORD", "RECEPTION_SIP_PASSWORD",
                                   "SIP_102_PASSWORD")
 
 
@@ -144,7 +158,7 @@ def test_several_accounts_keep_their_files_and_secrets_apart(site: Site, tmp_pat
     site.source.write_text(site.source.read_text() + """\
   kzn-office:
     provider: teleum
-    url: ${TELEUM_URL}
+    url: ${TELCONF_VAR_TELEUM_URL}
     credentials: {email: "${KZN_EMAIL}", password: "${KZN_PASSWORD}"}
 """)
     site.env.update(KZN_EMAIL="kzn@example.com", KZN_PASSWORD="kzn-password")
@@ -176,11 +190,11 @@ def test_tls_files_stay_reachable_from_the_output(site: Site, tmp_path: Path) ->
     (certs / "client.key").write_text("not used over http\n")
     site.source.write_text(site.source.read_text() + """\
       client_cert: certs/client.pem
-      client_key: ${KEY_FILE}
+      client_key: ${TELCONF_VAR_KEY_FILE}
 """)
-    site.env["KEY_FILE"] = str(certs / "client.key")
+    site.env["TELCONF_VAR_KEY_FILE"] = str(certs / "client.key")
     out = tmp_path / "backup" / "telconf.yaml"
     site.export(out, ["msk-callcenter"])
     credentials = yaml.safe_load(out.read_text())["accounts"]["msk-callcenter"]["credentials"]
     assert credentials["client_cert"] == "../source/certs/client.pem"  # relative to the output now
-    assert credentials["client_key"] == "${KEY_FILE}"
+    assert credentials["client_key"] == "${TELCONF_VAR_KEY_FILE}"

@@ -136,3 +136,43 @@ def test_github_workflow_passes_the_zizmor_security_linter(path: Path) -> None:
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
     assert json.loads(result.stdout) == []
+
+
+def _scripts(job: dict[str, Any]) -> str:
+    """Every shell line a job runs (GitHub steps or a GitLab script)."""
+    if "steps" in job:
+        return "\n".join(step.get("run", "") for step in job["steps"])
+    return "\n".join(job.get("script", []))
+
+
+def _plan_jobs() -> list[tuple[str, dict[str, Any]]]:
+    jobs = [(f"{p.name}:{n}", j) for p in GITHUB for n, j in load(p)["jobs"].items() if n.startswith("plan")]
+    gitlab = yaml.safe_load((CI / "gitlab-ci.yml").read_text())
+    return jobs + [(f"gitlab-ci.yml:{n}", gitlab[n]) for n in ("plan", "plan-fork")]
+
+
+@pytest.mark.parametrize(("name", "job"), _plan_jobs(), ids=lambda v: v if isinstance(v, str) else "")
+def test_ci_plans_once_and_shows_the_saved_plan_twice(name: str, job: dict[str, Any]) -> None:
+    script = _scripts(job)
+    plans = re.findall(r"^\s*telconf plan .*$", script, re.M)
+    assert len(plans) == 1 and "--out" in plans[0], name
+    shows = re.findall(r"^\s*telconf show \S+ -f (\w+)", script, re.M)
+    assert sorted(shows) == ["json", "markdown"], name
+
+
+def test_ci_validation_annotates_the_lines_in_review() -> None:
+    for path in GITHUB:
+        jobs = load(path)["jobs"]
+        assert any("telconf validate --strict -f github" in _scripts(j) for j in jobs.values()), path.name
+    validate = yaml.safe_load((CI / "gitlab-ci.yml").read_text())["validate"]
+    assert "telconf validate --strict -f gitlab > gl-code-quality-report.json" in _scripts(validate)
+    assert validate["artifacts"]["reports"]["codequality"] == "gl-code-quality-report.json"
+
+
+def test_ci_snapshot_jobs_empty_the_backup_directory_before_exporting() -> None:
+    jobs = {"github": load(CI / "github-actions.yml")["jobs"]["snapshot"],
+            "gitlab": yaml.safe_load((CI / "gitlab-ci.yml").read_text())["snapshot"]}
+    for name, job in jobs.items():
+        script = _scripts(job)
+        assert 'rm -rf -- "$dir"' in script and 'case "$dir" in .|/)' in script, name
+        assert script.index("rm -rf") < script.index("telconf export"), name

@@ -48,7 +48,11 @@ def test_no_sip_line_deleted_names_the_line(risky_plan: dict) -> None:
     found = denials("no-sip-line-deleted", risky_plan)
     assert len(found) == 1
     assert found[0].startswith("spb-office/sip_line/103: deletes SIP line 103 (config ")
-    assert found[0].endswith("demo.yaml:41)")  # the sip_lines mapping that no longer holds it
+    config, line = found[0].rsplit("(config ", 1)[1].rstrip(")").rsplit(":", 1)
+    lines = Path(config).read_text().splitlines()
+    assert config.endswith("demo.yaml") and lines[int(line) - 1].strip() == "sip_lines:"  # the mapping that no
+    # longer holds it (of the spb-office account: the first sip_lines of the file)
+    assert int(line) - 1 == next(i for i, text in enumerate(lines) if text.strip() == "sip_lines:")
 
 
 def test_no_blacklist_emptied(risky_plan: dict) -> None:

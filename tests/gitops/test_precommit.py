@@ -25,7 +25,7 @@ GOOD = (ROOT / "examples" / "teleum-office.yaml").read_text()
 def run_hook(hook_id: str, repo: Path) -> subprocess.CompletedProcess[str]:
     hook = next(h for h in HOOKS if h["id"] == hook_id)
     staged = subprocess.run(["git", "ls-files"], cwd=repo, capture_output=True, text=True, check=True).stdout.split()
-    files = [f for f in staged if re.search(hook["files"], f) and f.endswith((".yaml", ".yml"))]
+    files = [f for f in staged if re.search(hook.get("files", ""), f) and f.endswith((".yaml", ".yml"))]
     entry = shlex.split(hook["entry"])
     telconf = Path(sys.executable).with_name("telconf")  # the console script pip installed with telconf
     assert entry[0] == "telconf" and telconf.exists()
@@ -53,7 +53,11 @@ def test_hook_definitions_are_what_pre_commit_needs() -> None:
     for hook in HOOKS:
         assert {"id", "name", "entry", "language"} <= hook.keys()
         assert hook["language"] == "python"  # pre-commit pip-installs this repository for it
-        re.compile(hook["files"])
+        assert "files" not in hook  # every YAML; telconf tells its own
+        if hook["id"].startswith("telconf-validate"):
+            assert "--hook" in hook["entry"]
+        else:  # the route tests: the files beside ./telconf.yaml, whatever YAML changed
+            assert hook["entry"] == "telconf test" and hook["pass_filenames"] is False
 
 
 def test_validate_hook_passes_good_files_and_fails_a_bad_one_with_its_position(tmp_path: Path) -> None:
@@ -113,3 +117,86 @@ def test_route_test_hook_runs_the_tests_beside_the_config_and_validate_hooks_lea
     result = run_hook("telconf-test", repo)
     assert result.returncode == 1
     assert result.stdout.startswith("FAIL  office hours") and result.stdout.endswith("0 passed, 1 failed\n")
+CALLCENTER = ROOT / "examples" / "callcenter"
+
+
+def callcenter_files() -> dict[str, str]:
+    """The split layout of examples/callcenter (config, templates, one file per account), as text."""
+    return {str(p.relative_to(CALLCENTER)): p.read_text() for p in CALLCENTER.rglob("*.yaml")}
+
+
+def callcenter_repo(tmp_path: Path, extra: dict[str, str] | None = None) -> Path:
+    repo = make_repo(tmp_path, {**callcenter_files(), **(extra or {})})
+    shutil.copytree(CALLCENTER / "media", repo / "media", dirs_exist_ok=True)
+    subprocess.run(["git", "add", "-A"], cwd=repo, check=True)
+    return repo
+
+
+def commit(repo: Path) -> None:
+    subprocess.run(["git", "add", "-A"], cwd=repo, check=True)
+    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid", "commit", "-qm", "x"],
+                   cwd=repo, check=True)
+
+
+def test_the_hook_passes_a_valid_split_config_and_checks_each_part_through_it(tmp_path: Path) -> None:
+    repo = callcenter_repo(tmp_path, {".github/workflows/ci.yml": "on: push\njobs: {}\n",
+                                      "compose.yaml": "version: '3'\nservices: {}\n"})
+    result = run_hook("telconf-validate", repo)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == ["telconf.yaml: valid (2 accounts)"]  # once, though 4 files are its
+    assert "templates.yaml: included by telconf.yaml: checked as part of it" in result.stderr
+    assert "compose.yaml" not in result.stdout + result.stderr and "ci.yml" not in result.stdout + result.stderr
+
+
+def test_a_commit_breaking_only_a_template_fails_at_the_template_s_line(tmp_path: Path) -> None:
+    repo = callcenter_repo(tmp_path)
+    templates = (repo / "templates.yaml").read_text()
+    broken = templates.replace("timeout: 25", "timeout: 99", 1)
+    assert broken != templates
+    (repo / "templates.yaml").write_text(broken)
+    line = broken.splitlines().index("        timeout: 99") + 1
+    result = subprocess.run([str(Path(sys.executable).with_name("telconf")), "validate", "--hook", "templates.yaml"],
+                            cwd=repo, capture_output=True, text=True)
+    assert result.returncode == 1
+    assert re.search(rf"^templates\.yaml:{line}:18: .*99", result.stderr, re.M), result.stderr
+    assert "templates.yaml: included by telconf.yaml: checked as part of it" in result.stderr
+
+
+@pytest.mark.slow  # pre-commit pip-installs telconf and its dependencies from the package index
+def test_pre_commit_checks_a_template_only_commit_through_its_config(tmp_path: Path) -> None:
+    """The hook as shipped, run by pre-commit itself on commits of the split layout."""
+    if not (ROOT / ".git").exists():
+        pytest.skip("pre-commit try-repo needs telconf as a git checkout (this is an unpacked sdist)")
+    repo = callcenter_repo(tmp_path, {"compose.yaml": "version: '3'\nservices: {}\n"})
+    commit(repo)
+    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home")}
+    command = [sys.executable, "-m", "pre_commit", "try-repo", str(ROOT), "telconf-validate"]
+    templates = (repo / "templates.yaml").read_text()
+    (repo / "templates.yaml").write_text(templates.replace("timeout: 25", "timeout: 99", 1))
+    subprocess.run(["git", "add", "-A"], cwd=repo, check=True)  # only templates.yaml is staged
+    result = subprocess.run(command, cwd=repo, env=env, capture_output=True, text=True, timeout=900)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert re.search(r"telconf validate\.+Failed", result.stdout), result.stdout
+    assert re.search(r"^templates\.yaml:\d+:\d+: .*99", result.stdout, re.M), result.stdout
+
+    (repo / "templates.yaml").write_text(templates)
+    subprocess.run(["git", "add", "-A"], cwd=repo, check=True)
+    result = subprocess.run([*command, "--all-files", "--verbose"], cwd=repo, env=env, capture_output=True, text=True,
+                            timeout=900)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert re.search(r"telconf validate\.+Passed", result.stdout), result.stdout
+    assert "telconf.yaml: valid (2 accounts)" in result.stdout
+
+
+def test_a_files_pattern_kept_from_the_old_docs_still_passes_a_valid_split_config(tmp_path: Path) -> None:
+    """`files: ^(telconf|accounts/[^/]+)\\.ya?ml$` (what the docs used to show): each account file
+    was checked alone and failed ("missing required key 'version'"); now through telconf.yaml."""
+    repo = callcenter_repo(tmp_path)
+    staged = subprocess.run(["git", "ls-files"], cwd=repo, capture_output=True, text=True, check=True).stdout.split()
+    files = [f for f in staged if re.search(r"^(telconf|accounts/[^/]+)\.ya?ml$", f)]
+    assert "accounts/spb-callcenter.yaml" in files and "templates.yaml" not in files
+    result = subprocess.run([str(Path(sys.executable).with_name("telconf")), "validate", "--hook", *files],
+                            cwd=repo, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "telconf.yaml: valid (2 accounts)\n"
+    assert "version" not in result.stderr

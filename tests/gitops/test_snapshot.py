@@ -42,8 +42,8 @@ def test_snapshot_plan_opens_no_socket(demo_repo: DemoRepo, monkeypatch: pytest.
     closed.bind(("127.0.0.1", 0))
     port = closed.getsockname()[1]
     closed.close()
-    env = {**offline(demo_repo.env), "DEMO_TELEUM_URL": f"http://127.0.0.1:{port}/api/v3/",
-           "DEMO_BEELINE_URL": f"http://127.0.0.1:{port}/api"}
+    env = {**offline(demo_repo.env), "TELCONF_VAR_DEMO_TELEUM_URL": f"http://127.0.0.1:{port}/api/v3/",
+           "TELCONF_VAR_DEMO_BEELINE_URL": f"http://127.0.0.1:{port}/api"}
     attempts: list[object] = []
 
     def no_connect(self: socket.socket, address: object) -> None:
@@ -147,3 +147,14 @@ def test_a_snapshot_that_is_not_a_regular_file_is_refused_unread(demo_repo: Demo
     assert code == 1 and out == ""
     assert f"cannot read snapshot {hostile}: it is not a regular file" in err
     assert "Traceback" not in err and "Internal error" not in err
+
+
+def test_the_snapshot_notice_is_said_once_on_a_terminal(demo_repo: DemoRepo, monkeypatch: pytest.MonkeyPatch) -> None:
+    args = ("plan", "-c", str(demo_repo.config), "--snapshot", str(demo_repo.snapshot))
+    code, out, err = demo_repo.run(*args, env=offline(demo_repo.env))
+    assert code == 0 and err.count("note: planned against the snapshot") == 1  # a pipe: stderr says it too
+    monkeypatch.setattr("telconf.cli.plan.is_terminal", lambda stream: True)
+    code, out, err = demo_repo.run(*args, env=offline(demo_repo.env))
+    assert code == 0
+    assert (out + err).lower().count("planned against the snapshot") == 1
+    assert "Planned against the snapshot" in out

@@ -51,3 +51,14 @@ def test_quick_benchmark_prints_the_table_with_exact_call_counts() -> None:
     else:  # only a clock can miss on a loaded machine; counts never do
         missed = verdict.removeprefix("targets missed: ").split("; ")
         assert set(missed) <= set(TIMED), verdict
+
+
+def test_startup_benchmark_prints_its_rows_and_every_plan_reads_the_same() -> None:
+    """``benchmarks/startup.py`` (issue 25) runs from the checkout; its timings are shown, not judged here."""
+    result = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "startup.py"), "--repeat", "1"],
+                            capture_output=True, text=True, timeout=240, cwd=ROOT)
+    assert result.returncode in (0, 1), result.stderr[-2000:]  # 2: a command failed
+    table = result.stdout
+    for measure in ("import click, yaml", "telconf --help", "telconf validate", "telconf plan (no-op)"):
+        assert re.fullmatch(r"\d+\.\d{3}", row(table, measure)[1]), row(table, measure)
+    assert re.search(r"bound \d+\.\d+ s \(\d+ requests at 50 ms / 8\)", row(table, "telconf plan (no-op)")[4])

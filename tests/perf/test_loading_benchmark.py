@@ -36,6 +36,20 @@ def test_the_benchmark_prints_its_table() -> None:
     assert result.returncode in (0, 1), result.stderr[-2000:]  # 2: a generated config was invalid
     lines = result.stdout.splitlines()
     assert lines[0] == "200 numbers x 5 forwards; fastest of 1 runs, each in its own process"
-    assert [line.split("  ")[0] for line in lines[2:5]] == [
-        "PyYAML CSafeLoader parse, flat", "telconf validate, flat", "telconf validate, templated"]
-    assert lines[5] in ("targets met", "TARGET MISSED")
+    assert [line.split("  ")[0] for line in lines[2:8]] == [
+        "PyYAML CSafeLoader parse, flat", "telconf validate, flat", "telconf validate, templated",
+        "PyYAML CSafeLoader parse, flat, with:", "telconf validate, flat, with:",
+        "telconf validate, templated, with:"]
+    assert lines[8] in ("targets met", "TARGET MISSED")
+
+
+def test_the_parameterised_twin_renders_to_its_flat_config(tmp_path: Path) -> None:
+    flat, templated = tmp_path / "flat.yaml", tmp_path / "templated.yaml"
+    flat.write_text(loading.flat_parameterised(40), encoding="utf-8")
+    templated.write_text(loading.templated_parameterised(40), encoding="utf-8")
+    runner = CliRunner()
+    rendered = runner.invoke(main, ["render", "-c", str(templated)])
+    flat_rendered = runner.invoke(main, ["render", "-c", str(flat)])
+    assert rendered.exit_code == 0 and flat_rendered.exit_code == 0, rendered.output + flat_rendered.output
+    assert rendered.stdout.splitlines()[1:] == flat_rendered.stdout.splitlines()[1:]
+    assert "{line}" not in rendered.stdout and "n39@example.com" in rendered.stdout

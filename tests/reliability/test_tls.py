@@ -156,7 +156,7 @@ def plan_of(path: Path, environ: dict[str, str]) -> Plan:
 
 @pytest.mark.parametrize("provider", PROVIDERS)
 def test_ca_bundle_and_client_certificate_reach_the_transport(tmp_path: Path, pki: Pki, provider: str) -> None:
-    path = tls_config(tmp_path, provider, "https://api.example.com/api", ca_bundle=pki.ca_bundle,
+    path = tls_config(tmp_path, provider, "https://127.0.0.2/api", ca_bundle=pki.ca_bundle,
                       client_cert=pki.client_cert, client_key=pki.client_key)
     with Conductor(load(path, environ=ENV), environ=ENV) as conductor:
         session = conductor.provider(provider).client.transport.session  # type: ignore[attr-defined]
@@ -293,16 +293,16 @@ def test_teleum_export_keeps_the_tls_keys_and_the_backup_works(
     https.teleum.add_forward(EMAIL, TELEUM_NUMBER, rtype="Телефон", rnum="79210000009")
     source = teleum_yaml(tmp_path / "source", """\
         client_cert: certs/client.pem
-        client_key: ${KEY_FILE}
+        client_key: ${TELCONF_VAR_KEY_FILE}
         ca_bundle: certs/ca.pem
         """, url=https.teleum_url)
-    env = {**ENV, "KEY_FILE": str(tmp_path / "source" / "certs" / "client.key")}
+    env = {**ENV, "TELCONF_VAR_KEY_FILE": str(tmp_path / "source" / "certs" / "client.key")}
     out = tmp_path / "backup" / "telconf.yaml"
     result = CliRunner().invoke(main, ["export", "-c", str(source), "-o", str(out)], env=env)
     assert result.exit_code == 0, result.output + result.stderr
     credentials = yaml.safe_load(out.read_text())["accounts"]["office"]["credentials"]
     assert credentials["client_cert"] == "../source/certs/client.pem"  # relative to the output now
-    assert credentials["client_key"] == "${KEY_FILE}"
+    assert credentials["client_key"] == "${TELCONF_VAR_KEY_FILE}"
     assert credentials["ca_bundle"] == "../source/certs/ca.pem"
     env["OFFICE_EMAIL"] = EMAIL  # a literal credential is exported as a placeholder
     assert not plan_of(out, env).has_changes  # the backup connects as the source did

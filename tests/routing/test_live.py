@@ -16,7 +16,7 @@ version: 1
 accounts:
   hotline:
     provider: beeline
-    url: ${BEELINE_URL}
+    url: ${TELCONF_VAR_BEELINE_URL}
     credentials: {username: "${BEELINE_LOGIN}", password: "${BEELINE_PASSWORD}"}
     numbers:
       "+7 495 000-00-01": {redirect: {to: "+7 916 000-00-09"}}
@@ -33,7 +33,7 @@ def test_live_state_with_the_config_on_top(emulators: Emulators, tmp_path: Path)
     emulators.beeline.set_active_list(LOGIN, 0)
     config = tmp_path / "telconf.yaml"
     config.write_text(CONFIG)
-    env = {"BEELINE_URL": emulators.beeline_url, "BEELINE_LOGIN": LOGIN, "BEELINE_PASSWORD": PASSWORD}
+    env = {"TELCONF_VAR_BEELINE_URL": emulators.beeline_url, "BEELINE_LOGIN": LOGIN, "BEELINE_PASSWORD": PASSWORD}
     result = CliRunner().invoke(main, ["routes", "-c", str(config), "--live", B1, B2], env=env)
     assert result.exit_code == 0, result.output
     assert result.stdout == (
@@ -44,5 +44,5 @@ def test_live_state_with_the_config_on_top(emulators: Emulators, tmp_path: Path)
     writes = [e for e in emulators.beeline.call_log if e["method"] not in
               ("RLIST", "MLIST", "LRECORD", "LBLIST", "ABLIST", "LVFILES")]
     assert writes == []  # routes only reads
-    offline = CliRunner().invoke(main, ["routes", "-c", str(config), B2], env={"BEELINE_URL": None})
+    offline = CliRunner().invoke(main, ["routes", "-c", str(config), B2], env={"TELCONF_VAR_BEELINE_URL": None})
     assert offline.exit_code == 0 and "unknown (not managed)" in offline.stdout

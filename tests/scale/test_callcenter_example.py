@@ -25,8 +25,8 @@ def test_the_call_centre_example_converges_then_plans_and_applies_without_writes
     emulators.beeline.add_account("hotline", "hotline-Pa55word", numbers=BEELINE_NUMBERS)
     emulators.beeline.configure(pending_seconds=0)
     emulators.beeline.add_voice_file("hotline", "ivr-main.wav", make_wav(tone=4))  # ignored: stays
-    env = {"TELEUM_URL": emulators.teleum_url, "TELEUM_EMAIL": "cc@example.com", "TELEUM_PASSWORD": "cc-Pa55word",
-           "BEELINE_URL": emulators.beeline_url, "BEELINE_LOGIN": "hotline", "BEELINE_PASSWORD": "hotline-Pa55word",
+    env = {"TELCONF_VAR_TELEUM_URL": emulators.teleum_url, "TELEUM_EMAIL": "cc@example.com", "TELEUM_PASSWORD": "cc-Pa55word",
+           "TELCONF_VAR_BEELINE_URL": emulators.beeline_url, "BEELINE_LOGIN": "hotline", "BEELINE_PASSWORD": "hotline-Pa55word",
            **{f"SIP_{n}_PASSWORD": f"sip-{n}-Pa55word" for n in (101, 102, 103)}}
     runner = CliRunner()
     text = runner.invoke(main, ["plan", "-c", str(EXAMPLE)], env=env)

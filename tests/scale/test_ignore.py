@@ -19,9 +19,9 @@ B1 = "74950000001"
 
 def teleum(tmp_path: Path, emulators: Emulators, body: str) -> tuple[Path, dict[str, str]]:
     path = write(tmp_path / "telconf.yaml", "version: 1\naccounts:\n  office:\n    provider: teleum\n"
-                                            "    url: ${URL}\n"
+                                            "    url: ${TELCONF_VAR_URL}\n"
                                             '    credentials: {email: "${EMAIL}", password: "${PASSWORD}"}\n' + body)
-    return path, {"URL": emulators.teleum_url, "EMAIL": EMAIL, "PASSWORD": PASSWORD}
+    return path, {"TELCONF_VAR_URL": emulators.teleum_url, "EMAIL": EMAIL, "PASSWORD": PASSWORD}
 
 
 def test_ignored_sip_lines_are_not_deleted_and_are_counted(emulators: Emulators, tmp_path: Path) -> None:
@@ -65,10 +65,10 @@ def beeline(tmp_path: Path, emulators: Emulators, body: str) -> tuple[Path, dict
     emulators.beeline.add_account(LOGIN, PASSWORD, numbers=[B1])
     emulators.beeline.configure(pending_seconds=0)
     (tmp_path / "greeting.wav").write_bytes(make_wav(tone=3))
-    path = write(tmp_path / "telconf.yaml", "version: 1\naccounts:\n  cc:\n    provider: beeline\n    url: ${URL}\n"
+    path = write(tmp_path / "telconf.yaml", "version: 1\naccounts:\n  cc:\n    provider: beeline\n    url: ${TELCONF_VAR_URL}\n"
                                             '    credentials: {username: "${LOGIN}", password: "${PASSWORD}"}\n'
                                             + body)
-    return path, {"URL": emulators.beeline_url, "LOGIN": LOGIN, "PASSWORD": PASSWORD}
+    return path, {"TELCONF_VAR_URL": emulators.beeline_url, "LOGIN": LOGIN, "PASSWORD": PASSWORD}
 
 
 def test_ignored_voice_files_and_blacklist_numbers_stay(emulators: Emulators, tmp_path: Path) -> None:

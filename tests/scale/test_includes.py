@@ -127,5 +127,58 @@ def test_relative_paths_stay_relative_to_the_file_that_wrote_them(here: Path) ->
                 "0": [{numbers: all, block_file: spam.txt}]
         """)
     assert errors(validate(path)) == [
-        "teams/msk/spam.txt:2:1: 'not a number' is not a valid phone number (listed in "
+        "teams/msk/spam.txt:2:1: 'not' is not a valid phone number (listed in "
         "teams/msk/account.yaml as block_file); expected one number per line"]
+
+
+# --- the budget of includes (issue 22, row 4 and 8) ---------------------------------------
+
+def account_file(here: Path, relative: str, name: str) -> Path:
+    return write(here / relative, f"""\
+        accounts:
+          {name}:
+            provider: teleum
+            credentials: {{email: "${{TELEUM_EMAIL}}", password: "${{TELEUM_PASSWORD}}"}}
+        """)
+
+
+def test_double_star_matches_zero_or_more_folders_and_skips_hidden_ones(here: Path) -> None:
+    path = main_file(here, '["accounts/**/*.yaml"]')
+    account_file(here, "accounts/top.yaml", "top")
+    account_file(here, "accounts/north/deep/down.yaml", "down")
+    account_file(here, "accounts/.drafts/hidden.yaml", "hidden")
+    account_file(here, "accounts/.dot.yaml", "dot")
+    result = validate(path)
+    assert result.exit_code == 0, result.stderr
+    assert set(load(path, environ=ENV).accounts) == {"top", "down"}
+
+
+@pytest.mark.parametrize("budget, value, message", [
+    ("MAX_GLOB_MATCHES", 3, "include: 'accounts/*.yaml' matches more than 3 files; name fewer files or folders"),
+    ("MAX_GLOB_ENTRIES", 3, "include: 'accounts/*.yaml' looks at more than 3 names of files and folders; "
+                            "name fewer files or folders"),
+    ("MAX_INCLUDED_FILES", 2, "include: the config includes more than 2 files; merge some of them"),
+    ("MAX_INCLUDED_BYTES", 300, "include: the included files hold more than 0 MB together"),
+])
+def test_includes_past_their_budget_are_an_error_at_the_include_line(here: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                      budget: str, value: int, message: str) -> None:
+    from telconf.config import includes
+
+    monkeypatch.setattr(includes, budget, value)
+    path = main_file(here, '["accounts/*.yaml"]')
+    for index in range(4):
+        account_file(here, f"accounts/a{index}.yaml", f"a{index}")
+    result = validate(path)
+    assert result.exit_code == 1
+    assert errors(result) == [f"telconf.yaml:2:11: {message}"]
+
+
+def test_a_large_split_config_is_far_inside_the_budget(here: Path) -> None:
+    from telconf.config.budget import MAX_INCLUDED_FILES
+
+    path = main_file(here, '["teams/**/*.yaml"]')
+    for index in range(MAX_INCLUDED_FILES // 10):  # a hundred teams of one account each
+        account_file(here, f"teams/t{index // 10}/a{index}.yaml", f"a{index}")
+    result = validate(path)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.strip() == "telconf.yaml: valid (100 accounts)"

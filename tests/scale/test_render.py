@@ -92,7 +92,7 @@ def _templated(templates: dict[str, list[dict[str, object]]], uses: list[dict[st
             entry["forwards"] = use["own"]
         numbers["+" + wire] = entry
     config = {"version": 1, "templates": {name: {"forwards": forwards} for name, forwards in templates.items()},
-              "accounts": {"office": {"provider": "teleum", "url": "${URL}",
+              "accounts": {"office": {"provider": "teleum", "url": "${TELCONF_VAR_URL}",
                                       "credentials": {"email": "${EMAIL}", "password": "${PASSWORD}"},
                                       "sip_lines": {"101": {}, "102": {}}, "numbers": numbers}}}
     return yaml.safe_dump(config, sort_keys=False)
@@ -119,7 +119,7 @@ def test_a_templated_config_and_its_rendered_twin_plan_alike(
     emulator_servers.teleum.add_sip(EMAIL, descr="Line 101")
     emulator_servers.teleum.add_sip(EMAIL, descr="Line 102")
     emulator_servers.teleum.add_forward(EMAIL, NUMBERS[0], rtype="SIP", rnum="101")
-    env = {"URL": emulator_servers.teleum_url, "EMAIL": EMAIL, "PASSWORD": PASSWORD}
+    env = {"TELCONF_VAR_URL": emulator_servers.teleum_url, "EMAIL": EMAIL, "PASSWORD": PASSWORD}
     folder = Path(tmp_path_factory.mktemp("twin"))  # type: ignore[attr-defined]
     templated = write(folder / "templated.yaml", _templated(templates, uses))
     rendered = CliRunner().invoke(main, ["render", "-c", str(templated)])

@@ -147,3 +147,41 @@ def test_a_beeline_number_takes_redirect_and_record_from_a_template(here: Path) 
     first, second = account.numbers["74950000001"], account.numbers["74950000002"]
     assert (first.redirect.to, first.record, first.template) == ("79160000001", True, "desk")
     assert (second.redirect.to, second.record) == ("79160000002", False)
+
+
+def test_twenty_thousand_numbers_from_templates_stay_far_inside_the_budget(here: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """The loading benchmark's config (issue 25): five templates with parameters, 20,000 numbers."""
+    import sys
+
+    from telconf.config import budget, templates
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+    import loading  # noqa: E402  (benchmarks/ is not a package)
+
+    # Half the budget still holds it (it adds about 400,000 values and 4 MB).
+    monkeypatch.setattr(templates, "MAX_TEMPLATE_VALUES", budget.MAX_TEMPLATE_VALUES // 2)
+    monkeypatch.setattr(templates, "MAX_TEMPLATE_BYTES", budget.MAX_TEMPLATE_BYTES // 2)
+    path = write(here / "telconf.yaml", loading.templated_parameterised(20_000))
+    result = validate(path)
+    assert (result.exit_code, result.stderr) == (0, "")
+
+
+def test_uses_share_what_no_parameter_changes(here: Path) -> None:
+    """A use copies only the forwards its parameters change; the others are the template's own objects."""
+    from telconf.config.loader import check_document
+
+    path = config(here, """\
+      "+7 812 323-23-23": {use: office, with: {line: "101", mobile: "+7 921 000-00-01"}}
+      "+7 812 323-23-24": {use: office, with: {line: "102", mobile: "+7 921 000-00-02"}}
+""")
+    doc, diagnostics = check_document(path)
+    assert diagnostics == []
+    numbers = doc.data["accounts"]["spb-office"]["numbers"]
+    first, second = (numbers[n]["forwards"] for n in ("+7 812 323-23-23", "+7 812 323-23-24"))
+    template = doc.data["templates"]["office"]["forwards"]
+    assert [f["to"] for f in first] == ["sip:101", "tel:+7 921 000-00-01", "voicemail:office@example.com"]
+    assert [f["to"] for f in second] == ["sip:102", "tel:+7 921 000-00-02", "voicemail:office@example.com"]
+    assert first[0] is not second[0] and first[0]["schedule"] is second[0]["schedule"] is template[0]["schedule"]
+    assert first[2] is second[2] is template[2]
+    assert template[0]["to"] == "sip:{line}"  # the template itself is left as written

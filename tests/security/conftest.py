@@ -72,10 +72,11 @@ def cli(*args: str, env: dict[str, str] | None = None) -> Outcome:
     return Outcome(result.exit_code, result.stdout, result.stderr, time.monotonic() - started)
 
 
-def cli_limited(*args: str, env: dict[str, str] | None = None, timeout: float = 120) -> Outcome:
-    """Run telconf in a subprocess whose address space is capped at ``MEMORY_LIMIT``."""
+def cli_limited(*args: str, env: dict[str, str] | None = None, timeout: float = 120,
+                memory: int = MEMORY_LIMIT) -> Outcome:
+    """Run telconf in a subprocess whose address space is capped at ``memory`` bytes."""
     def limit() -> None:
-        resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
 
     started = time.monotonic()
     done = subprocess.run([sys.executable, "-m", "telconf", *args], capture_output=True, text=True,

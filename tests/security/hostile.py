@@ -119,3 +119,53 @@ def trickle(interval: float = 0.5) -> Mode:
             conn.sendall(b" ")
             time.sleep(interval)
     return mode
+
+
+@dataclass
+class Accepts:
+    """Connections a trap accepted (nothing is read or answered: any connection is a leak)."""
+
+    count: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def add(self) -> None:
+        with self.lock:
+            self.count += 1
+
+
+@contextmanager
+def trap(host: str = "127.0.0.1") -> Iterator[tuple[int, Accepts]]:
+    """A raw listening socket on ``host`` (a free port) that counts every connection it accepts.
+
+    Connections are counted synchronously with the client's connect: the kernel completes the
+    handshake into the backlog, and on leaving, the backlog is drained before the count is read.
+    """
+    accepts = Accepts()
+    server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    server.bind((host, 0))
+    server.listen(64)
+    server.settimeout(0.05)
+    stop = threading.Event()
+
+    def accept_all() -> None:
+        while True:
+            try:
+                conn, _ = server.accept()
+            except (socket.timeout, BlockingIOError):
+                if stop.is_set():
+                    return
+                continue
+            except OSError:
+                return
+            accepts.add()
+            conn.close()
+
+    thread = threading.Thread(target=accept_all, daemon=True)
+    thread.start()
+    try:
+        yield server.getsockname()[1], accepts
+    finally:
+        stop.set()  # the loop drains the backlog (accept answers at once) before it sees the flag
+        thread.join(5)
+        server.close()

@@ -9,11 +9,14 @@ canary in the output, in bounded time (a FIFO must not hang) and memory.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from telconf.guard import files as safe_files
+from telconf.providers.teleum.emulator.calls import READS
 
 from .conftest import BEELINE_PASSWORD, TELEUM_PASSWORD, beeline_config, cli, cli_limited, files_under, teleum_config
 
@@ -237,3 +240,260 @@ def test_a_config_file_linked_out_of_its_folder_is_not_read(tmp_path: Path) -> N
     assert f"{folder / 'telconf.yaml'}:1:1: the config file is a symbolic link leading outside its folder" \
         in outcome.stderr
     assert "operator-only-line" not in outcome.stdout + outcome.stderr
+
+
+# --- bounded expansion (issue 22, row 3, 4, 8) ------------------------------------------
+
+EXPANSION_MEMORY = 200 * 1024 * 1024  # address space: the issue's bound, far below what the bombs took (2 GB)
+FORWARDS, USES = 1500, 2500
+
+
+def _bomb(folder: Path, forwards: str) -> tuple[Path, list[str]]:
+    """A 170-190 KB file: ``forwards`` as a template used by 2,500 numbers with ``with:``."""
+    numbers = [f'      "+7 812 {i // 10000:03d}-{i // 100 % 100:02d}-{i % 100:02d}": '
+               f'{{use: big, with: {{line: "101"}}}}\n' for i in range(USES)]
+    text = ("version: 1\ntemplates:\n  big:\n    forwards:\n" + forwards + "accounts:\n  office:\n"
+            "    provider: teleum\n    credentials: {email: \"${TELEUM_EMAIL}\", password: \"${TELEUM_PASSWORD}\"}\n"
+            "    sip_lines: {\"101\": {}}\n    numbers:\n" + "".join(numbers))
+    path = folder / "telconf.yaml"
+    path.write_text(text)
+    return path, text.splitlines()
+
+
+@pytest.mark.parametrize("kind, per_use", [
+    ("written", 2 * FORWARDS + 1),  # each forward a mapping and its text, and the list
+    ("aliases", 3 * FORWARDS + 1),  # one anchored forward repeated: mapping, two values
+])
+def test_a_template_bomb_is_an_error_at_the_use_that_passes_the_budget(tmp_path: Path, kind: str,
+                                                                       per_use: int) -> None:
+    from telconf.config.budget import MAX_TEMPLATE_VALUES
+
+    if kind == "written":
+        forwards = "      - to: sip:{line}\n" * FORWARDS
+    else:
+        forwards = '      - &f {to: "sip:{line}", timeout: 20}\n' + "      - *f\n" * (FORWARDS - 1)
+    path, lines = _bomb(tmp_path, forwards)
+    assert 160_000 < path.stat().st_size < 200_000
+    outcome = cli_limited("validate", "-c", str(path), timeout=120, memory=EXPANSION_MEMORY)
+    crossing = MAX_TEMPLATE_VALUES // per_use  # the first use after which the total passes the budget
+    line = lines.index(next(l for l in lines if "use: big" in l)) + crossing + 1
+    column = lines[line - 1].index("big") + 1
+    assert outcome.code == 1, outcome.stderr[-2000:]
+    first, *rest = outcome.stderr.splitlines()
+    assert re.fullmatch(
+        re.escape(f"{path}:{line}:{column}: template 'big' (line 3) adds {per_use:,} values and ") + r"[0-9,]+"
+        + re.escape(f" bytes at each use; with this use the templates of the file expand to more than "
+                    f"{MAX_TEMPLATE_VALUES:,} values, the limit; write smaller templates or split the config"), first)
+    assert rest == ["1 error"]
+
+
+def test_a_template_bomb_is_refused_by_plan_with_a_snapshot_too(tmp_path: Path) -> None:
+    path, _ = _bomb(tmp_path, "      - to: sip:{line}\n" * FORWARDS)
+    outcome = cli_limited("plan", "-c", str(path), "--snapshot", str(path), timeout=120,
+                          memory=EXPANSION_MEMORY * 2)
+    assert outcome.code == 1
+    assert "expand to more than" in outcome.stderr and "Internal error" not in outcome.stderr
+
+
+def test_include_double_star_does_not_follow_links_to_folders(tmp_path: Path) -> None:
+    (tmp_path / "accounts").mkdir()
+    (tmp_path / "accounts" / "spb.yaml").write_text(
+        "accounts:\n  spb:\n    provider: teleum\n"
+        "    credentials: {email: \"${TELEUM_EMAIL}\", password: \"${TELEUM_PASSWORD}\"}\n")
+    for name, target in (("a", "."), ("b", "."), ("up", "..")):
+        (tmp_path / "accounts" / name).symlink_to(target)
+    path = tmp_path / "telconf.yaml"
+    path.write_text('version: 1\ninclude: ["accounts/**/*.yaml"]\naccounts: {}\n')
+    # Finished at all (the walk was exponential before): the subprocess's timeout bounds it, no timing.
+    outcome = cli_limited("validate", "-c", str(path), timeout=60, memory=EXPANSION_MEMORY)
+    assert (outcome.code, outcome.stdout.strip()) == (0, f"{path}: valid (1 account)"), outcome.stderr
+    path.write_text('version: 1\ninclude: ["**/*.yaml"]\naccounts: {}\n')  # the issue's: itself matches too
+    outcome = cli_limited("validate", "-c", str(path), timeout=60, memory=EXPANSION_MEMORY)
+    assert outcome.code == 1
+    assert outcome.stderr.splitlines() == [f"{path}:2:11: include cycle: telconf.yaml -> telconf.yaml", "1 error"]
+
+
+def test_a_chain_of_700_includes_is_an_error_at_the_include_line(tmp_path: Path) -> None:
+    from telconf.config.budget import MAX_INCLUDE_DEPTH
+
+    (tmp_path / "telconf.yaml").write_text("version: 1\ninclude: [f1.yaml]\naccounts: {}\n")
+    for index in range(1, 700):
+        (tmp_path / f"f{index}.yaml").write_text(f"include: [f{index + 1}.yaml]\n")
+    (tmp_path / "f700.yaml").write_text("accounts: {}\n")
+    outcome = cli_limited("validate", "-c", str(tmp_path / "telconf.yaml"), timeout=60, memory=EXPANSION_MEMORY)
+    last = f"f{MAX_INCLUDE_DEPTH}.yaml"
+    assert outcome.code == 1
+    assert outcome.stderr.splitlines() == [
+        f"{tmp_path / last}:1:11: include: files include each other more than {MAX_INCLUDE_DEPTH} levels deep "
+        f"(telconf.yaml -> ... -> {last}); include them from fewer levels",
+        "1 error"]
+
+
+def test_one_long_value_repeated_by_aliases_is_an_error_at_the_alias(tmp_path: Path) -> None:
+    """Few values, much text: 200 aliases of a 100 KB description would fill `render`'s output."""
+    from telconf.config.budget import MAX_ALIAS_BYTES
+
+    long = "x" * (100 * 1024)
+    lines = ["version: 1", f"note: &long {long}", "accounts:", "  office:", "    provider: teleum",
+             '    credentials: {email: "${TELEUM_EMAIL}", password: "${TELEUM_PASSWORD}"}', "    sip_lines:"]
+    lines += [f'      "{100 + i}": {{description: *long}}' for i in range(200)]
+    path = tmp_path / "telconf.yaml"
+    path.write_text("\n".join(lines) + "\n")
+    outcome = cli_limited("render", "-c", str(path), timeout=60, memory=EXPANSION_MEMORY)
+    crossing = MAX_ALIAS_BYTES // len(long)  # the alias that passes the budget (0-based)
+    assert outcome.code == 1
+    assert outcome.stdout == ""
+    assert outcome.stderr.splitlines() == [
+        f"{path}:{8 + crossing}:{lines[7].index('*long') + 1}: YAML aliases expand this file by more than "
+        f"{MAX_ALIAS_BYTES // (1024 * 1024)} MB of text; write the values out instead", "1 error"]
+
+
+# --- issue 22: public variables, masked URLs, secrets resolved before writes, hidden files ---------
+
+JOB_TOKEN = "glcbt-CANARY-64e1f0c2a9d7b3"
+
+
+def teleum_forward(folder: Path, url: str, target: str, extra: str = "") -> Path:
+    return teleum_config(folder, url, f"""\
+    numbers:
+      "+7 812 323-23-23": {{forwards: [{{to: "{target}"}}]}}
+{extra}""")
+
+
+def test_row6_a_variable_the_operator_did_not_make_public_is_an_error_at_its_line(tmp_path: Path) -> None:
+    """GitLab's CI_REPOSITORY_URL holds the job token: a pull request's ``fax:${CI_REPOSITORY_URL}`` would
+    print it in the plan CI posts. Only variables the operator makes public are substituted there."""
+    config = teleum_forward(tmp_path, "http://127.0.0.1:9", "fax:${CI_REPOSITORY_URL}")
+    env = {"CI_REPOSITORY_URL": f"https://gitlab-ci-token:{JOB_TOKEN}@gitlab.example.com/g/r.git"}
+    before = files_under(tmp_path)
+    for args in (["validate"], ["plan", "--format", "markdown"], ["apply", "--yes"]):
+        outcome = cli(*args, "-c", str(config), env=env)
+        assert outcome.code == 1
+        assert "telconf.yaml:10:44: ${CI_REPOSITORY_URL} is not a public variable" in outcome.stderr, outcome.stderr
+        assert "name it TELCONF_VAR_CI_REPOSITORY_URL, or set TELCONF_PUBLIC_VARS=CI_REPOSITORY_URL" \
+            in outcome.stderr
+        assert JOB_TOKEN not in outcome.stdout + outcome.stderr and outcome.leaked() == []
+    assert files_under(tmp_path) == before
+
+
+def test_row6_target_formats_are_checked_after_substitution(tmp_path: Path) -> None:
+    config = teleum_forward(tmp_path, "http://127.0.0.1:9", "fax:${TELCONF_VAR_FAX}")
+    env = {"TELCONF_VAR_FAX": "not-an-email"}
+    assert cli("validate", "-c", str(config), env=env).code == 0  # validate reads no value
+    outcome = cli("plan", "-c", str(config), env=env)
+    assert outcome.code == 1
+    assert "telconf.yaml:10:44: 'not-an-email' is not an e-mail address" in outcome.stderr
+    listed = teleum_forward(tmp_path, "http://127.0.0.1:9", "tel:${FALLBACK}")
+    outcome = cli("plan", "-c", str(listed), env={"FALLBACK": "12", "TELCONF_PUBLIC_VARS": "X, FALL*"})
+    assert outcome.code == 1 and "telconf.yaml:10:44: '12' is not a valid phone number after tel:" in outcome.stderr
+
+
+def test_row6_the_userinfo_of_a_public_url_is_masked_in_the_plan(tmp_path: Path, emulators: Any) -> None:
+    """The operator made OPS_URL public; its value carries user:password@: the plan shows (sensitive)."""
+    emulators.teleum.add_account("ops@example.com", TELEUM_PASSWORD, ["78123232323"])
+    emulators.teleum.add_sip("ops@example.com", descr="old")
+    line = emulators.teleum.sips("ops@example.com")[0]
+    config = teleum_config(tmp_path, emulators.teleum_url.rstrip("/").removesuffix("/api/v3"), f"""\
+    sip_lines:
+      "{line['num']}": {{description: "runbook ${{OPS_URL}}"}}
+""")
+    env = {"OPS_URL": f"https://ops:{JOB_TOKEN}@wiki.example.com/telephony", "TELCONF_PUBLIC_VARS": "OPS_URL"}
+    for fmt in ("markdown", "text", "json"):
+        outcome = cli("plan", "-c", str(config), "--format", fmt, env=env)
+        assert outcome.code == 0, outcome.stderr
+        assert "https://(sensitive)@wiki.example.com/telephony" in outcome.stdout
+        assert JOB_TOKEN not in outcome.stdout + outcome.stderr and outcome.leaked() == []
+
+
+SIP_CANARY = "Sip-CANARY-pw-77d0e4"
+SIP_LINE = """\
+    sip_lines:
+      "{num}":
+        description: Reception
+        password: ${{SIP_101_PASSWORD}}
+"""
+
+
+def test_row12_a_secret_the_plan_needs_is_resolved_before_the_first_write(tmp_path: Path, emulators: Any) -> None:
+    """A new SIP line's password variable unset: ``plan`` fails at its line; a plan saved while it was set
+    is refused by ``apply`` before its first call, with zero writes (not 6 calls, then a failure)."""
+    emulators.teleum.add_account("ops@example.com", TELEUM_PASSWORD, ["78123232323"])
+    num = "101"
+    config = teleum_config(tmp_path, emulators.teleum_url.rstrip("/").removesuffix("/api/v3"),
+                           SIP_LINE.format(num=num))
+    plan_file = tmp_path / "plan.json"
+    unset = cli("plan", "-c", str(config), "--out", str(plan_file))
+    assert unset.code == 1, unset.stdout + unset.stderr
+    assert "telconf.yaml:12:19: environment variable SIP_101_PASSWORD is not set (needed here)" in unset.stderr
+    assert not plan_file.exists()
+    made = cli("plan", "-c", str(config), "--out", str(plan_file), env={"SIP_101_PASSWORD": SIP_CANARY})
+    assert made.code == 0, made.stderr
+    assert SIP_CANARY not in made.stdout + made.stderr + plan_file.read_text()
+    state = emulators.snapshot()
+    emulators.teleum.call_log.clear()
+    report = tmp_path / "report.json"
+    applied = cli("apply", str(plan_file), "-c", str(config), "--report", str(report))
+    assert applied.code == 1, applied.stdout + applied.stderr
+    assert "telconf.yaml:12:19: environment variable SIP_101_PASSWORD is not set (needed here)" in applied.stderr
+    assert emulators.snapshot() == state
+    assert [c["method"] for c in emulators.teleum.call_log if c["method"] not in READS | {"login"}] == []
+    assert applied.leaked() == [] and SIP_CANARY not in applied.stdout + applied.stderr
+
+
+GIT_CONFIG = f"""\
+[remote "origin"]
+\turl = https://gitlab-ci-token:{JOB_TOKEN}@gitlab.example.com/g/r.git
+"""
+
+
+@pytest.mark.parametrize("named", [".git/config", "spam.txt", ".env", "lists/.hidden/spam.txt",
+                                   "lists/../.git/config"])
+def test_row15_a_block_file_in_a_hidden_directory_is_refused_unread(tmp_path: Path, named: str) -> None:
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".git" / "config").write_text(GIT_CONFIG)
+    (tmp_path / ".env").write_text(f"TOKEN={JOB_TOKEN}\n")
+    (tmp_path / "lists" / ".hidden").mkdir(parents=True)
+    (tmp_path / "lists" / ".hidden" / "spam.txt").write_text("+7 495 000-00-02\n")
+    (tmp_path / "spam.txt").symlink_to(tmp_path / ".git" / "config")  # a link committed in the pull request
+    config = block_config(tmp_path, named)
+    for command in ("validate", "plan"):
+        outcome = cli(command, "-c", str(config))
+        assert outcome.code == 1
+        assert f"telconf.yaml:14:25: block_file '{named}' is in a hidden directory or is a hidden file" \
+            in outcome.stderr, outcome.stderr
+        assert JOB_TOKEN not in outcome.stdout + outcome.stderr
+
+
+def test_row15_a_voice_file_in_a_hidden_directory_is_refused(tmp_path: Path) -> None:
+    (tmp_path / ".cache").mkdir()
+    (tmp_path / ".cache" / "hello.wav").write_bytes(b"RIFF")
+    config = beeline_config(tmp_path, "http://127.0.0.1:9",
+                            "    voice_files:\n      hello.wav: {path: .cache/hello.wav}\n")
+    outcome = cli("validate", "-c", str(config))
+    assert outcome.code == 1
+    assert "telconf.yaml:10:25: voice file path '.cache/hello.wav' is in a hidden directory" in outcome.stderr
+
+
+def test_row15_a_bad_block_file_line_shows_only_the_bad_word(tmp_path: Path) -> None:
+    (tmp_path / "spam.txt").write_text(GIT_CONFIG + f"+7 495 000-00-02\ntoken {JOB_TOKEN}\n+7 495 000-00-0x\n")
+    outcome = cli("validate", "-c", str(block_config(tmp_path, "spam.txt")))
+    assert outcome.code == 1
+    lines = outcome.stderr.splitlines()
+    assert any("spam.txt:1:1: '[remote' is not a valid phone number" in l for l in lines), lines
+    assert any("spam.txt:2:2: 'url' is not a valid phone number" in l for l in lines), lines
+    assert any("spam.txt:4:1: 'token' is not a valid phone number" in l for l in lines), lines
+    assert any("spam.txt:5:8: '000-00-0x' is not a valid phone number" in l for l in lines), lines
+    assert JOB_TOKEN[:8] not in outcome.stderr and "gitlab" not in outcome.stderr
+
+
+def test_row13_a_refused_host_is_an_error_only_where_credentials_would_be_sent(tmp_path: Path) -> None:
+    """Loading for plan/apply/export refuses the file; an offline snapshot plan (nothing is sent) and
+    validate only warn, as validate always did."""
+    from telconf.config import load
+    from telconf.errors import ConfigError
+
+    config = teleum_config(tmp_path, "https://elsewhere.example")
+    with pytest.raises(ConfigError, match="telconf.yaml:5:10: refusing to send credentials to elsewhere.example"):
+        load(config, environ={"TELEUM_EMAIL": "a@example.com", "TELEUM_PASSWORD": "x"})
+    offline = load(config, environ={"TELEUM_EMAIL": "a@example.com", "TELEUM_PASSWORD": "x"}, connecting=False)
+    assert [w.message for w in offline.warnings if "refusing to send credentials" in w.message]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,7 @@ version: 1
 accounts:
   cc:
     provider: beeline
-    url: ${BEELINE_URL}
+    url: ${TELCONF_VAR_BEELINE_URL}
     credentials:
       username: ${BEELINE_LOGIN}
       password: ${BEELINE_PASSWORD}
@@ -55,7 +56,7 @@ def cc(emulators: Emulators, tmp_path: Path) -> Any:
     (tmp_path / "hold.wav").write_bytes(make_wav(tone=5))
     config = tmp_path / "telconf.yaml"
     config.write_text(CONFIG)
-    env = {"BEELINE_URL": emulators.beeline_url, "BEELINE_LOGIN": LOGIN, "BEELINE_PASSWORD": PASSWORD}
+    env = {"TELCONF_VAR_BEELINE_URL": emulators.beeline_url, "BEELINE_LOGIN": LOGIN, "BEELINE_PASSWORD": PASSWORD}
 
     class Setup:
         path = config
@@ -89,7 +90,7 @@ def test_plan_apply_converges_and_detailed_exitcode_gates_ci(cc: Any) -> None:
 
     result = cc.run("apply", "--yes")
     assert result.exit_code == 0, result.stderr
-    assert "] cc: VFILE (+ voice_file greeting.wav) ... ok" in result.stdout
+    assert re.search(r"\] #\d+ cc: VFILE \(\+ voice_file greeting.wav\) \.\.\. ok", result.stdout)
     assert "Apply complete: " in result.stdout
 
     result = cc.run("plan", "--detailed-exitcode")
@@ -126,12 +127,13 @@ def test_apply_without_a_terminal_or_yes_refuses_and_writes_nothing(cc: Any) -> 
 def test_apply_asks_and_a_no_changes_nothing(cc: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("telconf.cli.apply.stdin_is_terminal", lambda: True)
     before = cc.state()
-    result = cc.run("apply", input="n\n")
-    assert result.exit_code == 1
-    assert "Apply these changes to cc? [y/N]" in result.stderr
-    assert "apply cancelled; nothing was changed" in result.stderr
-    assert cc.writes() == [] and cc.state() == before
-    result = cc.run("apply", input="y\n")
+    for answer in ("n", "y", "YES please"):  # only the word yes approves (a lone y is too easy a slip)
+        result = cc.run("apply", input=f"{answer}\n")
+        assert result.exit_code == 1
+        assert "Apply these changes to cc?\n  Only 'yes' will be accepted to approve." in result.stderr
+        assert "apply cancelled (only 'yes' approves); nothing was changed" in result.stderr
+        assert cc.writes() == [] and cc.state() == before
+    result = cc.run("apply", input="yes\n")
     assert result.exit_code == 0, result.stderr
     assert cc.run("plan", "--detailed-exitcode").exit_code == 0
 
@@ -240,7 +242,7 @@ def test_unknown_account_is_a_clear_error(cc: Any) -> None:
 
 
 @pytest.mark.parametrize("args, message", [
-    (["plan", "--format", "yaml"], "Invalid value for '--format'"),
+    (["plan", "--format", "yaml"], "Invalid value for '-f' / '--format'"),
     (["plan", "--bogus"], "No such option"),
     (["apply", "--parallelism", "0"], "Invalid value for '--parallelism'"),
 ])
@@ -268,6 +270,6 @@ def test_a_saved_plan_remembers_its_config(cc: Any, tmp_path: Path, monkeypatch:
     assert cc.run("plan", "--out", str(planfile)).exit_code == 0
     (tmp_path / "elsewhere").mkdir()
     monkeypatch.chdir(tmp_path / "elsewhere")  # no telconf.yaml here
-    env = {"BEELINE_URL": cc.emu_url, "BEELINE_LOGIN": LOGIN, "BEELINE_PASSWORD": PASSWORD}
+    env = {"TELCONF_VAR_BEELINE_URL": cc.emu_url, "BEELINE_LOGIN": LOGIN, "BEELINE_PASSWORD": PASSWORD}
     result = CliRunner().invoke(main, ["apply", "../plan.json"], env=env)  # no -c: the plan's own config
     assert result.exit_code == 0, result.output

@@ -20,11 +20,11 @@ def setup(emulators: Emulators, tmp_path: Path, lines: int, keep: int) -> tuple[
     sip_lines = "".join(f'      "{101 + i}": {{description: Line {101 + i}}}\n' for i in range(keep))
     config = tmp_path / "telconf.yaml"
     config.write_text(
-        "version: 1\naccounts:\n  office:\n    provider: teleum\n    url: ${URL}\n"
+        "version: 1\naccounts:\n  office:\n    provider: teleum\n    url: ${TELCONF_VAR_URL}\n"
         '    credentials: {email: "${EMAIL}", password: "${PASSWORD}"}\n'
         f"    sip_lines:\n{sip_lines}"
     )
-    return config, {"URL": emulators.teleum_url, "EMAIL": EMAIL, "PASSWORD": PASSWORD}
+    return config, {"TELCONF_VAR_URL": emulators.teleum_url, "EMAIL": EMAIL, "PASSWORD": PASSWORD}
 
 
 def writes(emulators: Emulators) -> list[str]:

@@ -28,7 +28,7 @@ def drift(app: AcmeEmulator) -> None:
 
 def environ(url: str) -> dict[str, str]:
     """The ``${DEMO_ACME_...}`` variables of ``demo.yaml`` for the emulator served at ``url``."""
-    return {"DEMO_ACME_URL": url, "DEMO_ACME_LOGIN": LOGIN[0], "DEMO_ACME_PASSWORD": LOGIN[1]}
+    return {"TELCONF_VAR_DEMO_ACME_URL": url, "DEMO_ACME_LOGIN": LOGIN[0], "DEMO_ACME_PASSWORD": LOGIN[1]}
 
 
 KIT = DemoKit(

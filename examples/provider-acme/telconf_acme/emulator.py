@@ -1,7 +1,9 @@
 """Emulator of the Acme Voice API, for tests and trials (served like telconf's own).
 
 ``GET /v1/numbers`` and ``PUT /v1/numbers/<number>/forwards``, HTTP Basic auth on each
-request, errors as ``{"error": "..."}``. ``EmulatorBase`` gives it what every telconf
+request, errors as ``{"error": "..."}``. A number may forward to another number of the
+account only while that one forwards somewhere (409 otherwise), and a number others
+forward to cannot lose all its forwards (409): the order telconf's plan must keep. ``EmulatorBase`` gives it what every telconf
 emulator shares: the lock, the call log, latency, seeded faults and state files.
 Its state (the ``acme`` section of a state file)::
 
@@ -117,6 +119,12 @@ class AcmeEmulator(EmulatorBase):
             raise AcmeError(404, f"no number {number} in this account")
         if number in targets:
             raise AcmeError(400, "a number cannot forward to itself")
+        for target in targets:  # a number of the account is a target once it forwards somewhere
+            if target in numbers and not numbers[target]:
+                raise AcmeError(409, f"{target} forwards nowhere: give it forwards first")
+        sources = [n for n, its in numbers.items() if number in its and n != number]
+        if not targets and sources:
+            raise AcmeError(409, f"{number} is a target of {', '.join(sources)}: change those first")
         numbers[number] = list(targets)
         return {"number": number, "forward_to": list(targets)}
 

@@ -9,6 +9,7 @@ lost answer of a create) are left at the base class's defaults.
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -64,7 +65,32 @@ class AcmeProvider(Provider[AcmeAccount]):
             before, after = forwards[wire], self._desired(wire)
             if before != after:
                 changes.append(_change(wire, before, after))
-        return changes
+        return self._with_needs(changes, forwards)
+
+    def _with_needs(self, changes: list[Change], live: Forwards) -> list[Change]:
+        """What each change needs of another: numbers that forward to each other.
+
+        Acme lets a number forward to another number of the account only while that one
+        forwards somewhere, and refuses to empty a number others forward to. So a list
+        that targets a number getting its first forwards in this plan needs that change,
+        and a list emptied needs the changes of the numbers that stop targeting it. The
+        changes are not staged: only these needs order them (``telconf.plan.order``), the
+        other numbers run in parallel, and a number whose change is not sent (it changed
+        since the plan) stops the lists that need it. Two new lists targeting each other
+        cannot be set in any order: the plan refuses that cycle, with both addresses.
+        """
+        account = self.account.name
+        by_wire = {change.key: change for change in changes}
+        result = []
+        for change in changes:
+            wire = change.key
+            needs = [by_wire[t].address(account) for t in self._desired(wire)
+                     if t in by_wire and by_wire[t].action is Action.CREATE]
+            if change.action is Action.DELETE:
+                needs += [other.address(account) for other in changes
+                          if wire in live.get(other.key, ()) and wire not in self._desired(other.key)]
+            result.append(replace(change, needs=tuple(needs), staged=False))
+        return result
 
     def _managed(self) -> list[str]:
         return [wire for wire, number in self.account.numbers.items() if is_managed(number.forward_to)]
@@ -93,6 +119,13 @@ class AcmeProvider(Provider[AcmeAccount]):
 
     def item_label(self, item: str) -> str:
         return f"forwards of {display(item.partition(':')[2])}"
+
+    # One call reads every number (so checks of numbers due together share it), and a
+    # number's list changes only by its own call (so it is read back once that is done).
+    items_settle_alone = True
+
+    def read_group(self, item: str) -> str:
+        return "numbers"
 
     def read_items(self, items: Collection[str], *, verify: bool = False) -> Forwards:
         return self.client.numbers()  # one call reads every number: no cheaper read of a few

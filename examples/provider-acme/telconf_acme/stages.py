@@ -1,8 +1,9 @@
 """The stage of each Acme change (``telconf.plan.order`` sorts calls by it).
 
-Acme has one kind of item, a number's list of forwards, set whole by one call; the
-numbers do not depend on each other, so every change shares one stage (their lanes,
-one per number, may then run in parallel).
+Acme has one kind of item, a number's list of forwards, set whole by one call, so every
+change shares one stage. What orders them is data of the changes: a number forwarding
+to another number of the account needs that one's list first (``Change.needs``, set by
+``AcmeProvider._with_needs``); the others run in parallel, one lane per number.
 """
 
 from __future__ import annotations

@@ -58,7 +58,7 @@ def all_changes(account: BeelineAccount, live: BeelineLive, local: Mapping[str, 
     """Every change, grouped so that calls of one command are adjacent within a stage."""
     check_numbers(account, live)
     check_premedia_files(account, live)
-    return [
+    return with_needs([
         *voice_file_uploads(account, live, local),
         *redirect_changes(account, live),
         *premedia_changes(account, live),
@@ -66,7 +66,30 @@ def all_changes(account: BeelineAccount, live: BeelineLive, local: Mapping[str, 
         *blacklist_changes(account, live),
         *active_list_change(account, live),
         *voice_file_deletes(account, live),
-    ]
+    ], account.name)
+
+
+def with_needs(changes: list[Change], account: str) -> list[Change]:
+    """What a change needs of another (``telconf.plan.order``; also: not sent if that is not):
+
+    greetings need the uploads of the files they play (or played: a file replaced under
+    them), and a voice file's delete needs the greetings that stop playing it (409.1).
+    Every change also keeps waiting for the earlier stages: the order between kinds is the
+    stage table's (recording for all around the per-number settings, black-list deletes
+    before adds, the active list last), as the server treats them.
+    """
+    uploads = {c.key: c.address(account) for c in changes if c.kind == "voice_file" and c.action is not D}
+    stopping: dict[str, list[str]] = {}
+    result = []
+    for change in changes:
+        if change.kind == "premedia":
+            files = {v for side in (change.after or {}, change.before or {}) for v in side.values() if v}
+            change = replace(change, needs=tuple(uploads[f] for f in sorted(files) if f in uploads))
+            for name in {v for v in (change.before or {}).values() if v}:
+                stopping.setdefault(name, []).append(change.address(account))
+        result.append(change)
+    return [replace(c, needs=tuple(stopping.get(c.key, ()))) if c.kind == "voice_file" and c.action is D else c
+            for c in result]
 
 
 # --- redirects and greetings -------------------------------------------------------------

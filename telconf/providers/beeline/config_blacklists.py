@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from pathlib import Path as FilePath
 from typing import Any
@@ -14,9 +15,12 @@ from telconf.guard import files as safe_files
 from telconf.guard.redact import excerpt
 from telconf.model import UNMANAGED, Managed
 from telconf.providers.beeline.blacklists import PairSet
-from telconf.providers.beeline.model import BlacklistEntry, Blacklists
+from telconf.providers.beeline.model import Blacklists
 
 LIST_IDS = (0, 1, 2)
+BAD_TOKEN_SHOWN = 24  # characters of a bad block-file word shown: a file named by mistake may hold a token
+_WORD = re.compile(r"\S+")
+_PHONE_CHARS = re.compile(r"[0-9+()\-.]+")
 
 
 def build_blacklists(ctx: Context, path: Path, data: dict[str, Any], managed: Sequence[str]) -> Blacklists:
@@ -38,8 +42,9 @@ def build_blacklists(ctx: Context, path: Path, data: dict[str, Any], managed: Se
                 where = path + ("lists", key, index)
                 b_numbers = _b_numbers(ctx, where + ("numbers",), entry.get("numbers"), managed)
                 a_numbers = _a_numbers(ctx, where, entry, files)
-                for b in b_numbers:
-                    pairs.setdefault((list_id, b), set()).update(a_numbers)
+                if ctx.building:  # only checking (validate): every problem is found above, no model is kept
+                    for b in b_numbers:  # a set update per B-number: C loops, not one Python call per entry
+                        pairs.setdefault((list_id, b), set()).update(a_numbers)
         lists[list_id] = PairSet({pair: frozenset(a) for pair, a in pairs.items()})
     return Blacklists(active=active, lists=lists)
 
@@ -80,6 +85,15 @@ def _a_numbers(ctx: Context, path: Path, entry: dict[str, Any], files: dict[File
     return numbers
 
 
+def bad_token(content: str) -> tuple[str, int]:
+    """The part of a bad line to show, and its offset: the first word holding a character no phone
+    number has (a line of ``.git/config`` shows ``url``, not the URL), else the first word."""
+    words = [(m.group(), m.start()) for m in _WORD.finditer(content)]
+    if not words:
+        return "", 0
+    return next(((w, at) for w, at in words if not _PHONE_CHARS.fullmatch(w)), (content.strip(), words[0][1]))
+
+
 def _read_block_file(ctx: Context, path: Path, file: FilePath) -> list[str]:
     """The numbers of a block file: one per line, ``#`` starts a comment; errors at the file's lines."""
     try:
@@ -103,10 +117,10 @@ def _read_block_file(ctx: Context, path: Path, file: FilePath) -> list[str]:
             continue
         wire = ctx.normalise(number)
         if wire is None:
-            column = len(content) - len(content.lstrip()) + 1
-            ctx.diagnostics.append(Diagnostic(shown, line_number, column,
-                                              f"'{excerpt(number, 40)}' is not a valid phone number (listed in "
-                                              f"{listed_in} as block_file); expected one number per line"))
+            token, offset = bad_token(content)
+            ctx.diagnostics.append(Diagnostic(shown, line_number, offset + 1,
+                                              f"'{excerpt(token, BAD_TOKEN_SHOWN)}' is not a valid phone number "
+                                              f"(listed in {listed_in} as block_file); expected one number per line"))
         else:
             numbers.append(wire)
     return numbers

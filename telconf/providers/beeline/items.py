@@ -46,23 +46,15 @@ def label(item: str) -> str:
         kind, f"voice file {key}")
 
 
-def needs(changes: Sequence[Change]) -> dict[str, set[str]]:
-    """Greetings need the uploads of the files they play; a file deleted needs the greetings
-    that stop playing it; the pairs of a black list emptied at once (DELBLIST by ListID) need
-    each other, since that one request removes them all."""
+def written_together(changes: Sequence[Change]) -> dict[str, set[str]]:
+    """The pairs of a black list emptied at once (DELBLIST by ListID) need each other, since
+    that one request removes them all: none is sent if one is not. No order (they share a
+    request); the order between items is the changes' ``needs`` (``changes.with_needs``)."""
     found: dict[str, set[str]] = {}
-    uploads = {c.key for c in changes if c.kind == "voice_file" and c.calls and c.calls[0].method == "VFILE"}
-    deletes = {c.key for c in changes if c.kind == "voice_file" and c.calls and c.calls[0].method == "DELFILE"}
     emptied: dict[str, set[str]] = {}
     for change in changes:
-        item = item_of(change)
-        if change.kind == "premedia":
-            files = {v for side in (change.after or {}, change.before or {}) for v in side.values() if v}
-            found.setdefault(item, set()).update(f"voice_file:{f}" for f in files & uploads)
-            for name in {v for v in (change.before or {}).values() if v} & deletes:
-                found.setdefault(f"voice_file:{name}", set()).add(item)
         if change.kind == "blacklist" and change.calls and isinstance(change.calls[0].params, Mapping):
-            emptied.setdefault(change.key.partition(":")[0], set()).add(item)
+            emptied.setdefault(change.key.partition(":")[0], set()).add(item_of(change))
     for group in emptied.values():
         for item in group:
             found.setdefault(item, set()).update(group - {item})

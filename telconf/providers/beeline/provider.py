@@ -131,7 +131,8 @@ class BeelineProvider(Provider[BeelineAccount]):
             raise BadResponse("unexpected answer: no number listed, yet MLIST, LRECORD or LBLIST name "
                               "numbers of the account", provider=self.name, call="RLIST")
         self._planned = live
-        return LiveState(live, live.fingerprint(), live.existing(), reads=len(READS) + len(compared))
+        return LiveState(live, live.fingerprint(), live.existing(), reads=len(READS) + len(compared),
+                         numbers=len(live.numbers))
 
     def _files_to_compare(self, voice_files: Mapping[str, Any]) -> list[str]:
         """Stored files listed under voice_files: their content decides whether to upload."""
@@ -296,7 +297,7 @@ class BeelineProvider(Provider[BeelineAccount]):
         return items.label(item)
 
     def item_needs(self, changes: Sequence[Change]) -> dict[str, set[str]]:
-        return items.needs(changes)
+        return items.written_together(changes)
 
     def read_items(self, names: Collection[str], *, verify: bool = False) -> BeelineLive:
         """The planned live state with the list commands of these items' kinds sent again.
@@ -318,6 +319,10 @@ class BeelineProvider(Provider[BeelineAccount]):
             hashes = {**view.file_hashes, **{n: sha256(c) for n, c in zip(ready, contents)}}
             view = dataclasses.replace(view, file_hashes=hashes)
         return view
+
+    def read_group(self, item: str) -> str:
+        """Every item of a kind is read by the kind's one list command."""
+        return items.COMMANDS[item.partition(":")[0]]
 
     def item_state(self, view: BeelineLive | None, item: str) -> Any:
         return items.state(view or self._planned_live(), item)

@@ -10,6 +10,7 @@ by a ``secret``. Stages are not set here: ``telconf.plan.order`` decides them.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 
 from telconf import phones
 from telconf.errors import PlanError
@@ -49,7 +50,44 @@ def diff(account: TeleumAccount, live: TeleumLive, options: PlanOptions) -> list
     for wire, number in account.numbers.items():
         if isinstance(number.forwards, tuple):
             changes += forward_changes(wire, number.forwards, live, lines_after)
-    return changes
+    return with_needs(changes, account.name)
+
+
+def with_needs(changes: list[Change], account: str) -> list[Change]:
+    """What each change needs of another (``telconf.plan.order``; also: not sent if that is not):
+
+    - a forward set to target a SIP line the plan creates needs that line's creation;
+    - a SIP line's delete needs the forward changes that stop targeting it (CONTRACT 1.5:
+      deleteSIP of a targeted line fails).
+
+    Both agree with the stage table, which keeps ordering the rest (a number's edits,
+    creates, deletes, moves; SIP line creates and deletes in the account's lane, numbered
+    in sequence by the provider). A SIP line's edit needs nothing: it is not staged, and
+    runs in a lane of its own beside everything else.
+    """
+    created = {c.key: c.address(account) for c in changes if c.kind == "sip_line" and c.action is Action.CREATE}
+    deleted = {c.key for c in changes if c.kind == "sip_line" and c.action is Action.DELETE}
+    untargeting: dict[str, list[str]] = {}
+    result = []
+    for change in changes:
+        if change.kind == "forward":
+            to = _target(change.after)
+            if to in created and change.action in (Action.CREATE, Action.UPDATE):
+                change = replace(change, needs=(created[to],))
+            was = _target(change.before)
+            if was in deleted and change.action in (Action.UPDATE, Action.DELETE) and was != to:
+                untargeting.setdefault(was, []).append(change.address(account))
+        elif change.kind == "sip_line" and change.action is Action.UPDATE:
+            change = replace(change, staged=False)
+        result.append(change)
+    return [replace(c, needs=tuple(untargeting.get(c.key, ())))
+            if c.kind == "sip_line" and c.action is Action.DELETE else c for c in result]
+
+
+def _target(view: object) -> str | None:
+    """The SIP line a forward's view targets (``sip:101`` -> ``101``), else None."""
+    to = view.get("to") if isinstance(view, dict) else None
+    return to[4:] if isinstance(to, str) and to.startswith("sip:") else None
 
 
 # --- SIP lines ---------------------------------------------------------------------------
@@ -131,7 +169,7 @@ def _sip_update(line: SipLine, current: LiveSipLine, live: TeleumLive, options: 
         params["paswd"] = secret(password_secret(line.number))
         before, after = before | {"password": SENSITIVE}, after | {"password": f"{SENSITIVE}, new"}
     return Change(kind="sip_line", key=line.number, action=Action.UPDATE, before=before, after=after,
-                  calls=(Call("editSIP", params),), config_path=("sip_lines", line.number), config_at_key=True)
+                  calls=(Call("editSIP", params, lane=f"sip:{line.number}"),), config_path=("sip_lines", line.number), config_at_key=True)
 
 
 # --- forwards ----------------------------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import partial
 from typing import Any
 
 from telconf.config import common
@@ -82,7 +83,8 @@ def _forwards(ctx: Context, path: Path, settings: dict[str, Any],
     path = path + ("forwards",)
     problems = len(ctx.diagnostics)
     forwards = tuple(
-        _forward(ctx, path + (index,), forward, sip_lines)
+        # A template's forward no parameter changes is one object in every number: built once.
+        ctx.shared(forward, partial(_forward, ctx, path + (index,), forward, sip_lines))
         for index, forward in enumerate(raw or ())
         if isinstance(forward, dict)
     )
@@ -104,29 +106,32 @@ def _forward(ctx: Context, path: Path, data: dict[str, Any], sip_lines: Managed[
         music_on_hold=data.get("music_on_hold", False) is True,
         vpbx=data.get("vpbx", False) is True,
         isolated=isolated,
-        schedule=_schedule(ctx, path + ("schedule",), data.get("schedule") or ()),
+        schedule=ctx.shared(data.get("schedule"),
+                            partial(_schedule, ctx, path + ("schedule",), data.get("schedule") or ())),
     )
 
 
 def _target(ctx: Context, path: Path, text: Any, sip_lines: Managed[Mapping[str, SipLine]]) -> Target:
-    kind_text, _, value = ctx.text(path, text).partition(":")
+    """A forward target; its kind is written literally, its value is substituted once and then checked."""
+    kind_text, _, written = str(text).partition(":")
     try:
         kind = TargetKind(kind_text)
     except ValueError:
         ctx.error(path, f"{text!r} is not a forward target; expected sip:<line>, tel:<phone>, "
                         "voicemail:<email> or fax:<email>")
-        return Target(TargetKind.TEL, value)
-    value = value.strip()
+        return Target(TargetKind.TEL, written)
+    written = written.strip()
     if kind is TargetKind.TEL:
-        value = ctx.phone(path, value, what="phone number after tel:") or value
-    elif kind in (TargetKind.VOICEMAIL, TargetKind.FAX):
-        value = ctx.email(path, value)
-    elif not _LINE.match(value):
-        if not ctx.has_variable(value):
+        return Target(kind, ctx.phone(path, written, what="phone number after tel:") or written)
+    if kind in (TargetKind.VOICEMAIL, TargetKind.FAX):
+        return Target(kind, ctx.email(path, written))
+    value, known = ctx.substitute(path, written)
+    if not _LINE.match(value):
+        if known:
             ctx.error(path, f"{text!r}: expected a SIP line number after sip:, e.g. sip:101")
     elif isinstance(sip_lines, Mapping) and value not in sip_lines and not ctx.ignore.match("sip_lines", value):
-        known = ", ".join(sorted(sip_lines, key=lambda n: (len(n), n))) or "none"
-        ctx.error(path, f"sip:{value} is not a line under sip_lines of this account (lines: {known})")
+        known_lines = ", ".join(sorted(sip_lines, key=lambda n: (len(n), n))) or "none"
+        ctx.error(path, f"sip:{value} is not a line under sip_lines of this account (lines: {known_lines})")
     return Target(kind, value)
 
 

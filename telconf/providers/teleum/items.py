@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from telconf.model import is_managed
-from telconf.providers.teleum.model import Target, TargetKind, TeleumAccount
+from telconf.providers.teleum.model import TeleumAccount
 from telconf.phones import display
 from telconf.plan.data import Change
 from telconf.providers.base import ItemCheck
@@ -34,25 +34,6 @@ def item_of(change: Change) -> str | None:
 def label(item: str) -> str:
     kind, _, key = item.partition(":")
     return f"forwards of {display(key)}" if kind == FORWARDS else f"SIP line {key}"
-
-
-def needs(account: TeleumAccount, planned: TeleumLive, items: set[str]) -> dict[str, set[str]]:
-    """A number's forwards need the SIP lines they will target that the plan creates; a SIP
-    line the plan deletes needs the numbers whose forwards target it now (they change first)."""
-    found: dict[str, set[str]] = {}
-    for item in items:
-        kind, _, key = item.partition(":")
-        if kind != FORWARDS:
-            continue
-        wanted = account.numbers[key].forwards
-        targets = {f.target for f in wanted} if isinstance(wanted, tuple) else set()
-        for num in (i.partition(":")[2] for i in items if i.startswith(SIP_LINE + ":")):
-            sip = Target(TargetKind.SIP, num)
-            if num not in planned.sip_lines and sip in targets:
-                found.setdefault(item, set()).add(f"{SIP_LINE}:{num}")
-            if any(f.forward.target == sip for f in planned.forwards.get(key, ())) and sip not in targets:
-                found.setdefault(f"{SIP_LINE}:{num}", set()).add(item)
-    return found
 
 
 def state(view: TeleumLive, item: str) -> Any:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import threading
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping
 from functools import partial
 from concurrent.futures import Future
 from pathlib import Path
@@ -52,6 +52,9 @@ class TeleumProvider(Provider[TeleumAccount]):
     """Teleum billing API v3: SIP lines and the ordered forwards of managed numbers."""
 
     name = PROVIDER
+    # A number's forwards change only by its own forward calls, a SIP line only by its own
+    # (a targeted line cannot be deleted): each can be read back once its calls are done.
+    items_settle_alone = True
 
     def __init__(self, account: TeleumAccount, *, parallelism: int = 8, environ: Mapping[str, str] | None = None,
                  client: TeleumClient | None = None):
@@ -113,6 +116,7 @@ class TeleumProvider(Provider[TeleumAccount]):
             fingerprint=fingerprint(live.to_data()),
             existing={"sip_line": len(live.sip_lines), "forward": sum(len(f) for f in forwards.values())},
             reads=len(CATALOG_CALLS) + len(found),
+            numbers=len(catalog.numbers),
         )
 
     def _ask_forwards(self, pool: ReadPool, numbers: Mapping[str, str], wires: list[str]) -> dict[str, Future[Any]]:
@@ -300,10 +304,6 @@ class TeleumProvider(Provider[TeleumAccount]):
     def item_label(self, item: str) -> str:
         return items.label(item)
 
-    def item_needs(self, changes: Sequence[Change]) -> dict[str, set[str]]:
-        named = {i for i in map(items.item_of, changes) if i is not None}
-        return items.needs(self.account, self._planned_live(), named)
-
     def read_items(self, names: Collection[str], *, verify: bool = False) -> TeleumLive:
         """The planned live state with the numbers' forwards (and the SIP lines) read now."""
         planned = self._planned_live()
@@ -315,6 +315,10 @@ class TeleumProvider(Provider[TeleumAccount]):
         forwards = {**planned.forwards, **dict(zip(wires, found))}
         sip_lines = found[len(wires)] if len(found) > len(wires) else planned.sip_lines
         return dataclasses.replace(planned, forwards=forwards, sip_lines=sip_lines)
+
+    def read_group(self, item: str) -> str:
+        """Every SIP line is read by one getSIPs; each number's forwards by its own getForwards."""
+        return items.SIP_LINE if item.startswith(items.SIP_LINE + ":") else item
 
     def item_state(self, view: TeleumLive | None, item: str) -> Any:
         return items.state(view or self._planned_live(), item)

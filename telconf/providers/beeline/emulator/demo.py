@@ -43,7 +43,7 @@ def files() -> dict[str, bytes]:
 def environ(url: str) -> dict[str, str]:
     """The ``${DEMO_...}`` variables of ``demo.yaml`` for the emulator served at ``url``."""
     return {
-        "DEMO_BEELINE_URL": url,
+        "TELCONF_VAR_DEMO_BEELINE_URL": url,
         "DEMO_BEELINE_LOGIN": LOGIN[0],
         "DEMO_BEELINE_PASSWORD": LOGIN[1],
     }

@@ -39,7 +39,7 @@ def drift(app: TeleumEmulator) -> None:
 def environ(url: str) -> dict[str, str]:
     """The ``${DEMO_...}`` variables of ``demo.yaml`` for the emulator served at ``url``."""
     return {
-        "DEMO_TELEUM_URL": url,
+        "TELCONF_VAR_DEMO_TELEUM_URL": url,
         "DEMO_TELEUM_EMAIL": LOGIN[0],
         "DEMO_TELEUM_PASSWORD": LOGIN[1],
         "DEMO_SIP_PASSWORD": SIP_PASSWORD,
