@@ -89,7 +89,7 @@ class ApplyReport:
 
     @property
     def outages(self) -> list[ItemResult]:
-        """Numbers read back with no live forward although they should have some."""
+        """Items read back out of service although the config wants them in service."""
         return [i for i in self.items if i.outage]
 
     def with_status(self, status: CallStatus) -> list[CallResult]:
@@ -115,13 +115,12 @@ class ApplyReport:
     def lines(self, limit: int = 20) -> Iterator[str]:
         """The report as text lines; long groups show their first ``limit`` entries.
 
-        A number left with no forward comes first; then the calls by outcome, then the
-        items (when they were checked) by outcome.
+        An item left out of service comes first, in its provider's words; then the calls
+        by outcome, then the items (when they were checked) by outcome.
         """
         for item in self.outages:
-            yield f"!!! NO LIVE FORWARD: {item.account}: {item.label} was read back with no forward although " \
-                  f"the config wants some (calls to it went unanswered); {item.restored or 'not restored'}. " \
-                  "Check it and run `telconf apply` again now."
+            yield f"!!! {item.words.alarm}: {item.account}: {item.label} {item.words.detail}; " \
+                  f"{item.restored or 'not restored'}. Check it and run `telconf apply` again now."
         groups = (("Done", "✓", self.done), ("Failed", "✗", self.failed),
                   ("Not attempted", "·", self.not_attempted),
                   ("Not sent", "~", self.with_status(CallStatus.SKIPPED)))
@@ -341,11 +340,19 @@ def _next_ended(ended: queue.Queue[tuple[int, Future[None]]]) -> tuple[int, Futu
             continue
 
 
+def outage_names(report: ApplyReport, words: str) -> dict[str, str]:
+    """``{"NUMBERS LEFT WITH NO FORWARD": "spb: forwards of +7 812 ..."}``: the outages'
+    ``account: label`` by the providers' ``words`` (``alarm`` or ``headline``)."""
+    found: dict[str, list[str]] = {}
+    for item in report.outages:
+        found.setdefault(getattr(item.words, words), []).append(f"{item.account}: {item.label}")
+    return {title: ", ".join(names) for title, names in found.items()}
+
+
 def _failure_message(report: ApplyReport) -> str:
     done, not_attempted = len(report.done), len(report.not_attempted)
     if report.outages:
-        names = ", ".join(f"{i.account}: {i.label}" for i in report.outages)
-        head = f"NUMBERS LEFT WITH NO FORWARD: {names}"
+        head = "; ".join(f"{headline}: {names}" for headline, names in outage_names(report, "headline").items())
     elif report.failed:
         first = report.failed[0]
         head = f"apply failed at call {first.position} ({first.account}: {first.label}): {first.error}"

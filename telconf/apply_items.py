@@ -31,7 +31,7 @@ from typing import Any
 from telconf.errors import TelconfError
 from telconf.plan.data import AccountPlan, Call
 from telconf.plan.order import change_needs
-from telconf.providers.base import ItemCheck, Provider
+from telconf.providers.base import ItemCheck, OutageWords, Provider
 
 
 CHECK_AHEAD_SECONDS = 1.0  # how old a check read may be when its item's first write starts
@@ -56,7 +56,8 @@ class ItemResult:
     label: str
     status: ItemStatus = ItemStatus.NOT_ATTEMPTED
     detail: str | None = None
-    outage: bool = False  # a number left with no live forward while it should have some
+    outage: bool = False  # left out of service while the config wants it in service (ItemCheck.outage)
+    words: OutageWords = OutageWords()  # how its provider names an outage
     restored: str | None = None  # what was done to end the outage
     calls: list[int] = field(default_factory=list)
 
@@ -254,8 +255,8 @@ class ItemGuard:
         try:
             done = self.provider.restore_service(item)
         except TelconfError as exc:
-            return f"telconf could not restore its forwards ({exc})"
-        return done or "it has forwards again (someone else added them)"
+            return f"telconf could not restore it ({exc})"
+        return done or "it is in service again (someone else restored it)"
 
     def verify(self, statuses: dict[int, str]) -> None:
         """Settle every item's status; read back (once) the items whose calls all ran.
@@ -293,6 +294,7 @@ class ItemGuard:
             result = self.items[item]
             check = checks[item]
             result.outage = check.outage
+            result.words = self.provider.outage_words
             if check.outage:
                 result.restored = self._restore(item)
             if item not in complete:

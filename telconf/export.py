@@ -2,14 +2,15 @@
 
 The pipeline: take each selected account's connection details from the config (its
 desired settings are ignored), read the account through its provider, let the
-provider turn the live state into SPEC section 1 data (``Provider.export``), wrap it
+provider turn the live state into config data (``Provider.export``), wrap it
 with the connection details as written in the source file, and write deterministic
 YAML. Files the config refers to (voice files, big black lists) are written beside
 the output, staged first so that a failed read leaves nothing half written.
 
 Secrets never leave the provider: credentials keep the source file's ``${NAME}``
-placeholders (a literal credential becomes ``${<ACCOUNT>_<KEY>}``) and SIP line
-passwords, which cannot be read back, become ``${SIP_<line>_PASSWORD}``.
+placeholders (a literal credential becomes ``${<ACCOUNT>_<KEY>}``); secrets of the state
+that cannot be read back become placeholders too (``Provider.export_secrets``), and the
+header names them in the provider's words (``ProviderDescriptor.write_only_secrets``).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import dataclasses
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -101,7 +102,8 @@ def export(config: Config, selected: list[Account], make_provider: Callable[[Acc
             from telconf.export_templates import factor_templates
 
             document = factor_templates(document)
-        text = dump(document, header=_header(config.path, len(selected)))
+        unreadable = [registry.get(p).write_only_secrets for p in dict.fromkeys(a.provider for a in selected)]
+        text = dump(document, header=_header(config.path, len(selected), [w for w in unreadable if w]))
         files = _install(staging, base_dir)
     if out is not None:
         _write_atomically(out, text)
@@ -213,12 +215,16 @@ def _write_atomically(path: Path, text: str) -> None:
         raise
 
 
-def _header(source: Path, count: int) -> list[str]:
+def _header(source: Path, count: int, unreadable: Sequence[str] = ()) -> list[str]:
+    """The export's comment lines; ``unreadable`` names the secrets an API cannot read back, in
+    its provider's words (``SIP line passwords``)."""
     accounts = "1 account" if count == 1 else f"{count} accounts"
+    secrets = f"Secrets are ${{...}} placeholders; {' and '.join(unreadable)} cannot be read back: " \
+        "set them before applying." if unreadable else "Secrets are ${...} placeholders: set them before applying."
     return [
         f"yaml-language-server: $schema=./{SCHEMA_COPY}",
         f"Live state of {accounts} of {source.name}, written by `telconf export` (telconf {__version__}).",
-        "Secrets are ${...} placeholders; SIP line passwords cannot be read back: set them before applying.",
+        secrets,
     ]
 
 

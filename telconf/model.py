@@ -14,8 +14,9 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
+from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, Union
+from typing import TYPE_CHECKING, Any, ClassVar, Self, TypeVar, Union
 
 from telconf.errors import ConfigError, Diagnostic
 
@@ -103,6 +104,22 @@ def placeholder(template: str, name: str) -> str:
     return "${" + re.sub(r"[^A-Za-z0-9]+", "_", name).strip("_").upper() + "}"
 
 
+# What a change does, and a provider's order of changes: plain data the registry (which
+# checks stage tables) and the plan share, kept here at the bottom so that the registry
+# imports nothing above it (``telconf.plan.data`` re-exports both).
+class Action(str, Enum):
+    """What a change does to one item."""
+
+    CREATE = "create"
+    UPDATE = "update"
+    DELETE = "delete"
+    MOVE = "move"
+
+
+StageTable = Mapping[tuple[str, Action], int]
+"""A provider's ``(kind, action) -> stage``: the order of its changes (``telconf.plan.order`` applies it)."""
+
+
 @dataclass(frozen=True)
 class Safety:
     """The mass-delete rule: refuse plans deleting more than this share of one kind."""
@@ -134,28 +151,53 @@ class Ignore:
 NO_IGNORE = Ignore()
 
 
+@dataclass(frozen=True)
+class CredentialField:
+    """One key under an account's ``credentials:``, as its provider declares it.
+
+    ``secret`` values are masked in every output and never substituted where they would
+    be printed; a value that is not (a login, an account id) identifies the account and
+    may be shown. ``what`` names a secret value in messages (``a password``, ``a token``,
+    ``an API key``): a token written in the file is warned about as a token.
+    """
+
+    name: str
+    secret: bool = True
+    what: str = "a secret"
+
+
 @dataclass(frozen=True, kw_only=True)
 class Credentials:
     """What every account's login has: optional TLS client certificate, its key, a CA bundle.
 
-    A provider's credentials add their own fields (a login and a password, as
-    ``Secret`` values) and name the login field in ``LOGIN_FIELD``.
+    A provider's credentials add their own fields, as ``Secret`` values, and declare them
+    in ``FIELDS``, in the order of the config: a login and a password, a token alone, an
+    account id and an API key... The declaration decides what the core does with them:
+    the config builder (``telconf.config.common.credentials``) builds exactly these,
+    secret ones are masked and warned about when written in the file, and an offline
+    snapshot plan gives each a throw-away value (:meth:`throwaway`).
     """
 
-    LOGIN_FIELD: ClassVar[str] = "login"
+    FIELDS: ClassVar[tuple[CredentialField, ...]] = ()
 
     client_cert: Path | None = None
     client_key: Path | None = None
     ca_bundle: Path | None = None
 
-    def with_login(self, login: Secret, password: Secret) -> Any:
-        """The same credentials with another login and password (when they have one), and no TLS
-        files: an offline snapshot plan's throw-away login."""
+    def secrets(self) -> list[Secret]:
+        """Every ``Secret`` of these credentials but those declared not secret (a login):
+        a ``Secret`` field the provider forgot to declare is masked too."""
+        shown = {f.name for f in self.FIELDS if not f.secret}
+        return [value for f in fields(self) if f.name not in shown
+                and isinstance(value := getattr(self, f.name), Secret)]
+
+    def throwaway(self, values: Mapping[str, str]) -> Self:
+        """The same credentials with each declared field set from ``values`` and no TLS files:
+        an offline snapshot plan's throw-away login, whatever its shape."""
         from dataclasses import replace
 
-        names = {f.name for f in fields(self)}
-        secret = {"password": password} if "password" in names else {}
-        return replace(self, **{self.LOGIN_FIELD: login, **secret}, client_cert=None, client_key=None, ca_bundle=None)
+        declared = {f.name: Secret(values[f.name]) for f in self.FIELDS}
+        return replace(self, **declared, client_cert=None, client_key=None, ca_bundle=None)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -178,11 +220,9 @@ class Account:
 
     def secret_values(self) -> list[Any]:
         """Where the account's secrets are (``Secret`` values, or objects holding them): never
-        printed. Every ``Secret`` of the credentials but the login (an identifier, also in the
-        account's own data); a provider adds the secrets of its state (a SIP line's password)."""
-        credentials = self.credentials
-        return [getattr(credentials, f.name) for f in fields(credentials)
-                if f.name != credentials.LOGIN_FIELD and isinstance(getattr(credentials, f.name), Secret)]
+        printed. Every secret of the credentials (``Credentials.secrets``: all but the fields
+        declared not secret, such as a login); a provider adds the secrets of its state."""
+        return list(self.credentials.secrets())
 
     def input_files(self) -> list[tuple[str, Path]]:
         """(label, path) of the files besides the config whose content a plan depends on

@@ -14,7 +14,7 @@ emulator) are :class:`Lazy` references, imported the first time they are used, s
 ``telconf validate`` never imports an HTTP client.
 
 This module is the bottom of the core: everything may import it; it imports only
-``telconf.errors`` (and the plan's ``Action``, a plain enum).
+``telconf.errors`` and ``telconf.model`` (for ``Action``, a plain enum, and ``StageTable``).
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from importlib.resources import files
 from typing import TYPE_CHECKING, Any, Generic, NamedTuple, Protocol, TypeVar
 
 from telconf.errors import TelconfError
-from telconf.plan.data import Action, StageTable
+from telconf.model import Action, StageTable
 
 if TYPE_CHECKING:
     from telconf.config.context import Context
@@ -104,6 +104,11 @@ class ProviderDescriptor:
     ``routing`` is its ``telconf.routing.hook.Router``: how a number's state becomes the
     steps a call gets (``telconf routes``, plans' routing impact, route tests). A provider
     without one is shown as "routing unknown", never an error.
+
+    ``write_only_secrets`` names, in the provider's words, the secrets of its accounts'
+    state an export cannot read back (``SIP line passwords``): the export's header says
+    they must be set before applying. Empty: its exports hold only the credentials'
+    placeholders.
     """
 
     name: str
@@ -120,6 +125,7 @@ class ProviderDescriptor:
     secret_fields: tuple[tuple[str, ...], ...] = ()
     file_fields: tuple[tuple[str, ...], ...] = ()
     routing: Lazy[Router] | None = None
+    write_only_secrets: str = ""
     distribution: str = field(default="", compare=False)  # the package it came from (set by the registry)
 
     def schema_fragment(self) -> dict[str, Any]:
@@ -174,9 +180,23 @@ def leave_out(name: str, reason: str) -> None:
 _problems: list[str] = []
 
 
+SELECTED = "TELCONF_PROVIDERS"
+"""The operator's choice of installed providers (comma-separated names; unset: all of them).
+
+Another package's provider installed in the same environment is then not loaded at all:
+a test suite, a CI job or an operator uses exactly the providers it names.
+"""
+
+
 @functools.lru_cache(maxsize=1)
 def _registry() -> dict[str, ProviderDescriptor]:
-    found, problems_seen = load(entry_points())
+    found_points = entry_points()
+    selected = {name.strip() for name in os.environ.get(SELECTED, "").split(",") if name.strip()}
+    if selected:
+        found_points = [e for e in found_points if e.name in selected]
+    found, problems_seen = load(found_points)
+    problems_seen += [f"{SELECTED} names {name!r}, which is not installed"
+                      for name in sorted(selected - set(found)) if not any(f"{name!r}" in p for p in problems_seen)]
     _problems[:] = problems_seen
     return found
 

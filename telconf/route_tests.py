@@ -152,7 +152,7 @@ def _check_expect(expect: Any, where: tuple[Any, ...], error: Any) -> None:
         elif key in ("blocked", "rejected") and not isinstance(value, bool):
             error(here, f"{key} is true or false")
         elif key == "greeting" and not (value is False or (isinstance(value, str) and value)):
-            error(here, "greeting is a voice file name, or false for none")
+            error(here, "this key is a file name, or false for none")
         elif key == "voicemail" and not (isinstance(value, bool) or (isinstance(value, str) and "@" in value)):
             error(here, "voicemail is true, false or the mailbox address")
 

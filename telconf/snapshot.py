@@ -13,8 +13,9 @@ rebuilds that state in in-process emulators of the providers' APIs and plans aga
 
 No socket is ever opened: the providers' HTTP sessions are mounted on an adapter that
 hands each request straight to the emulator's WSGI app. No credential is read either:
-accounts get throw-away logins and every ``${NAME}`` resolves to a dummy value. The
-plan's changes are those a live plan would show; ids inside its call parameters are
+accounts get throw-away credentials (a value for each field their provider declares)
+and every ``${NAME}`` resolves to a dummy value. The plan's changes are those a live
+plan would show; ids inside its call parameters are
 the emulator's, which is one reason ``apply`` refuses snapshot plans. What an export
 does not record (such as the number the API gives the next new line) is the emulator
 kit's choice (``EmulatorKit.snapshot_account``).
@@ -42,7 +43,7 @@ from telconf.conductor import Conductor, select_accounts
 from telconf.config.environ import loading_environ as loading_environ  # re-exported (plan --snapshot callers)
 from telconf.config.environ import AnyVariable as _AnyVariable
 from telconf.errors import ConfigError, PlanError
-from telconf.model import Account, Config, Secret
+from telconf.model import Account, Config
 from telconf.plan.data import Plan, PlanOptions
 from telconf.providers.base import Provider
 
@@ -54,9 +55,17 @@ if TYPE_CHECKING:
 # (the adapter answers), but a host check (TELCONF_ALLOWED_HOSTS) accepts it like any
 # loopback address.
 URL = "http://127.0.0.1:9"
-# The in-process emulators' own login. The clients register the password with the
-# redaction layer like any other: it must be a value no output would ever contain.
+# The in-process emulators' own credentials: each field an account's credentials declare
+# gets one of these (``throwaway_credentials``). Clients register secrets with the redaction
+# layer like any other: a secret must be a value no output would ever contain.
 LOGIN, PASSWORD = "snapshot@telconf.invalid", "telconf-snapshot-" + secrets.token_hex(16)
+
+
+def throwaway_credentials(account: Account, index: int) -> dict[str, str]:
+    """A throw-away value for each credential field of ``account``: ``PASSWORD`` for a secret
+    (password, token, key), ``<index>-snapshot@telconf.invalid`` for an identifier (a login),
+    unique per account of the plan."""
+    return {f.name: PASSWORD if f.secret else f"{index}-{LOGIN}" for f in type(account.credentials).FIELDS}
 
 
 @dataclass(frozen=True)
@@ -194,7 +203,7 @@ class _Snapshot:
         self.environ = _AnyVariable({"TELCONF_CACHE_DIR": str(cache_dir)})
         self.kits = kits()
         self.apps: dict[str, EmulatorBase] = {}
-        self.logins: dict[str, str] = {}
+        self.logins: dict[str, dict[str, str]] = {}
 
     def _kit(self, provider: str) -> EmulatorKit:
         kit = self.kits.get(provider)
@@ -210,13 +219,13 @@ class _Snapshot:
             raise PlanError(f"provider {account.provider}'s emulator cannot create accounts for a snapshot plan")
         if account.provider not in self.apps:
             self.apps[account.provider] = kit.app(**kit.snapshot_knobs)
-        login = f"{len(self.logins)}-{LOGIN}"
-        self.logins[account.name] = login
-        kit.snapshot_account(self.apps[account.provider], account, login, PASSWORD)
+        credentials = throwaway_credentials(account, len(self.logins))
+        self.logins[account.name] = credentials
+        kit.snapshot_account(self.apps[account.provider], account, credentials)
 
     def wire(self, account: Account) -> Account:
         """The account as the config wants it, reaching its emulator account instead."""
-        credentials = account.credentials.with_login(Secret(self.logins[account.name]), Secret(PASSWORD))
+        credentials = account.credentials.throwaway(self.logins[account.name])
         return dataclasses.replace(account, url=URL + self._kit(account.provider).path, credentials=credentials)
 
     def provider(self, account: Account, *, parallelism: int = 8, environ: Mapping[str, str] | None = None) -> Provider[Any]:

@@ -18,9 +18,18 @@ Emulators
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 import pytest
+
+# The suite tests the built-in providers: another provider installed in the same environment
+# (an operator's, the example's) is not loaded, in this process nor in the CLI subprocesses
+# the tests start. Tests of third providers say so (they set or drop TELCONF_PROVIDERS);
+# TELCONF_TEST_PROVIDERS runs the suite's provider checks on others too
+# (tests/architecture/test_throwaway_provider.py).
+BUILT_IN = "beeline,teleum"
+os.environ["TELCONF_PROVIDERS"] = os.environ.get("TELCONF_TEST_PROVIDERS", BUILT_IN)
 
 from telconf.emulator import Emulators
 

@@ -65,10 +65,11 @@ def _not_yet(name: str) -> click.Command:
 @click.version_option(__version__, prog_name="telconf")
 @color_option(default="auto")
 def main() -> None:
-    """Telephony configuration as code for Teleum and Beeline cloudcc.
+    """Telephony configuration as code.
 
-    Keep the accounts' forwards, SIP lines, redirects, greetings, recording and black
-    lists as YAML in Git; `plan` shows what would change, `apply` makes it so.
+    Keep the settings of phone accounts (their numbers and what happens to calls) as
+    YAML in Git, one provider per API; `plan` shows what would change, `apply` makes it
+    so. `telconf schema` describes what each installed provider manages.
 
     \b
     Example:

@@ -24,7 +24,7 @@ def accounts(config_path: Path, as_json: bool) -> None:
     \b
     Examples:
         telconf accounts
-        telconf accounts --json    # [{"name": "spb-office", "provider": "teleum"}, ...]
+        telconf accounts --json    # [{"name": "spb-office", "provider": "NAME"}, ...]
     """
     from telconf.config import errors_of
     from telconf.config.loader import check

@@ -12,7 +12,7 @@ from typing import Any
 import click
 from click.core import ParameterSource
 
-from telconf.apply import ApplyReport, CallEvent, ProgressCallback
+from telconf.apply import ApplyReport, CallEvent, ProgressCallback, outage_names
 from telconf.cli.common import (
     EXIT_ERROR,
     EXIT_INTERRUPTED,
@@ -115,7 +115,7 @@ def apply_saved(planfile: Path, config_path: Path | None, *, accounts: Sequence[
     """
     if accounts or rotate:
         raise PlanError("with a plan file, the accounts and options come from the file: "
-                        "drop --account and --rotate-sip-passwords")
+                        "drop --account and --rotate-secrets")
     saved = saved_plans.read(planfile)
     saved_plans.check_not_snapshot(planfile, saved)
     saved_plans.check_not_applied(planfile, saved)
@@ -179,9 +179,8 @@ def run(conductor: Conductor, plan: Plan, record: Any = None) -> ApplyReport:
             click.echo(line, err=True)
         click.echo("Nothing else was changed. Run `telconf plan` to see what is left; "
                    "`telconf apply` again converges.", err=True)
-        if report.outages:  # the last thing on screen too: it is an outage
-            names = ", ".join(f"{i.account}: {i.label}" for i in report.outages)
-            click.echo(f"!!! NO LIVE FORWARD was read back on {names}: check them and run `telconf apply` again now.",
+        for alarm, names in outage_names(report, "alarm").items():  # the last thing on screen too
+            click.echo(f"!!! {alarm} was read back on {names}: check them and run `telconf apply` again now.",
                        err=True)
         sys.exit(EXIT_INTERRUPTED if report.interrupted else EXIT_ERROR)
     click.echo(summary(plan, report))

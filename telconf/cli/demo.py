@@ -33,7 +33,7 @@ def _step(command: str) -> None:
 
 @click.command("demo")
 @click.option("--keep", "keep", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
-              help="Also write the demo config and its voice file to DIR, to read or reuse.")
+              help="Also write the demo config and the files its accounts use to DIR, to read or reuse.")
 @verbose_option
 @color_option()
 @handles_errors

@@ -66,7 +66,7 @@ def _click_type(knob: Knob) -> Any:
 
 def _help(found: dict[str, EmulatorKit]) -> str:
     """The command's help: what it serves, its demo logins and an example, from the kits."""
-    logins = [f"{label_of(name, kit)} {login.login} / {login.password}"
+    logins = [f"{label_of(name, kit)} {login.shown}"
               for name, kit in found.items() if kit.demo is not None for login in kit.demo.logins]
     ports = " ".join(f"--{name.replace('_', '-')}-port {kit.port}" for name, kit in found.items())
     demo = (f"Without --state it serves demo accounts: {', '.join(logins)}." if logins
@@ -158,19 +158,19 @@ def _announce(emu: Any, state_path: Path | None, host: str = "127.0.0.1") -> Non
         click.echo(f"warning: listening on {host}, not a loopback address: anyone who can reach this "
                    "machine can use these accounts; the emulator is for tests and trials", err=True)
     if state_path is None and exposed:
-        _line("Demo logins", "the demo accounts of `telconf emulator --help` (passwords not shown "
-                             "on a non-loopback address)")
+        _line("Demo logins", "the demo accounts of `telconf emulator --help` (credentials not "
+                             "shown on a non-loopback address)")
     elif state_path is None:
         for name, kit in found.items():
             for login in kit.demo.logins if kit.demo is not None else ():
-                _line(f"{label_of(name, kit)} login", f"{login.login} / {login.password}  "
+                _line(f"{label_of(name, kit)} login", f"{login.shown}  "
                                                       f"numbers {', '.join(login.numbers)}")
-    else:  # passwords from a state file are real-looking secrets: name the logins only
+    else:  # secrets from a state file may be real-looking: name the accounts only (the kit's login_key)
         snapshot = emu.snapshot()
         for name, kit in found.items():
             accounts = snapshot.get(name, {}).get("accounts", [])
             logins = ", ".join(str(a.get(kit.login_key, "?")) for a in accounts) or "(none)"
-            _line(f"{label_of(name, kit)} logins", f"{logins}  (passwords in {state_path})")
+            _line(f"{label_of(name, kit)} logins", f"{logins}  (their secrets in {state_path})")
     click.echo("Press Ctrl-C to stop.", err=True)
 
 

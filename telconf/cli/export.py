@@ -28,7 +28,7 @@ from telconf.cli.common import (
 @click.option("-o", "--out", "out", type=click.Path(), metavar="OUT",
               help="Write the YAML to this file (a directory: OUT/telconf.yaml); default stdout.")
 @click.option("--templates", is_flag=True,
-              help="Write number settings shared by 2+ numbers (a whole forward list, say) once, as templates.")
+              help="Write number settings shared by 2+ numbers (a whole list of settings, say) once, as templates.")
 @parallelism_option
 @verbose_option
 @network_options
@@ -39,11 +39,11 @@ def export(config_path: Path, accounts: tuple[str, ...], out: str | None, templa
     `telconf apply` can restore to the same or a fresh account.
 
     Only the connection details (provider, url, credentials) of the accounts are
-    taken from the config. Voice files go to media/ and black lists of more than 50
-    A-numbers to blacklists/, beside the output file (beside the current directory
-    when writing to stdout); with several accounts, under one directory per account.
-    Credentials keep the config's ${...} placeholders and SIP line passwords, which
-    cannot be read back, become ${SIP_<line>_PASSWORD}: the variables to set before
+    taken from the config. Files the accounts refer to (recordings, long lists) go
+    beside the output file (beside the current directory when writing to stdout); with
+    several accounts, under one directory per account. Credentials keep the config's
+    ${...} placeholders, and secrets an API cannot read back (its provider names them
+    in the file's header) become ${...} placeholders too: the variables to set before
     applying are listed on stderr. The output is deterministic: exporting an
     unchanged account again gives byte-identical files.
 
@@ -51,7 +51,7 @@ def export(config_path: Path, accounts: tuple[str, ...], out: str | None, templa
     Examples:
         telconf export -c telconf.yaml -o backup/telconf.yaml
         telconf export --account spb-office > spb-office.yaml
-        telconf export --templates -o backup/   # shared forwards written once
+        telconf export --templates -o backup/   # shared settings written once
         # restore (the numbers must be connected to the account first):
         telconf plan -c backup/telconf.yaml && telconf apply -c backup/telconf.yaml
     """

@@ -49,11 +49,20 @@ class ExitOneOnUsageError(click.Command):
 
 
 def rotate_option(func: F) -> F:
-    return click.option(
-        "--rotate-sip-passwords", "--rotate-secrets", "rotate", is_flag=True,
-        help="Also set every write-only secret the config gives, which cannot be read back to compare "
-             "(the password of every managed SIP line).",
-    )(func)
+    """``--rotate-secrets``, and its former name ``--rotate-sip-passwords`` (hidden, still accepted)."""
+    def alias(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+        ctx.meta["telconf.rotate"] = ctx.meta.get("telconf.rotate", False) or value
+
+    def either(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
+        # Parameters given on the command line are processed first, in their order: the alias,
+        # when given, has been seen before this one is read (given or not).
+        return value or bool(ctx.meta.get("telconf.rotate", False))
+
+    func = click.option("--rotate-secrets", "rotate", is_flag=True, callback=either,
+                        help="Also set every write-only secret the config gives, which an API cannot read back "
+                             "to compare (each provider says which: a line's password, say).")(func)
+    return click.option("--rotate-sip-passwords", "rotate_alias", is_flag=True, hidden=True, expose_value=False,
+                        callback=alias, help="The former name of --rotate-secrets.")(func)
 
 
 def load_config(path: Path, accounts: Sequence[str], environ: Mapping[str, str] | None = None, *,
@@ -88,10 +97,12 @@ def with_context(plan: Plan, config: Config, violations: Sequence[safety.Violati
     """The plan knowing its config, warnings and snapshot (shown by every format)."""
     from dataclasses import replace
 
+    from telconf.config.loader import read
     from telconf.plan.context import PlanContext
 
     return replace(plan, context=PlanContext(config=str(config.path), diagnostics=config.warnings,
-                                             violations=list(violations), snapshot=snapshot))
+                                             violations=list(violations), snapshot=snapshot,
+                                             read=lambda file: read(Path(file))))
 
 
 def read_and_plan(conductor: Conductor, options: PlanOptions) -> Plan:

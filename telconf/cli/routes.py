@@ -24,7 +24,7 @@ from telconf.model import Account, Config
 @click.option("--at", "at", metavar="WHEN",
               help="One moment: 'mon 10:00' (the account's local time) or an ISO date-time "
                    "('2026-12-07T10:00+03:00', converted to the account's timezone).")
-@click.option("--caller", metavar="NUMBER", help="The calling number (black lists): with or without --at.")
+@click.option("--caller", metavar="NUMBER", help="The calling number (for blocked callers): with or without --at.")
 @click.option("--live", is_flag=True, help="Start from the live accounts (needs credentials), the config on top.")
 @click.option("--snapshot", "snapshot", type=click.Path(dir_okay=False, exists=True, path_type=Path),
               metavar="EXPORT", help="Start from the state in this `telconf export` file, the config on top.")
@@ -35,8 +35,8 @@ from telconf.model import Account, Config
 def routes(numbers: tuple[str, ...], config_path: Path, accounts: tuple[str, ...], at: str | None,
            caller: str | None, live: bool, snapshot: Path | None, fmt: str) -> None:
     """Show what a call to each NUMBER (default: every number of the config) gets: each
-    window of the week with its route (greetings, who rings and for how long, voicemail,
-    black list, reject), or with --at the one route at that moment.
+    window of the week with its route (what is played, who rings and for how long,
+    mailboxes, blocked callers, rejection), or with --at the one route at that moment.
 
     Offline by default: the config alone, no credentials and no network. Numbers the
     config does not manage are "unknown" unless --live or --snapshot gives their state.

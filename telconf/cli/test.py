@@ -27,9 +27,8 @@ def test(files: tuple[Path, ...], config_path: Path, accounts: tuple[str, ...], 
     the config offline (no credentials, no network).
 
     FILES default to telconf.tests.yaml beside the config. Each case has name,
-    number, at ('mon 10:00' or an ISO date-time), optional caller, and expect with any
-    of rings (the targets rung, in order), first, blocked, rejected, greeting,
-    voicemail. Exit 0 when every case passes, 1 otherwise or for a bad test file.
+    number, at ('mon 10:00' or an ISO date-time), optional caller, and expect
+    (`telconf schema --tests` lists its keys). Exit 0 when every case passes, 1 otherwise or for a bad test file.
 
     \b
     Examples:

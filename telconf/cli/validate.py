@@ -50,7 +50,7 @@ def validate(files: tuple[Path, ...], config_path: Path, strict: bool, fmt: str,
 
     \b
     Examples:
-        telconf validate -c examples/teleum-office.yaml
+        telconf validate -c examples/both.yaml
         telconf validate --strict          # ./telconf.yaml, warnings fail too
         telconf validate accounts/*.yaml   # several files (each through its config)
         telconf validate -f github         # GitHub annotations on the pull request's lines

@@ -10,7 +10,7 @@ from telconf.config.context import Context
 from telconf.config.source import Path
 from telconf.guard import files as safe_files
 from telconf.guard import hosts
-from telconf.model import Safety
+from telconf.model import Credentials, Safety
 
 DEFAULT_TIMEZONE = "Europe/Moscow"
 
@@ -30,17 +30,22 @@ def header(ctx: Context, name: str, path: Path, account: dict[str, Any], default
                          timezone=timezone(ctx, path, account), where=ctx.where(path, key=True))
 
 
-def login(ctx: Context, path: Path, account: dict[str, Any], login_field: str) -> dict[str, Any]:
-    """Keyword arguments of the account's ``Credentials``: the login (``login_field``: ``email``,
-    ``username``...) and the password as ``Secret`` values, and the TLS files."""
-    credentials = account.get("credentials")
-    credentials = credentials if isinstance(credentials, dict) else {}
+def credentials(ctx: Context, path: Path, account: dict[str, Any], kind: type[Credentials]) -> dict[str, Any]:
+    """Keyword arguments of the account's credentials of type ``kind``: each field it declares
+    (``kind.FIELDS``: a login and a password, a token alone...) as a ``Secret``, and the TLS files.
+
+    A secret field written in the file itself (not ``${NAME}``) is warned about by what it
+    is (``a token written in the file``); a field absent from the file is empty (the schema
+    says which are required).
+    """
+    given = account.get("credentials")
+    given = given if isinstance(given, dict) else {}
     where = path + ("credentials",)
-    return {
-        login_field: ctx.secret(where + (login_field,), credentials.get(login_field, "")),
-        "password": ctx.secret(where + ("password",), credentials.get("password", ""), password=True),
-        **tls_files(ctx, where, credentials),
+    built: dict[str, Any] = {
+        f.name: ctx.secret(where + (f.name,), given.get(f.name, ""), what=f.what if f.secret else None)
+        for f in kind.FIELDS
     }
+    return {**built, **tls_files(ctx, where, given)}
 
 
 def account_url(ctx: Context, path: Path, account: dict[str, Any], default: str) -> str:

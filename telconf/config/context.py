@@ -26,6 +26,10 @@ from telconf.guard.redact import excerpt
 from telconf.model import NO_IGNORE, Ignore, Secret
 
 T = TypeVar("T")
+
+# The warning code of a secret written in the file (``telconf plan --format json`` and
+# policy tools): a password keeps the code it always had.
+SECRET_IN_FILE = {"a password": "password-in-file"}
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+\Z")
 
 
@@ -142,15 +146,18 @@ class Context:
             return int(value)
         return default
 
-    def secret(self, path: Path, value: Any, *, password: bool = False) -> Secret:
+    def secret(self, path: Path, value: Any, *, what: str | None = None, password: bool = False) -> Secret:
         """A credential: kept as a ``Secret``, revealed only by the provider.
 
-        A password written in the file itself works, but is one ``git push`` from leaking.
+        ``what`` names a secret value (``a token``; ``password=True`` is ``a password``): one
+        written in the file itself works, but is one ``git push`` from leaking, so it is
+        warned about by that name. None: not a secret (a login), no warning.
         """
+        what = "a password" if password else what
         text = str(value)
-        if password and text and not self.has_variable(text):
-            self.warning(path, "a password written in the file; take it from the environment: ${NAME}",
-                         code="password-in-file")
+        if what and text and not self.has_variable(text):
+            self.warning(path, f"{what} written in the file; take it from the environment: ${{NAME}}",
+                         code=SECRET_IN_FILE.get(what, "secret-in-file"))
         return Secret(text, self.where(path))
 
     def phone(self, path: Path, value: Any, *, key: bool = False, what: str = "phone number") -> str | None:

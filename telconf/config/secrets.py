@@ -85,7 +85,7 @@ def variable_problems(doc: Document, environ: Mapping[str, str] | None = None) -
         for name in Secret(value).variables:
             if name in names or (looks_secret(name, environ) and not tls_path):
                 yield doc.diagnostic(path, f"${{{name}}} holds a credential and may appear only in credential "
-                                           "and password fields: here its value would be printed in plans")
+                                           "and secret fields: here its value would be printed in plans")
                 break
             if not is_public(name, environ, path_field=tls_path):
                 yield doc.diagnostic(path, f"${{{name}}} is not a public variable: outside credential fields "

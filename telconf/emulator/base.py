@@ -11,6 +11,7 @@ import copy
 import inspect
 import json
 import random
+import re
 import socket
 import threading
 import time
@@ -23,8 +24,10 @@ from werkzeug.wrappers import Request, Response
 
 from telconf.emulator.faults import FaultConfig, FaultInjector
 
-#: Parameter names whose values never reach the call log.
-SECRET_KEYS = frozenset({"paswd", "password", "token", "passwd", "authorization"})
+#: Parameter names whose values never reach the call log: a password by any spelling, a
+#: token, an API key, an Authorization header... whatever the API (providers name their
+#: credentials as they like).
+SECRET_KEY = re.compile(r"pass|pwd|paswd|token|secret|api_?key|auth|credential|private", re.IGNORECASE)
 
 
 def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
@@ -36,7 +39,7 @@ def json_response(body: Any, status: int = 200, headers: dict[str, str] | None =
 def redact(params: Any) -> Any:
     """``params`` without the values of secret keys, for the call log."""
     if isinstance(params, dict):
-        return {k: redact(v) for k, v in params.items() if str(k).lower() not in SECRET_KEYS}
+        return {k: redact(v) for k, v in params.items() if not SECRET_KEY.search(str(k))}
     if isinstance(params, list):
         return [redact(v) for v in params]
     return params

@@ -39,11 +39,24 @@ class Knob:
 
 @dataclass(frozen=True)
 class DemoLogin:
-    """One demo account of ``telconf emulator``: shown in its banner on a loopback address."""
+    """One demo account of ``telconf emulator``: shown in its banner on a loopback address.
 
-    login: str
-    password: str
-    numbers: tuple[str, ...]
+    A login and a password (``DemoLogin("demo", "demo-password", numbers)``), or
+    ``credentials`` of any shape (``{"token": "demo-token"}``), shown as they are: demo
+    values, never real ones.
+    """
+
+    login: str = ""
+    password: str = ""
+    numbers: tuple[str, ...] = ()
+    credentials: Mapping[str, str] | None = None
+
+    @property
+    def shown(self) -> str:
+        """How the banner shows it: ``demo / demo-password`` or ``token=demo-token``."""
+        if self.credentials is not None:
+            return ", ".join(f"{key}={value}" for key, value in self.credentials.items())
+        return f"{self.login} / {self.password}"
 
 
 @dataclass(frozen=True)
@@ -82,15 +95,18 @@ class EmulatorKit:
     ``path`` (``/api/v3/``), on ``port`` by default in ``telconf emulator``. ``knobs`` are
     its own knobs besides the shared ones (latency, faults, shuffle).
 
-    ``snapshot_account(app, account, login, password)`` creates, for the offline snapshot
+    ``snapshot_account(app, account, credentials)`` creates, for the offline snapshot
     plan, an empty emulator account with the config account's numbers and whatever the
-    API cannot restore (Teleum's SIP line numbers); the snapshot is then applied to it.
+    API cannot restore (line numbers the API assigns in sequence); the snapshot is then
+    applied to it. ``credentials`` maps each field the account's ``Credentials`` declare
+    (``FIELDS``) to the throw-away value the providers will log in with.
     ``snapshot_knobs`` are knobs for that in-process emulator (no waiting, no limits).
 
     For people: ``label`` is how ``telconf emulator`` names the emulator in its help and
     banner (default: the provider's title), ``api_label`` the line of its URL (default:
-    ``<label> API``); ``login_key`` is the key of an account's login in the app's state
-    (``snapshot()["accounts"][i][login_key]``), which the banner lists for a state file;
+    ``<label> API``); ``login_key`` is the key in the app's state that names an account
+    (``snapshot()["accounts"][i][login_key]``: a login, an account id; never a secret), which
+    the banner lists for a state file;
     ``demo`` its part of the demos, if any.
     """
 
@@ -98,7 +114,7 @@ class EmulatorKit:
     path: str
     port: int
     knobs: tuple[Knob, ...] = ()
-    snapshot_account: Callable[[Any, Any, str, str], None] | None = None
+    snapshot_account: Callable[[Any, Any, Mapping[str, str]], None] | None = None
     snapshot_knobs: Mapping[str, Any] = field(default_factory=dict)
     label: str = ""
     api_label: str = ""

@@ -4,12 +4,14 @@
 what the plan was made against (the live accounts, or a snapshot file and its age),
 every warning with a stable code, and each change's ``source``: the file, line and
 column of the config item that asks for it (for a delete, of the list that no longer
-holds the item). Positions come from the config's own parse (``Document.where``).
+holds the item). Positions come from the config's own parse (``Document.where``), made
+by the ``read`` the caller gives: the plan layer does not import the config layer (which
+sits on the registry), so that the layers import downwards only.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,6 +29,8 @@ class PlanContext:
     diagnostics: Sequence[Diagnostic] = ()
     violations: Sequence[Any] = ()  # telconf.plan.safety.Violation
     snapshot: Mapping[str, Any] | None = None  # SnapshotInfo.to_data()
+    # Parses the config file (``telconf.config.loader.read``), for sources; None: no sources.
+    read: Callable[[str], Any] | None = field(default=None, repr=False)
     _document: Any = field(default=None, repr=False)
 
     def decorate(self, data: dict[str, Any], plan: Any = None) -> None:
@@ -36,7 +40,7 @@ class PlanContext:
         """
         for a, account in enumerate(data["accounts"]):
             for c, change in enumerate(account["changes"]):
-                if self.config is not None:
+                if self.config is not None and self.read is not None:
                     made = plan.accounts[a].changes[c] if plan is not None else None
                     change["source"] = self.source(account["account"], change, made)
         head = {
@@ -77,7 +81,7 @@ class PlanContext:
 
         ``made`` is the ``Change`` itself: its ``config_path`` says where the config asks for it.
         """
-        assert self.config is not None
+        assert self.config is not None and self.read is not None
         document = self._parsed()
         given = getattr(made, "config_path", None)
         wanted = given if given is not None else (("numbers", change["number"]) if change.get("number") else ())
@@ -91,10 +95,8 @@ class PlanContext:
 
     def _parsed(self) -> Any:
         if self._document is None:
-            from telconf.config.loader import read
-
-            assert self.config is not None  # callers check it first
-            self._document = read(_as_path(self.config))
+            assert self.config is not None and self.read is not None  # callers check them first
+            self._document = self.read(self.config)
         return self._document
 
 
@@ -140,12 +142,6 @@ def _account_data(document: Any, account: str) -> Mapping[str, Any]:
     accounts = document.data.get("accounts") if isinstance(document.data, Mapping) else None
     found = accounts.get(account) if isinstance(accounts, Mapping) else None
     return found if isinstance(found, Mapping) else {}
-
-
-def _as_path(text: str) -> Any:
-    from pathlib import Path as FilePath
-
-    return FilePath(text)
 
 
 def describe_snapshot(snapshot: Mapping[str, Any]) -> str:

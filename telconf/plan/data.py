@@ -21,25 +21,14 @@ import json
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from enum import Enum
 from typing import Any
 
 from telconf.errors import PlanError
+from telconf.model import Action as Action, StageTable as StageTable  # re-exported: providers import them from here
 
 PLAN_FORMAT_VERSION = 2  # 2: change addresses, positions, sources; telconf version, config, warnings
 
 
-class Action(str, Enum):
-    """What a change does to one item."""
-
-    CREATE = "create"
-    UPDATE = "update"
-    DELETE = "delete"
-    MOVE = "move"
-
-
-StageTable = Mapping[tuple[str, Action], int]
-"""A provider's ``(kind, action) -> stage``: the order of its changes (``telconf.plan.order`` applies it)."""
 
 
 @dataclass(frozen=True)

@@ -222,10 +222,13 @@ def diff_block(changes: list[PlanData]) -> str:
 
 
 def _title(change: PlanData) -> str:
-    """``forward 78123232323#2`` with the number readable where the key is one."""
+    """``forward +7 812 323-23-23#2``: the number readable where the key is one item of it
+    (the number and a suffix); a key that is the number itself is kept as the API has it."""
     title = change_title(change)
     number = change.get("number")
-    return title.replace(number, display(number), 1) if number and change["kind"] == "forward" else title
+    key = str(change.get("key", ""))
+    return title.replace(number, display(number), 1) if number and key.startswith(number) and key != number \
+        else title
 
 
 def _longest_backtick_run(text: str) -> int:

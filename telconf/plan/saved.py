@@ -242,7 +242,7 @@ def check_fresh(path: Path, saved: SavedPlan, config: Config, fresh: Plan,
         if saved.config and Path(saved.config).resolve() != Path(config.path).resolve():
             reasons.append(f"it was made from {saved.config}, not from {config.path} as it is now")
         else:
-            reasons.append(f"the config file {config.path} (or a voice file it uploads) changed")
+            reasons.append(f"the config file {config.path} (or a file it names) changed")
     now = {a.account: a.fingerprint for a in fresh.accounts}
     for account in sorted(set(now) | set(saved.fingerprints)):
         if account not in now or account not in saved.fingerprints:
@@ -292,7 +292,7 @@ def _input_reasons(saved: SavedPlan, config: Config) -> list[str]:
         return []
     if saved.config and Path(saved.config).resolve() != Path(config.path).resolve():
         return [f"it was made from {saved.config}, not from {config.path} as it is now"]
-    return [f"the config file {config.path} (or a voice file it uploads) changed"]
+    return [f"the config file {config.path} (or a file it names) changed"]
 
 
 def _comparable(data: dict[str, Any]) -> Any:

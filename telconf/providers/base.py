@@ -18,7 +18,7 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar
 
 from telconf.errors import AccountErrors, BadResponse, OutcomeUnknown, PlanError, ProviderError, TelconfError
 from telconf.guard.hosts import address
@@ -57,18 +57,37 @@ class LiveState:
 class ItemCheck:
     """How one item compares with its desired state after the apply.
 
-    ``problem`` says what differs (None: it is as desired); ``outage`` marks a number
-    left with no live forward while its desired list is not empty.
+    ``problem`` says what differs (None: it is as desired); ``outage`` marks an item left
+    out of service while the config wants it in service (for a call-forwarding API: a
+    number left with no live forward while its desired list is not empty). The report
+    names it in the provider's words (``Provider.outage_words``).
     """
 
     problem: str | None = None
     outage: bool = False
 
 
+@dataclass(frozen=True)
+class OutageWords:
+    """How the apply names an item its provider checked as an outage, in the provider's words.
+
+    ``alarm`` opens the report's first line (``!!! NO LIVE FORWARD: spb: forwards of
+    +7 812 ...``) and the last line on screen; ``headline`` heads the error
+    (``NUMBERS LEFT WITH NO FORWARD: ...``); ``detail`` follows the item's label in the
+    report (``was read back with no forward although the config wants some``). The
+    defaults name no kind of API.
+    """
+
+    alarm: str = "OUT OF SERVICE"
+    headline: str = "ITEMS LEFT OUT OF SERVICE"
+    detail: str = "was read back out of service although the config wants it in service"
+
+
 class Provider(ABC, Generic[A]):
     """Base of every provider: one account, read, diffed, applied and exported through its API."""
 
     name: str = ""
+    outage_words: ClassVar[OutageWords] = OutageWords()  # how the apply names its outages
     # An item's state changes only by the calls serving it (no call of another item changes
     # it): ``apply`` may read items back as soon as their calls are done, beside the others.
     items_settle_alone: bool = False
@@ -108,7 +127,10 @@ class Provider(ABC, Generic[A]):
 
     @abstractmethod
     def export(self, live: LiveState, out_dir: Path) -> dict[str, Any]:
-        """The account's live state as config data (SPEC section 1); files go to ``out_dir``."""
+        """The account's live state as config data: the mapping of one account under the
+        config's ``accounts:`` (its provider's schema fragment), without ``provider``, ``url``
+        and ``credentials``, which the export takes from the source file. Files it refers to
+        (voice files, long lists) go to ``out_dir``, named relative to it."""
 
     def export_secrets(self, configured: Any, data: dict[str, Any], *, prefix: bool) -> dict[str, Any]:
         """``data`` (from :meth:`export`) with each write-only secret as a ``${NAME}`` placeholder.

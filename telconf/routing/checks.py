@@ -68,13 +68,13 @@ def _report(legs: tuple[Leg, ...], members: Sequence[NumberRouting], template: s
             gaps: Sequence[Window[Route]], hidden: Sequence[int]) -> Iterator[Finding]:
     if gaps:
         shown = ", ".join(when(w) for w in gaps)
-        yield Finding(members[0].where, GAP, f"{GAP}: {_who(members, template)} is not forwarded {shown} (no forward "
-                                             "is active then); add a forward for those hours, or gap_intended: true "
+        yield Finding(members[0].where, GAP, f"{GAP}: {_who(members, template)} is not routed {shown} (no step is "
+                                             "active then); add one for those hours, or gap_intended: true "
                                              "if that is wanted")
     for index in hidden:
         step = legs[index].step
         yield Finding(members[0].where, UNREACHABLE,
-                      f"{UNREACHABLE}: forward {index + 1} of {_who(members, template)} ({text.step(step)}) never "
+                      f"{UNREACHABLE}: step {index + 1} of {_who(members, template)} ({text.step(step)}) never "
                       "rings: an earlier voicemail or fax answers whenever it is active; move it up or remove it")
 
 

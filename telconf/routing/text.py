@@ -40,9 +40,9 @@ def step_data(data: StepData) -> str:
     if kind in (VOICEMAIL, FAX):
         return name
     if kind == GREETING:
-        return f"greeting {name} to {data.get('side') or 'caller'}"
+        return f"plays {name} to {data.get('side') or 'caller'}"
     if kind == BLOCK and name:
-        return f"blocked: {target(name)} is in the black list" + (f" ({data['note']})" if data.get("note") else "")
+        return f"blocked: {target(name)} is blocked" + (f" ({data['note']})" if data.get("note") else "")
     if kind == BLOCK:
         count = int(data.get("callers") or 0)
         note = f" ({data['note']})" if data.get("note") else ""
@@ -50,7 +50,7 @@ def step_data(data: StepData) -> str:
     if kind == REJECT:
         return "reject"
     if kind == NONE:
-        return "none (not forwarded)"
+        return "none (not routed)"
     if kind == UNKNOWN:
         return "unknown (not managed)"
     return str(kind)

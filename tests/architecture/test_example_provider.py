@@ -10,6 +10,7 @@ Its emulator is served in this process, on a free port.
 from __future__ import annotations
 
 import importlib
+import importlib.metadata
 import json
 import os
 import subprocess
@@ -89,9 +90,14 @@ def write_distribution(site: Path) -> None:
         for group, entries in groups.items()))
 
 
-def environment(*paths: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "TELCONF_ALLOWED_HOSTS")}
+def environment(*paths: Path, providers: str | None = "acme,beeline,teleum") -> dict[str, str]:
+    """The CLI's environment: ``paths`` on PYTHONPATH, and the providers it uses (the suite
+    otherwise uses only the built-ins: tests/conftest.py); None: every installed one."""
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "TELCONF_ALLOWED_HOSTS",
+                                                               "TELCONF_PROVIDERS")}
     env.update(PYTHONPATH=os.pathsep.join(map(str, paths)), ACME_LOGIN=LOGIN, ACME_PASSWORD=PASSWORD)
+    if providers is not None:
+        env["TELCONF_PROVIDERS"] = providers
     return env
 
 
@@ -286,9 +292,11 @@ def test_telconf_emulator_serves_acme_beside_the_built_ins(installed: dict[str, 
 
 def test_without_its_distribution_acme_is_a_clean_validation_error(acme: tuple[Any, str], tmp_path: Path) -> None:
     # The package is importable, but no distribution registers it: telconf must not know it.
+    if any(d.metadata["Name"] == "telconf-provider-acme" for d in importlib.metadata.distributions()):
+        pytest.skip("telconf-provider-acme is installed in this environment: it cannot be without its distribution")
     _, url = acme
     (tmp_path / "good.yaml").write_text(GOOD.format(url=url))
-    cli = Cli(environment(SOURCE_ROOT), tmp_path)
+    cli = Cli(environment(SOURCE_ROOT, providers=None), tmp_path)
 
     for command in ("validate", "plan"):
         out = cli(command, "-c", "good.yaml", code=1)

@@ -39,8 +39,13 @@ def plugin_path(tmp_path: Path, entry_points: str, module: str = "", source: str
     return tmp_path
 
 
-def run_cli(path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(path), os.environ.get("PYTHONPATH", "")])}
+def run_cli(path: Path, *args: str, selected: str | None = None) -> subprocess.CompletedProcess[str]:
+    # The plugin under test is used besides the built-ins (the suite's TELCONF_PROVIDERS names
+    # the built-ins only); a provider installed in this environment is not.
+    plugins = [line.partition("=")[0].strip() for info in path.glob("*.dist-info")
+               for line in (info / "entry_points.txt").read_text().splitlines()[1:] if "=" in line]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(path), os.environ.get("PYTHONPATH", "")]),
+           "TELCONF_PROVIDERS": ",".join(["beeline", "teleum", *plugins]) if selected is None else selected}
     return subprocess.run([sys.executable, "-m", "telconf", *args], capture_output=True, text=True, env=env,
                           timeout=60, cwd=ROOT)
 
@@ -214,3 +219,18 @@ def test_a_plugin_with_a_malformed_stage_table_is_left_out(tmp_path: Path) -> No
     assert result.returncode == 0, result.stderr
     assert ("warning: provider 'broken' (telconf-plugin): its stage table has the key 'abc', not a (kind, Action) "
             "pair") in result.stderr
+
+
+def test_telconf_providers_selects_the_providers_used_and_the_others_are_not_even_imported(tmp_path: Path) -> None:
+    """The operator (or a test suite) names the providers to use; another package's provider
+    in the environment is then not loaded, so its breakage cannot show either."""
+    path = plugin_path(tmp_path, "broken = telconf_broken_plugin:PROVIDER", "telconf_broken_plugin",
+                       "raise RuntimeError('this package is broken')\n")
+    result = run_cli(path, "validate", "-c", str(EXAMPLE), selected="teleum")
+    assert (result.returncode, result.stderr) == (0, "")
+    result = run_cli(path, "accounts", "-c", str(ROOT / "examples" / "both.yaml"), selected="teleum")
+    assert result.returncode == 1
+    assert "provider: got 'beeline'; expected 'teleum'" in result.stderr
+    result = run_cli(path, "validate", "-c", str(EXAMPLE), selected="teleum,nosuch")
+    assert result.returncode == 0
+    assert "warning: TELCONF_PROVIDERS names 'nosuch', which is not installed" in result.stderr

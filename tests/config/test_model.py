@@ -118,6 +118,24 @@ def test_credentials_are_secrets_never_shown(tmp_path: Path) -> None:
     assert account.credentials.email.reveal(ENV) == "ops@example.com"
 
 
+
+def test_a_password_written_in_the_file_is_warned_about_as_a_password_and_the_login_not_at_all(
+        tmp_path: Path) -> None:
+    """The provider declares its fields: Teleum's ``email`` is no secret, its ``password`` is one."""
+    path = write(tmp_path, """\
+        version: 1
+        accounts:
+          office:
+            provider: teleum
+            credentials: {email: ops@example.com, password: hunter2-secret}
+        """)
+    warnings = load(path, environ={}).warnings
+    assert [(w.line, w.column, w.code, w.message) for w in warnings] == [
+        (5, 53, "password-in-file", "a password written in the file; take it from the environment: ${NAME}")]
+    account = load(path, environ={}).accounts["office"]
+    assert [s.reveal({}) for s in account.secret_values()] == ["hunter2-secret"]
+
+
 BEELINE = """\
     version: 1
     accounts:

@@ -68,3 +68,12 @@ def test_a_third_emulator_is_served_restored_and_saved_like_the_others(with_echo
         assert emu.echo.accounts == [] and emu.echo.greeting == "hello"
         with pytest.raises(AttributeError, match="no attribute 'ehco'"):
             emu.ehco  # noqa: B018 - the attribute access is the test
+
+
+def test_the_call_log_keeps_no_credential_whatever_the_api_calls_it() -> None:
+    """A third API's token or API key stays out of the call log as a password does."""
+    from telconf.emulator.base import redact
+
+    params = {"cmd": "login", "paswd": "p1", "Password": "p2", "token": "t", "api_key": "k", "apiKey": "k2",
+              "Authorization": "Bearer t", "keys": {"1": "sales"}, "nested": [{"client_secret": "s", "num": 101}]}
+    assert redact(params) == {"cmd": "login", "keys": {"1": "sales"}, "nested": [{"num": 101}]}

@@ -198,3 +198,15 @@ def test_tls_files_stay_reachable_from_the_output(site: Site, tmp_path: Path) ->
     credentials = yaml.safe_load(out.read_text())["accounts"]["msk-callcenter"]["credentials"]
     assert credentials["client_cert"] == "../source/certs/client.pem"  # relative to the output now
     assert credentials["client_key"] == "${TELCONF_VAR_KEY_FILE}"
+
+
+def test_the_header_names_the_secrets_a_provider_cannot_read_back_in_its_words(site: Site, tmp_path: Path) -> None:
+    """The core names no provider's things: Teleum says its SIP line passwords cannot be read
+    back; an export of a Beeline account alone has nothing of the kind to say."""
+    both, beeline = tmp_path / "both.yaml", tmp_path / "beeline.yaml"
+    site.export(both)
+    site.export(beeline, ["msk-callcenter"])
+    assert both.read_text(encoding="utf-8").splitlines()[2] == \
+        "# Secrets are ${...} placeholders; SIP line passwords cannot be read back: set them before applying."
+    assert beeline.read_text(encoding="utf-8").splitlines()[2] == \
+        "# Secrets are ${...} placeholders: set them before applying."

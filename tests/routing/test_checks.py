@@ -41,8 +41,8 @@ def test_routing_gap_names_the_windows_at_the_numbers_line(cli: CliRunner, tmp_p
     code, err, path = validate(cli, tmp_path, GAP)
     assert code == 0
     line = GAP.splitlines().index('      "+7 812 323-23-23":') + 1
-    assert (f"{path}:{line}:7: warning: routing-gap: +7 812 323-23-23 is not forwarded mon-fri 00:00–08:59, "
-            "mon-fri 18:01–23:59, sat-sun (no forward is active then)") in err
+    assert (f"{path}:{line}:7: warning: routing-gap: +7 812 323-23-23 is not routed mon-fri 00:00–08:59, "
+            "mon-fri 18:01–23:59, sat-sun (no step is active then)") in err
     code, err, _ = validate(cli, tmp_path, GAP, "--strict")
     assert code == 1 and "1 warning (--strict)" in err
 
@@ -67,7 +67,7 @@ templates:
 """)
     code, err, _ = validate(cli, tmp_path, text)
     assert err.count("routing-gap") == 1
-    assert "+7 812 323-23-23 (and 2 other numbers of template 'office') is not forwarded mon-fri" in err
+    assert "+7 812 323-23-23 (and 2 other numbers of template 'office') is not routed mon-fri" in err
     quiet = text.replace("    forwards: [{to: sip:101", "    gap_intended: true\n    forwards: [{to: sip:101")
     code, err, _ = validate(cli, tmp_path, quiet, "--strict")
     assert (code, err) == (0, "")
@@ -80,14 +80,14 @@ def test_no_forward_at_all_is_not_a_gap(cli: CliRunner, tmp_path: Path) -> None:
 
 def test_unreachable_forward(cli: CliRunner, tmp_path: Path) -> None:
     code, err, _ = validate(cli, tmp_path, UNREACHABLE)
-    assert ("unreachable-forward: forward 2 of +7 812 323-23-23 (sip:101 (20 s)) never rings: an earlier "
+    assert ("unreachable-forward: step 2 of +7 812 323-23-23 (sip:101 (20 s)) never rings: an earlier "
             "voicemail or fax answers whenever it is active") in err
-    assert "forward 3" not in err  # sip:102 rings at night
+    assert "step 3" not in err  # sip:102 rings at night
     assert "routing-gap" not in err
     always = UNREACHABLE.replace('            schedule: [{days: mon-sun, from: "08:00", to: "20:00"}]\n', "", 1)
     assert always != UNREACHABLE
     code, err, _ = validate(cli, tmp_path, always)
-    assert "forward 2 of" in err and "forward 3 of" in err  # an always-on voicemail hides everything after it
+    assert "step 2 of" in err and "step 3 of" in err  # an always-on voicemail hides everything after it
 
 
 def test_codes_in_the_json_plan(cli: CliRunner, tmp_path: Path) -> None:

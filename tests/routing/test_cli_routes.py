@@ -72,7 +72,7 @@ def test_caller_in_the_black_list_is_blocked(cli: CliRunner, tmp_path: Path) -> 
           "0": [{numbers: all, block: ["+7 900 000-00-01"]}]
         """))
     blocked = run(cli, "routes", "-c", str(path), "--at", "mon 10:00", "--caller", "8 900 000-00-01")
-    assert "blocked: tel:+7 900 000-00-01 is in the black list (black list 0)" in blocked.stdout
+    assert "blocked: tel:+7 900 000-00-01 is blocked (black list 0)" in blocked.stdout
     other = run(cli, "routes", "-c", str(path), "--at", "mon 10:00", "--caller", "+7 900 000-00-02")
     assert other.stdout.splitlines()[1].strip() == "mon 10:00  tel:+7 916 000-00-01"
 

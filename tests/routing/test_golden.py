@@ -57,7 +57,7 @@ def test_teleum_week_rings_in_order_and_voicemail_answers(tmp_path: Path) -> Non
 def test_teleum_fax_none_and_unknown(tmp_path: Path) -> None:
     office = account(tmp_path, OFFICE)
     assert week_text(office, "78123232324") == ["mon-sun  fax:fax@example.com"]
-    assert week_text(office, "78123232325") == ["mon-fri  none (not forwarded)", "sat-sun  sip:102 (20 s)"]
+    assert week_text(office, "78123232325") == ["mon-fri  none (not routed)", "sat-sun  sip:102 (20 s)"]
     assert office.numbers["78123232326"].forwards is UNMANAGED
     assert week_text(office, "78123232326") == ["mon-sun  unknown (not managed)"]
     assert week_text(office, "78123230000") == ["mon-sun  unknown (not managed)"]  # in no account
@@ -90,13 +90,13 @@ def test_midnight_edges(tmp_path: Path) -> None:
             - to: sip:101
               schedule: [{days: sun, from: "23:59", to: "23:59"}, {days: mon, from: "00:00", to: "00:00"}]
         """))
-    assert at(night, "78123232323", "sun 23:58") == "none (not forwarded)"
+    assert at(night, "78123232323", "sun 23:58") == "none (not routed)"
     assert at(night, "78123232323", "sun 23:59") == "sip:101 (20 s)"
     assert at(night, "78123232323", "mon 00:00") == "sip:101 (20 s)"
-    assert at(night, "78123232323", "mon 00:01") == "none (not forwarded)"
+    assert at(night, "78123232323", "mon 00:01") == "none (not routed)"
     assert week_text(night, "78123232323") == [
-        "mon 00:00–00:00  sip:101 (20 s)", "mon 00:01–23:59  none (not forwarded)",
-        "tue-sat  none (not forwarded)", "sun 00:00–23:58  none (not forwarded)", "sun 23:59–23:59  sip:101 (20 s)"]
+        "mon 00:00–00:00  sip:101 (20 s)", "mon 00:01–23:59  none (not routed)",
+        "tue-sat  none (not routed)", "sun 00:00–23:58  none (not routed)", "sun 23:59–23:59  sip:101 (20 s)"]
 
 
 HOTLINE = beeline("""\
@@ -118,11 +118,11 @@ HOTLINE = beeline("""\
 def test_beeline_block_greetings_redirect_recording(tmp_path: Path) -> None:
     hotline = account(tmp_path, HOTLINE)
     assert week_text(hotline, "74950000001") == [
-        "mon-sun  blocks 2 callers (black list 1) → greeting hello.wav to caller → tel:+7 916 000-00-01 "
-        "(recorded, caller id +7 495 000-00-01) → greeting whisper.wav to answering"]
+        "mon-sun  blocks 2 callers (black list 1) → plays hello.wav to caller → tel:+7 916 000-00-01 "
+        "(recorded, caller id +7 495 000-00-01) → plays whisper.wav to answering"]
     assert at(hotline, "74950000001", "tue 12:00", "79000000001") == \
-        "blocked: tel:+7 900 000-00-01 is in the black list (black list 1)"
-    assert at(hotline, "74950000001", "tue 12:00", "79000000003").startswith("greeting hello.wav to caller → tel:")
+        "blocked: tel:+7 900 000-00-01 is blocked (black list 1)"
+    assert at(hotline, "74950000001", "tue 12:00", "79000000003").startswith("plays hello.wav to caller → tel:")
 
 
 def test_beeline_reject_and_unknown(tmp_path: Path) -> None:

@@ -38,7 +38,7 @@ def test_live_state_with_the_config_on_top(emulators: Emulators, tmp_path: Path)
     assert result.exit_code == 0, result.output
     assert result.stdout == (
         "hotline  +7 495 000-00-01\n"
-        "  mon-sun  blocks 1 caller (black list 0) → greeting hi.wav to caller → tel:+7 916 000-00-09\n\n"
+        "  mon-sun  blocks 1 caller (black list 0) → plays hi.wav to caller → tel:+7 916 000-00-09\n\n"
         "hotline  +7 495 000-00-02\n"
         "  mon-sun  tel:+7 916 000-00-02\n")
     writes = [e for e in emulators.beeline.call_log if e["method"] not in

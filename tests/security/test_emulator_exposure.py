@@ -32,7 +32,7 @@ def test_a_non_loopback_address_is_warned_about_and_passwords_are_not_shown() ->
             process.wait()
     assert "warning: listening on 0.0.0.0, not a loopback address" in warning
     assert "demo-password" not in "".join(lines) + out + err + warning
-    assert "passwords not shown" in lines[2]
+    assert "credentials not shown" in lines[2]
     assert answer.status_code == 413
 
 

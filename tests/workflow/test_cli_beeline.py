@@ -180,7 +180,7 @@ def test_a_changed_config_makes_a_saved_plan_stale(cc: Any, tmp_path: Path) -> N
     cc.run("plan", "--out", str(planfile))
     cc.path.write_text(CONFIG.replace("comment: Hello", "comment: Hi"))
     result = cc.run("apply", str(planfile))
-    assert result.exit_code == 1 and "(or a voice file it uploads) changed" in result.stderr
+    assert result.exit_code == 1 and "(or a file it names) changed" in result.stderr
     assert cc.writes() == []
 
 

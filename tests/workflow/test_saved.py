@@ -51,7 +51,7 @@ def test_a_changed_live_state_makes_it_stale(setup: Any, world: FakeWorld, facto
 def test_a_changed_config_file_makes_it_stale(setup: Any, factory: Any) -> None:
     out, config, config_path = setup
     config_path.write_text("version: 1\n# edited\n")
-    with pytest.raises(StalePlanError, match=r"the config file .*telconf.yaml \(or a voice file it uploads\) changed"):
+    with pytest.raises(StalePlanError, match=r"the config file .*telconf.yaml \(or a file it names\) changed"):
         saved.check_fresh(out, saved.read(out), config, replan(config, factory))
 
 

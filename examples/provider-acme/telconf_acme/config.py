@@ -27,7 +27,7 @@ def build_acme(ctx: Context, name: str, path: Path, data: dict[str, Any]) -> Acm
                                    template=ctx.template_of(item), where=ctx.where(item, key=True))
     return AcmeAccount(
         **common.header(ctx, name, path, data, DEFAULT_URL),  # name, url, safety, where
-        credentials=AcmeCredentials(**common.login(ctx, path, data, AcmeCredentials.LOGIN_FIELD)),
+        credentials=AcmeCredentials(**common.credentials(ctx, path, data, AcmeCredentials)),
         numbers=numbers,
     )
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import re
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from werkzeug.wrappers import Request, Response
@@ -159,10 +159,11 @@ def _error(exc: AcmeError) -> Response:
     return json_response({"error": exc.message}, exc.status, headers)
 
 
-def snapshot_account(app: AcmeEmulator, account: Any, login: str, password: str) -> None:
+def snapshot_account(app: AcmeEmulator, account: Any, credentials: Mapping[str, str]) -> None:
     """For ``telconf plan --snapshot``: an empty account with the numbers of ``account``
-    (a config account); telconf then applies the snapshot to it through the provider."""
-    app.add_account(login, password, list(account.numbers))
+    (a config account), reached with ``credentials`` (a throw-away value for each credential
+    field); telconf then applies the snapshot to it through the provider."""
+    app.add_account(credentials["login"], credentials["password"], list(account.numbers))
 
 
 KIT = EmulatorKit(app=AcmeEmulator, path=f"{BASE_PATH}/", port=8093, snapshot_account=snapshot_account, demo=DEMO)

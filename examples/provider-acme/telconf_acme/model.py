@@ -9,14 +9,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-from telconf.model import UNMANAGED, Account, Credentials, Managed, Secret
+from telconf.model import UNMANAGED, Account, CredentialField, Credentials, Managed, Secret
 
 
 @dataclass(frozen=True, kw_only=True)
 class AcmeCredentials(Credentials):
     """Login and password of an Acme account (sent as HTTP Basic), and the TLS files every account may have."""
 
-    LOGIN_FIELD: ClassVar[str] = "login"  # the key of the login under ``credentials:``
+    FIELDS: ClassVar[tuple[CredentialField, ...]] = (
+        CredentialField("login", secret=False), CredentialField("password", what="a password"))
 
     login: Secret
     password: Secret

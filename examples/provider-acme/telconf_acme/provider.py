@@ -17,7 +17,7 @@ from telconf.errors import PlanError, ProviderError
 from telconf.model import is_managed
 from telconf.phones import display
 from telconf.plan.data import Action, Call, Change, PlanOptions, fingerprint
-from telconf.providers.base import ItemCheck, LiveState, Provider
+from telconf.providers.base import ItemCheck, LiveState, OutageWords, Provider
 from telconf_acme.client import PROVIDER, SET_FORWARDS, AcmeClient, Forwards
 from telconf_acme.export import export_account
 from telconf_acme.model import AcmeAccount
@@ -28,6 +28,10 @@ class AcmeProvider(Provider[AcmeAccount]):
     """Acme Voice: the ordered forwards of the account's managed numbers."""
 
     name = PROVIDER
+    # An outage of a call-forwarding API: a number whose forwards were all removed.
+    outage_words = OutageWords(alarm="NO LIVE FORWARD", headline="NUMBERS LEFT WITH NO FORWARD",
+                               detail="was read back with no forward although the config wants some "
+                                      "(calls to it went unanswered)")
 
     def __init__(self, account: AcmeAccount, *, parallelism: int = 8, environ: Mapping[str, str] | None = None):
         super().__init__(account, parallelism=parallelism, environ=environ)

@@ -41,7 +41,7 @@ def build_beeline(ctx: Context, name: str, path: Path, data: dict[str, Any]) -> 
     }
     return BeelineAccount(
         **common.header(ctx, name, path, data, DEFAULT_URL),
-        credentials=BeelineCredentials(**common.login(ctx, path, data, BeelineCredentials.LOGIN_FIELD)),
+        credentials=BeelineCredentials(**common.credentials(ctx, path, data, BeelineCredentials)),
         voice_files=voice_files,
         record_all=record_all,
         numbers=numbers,

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar, NamedTuple
 
-from telconf.model import UNMANAGED, Account, Credentials, Managed, Secret, is_managed
+from telconf.model import UNMANAGED, Account, CredentialField, Credentials, Managed, Secret, is_managed
 
 @dataclass(frozen=True)
 class Redirect:
@@ -74,7 +74,8 @@ class VoiceFile:
 class BeelineCredentials(Credentials):
     """Login of a Beeline cloudcc account (and the TLS files every account may have)."""
 
-    LOGIN_FIELD: ClassVar[str] = "username"
+    FIELDS: ClassVar[tuple[CredentialField, ...]] = (
+        CredentialField("username", secret=False), CredentialField("password", what="a password"))
 
     username: Secret
     password: Secret

@@ -27,4 +27,5 @@ PROVIDER = ProviderDescriptor(
     routing=Lazy("telconf.providers.teleum.routing:ROUTER"),
     template_keys=frozenset({"forwards", "gap_intended"}),
     secret_fields=(("sip_lines", "*", "password"),),
+    write_only_secrets="SIP line passwords",
 )

@@ -44,7 +44,7 @@ def build_teleum(ctx: Context, name: str, path: Path, data: dict[str, Any]) -> T
     _warn_loops(ctx, numbers, paths)
     return TeleumAccount(
         **common.header(ctx, name, path, data, DEFAULT_URL),
-        credentials=TeleumCredentials(**common.login(ctx, path, data, TeleumCredentials.LOGIN_FIELD)),
+        credentials=TeleumCredentials(**common.credentials(ctx, path, data, TeleumCredentials)),
         sip_lines=sip_lines,
         numbers=numbers,
         ignore=ignore,

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, ClassVar
 
-from telconf.model import UNMANAGED, Account, Credentials, Managed, Secret, is_managed
+from telconf.model import UNMANAGED, Account, CredentialField, Credentials, Managed, Secret, is_managed
 
 class TargetKind(str, Enum):
     """Where a forward sends calls."""
@@ -104,7 +104,8 @@ class TeleumNumber:
 class TeleumCredentials(Credentials):
     """Login of a Teleum account (and the TLS files every account may have)."""
 
-    LOGIN_FIELD: ClassVar[str] = "email"
+    FIELDS: ClassVar[tuple[CredentialField, ...]] = (
+        CredentialField("email", secret=False), CredentialField("password", what="a password"))
 
     email: Secret
     password: Secret

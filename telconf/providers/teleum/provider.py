@@ -24,7 +24,7 @@ from telconf.providers.teleum.model import TeleumAccount
 from telconf.phones import display
 from telconf.plan.data import Call, Change, fingerprint
 from telconf.providers.base import (
-    ItemCheck, LiveState, PlanOptions, Provider, ReadPool, parallel_map, send_then_read_back,
+    ItemCheck, LiveState, OutageWords, PlanOptions, Provider, ReadPool, parallel_map, send_then_read_back,
 )
 from telconf.providers.teleum import changes, items
 from telconf.providers.teleum.client import PROVIDER, TeleumClient
@@ -52,6 +52,10 @@ class TeleumProvider(Provider[TeleumAccount]):
     """Teleum billing API v3: SIP lines and the ordered forwards of managed numbers."""
 
     name = PROVIDER
+    # An outage of a call-forwarding API: a number whose forwards were all removed.
+    outage_words = OutageWords(alarm="NO LIVE FORWARD", headline="NUMBERS LEFT WITH NO FORWARD",
+                               detail="was read back with no forward although the config wants some "
+                                      "(calls to it went unanswered)")
     # A number's forwards change only by its own forward calls, a SIP line only by its own
     # (a targeted line cannot be deleted): each can be read back once its calls are done.
     items_settle_alone = True

@@ -9,6 +9,7 @@ is what the shared machinery (``telconf.emulator``) serves.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from telconf.emulator.kit import EmulatorKit, Knob
@@ -22,9 +23,9 @@ SNAPSHOT_KNOBS = {"pending_seconds": 0, "blacklist_limit": 10**9, "max_body_byte
                   "max_voice_files": 10**6}
 
 
-def snapshot_account(app: BeelineEmulator, account: Any, login: str, password: str) -> None:
+def snapshot_account(app: BeelineEmulator, account: Any, credentials: Mapping[str, str]) -> None:
     """An empty client with the numbers of ``account`` (a config account)."""
-    app.add_account(login, password, numbers=list(account.numbers))
+    app.add_account(credentials["username"], credentials["password"], numbers=list(account.numbers))
 
 
 KIT = EmulatorKit(

@@ -9,6 +9,7 @@ is what the shared machinery (``telconf.emulator``) serves.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from telconf.emulator.kit import EmulatorKit, Knob
@@ -18,7 +19,7 @@ from telconf.providers.teleum.emulator.app import TeleumAccount, TeleumEmulator
 __all__ = ["KIT", "TeleumAccount", "TeleumEmulator"]
 
 
-def snapshot_account(app: TeleumEmulator, account: Any, login: str, password: str) -> None:
+def snapshot_account(app: TeleumEmulator, account: Any, credentials: Mapping[str, str]) -> None:
     """An empty account with the numbers and SIP line numbers of ``account`` (a config account).
 
     Lines keep their numbers: the API numbers new lines in sequence, so a restore could
@@ -26,7 +27,8 @@ def snapshot_account(app: TeleumEmulator, account: Any, login: str, password: st
     """
     from telconf.model import is_managed
 
-    app.add_account(login, password, numbers=list(account.numbers))
+    login = credentials["email"]
+    app.add_account(login, credentials["password"], numbers=list(account.numbers))
     for line in sorted(account.sip_lines if is_managed(account.sip_lines) else (), key=int):
         app.add_sip(login, num=line)
 
