@@ -36,7 +36,9 @@ from telconf.providers.base import Provider, each_account
 
 DEFAULT_NAME = "telconf.yaml"
 # Fields of an account that say how to reach it; everything else is desired state.
-_CONNECTION = frozenset({"name", "url", "credentials", "safety", "timezone", "where", "provider"})
+# The time zone and holiday calendar are the config's own (no API has them): kept as written.
+# Overrides are not: an export writes the live state and leaves them to the config.
+_CONNECTION = frozenset({"name", "url", "credentials", "safety", "where", "provider", "timezone", "calendar"})
 
 
 @dataclass(frozen=True)
@@ -143,7 +145,8 @@ def _raw_accounts(path: Path) -> dict[str, Any]:
 
 
 def _account_data(account: Account, raw: Mapping[str, Any], data: Mapping[str, Any], base_dir: Path) -> dict[str, Any]:
-    """provider, url, credentials, safety and time zone as in the source file, then the exported state."""
+    """provider, url, credentials, safety, timezone and calendar as in the source file, then the exported
+    state (the default time zone is not written)."""
     result: dict[str, Any] = {"provider": account.provider}
     if isinstance(raw.get("url"), str):
         result["url"] = raw["url"]  # a ${NAME} stays a placeholder; no url keeps the default
@@ -152,6 +155,8 @@ def _account_data(account: Account, raw: Mapping[str, Any], data: Mapping[str, A
         result["safety"] = {"max_delete_percent": account.safety.max_delete_percent}
     if account.timezone != DEFAULT_TIMEZONE:
         result["timezone"] = account.timezone
+    if account.calendar:
+        result["calendar"] = account.calendar
     result.update(data)
     return result
 

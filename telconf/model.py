@@ -213,10 +213,15 @@ class Account:
     credentials: Credentials
     numbers: Mapping[str, Any] = field(default_factory=dict)
     safety: Safety = Safety()
-    timezone: str = "Europe/Moscow"  # IANA name: the account's schedules are wall-clock times there
     where: str = field(default="", compare=False)
     provider: str = ""
     ignore: Ignore = NO_IGNORE
+    timezone: str = "Europe/Moscow"  # IANA name: the clock of schedules and of dates in overrides
+    calendar: str = ""  # public holidays of `on: holidays` overrides (a country code), "" for none
+    # Each number's overrides (telconf.dates.model.Override, a layer above: hence Any), by wire
+    # number: what it should be on given dates. The planner never sees them:
+    # telconf.dates.resolve puts the active one on the number first.
+    overrides: Mapping[str, tuple[Any, ...]] = field(default_factory=dict, compare=False)
 
     def secret_values(self) -> list[Any]:
         """Where the account's secrets are (``Secret`` values, or objects holding them): never

@@ -21,6 +21,7 @@ COMMANDS = {
     "routes": ("telconf.cli.routes", "routes", "Show what a call to each number gets, over the week or at a moment."),
     "test": ("telconf.cli.test", "test", "Run route tests (telconf.tests.yaml) against the config, offline."),
     "show": ("telconf.cli.show", "show", "Render a plan saved by `plan --out` (text, json, markdown), offline."),
+    "schedule": ("telconf.cli.schedule", "schedule", "List the coming changes of the config's overrides (dates)."),
     "export": ("telconf.cli.export", "export", "Write the live state of the accounts as a config file."),
     "accounts": ("telconf.cli.accounts", "accounts", "List the config's accounts (--json for a CI matrix)."),
     "schema": ("telconf.cli.schema", "schema", "Print the JSON Schema of the config (--plan: of the JSON plan)."),

@@ -6,6 +6,7 @@ import sys
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from telconf.cli.common import (
     EXIT_ERROR,
     EXIT_INTERRUPTED,
     account_option,
+    at_option,
     config_option,
     handles_errors,
     network_options,
@@ -25,7 +27,7 @@ from telconf.cli.common import (
     verbose_option,
 )
 from telconf.cli.terminal import color_option, confirm_by_typing_yes
-from telconf.cli.plan import ExitOneOnUsageError, load_config, read_and_plan, rotate_option, safety_settings, show
+from telconf.cli.plan import ExitOneOnUsageError, as_of, load_config, read_and_plan, rotate_option, safety_settings, show
 from telconf.conductor import Conductor
 from telconf.errors import ApplyError, PlanError, TelconfError
 from telconf.plan import safety
@@ -57,13 +59,14 @@ def stdout_is_terminal() -> bool:
               help="Write what the apply did as JSON (every call: done, failed, not attempted; timings), "
                    "even when it fails or is interrupted.")
 @rotate_option
+@at_option
 @parallelism_option
 @verbose_option
 @color_option()
 @network_options
 @handles_errors
 def apply(planfile: Path | None, config_path: Path, accounts: tuple[str, ...], yes: bool, force: bool,
-          report_path: Path | None, rotate: bool, parallelism: int, verbose: bool) -> None:
+          report_path: Path | None, rotate: bool, at: datetime | None, parallelism: int, verbose: bool) -> None:
     """Make the live accounts match the config file.
 
     Without PLANFILE: plan, show the plan, ask for confirmation by typing `yes`
@@ -71,6 +74,10 @@ def apply(planfile: Path | None, config_path: Path, accounts: tuple[str, ...], y
     `telconf plan --out`): re-read the live state and apply exactly that plan, or
     nothing if the accounts or the config changed since it was made (stale plan); a
     plan file is applied only once.
+
+    The desired state is the config's as of now (or --at): each number with the
+    overrides active then. A plan file records its moment and is stale once the next
+    change it names is due (an override started or ended since).
 
     A plan that deletes more than the safety threshold of the items of one kind
     (default 25% when there are 10 or more) is refused unless --force. On a failure
@@ -82,6 +89,7 @@ def apply(planfile: Path | None, config_path: Path, accounts: tuple[str, ...], y
         telconf apply                       # plan, show, ask
         telconf apply -c telconf.yaml --account spb-office --yes
         telconf plan --out plan.json && telconf apply plan.json --report report.json
+        telconf apply --yes --at 2027-01-09   # the state due then (e.g. to switch early)
     """
     from telconf.report import ApplyRecord, recording
 
@@ -91,27 +99,37 @@ def apply(planfile: Path | None, config_path: Path, accounts: tuple[str, ...], y
         if planfile is not None:
             explicit = click.get_current_context().get_parameter_source("config_path") is not ParameterSource.DEFAULT
             apply_saved(planfile, config_path if explicit else None, accounts=accounts, rotate=rotate, force=force,
-                        parallelism=parallelism, record=record)
+                        parallelism=parallelism, record=record, at=at)
             return
         options = PlanOptions(rotate_secrets=rotate)
-        config = load_config(config_path, accounts)
+        config, moment, scheduled = as_of(load_config(config_path, accounts), at)
         with Conductor(config, accounts=accounts, parallelism=parallelism) as conductor:
             plan = read_and_plan(conductor, options)
             record.plan = plan
+            say_moment(moment)
             show(plan)
             if not plan.has_changes:
                 return
-            _check_safety(plan, config, force)
+            _check_safety(plan, config, force, scheduled)
             if not yes:
                 _confirm(plan)
             run(conductor, plan, record)
 
 
+def say_moment(moment: dict[str, Any]) -> None:
+    """The plan's moment and active overrides on stderr, when there is something to say."""
+    from telconf.plan.render import moment_lines
+
+    for line in moment_lines({"moment": moment}):
+        click.echo(line, err=True)
+
+
 def apply_saved(planfile: Path, config_path: Path | None, *, accounts: Sequence[str], rotate: bool, force: bool,
-                parallelism: int, record: Any = None) -> None:
+                parallelism: int, record: Any = None, at: datetime | None = None) -> None:
     """Apply a saved plan if it is still exactly what a fresh plan gives, then mark it applied.
 
-    Without -c the config is the one the plan was made from.
+    Without -c the config is the one the plan was made from. The fresh plan is made as of
+    now (``at``): a plan whose next change is due since is stale (the desired state moved).
     """
     if accounts or rotate:
         raise PlanError("with a plan file, the accounts and options come from the file: "
@@ -123,7 +141,8 @@ def apply_saved(planfile: Path, config_path: Path | None, *, accounts: Sequence[
     if record is not None:
         record.config = str(config_path)
     selected = saved.accounts or []
-    config = load_config(config_path, selected)
+    config, moment, scheduled = as_of(load_config(config_path, selected), at)
+    saved_plans.check_moment(planfile, saved, moment)
     with Conductor(config, accounts=selected, parallelism=parallelism) as conductor:
         plan = read_and_plan(conductor, saved.plan_options)
         fresh_changes = sum(len(a.changes) for a in plan.accounts)
@@ -136,13 +155,14 @@ def apply_saved(planfile: Path, config_path: Path | None, *, accounts: Sequence[
             record.plan = plan
         show(plan)
         if plan.has_changes:
-            _check_safety(plan, config, force)
+            _check_safety(plan, config, force, scheduled)
             run(conductor, plan, record)
         saved_plans.mark_applied(planfile, saved)
 
 
-def _check_safety(plan: Plan, config: object, force: bool) -> None:
-    for violation in safety.check(plan, safety_settings(config), force=force):  # type: ignore[arg-type]
+def _check_safety(plan: Plan, config: object, force: bool, scheduled: dict[str, set[str]] | None = None) -> None:
+    for violation in safety.check(plan, safety_settings(config), force=force,  # type: ignore[arg-type]
+                                  scheduled=scheduled):
         click.echo(f"warning: --force: applying although {violation}", err=True)
 
 

@@ -50,6 +50,26 @@ def account_option(func: F) -> F:
     )(func)
 
 
+def _parse_at(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
+    if value is None:
+        return None
+    from telconf.dates.resolve import BadAt, parse_at
+
+    try:
+        return parse_at(value)
+    except BadAt as exc:
+        raise click.BadParameter(str(exc).removeprefix("--at: ")) from None
+
+
+def at_option(func: F) -> F:
+    """``--at WHEN``: the moment the desired state is taken at (overrides active then); default now."""
+    return click.option(
+        "--at", "at", metavar="WHEN", callback=_parse_at,
+        help="As of this moment: an ISO date or date-time (2026-12-31T20:00, in each account's timezone; "
+             "with an offset or Z, that instant). The overrides active then apply. Default: now.",
+    )(func)
+
+
 def format_option(choices: list[str], *, default: str = "text",
                   help: str = "text for terminals, markdown for pull requests, json for tools.") -> Callable[[F], F]:
     """``-f``/``--format``: the same short flag on every command that has formats."""

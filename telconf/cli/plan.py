@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import click
 
@@ -19,6 +20,7 @@ from telconf.cli.common import (
     EXIT_OK,
     F,
     account_option,
+    at_option,
     config_option,
     format_option,
     handles_errors,
@@ -93,16 +95,34 @@ def safety_settings(config: Config) -> dict[str, Safety]:
 
 
 def with_context(plan: Plan, config: Config, violations: Sequence[safety.Violation],
-                 snapshot: Mapping[str, object] | None = None) -> Plan:
-    """The plan knowing its config, warnings and snapshot (shown by every format)."""
+                 snapshot: Mapping[str, object] | None = None, moment: Mapping[str, Any] | None = None) -> Plan:
+    """The plan knowing its config, warnings, snapshot and moment (shown by every format)."""
     from dataclasses import replace
 
     from telconf.config.loader import read
     from telconf.plan.context import PlanContext
 
     return replace(plan, context=PlanContext(config=str(config.path), diagnostics=config.warnings,
-                                             violations=list(violations), snapshot=snapshot,
+                                             violations=list(violations), snapshot=snapshot, moment=moment,
                                              read=lambda file: read(Path(file))))
+
+
+class AsOf(NamedTuple):
+    """The config as of a moment, what a plan records of that moment, and the numbers a date
+    switch changes (their deletes are not counted by the mass-delete rule)."""
+
+    config: Config
+    moment: dict[str, Any]
+    scheduled: dict[str, set[str]]
+
+
+def as_of(config: Config, at: datetime | None) -> AsOf:
+    """The config as of ``at`` (``--at``; None: now); see ``AsOf``."""
+    from telconf.dates import resolve
+
+    moment = resolve.parse_at(None) if at is None else at
+    return AsOf(resolve.config_at(config, moment), resolve.moment_data(config, moment, given=at is not None),
+                resolve.switched_numbers(config, moment))
 
 
 def read_and_plan(conductor: Conductor, options: PlanOptions) -> Plan:
@@ -138,14 +158,15 @@ def show(plan: Plan | dict[str, Any], fmt: str = "text", full_plan: str | None =
 @click.option("--detailed-exitcode", is_flag=True,
               help="Exit 2 when there are changes, 0 when none (1 is always an error).")
 @rotate_option
+@at_option
 @parallelism_option
 @verbose_option
 @color_option()
 @network_options
 @handles_errors
 def plan(config_path: Path, accounts: tuple[str, ...], fmt: str, out: Path | None, snapshot: Path | None,
-         full_plan: str | None, strict: bool, detailed_exitcode: bool, rotate: bool, parallelism: int,
-         verbose: bool) -> None:
+         full_plan: str | None, strict: bool, detailed_exitcode: bool, rotate: bool, at: datetime | None,
+         parallelism: int, verbose: bool) -> None:
     """Read the live state of the accounts and show the changes and API calls that
     would make them match the config file. Changes nothing.
 
@@ -160,6 +181,7 @@ def plan(config_path: Path, accounts: tuple[str, ...], fmt: str, out: Path | Non
         telconf plan --out plan.json && telconf apply plan.json
         telconf plan --detailed-exitcode    # CI drift check: 0 in sync, 2 drift, 1 error
         telconf plan --snapshot backup/telconf.yaml --format markdown   # fork PRs: offline
+        telconf plan --at 2026-12-31T20:00  # as of a moment: the overrides active then
     """
     setup_logging(verbose)
     options = PlanOptions(rotate_secrets=rotate)
@@ -170,7 +192,8 @@ def plan(config_path: Path, accounts: tuple[str, ...], fmt: str, out: Path | Non
         from telconf.config.environ import loading_environ
         from telconf.snapshot import plan_against_snapshot
 
-        config = load_config(config_path, accounts, loading_environ(), connecting=False)
+        config, moment, scheduled = as_of(load_config(config_path, accounts, loading_environ(), connecting=False),
+                                          at)
         fail_on_warnings(config, strict)
         the_plan, info = plan_against_snapshot(config, snapshot, accounts=accounts or None, options=options,
                                                parallelism=parallelism)
@@ -178,12 +201,12 @@ def plan(config_path: Path, accounts: tuple[str, ...], fmt: str, out: Path | Non
         if not (fmt in ("text", "markdown") and is_terminal(sys.stdout)):  # else the plan itself says it
             click.echo(f"note: {describe(recorded)}", err=True)
     else:
-        config = load_config(config_path, accounts)
+        config, moment, scheduled = as_of(load_config(config_path, accounts), at)
         fail_on_warnings(config, strict)
         with Conductor(config, accounts=accounts, parallelism=parallelism) as conductor:
             the_plan = read_and_plan(conductor, options)
-    found = safety.violations(the_plan, safety_settings(config))
-    the_plan = with_context(the_plan, config, found, recorded)
+    found = safety.violations(the_plan, safety_settings(config), scheduled)
+    the_plan = with_context(the_plan, config, found, recorded, moment)
     show(the_plan, fmt, full_plan)
     if found:
         click.echo("warning: apply will refuse this plan without --force (mass-delete safety rule):", err=True)

@@ -12,7 +12,6 @@ from telconf.guard import files as safe_files
 from telconf.guard import hosts
 from telconf.model import Credentials, Safety
 
-DEFAULT_TIMEZONE = "Europe/Moscow"
 
 class AccountHeader(TypedDict):
     """What every account has besides its provider's state (keyword arguments of ``model.Account``)."""
@@ -20,14 +19,34 @@ class AccountHeader(TypedDict):
     name: str
     url: str
     safety: Safety
-    timezone: str
     where: str
+    timezone: str
 
 
 def header(ctx: Context, name: str, path: Path, account: dict[str, Any], default_url: str) -> AccountHeader:
     """The account's name, endpoint (``default_url`` without ``url``), safety rule, time zone and position."""
     return AccountHeader(name=name, url=account_url(ctx, path, account, default_url), safety=safety(ctx, account),
-                         timezone=timezone(ctx, path, account), where=ctx.where(path, key=True))
+                         where=ctx.where(path, key=True), timezone=timezone(ctx, path, account))
+
+
+DEFAULT_TIMEZONE = "Europe/Moscow"
+
+
+def timezone(ctx: Context, path: Path, account: dict[str, Any]) -> str:
+    """The account's IANA time zone (default Europe/Moscow, both built-in providers' home): the
+    clock of its schedules and of dates in its overrides. An unknown zone is an error at its line."""
+    value = account.get("timezone")
+    if not isinstance(value, str) or not value:
+        return DEFAULT_TIMEZONE  # absent, or the schema reported it
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        ctx.error(path + ("timezone",), f"unknown time zone {value!r}; expected an IANA name such as "
+                                        "Europe/Moscow or Asia/Yekaterinburg", code="unknown-timezone")
+        return DEFAULT_TIMEZONE
+    return value
 
 
 def credentials(ctx: Context, path: Path, account: dict[str, Any], kind: type[Credentials]) -> dict[str, Any]:
@@ -124,23 +143,6 @@ def safety(ctx: Context, account: dict[str, Any]) -> Safety:
     settings = account.get("safety")
     percent = ctx.integer(settings.get("max_delete_percent")) if isinstance(settings, dict) else None
     return Safety() if percent is None else Safety(max_delete_percent=percent)
-
-
-def timezone(ctx: Context, path: Path, account: dict[str, Any]) -> str:
-    """The account's IANA time zone (default ``Europe/Moscow``, both built-in providers' home);
-    an unknown one is an error at its line. Schedules are wall-clock times there."""
-    value = account.get("timezone", DEFAULT_TIMEZONE)
-    if not isinstance(value, str):
-        return DEFAULT_TIMEZONE  # the schema reported it
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-    try:
-        ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
-        ctx.error(path + ("timezone",), f"unknown time zone {value!r}; expected an IANA name such as "
-                                        "'Europe/Moscow' or 'Asia/Yekaterinburg'")
-        return DEFAULT_TIMEZONE
-    return value
 
 
 def numbers(ctx: Context, path: Path, mapping: Any) -> Iterator[tuple[str, Path, Any]]:

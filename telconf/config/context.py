@@ -49,7 +49,7 @@ class Context:
         self.phone_cache: dict[str, str | None] = {} if phone_cache is None else phone_cache
         # Values built from one YAML object several numbers share (a template's), by its id:
         # the object lives as long as the document, so the id cannot be reused meanwhile.
-        self.built: dict[int, Any] = {}
+        self.built: dict[Any, Any] = {}  # keyed by the id (or a tuple starting with a kind and the id)
         self.ignore: Ignore = NO_IGNORE  # the account's ignore rules (set by its builder)
 
     @property
@@ -68,9 +68,9 @@ class Context:
         file, (line, column) = self.doc.locate(path, key=key)
         return f"{file}:{line}:{column}"
 
-    def error(self, path: Path, message: str, *, key: bool = False) -> None:
-        """Record an error at the value (or key) at ``path``."""
-        self.diagnostics.append(self.doc.diagnostic(path, message, key=key))
+    def error(self, path: Path, message: str, *, key: bool = False, code: str = "") -> None:
+        """Record an error at the value (or key) at ``path``; ``code`` names it for tools."""
+        self.diagnostics.append(self.doc.diagnostic(path, message, key=key, code=code))
 
     def warning(self, path: Path, message: str, *, key: bool = False, code: str = "") -> None:
         """Record a warning (fails ``validate`` only with ``--strict``); ``code`` names it for tools."""

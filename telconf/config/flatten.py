@@ -9,6 +9,7 @@ rendered file's folder (the config's), so that the rendered file means the same.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path as FilePath
 from typing import Any
 
@@ -21,8 +22,13 @@ from telconf.errors import ConfigError
 _FILE_KEYS = ("client_cert", "client_key", "ca_bundle")
 
 
-def render(path: FilePath) -> str:
-    """The flat YAML of the config at ``path``; ``ConfigError`` when it is not valid."""
+def render(path: FilePath, fold: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+           note: str = "") -> str:
+    """The flat YAML of the config at ``path``; ``ConfigError`` when it is not valid.
+
+    ``fold`` rewrites the flat data before it is written (``render --at`` folds in the
+    overrides active at a moment); ``note`` ends the header line.
+    """
     doc, diagnostics = check_document(path)
     errors = [d for d in diagnostics if d.severity == "error"]
     if errors or doc.data is None:
@@ -32,7 +38,9 @@ def render(path: FilePath) -> str:
     flat = _plain(data)
     for name, account in (flat.get("accounts") or {}).items():
         _rebase_paths(doc, base, ("accounts", name), account)
-    return dump(flat, header=[f"{path} rendered by telconf: includes merged, templates expanded"])
+    if fold is not None:
+        flat = fold(flat)
+    return dump(flat, header=[f"{path} rendered by telconf: includes merged, templates expanded{note}"])
 
 
 def _plain(value: Any) -> Any:

@@ -172,12 +172,18 @@ def _add_template_key(properties: dict[str, Any], key: str, schema: Any) -> None
     known = properties.get(key)
     if known is None or known == schema:
         properties[key] = schema
-    elif isinstance(known, dict) and "anyOf" in known and set(known) <= {"anyOf", "description"}:
+    elif isinstance(known, dict) and "anyOf" in known and set(known) <= {"anyOf", "description", "examples"}:
         if schema not in known["anyOf"]:
             known["anyOf"].append(schema)
+            known.setdefault("examples", []).extend(_examples(schema))
     else:
         properties[key] = {"description": known.get("description", "") if isinstance(known, dict) else "",
-                           "anyOf": [known, schema]}
+                           "anyOf": [known, schema], "examples": _examples(known) + _examples(schema)}
+
+
+def _examples(schema: Any) -> list[Any]:
+    examples = schema.get("examples") if isinstance(schema, dict) else None
+    return list(examples) if isinstance(examples, list) else []
 
 
 class SchemaProblem(NamedTuple):

@@ -337,7 +337,9 @@ class _Builder:
         trap = _trap(node)
         if trap:
             self.doc.error(mark, trap)
-        elif node.tag == _BOOL and text.lower() in _WORD_BOOLEANS:
+        elif node.tag == _BOOL and text.lower() in _WORD_BOOLEANS and text != "on":
+            # `on:` is a key of the language (an override's `on: holidays`): keys are read as
+            # text here, and YAML 1.2 tools (editors' schema checks) read it as text too.
             self.doc.error(mark, f"YAML 1.1 reads the key `{text}` as a boolean; quote it: \"{text}\"")
         return text
 

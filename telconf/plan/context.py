@@ -29,9 +29,11 @@ class PlanContext:
     diagnostics: Sequence[Diagnostic] = ()
     violations: Sequence[Any] = ()  # telconf.plan.safety.Violation
     snapshot: Mapping[str, Any] | None = None  # SnapshotInfo.to_data()
+    moment: Mapping[str, Any] | None = None  # telconf.dates.resolve.moment_data: the plan's "as of"
     # Parses the config file (``telconf.config.loader.read``), for sources; None: no sources.
     read: Callable[[str], Any] | None = field(default=None, repr=False)
     _document: Any = field(default=None, repr=False)
+    _overrides: dict[tuple[str, Any], str] | None = field(default=None, repr=False)
 
     def decorate(self, data: dict[str, Any], plan: Any = None) -> None:
         """Add version, config, planned_against, warnings and sources to plan data, in place.
@@ -51,6 +53,8 @@ class PlanContext:
             "summary": data.pop("summary"),
             "warnings": self.warnings(data),
         }
+        if self.moment is not None:
+            head["moment"] = dict(self.moment)
         rest = dict(data)
         data.clear()
         data.update(head)
@@ -86,12 +90,25 @@ class PlanContext:
         given = getattr(made, "config_path", None)
         wanted = given if given is not None else (("numbers", change["number"]) if change.get("number") else ())
         path = ("accounts", account, *_config_keys(_account_data(document, account), wanted, change.get("number")))
+        override = self._active().get((account, change.get("number")))
+        inside = _in_override(document, path, override, wanted) if override else None
         # A delete points at the key of the list that no longer holds the item (``sip_lines:``).
-        line, column = document.where(path, key=change["action"] == "delete" or getattr(made, "config_at_key", False))
+        at_key = change["action"] == "delete" or getattr(made, "config_at_key", False) or inside is not None
+        line, column = document.where(inside or path, key=at_key)
         source: dict[str, Any] = {"file": self.config, "line": line, "column": column}
         if change.get("template"):  # the number was expanded from a template (``use:``)
             source["template"] = change["template"]
+        if override:  # the desired state at the plan's moment came from this override
+            source["override"] = override
         return source
+
+    def _active(self) -> dict[tuple[str, Any], str]:
+        """(account, number) -> the override active at the plan's moment."""
+        if self._overrides is None:
+            self._overrides = {(str(a.get("account")), item.get("number")): str(item.get("override"))
+                               for a in (self.moment or {}).get("accounts") or () if isinstance(a, Mapping)
+                               for item in a.get("active") or () if isinstance(item, Mapping)}
+        return self._overrides
 
     def _parsed(self) -> Any:
         if self._document is None:
@@ -116,6 +133,26 @@ def _config_keys(data: Any, path: Path, number: str | None) -> Path:
         keys.append(step if found is None else found)
         node = node.get(found) if found is not None else None
     return tuple(keys)
+
+
+def _in_override(document: Any, path: Path, override: str, wanted: Path) -> Path | None:
+    """The path of ``wanted``'s key (``forwards``) inside override ``override`` of the number at
+    ``path``, when the number itself lists that override and it sets the key; else None."""
+    if len(path) < 4 or len(wanted) < 3 or wanted[0] != "numbers":
+        return None
+    accounts = document.data.get("accounts") if isinstance(document.data, Mapping) else None
+    entry = _walk(accounts, path[1:4])
+    items = entry.get("overrides") if isinstance(entry, Mapping) else None
+    for index, item in enumerate(items if isinstance(items, list) else ()):
+        if isinstance(item, Mapping) and item.get("name") == override and wanted[2] in item:
+            return (*path[:4], "overrides", index, wanted[2])
+    return None
+
+
+def _walk(node: Any, keys: Path) -> Any:
+    for key in keys:
+        node = node.get(key) if isinstance(node, Mapping) else None
+    return node
 
 
 def _key_in(mapping: Mapping[Any, Any], step: Any) -> Any:

@@ -56,6 +56,37 @@ def snapshot_line(data: PlanData) -> str | None:
     return text[0].upper() + text[1:] + ". This plan cannot be applied."
 
 
+def moment_lines(data: PlanData) -> list[str]:
+    """``As of 2026-12-31T20:00:00+03:00 (spb)``, the overrides active with their ends, the next change.
+
+    Nothing for a plan of now whose config has no override: the moment says nothing new there.
+    """
+    moment = data.get("moment")
+    if not isinstance(moment, dict):
+        return []
+    accounts = [a for a in moment.get("accounts") or () if isinstance(a, dict)]
+    if not moment.get("given") and not any(a.get("active") or a.get("next_change_at") for a in accounts):
+        return []
+    zones = {a["timezone"]: a["at"]["local"] for a in accounts}
+    when = "; ".join(f"{local} ({zone})" for zone, local in zones.items()) or str(moment.get("at"))
+    lines = [f"As of {when}{' (--at)' if moment.get('given') else ''}:"]
+    for account in accounts:
+        for item in account.get("active") or ():
+            until = item.get("until")
+            end = f" until {until['local']}" if isinstance(until, dict) else " (no end in sight)"
+            lines.append(f"  {account['account']}: {display(item['number'])}: override {item['override']!r}{end}")
+    if not any(a.get("active") for a in accounts):
+        lines.append("  no override is active")
+    nexts = [(a["next_change_at"]["utc"], a["next_change_at"]["local"], a["account"])
+             for a in accounts if isinstance(a.get("next_change_at"), dict)]
+    if nexts:
+        _, local, account = min(nexts)
+        lines.append(f"  next change: {local} ({account}); `telconf schedule` lists the coming ones")
+    else:
+        lines.append("  no change ahead")
+    return lines
+
+
 def account_counts(account: PlanData) -> dict[str, int]:
     """Changes per action of one account, plus its API calls."""
     counts = {action: 0 for action in MARKERS}

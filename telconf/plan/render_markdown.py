@@ -31,6 +31,7 @@ from telconf.plan.render import (
     field_lines,
     grouped,
     ignored_text,
+    moment_lines,
     number_title,
     snapshot_line,
     summary_line,
@@ -87,6 +88,10 @@ class _Document:
         snapshot = snapshot_line(self.data)
         if snapshot:
             parts.append(f"> [!WARNING]\n> {escape(snapshot)}\n")
+        moment = moment_lines(self.data)
+        if moment:
+            parts.append(escape(moment[0]) + "\n\n" + "\n".join(f"- {escape(line.strip())}" for line in moment[1:])
+                         + "\n")
         parts.append(f"**{summary_line(self.data)}**\n")
         accounts = [a for a in self.data["accounts"] if a["changes"]]
         if full_length:

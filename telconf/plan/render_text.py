@@ -18,6 +18,7 @@ from telconf.plan.render import (
     field_lines,
     grouped,
     ignored_text,
+    moment_lines,
     number_title,
     snapshot_line,
     summary_line,
@@ -42,6 +43,9 @@ class PlanText:
         snapshot = snapshot_line(data)
         if snapshot:
             out += [self._style(snapshot, fg="magenta", bold=True), ""]
+        moment = moment_lines(data)
+        if moment:
+            out += [moment[0], *moment[1:], ""]
         for account in data["accounts"]:
             ignored = ignored_text(account)
             if not account["changes"]:

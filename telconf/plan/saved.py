@@ -226,6 +226,40 @@ def check_not_applied(path: Path, saved: SavedPlan) -> None:
                              "only once: make a new one with `telconf plan --out`")
 
 
+def check_moment(path: Path, saved: SavedPlan, now: Mapping[str, Any]) -> None:
+    """Refuse a plan whose desired state moved: an override started or ended since its moment.
+
+    ``now`` is the moment of the apply (``moment_data``). A plan without a moment (older
+    files, or a config without overrides) has nothing to go stale on.
+    """
+    recorded = saved.plan.get("moment")
+    if not isinstance(recorded, dict):
+        return
+    reasons = []
+    current = {a.get("account"): a for a in now.get("accounts") or () if isinstance(a, dict)}
+    for account in recorded.get("accounts") or ():
+        due = account.get("next_change_at") if isinstance(account, dict) else None
+        here = current.get(account.get("account")) if isinstance(account, dict) else None
+        if isinstance(due, dict) and here is not None and str(here["at"]["utc"]) >= str(due.get("utc")):
+            reasons.append(f"the desired state of account {account['account']} changed at {due.get('local')} "
+                           f"(an override started or ended), after the plan's moment {account['at']['local']}")
+    if not reasons and active_names(recorded) != active_names(now):
+        before = ", ".join(sorted(f"{n} {o!r}" for _, n, o in active_names(recorded))) or "none"
+        after = ", ".join(sorted(f"{n} {o!r}" for _, n, o in active_names(now))) or "none"
+        reasons.append(f"the overrides active now ({after}) are not those of the plan's moment ({before})")
+    _raise_stale(path, reasons)
+
+
+def active_names(moment: Mapping[str, Any] | None) -> set[tuple[str, str, str]]:
+    """(account, number, override) of every override a plan's ``moment`` records as active."""
+    found: set[tuple[str, str, str]] = set()
+    for account in (moment or {}).get("accounts") or ():
+        for item in (account.get("active") or ()) if isinstance(account, Mapping) else ():
+            if isinstance(item, Mapping):
+                found.add((str(account.get("account")), str(item.get("number")), str(item.get("override"))))
+    return found
+
+
 def check_fresh(path: Path, saved: SavedPlan, config: Config, fresh: Plan,
                 providers: Mapping[str, Items] | None = None, restrict: Restrict | None = None) -> Plan:
     """The plan to apply: the saved one, checked against ``fresh`` (recomputed now).

@@ -112,10 +112,13 @@ ALLOWED = {
     "guard": {"registry"},  # hosts: a provider's own host (redact, which errors uses, imports nothing)
     "phones": {"errors"},
     "config": {"errors", "guard", "model", "phones", "registry", "routing"},
+    # dates: overrides and holidays, above the config (it builds an override as a number);
+    # providers hand it their number builder. The plan only reads the moment a plan records.
+    "dates": {"config", "errors", "model"},
     "registry": {"errors", "model"},  # the bottom: Action and StageTable are plain data of model
     "routing": {"errors", "model", "phones", "registry"},  # the call model: below config (its checks) and plan
     "plan": {"errors", "guard", "model", "phones", "routing"},  # not config: PlanContext is given its reader
-    "providers": {"config", "errors", "guard", "model", "phones", "plan", "registry", "routing", "wav"},
+    "providers": {"config", "dates", "errors", "guard", "model", "phones", "plan", "registry", "routing", "wav"},
     "emulator": {"errors", "guard", "registry"},
     "emulator(provider)": {"emulator", "errors", "guard", "model", "phones", "registry", "wav"},
 }

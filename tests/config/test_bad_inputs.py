@@ -49,9 +49,10 @@ EXPECTED: dict[str, list[tuple[str | None, int, int, str]]] = {
     "premedia-not-in-voice-files.yaml": [(None, 13, 14, "'hold-music.wav' is not under voice_files of this account")],
     "isolated-non-sip.yaml": [(None, 11, 23, "isolated: true applies to sip: targets only, not to tel:")],
     "unknown-key.yaml": [
-        (None, 7, 5, "unknown key 'sip_line' in spb-office; expected one of: credentials, ignore, numbers, provider, "
-                     "safety, sip_lines, timezone, url"),
-        (None, 10, 9, "unknown key 'forward' in +7 812 323-23-23; expected one of: forwards, gap_intended, use, with"),
+        (None, 7, 5, "unknown key 'sip_line' in spb-office; expected one of: calendar, credentials, ignore, numbers, "
+                     "provider, safety, sip_lines, timezone, url"),
+        (None, 10, 9, "unknown key 'forward' in +7 812 323-23-23; expected one of: forwards, gap_intended, overrides, "
+                      "use, with"),
     ],
     "missing-required.yaml": [
         (None, 2, 1, "missing required key 'version'"),

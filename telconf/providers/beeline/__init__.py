@@ -26,6 +26,6 @@ PROVIDER = ProviderDescriptor(
     provider=Lazy("telconf.providers.beeline.provider:BeelineProvider"),
     emulator=Lazy("telconf.providers.beeline.emulator:KIT"),
     routing=Lazy("telconf.providers.beeline.routing:ROUTER"),
-    template_keys=frozenset({"redirect", "premedia", "record"}),
+    template_keys=frozenset({"redirect", "premedia", "record", "overrides"}),
     file_fields=(("voice_files", "*", "path"), ("blacklists", "lists", "*", "*", "block_file")),
 )

@@ -12,6 +12,8 @@ from telconf.providers.beeline.config_blacklists import build_blacklists
 from telconf.config.context import Context
 from telconf.config.ignore import build_ignore, check_named
 from telconf.config.source import Path
+from telconf.dates import build as dates
+from telconf.dates.model import Override
 from telconf.model import UNMANAGED, Managed
 from telconf.providers.beeline.model import (
     NO_PREMEDIA,
@@ -35,12 +37,24 @@ def build_beeline(ctx: Context, name: str, path: Path, data: dict[str, Any]) -> 
     voice_files = _voice_files(ctx, path + ("voice_files",), data["voice_files"]) if "voice_files" in data \
         else UNMANAGED
     record_all = data["record_all"] if isinstance(data.get("record_all"), bool) else UNMANAGED
-    numbers = {
-        wire: _number(ctx, item, wire, settings, voice_files, record_all)
-        for wire, item, settings in common.numbers(ctx, path + ("numbers",), data.get("numbers"))
-    }
+    header = common.header(ctx, name, path, data, DEFAULT_URL)
+    calendar = dates.calendar(ctx, path, data)
+    numbers: dict[str, BeelineNumber] = {}
+    overrides: dict[str, tuple[Override, ...]] = {}
+    for wire, item, settings in common.numbers(ctx, path + ("numbers",), data.get("numbers")):
+        numbers[wire] = _number(ctx, item, wire, settings, voice_files, record_all)
+
+        def body(where: Path, keys: dict[str, Any], wire: str = wire) -> BeelineNumber:
+            return BeelineNumber(number=wire, **_settings(ctx, where, keys, voice_files, record_all))
+
+        found = dates.overrides(ctx, item, settings, numbers[wire], body, zone_name=header["timezone"],
+                                calendar_name=calendar)
+        if found:
+            overrides[wire] = found
     return BeelineAccount(
-        **common.header(ctx, name, path, data, DEFAULT_URL),
+        **header,
+        calendar=calendar,
+        overrides=overrides,
         credentials=BeelineCredentials(**common.credentials(ctx, path, data, BeelineCredentials)),
         voice_files=voice_files,
         record_all=record_all,
@@ -93,19 +107,27 @@ def _check_wav(ctx: Context, path: Path, file: FilePath) -> None:
 
 def _number(ctx: Context, path: Path, wire: str, data: dict[str, Any],
             voice_files: Managed[Mapping[str, VoiceFile]], record_all: Managed[bool]) -> BeelineNumber:
+    return BeelineNumber(
+        number=wire,
+        **_settings(ctx, path, data, voice_files, record_all),
+        template=ctx.template_of(path),
+        where=ctx.doc.key_place(ctx.doc.data["accounts"][path[1]]["numbers"], str(path[-1])),  # a wire number
+    )
+
+
+def _settings(ctx: Context, path: Path, data: dict[str, Any], voice_files: Managed[Mapping[str, VoiceFile]],
+              record_all: Managed[bool]) -> dict[str, Any]:
+    """The managed settings of a number (or of one of its overrides) at ``path``: redirect, premedia, record."""
     record: Managed[bool] = data["record"] if isinstance(data.get("record"), bool) else UNMANAGED
     if record_all is True and record is False:
         ctx.error(path + ("record",), "record: false contradicts record_all: true (every number is recorded); "
                                       "remove one of them")
-    return BeelineNumber(
-        number=wire,
-        redirect=_redirect(ctx, path + ("redirect",), data["redirect"]) if "redirect" in data else UNMANAGED,
-        premedia=_premedia(ctx, path + ("premedia",), data["premedia"], voice_files) if "premedia" in data
+    return {
+        "redirect": _redirect(ctx, path + ("redirect",), data["redirect"]) if "redirect" in data else UNMANAGED,
+        "premedia": _premedia(ctx, path + ("premedia",), data["premedia"], voice_files) if "premedia" in data
         else UNMANAGED,
-        record=record,
-        template=ctx.template_of(path),
-        where=ctx.doc.key_place(ctx.doc.data["accounts"][path[1]]["numbers"], str(path[-1])),  # a wire number
-    )
+        "record": record,
+    }
 
 
 def _redirect(ctx: Context, path: Path, data: Any) -> Redirect | None:

@@ -25,7 +25,7 @@ PROVIDER = ProviderDescriptor(
     provider=Lazy("telconf.providers.teleum.provider:TeleumProvider"),
     emulator=Lazy("telconf.providers.teleum.emulator:KIT"),
     routing=Lazy("telconf.providers.teleum.routing:ROUTER"),
-    template_keys=frozenset({"forwards", "gap_intended"}),
+    template_keys=frozenset({"forwards", "gap_intended", "overrides"}),
     secret_fields=(("sip_lines", "*", "password"),),
     write_only_secrets="SIP line passwords",
 )

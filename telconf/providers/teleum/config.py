@@ -12,6 +12,8 @@ from telconf.providers.teleum import DEFAULT_URL
 from telconf.config.context import Context
 from telconf.config.ignore import build_ignore, check_named
 from telconf.config.source import Path
+from telconf.dates import build as dates
+from telconf.dates.model import Override
 from telconf.model import UNMANAGED, Managed
 from telconf.providers.teleum.model import (
     DAY_NAMES,
@@ -34,20 +36,33 @@ def build_teleum(ctx: Context, name: str, path: Path, data: dict[str, Any]) -> T
     """The desired state of one Teleum account; problems go to ``ctx.diagnostics``."""
     ignore = build_ignore(ctx, path, data, ("sip_lines",))
     sip_lines = _sip_lines(ctx, path + ("sip_lines",), data["sip_lines"]) if "sip_lines" in data else UNMANAGED
+    header = common.header(ctx, name, path, data, DEFAULT_URL)
+    calendar = dates.calendar(ctx, path, data)
     numbers: dict[str, TeleumNumber] = {}
+    overrides: dict[str, tuple[Override, ...]] = {}
     paths: dict[str, Path] = {}
     for wire, item, settings in common.numbers(ctx, path + ("numbers",), data.get("numbers")):
         numbers[wire] = TeleumNumber(wire, _forwards(ctx, item, settings, sip_lines),
                                      gap_intended=settings.get("gap_intended") is True,
                                      template=ctx.template_of(item), where=ctx.doc.key_place(data["numbers"], str(item[-1])))
         paths[wire] = item
+
+        def body(where: Path, keys: dict[str, Any], wire: str = wire) -> TeleumNumber:
+            return TeleumNumber(wire, _forwards(ctx, where, keys, sip_lines))
+
+        found = dates.overrides(ctx, item, settings, numbers[wire], body, zone_name=header["timezone"],
+                                calendar_name=calendar)
+        if found:
+            overrides[wire] = found
     _warn_loops(ctx, numbers, paths)
     return TeleumAccount(
-        **common.header(ctx, name, path, data, DEFAULT_URL),
+        **header,
         credentials=TeleumCredentials(**common.credentials(ctx, path, data, TeleumCredentials)),
         sip_lines=sip_lines,
         numbers=numbers,
         ignore=ignore,
+        calendar=calendar,
+        overrides=overrides,
     )
 
 
