@@ -14,7 +14,7 @@ positioned error (``FILE:LINE:COL``), never a traceback.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -187,14 +187,23 @@ def _normalised(expect: Mapping[str, Any]) -> dict[str, Any]:
 # --- running ------------------------------------------------------------------------------
 
 
-def run(cases: Sequence[Case], accounts: Iterable[Account]) -> list[Outcome]:
-    """Evaluate each case on the accounts' state; every number is looked up in the account that has it."""
-    found: dict[str, tuple[Account, NumberRouting]] = {}
-    for account in accounts:
-        for wire, routing in numbers_of(account).items():
-            found.setdefault(wire, (account, routing))
+def run(cases: Sequence[Case], accounts: Iterable[Account],
+        states_at: Callable[[str], Iterable[Account] | None] | None = None) -> list[Outcome]:
+    """Evaluate each case on the accounts' state; every number is looked up in the account that has it.
+
+    ``states_at(case.at)`` gives the accounts as of a dated ``at`` (``2026-12-31T20:00``: the
+    overrides active then on top), None for a time of the week (``sat 12:00``: ``accounts``).
+    """
+    default = _by_number(accounts)
+    dated: dict[str, dict[str, tuple[Account, NumberRouting]]] = {}
     outcomes = []
     for case in cases:
+        found = default
+        if states_at is not None:
+            if case.at not in dated:
+                states = states_at(case.at)
+                dated[case.at] = default if states is None else _by_number(states)
+            found = dated[case.at]
         if case.number not in found:
             outcomes.append(Outcome(case, error=f"{case.number} is not a number of any account of the config"))
             continue
@@ -207,6 +216,15 @@ def run(cases: Sequence[Case], accounts: Iterable[Account]) -> list[Outcome]:
                 outcome.problems.append((key, wanted, actual[key]))
         outcomes.append(outcome)
     return outcomes
+
+
+def _by_number(accounts: Iterable[Account]) -> dict[str, tuple[Account, NumberRouting]]:
+    """Each number's account and routing (the first account that has it)."""
+    found: dict[str, tuple[Account, NumberRouting]] = {}
+    for account in accounts:
+        for wire, routing in numbers_of(account).items():
+            found.setdefault(wire, (account, routing))
+    return found
 
 
 def observed(taken: Route) -> dict[str, Any]:

@@ -37,6 +37,8 @@ def routes(numbers: tuple[str, ...], config_path: Path, accounts: tuple[str, ...
     """Show what a call to each NUMBER (default: every number of the config) gets: each
     window of the week with its route (what is played, who rings and for how long,
     mailboxes, blocked callers, rejection), or with --at the one route at that moment.
+    A dated --at (2026-12-31T20:00) takes the overrides active then, and names the one
+    that gave each number its route; a time of the week (sat 12:00) the numbers' own settings.
 
     Offline by default: the config alone, no credentials and no network. Numbers the
     config does not manage are "unknown" unless --live or --snapshot gives their state.
@@ -64,7 +66,7 @@ def routes(numbers: tuple[str, ...], config_path: Path, accounts: tuple[str, ...
     if live:
         from telconf.cli.plan import load_config
 
-        config = load_config(config_path, accounts)
+        config, overrides = dated_config(load_config(config_path, accounts), at)
         states, source = _live_states(config, accounts), "live"
     else:
         from telconf.config import load
@@ -72,6 +74,7 @@ def routes(numbers: tuple[str, ...], config_path: Path, accounts: tuple[str, ...
         config = load(config_path, accounts or None, AnyVariable(), connecting=False)  # no secret is read
         for warning in config.warnings:
             click.echo(str(warning), err=True)
+        config, overrides = dated_config(config, at)
         states = list(config.accounts.values()) if snapshot is None else snapshot_states(config, snapshot)
         source = "config" if snapshot is None else "snapshot"
     import gc
@@ -79,13 +82,28 @@ def routes(numbers: tuple[str, ...], config_path: Path, accounts: tuple[str, ...
     # The config's objects live until the command ends: later collections need not walk them
     # again (with 20,000 numbers, collections over the whole config cost more than the routing).
     gc.freeze()
-    data = routes_data(states, wires, at=at, caller=who, source=source)
+    data = routes_data(states, wires, at=at, caller=who, source=source, overrides=overrides)
     if fmt == "json":
         click.echo(routes_json(data), nl=False)
     elif fmt == "markdown":
         click.echo(routes_markdown(data))
     else:
         click.echo(routes_text(data), nl=False)
+
+
+def dated_config(config: Config, at: str | None) -> tuple[Config, dict[str, dict[str, str]] | None]:
+    """The config as of ``at`` when it names a date (each number with its active override on top),
+    and per account the override that gives each number its state then; ``at`` naming a time of
+    the week (``sat 12:00``) or none: the numbers' own settings, and no overrides (None)."""
+    if at is None:
+        return config, None
+    from telconf.dates.resolve import config_at, dated, overrides_at
+
+    moment = dated(at)
+    if moment is None:
+        return config, None
+    found = {name: overrides_at(account, moment) for name, account in config.accounts.items()}
+    return config_at(config, moment), found
 
 
 def _wire(text: str) -> str:

@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from telconf.cli.common import EXIT_ERROR, EXIT_OK, account_option, config_option, handles_errors, network_options
+from telconf.model import Account
 
 
 @click.command("test")
@@ -28,7 +29,8 @@ def test(files: tuple[Path, ...], config_path: Path, accounts: tuple[str, ...], 
 
     FILES default to telconf.tests.yaml beside the config. Each case has name,
     number, at ('mon 10:00' or an ISO date-time), optional caller, and expect
-    (`telconf schema --tests` lists its keys). Exit 0 when every case passes, 1 otherwise or for a bad test file.
+    (`telconf schema --tests` lists its keys). A dated `at` (2026-12-31T20:00) sees the
+    overrides active then; a time of the week (sat 12:00) the numbers' own settings. Exit 0 when every case passes, 1 otherwise or for a bad test file.
 
     \b
     Examples:
@@ -54,6 +56,17 @@ def test(files: tuple[Path, ...], config_path: Path, accounts: tuple[str, ...], 
         states = snapshot_states(config, snapshot)
     else:
         states = list(config.accounts.values())
+
+    def states_at(at: str) -> list[Account] | None:
+        """The accounts as of a case's dated ``at`` (its overrides active then), None for a time of the week."""
+        from telconf.cli.routes import snapshot_states
+        from telconf.dates.resolve import config_at, dated
+
+        moment = dated(at)
+        if moment is None:
+            return None
+        resolved = config_at(config, moment)
+        return snapshot_states(resolved, snapshot) if snapshot is not None else list(resolved.accounts.values())
     import gc
 
     # The config's objects live until the command ends: later collections need not walk them
@@ -68,7 +81,7 @@ def test(files: tuple[Path, ...], config_path: Path, accounts: tuple[str, ...], 
         if problems:
             bad_files += 1
             continue
-        outcomes = run(cases, states)
+        outcomes = run(cases, states, states_at)
         results.append((path, outcomes))
         for outcome in outcomes:
             _show(outcome)

@@ -69,10 +69,14 @@ def routes_json(data: Mapping[str, Any]) -> str:
 
 
 def routes_data(accounts: Iterable[Account], numbers: Sequence[str] = (), *, at: str | None = None,
-                caller: str | None = None, source: str = "config") -> dict[str, Any]:
+                caller: str | None = None, source: str = "config",
+                overrides: Mapping[str, Mapping[str, str]] | None = None) -> dict[str, Any]:
     """The routes of ``numbers`` (all when empty) of ``accounts``: the week, or the moment ``at``.
 
-    A number asked for that no account has is ``unknown`` under account ``null``.
+    ``overrides`` (a dated ``at``: the accounts are already as of then) names, per account and
+    number, the override that gave the number its state; each entry at the moment then says
+    ``override`` (null: its own settings). A number asked for that no account has is
+    ``unknown`` under account ``null``.
     """
     found: list[dict[str, Any]] = []
     seen: set[str] = set()
@@ -88,6 +92,8 @@ def routes_data(accounts: Iterable[Account], numbers: Sequence[str] = (), *, at:
                 entry["at"] = {"day": DAY_NAMES[minute // DAY], "time": clock(minute % DAY),
                                "timezone": account.timezone}
                 entry["steps"] = [s.to_data() for s in route(routing.legs, minute, caller)]
+                if overrides is not None:
+                    entry["override"] = overrides.get(account.name, {}).get(wire)
             else:
                 entry["windows"] = _windows_data(week(routing.legs, caller))
             found.append(entry)
@@ -112,7 +118,7 @@ def routes_text(data: Mapping[str, Any]) -> str:
         if "steps" in entry:
             at = entry.get("at")
             moment = f"{at['day']} {at['time']}" if at else str(data.get("at"))
-            out.append(f"  {moment}  {text.route_data(entry['steps'])}")
+            out.append(f"  {moment}  {text.route_data(entry['steps'])}{_by_override(entry)}")
         else:
             labels = [text.window_label(w) for w in entry["windows"]]
             width = max(len(label) for label in labels)
@@ -120,6 +126,12 @@ def routes_text(data: Mapping[str, Any]) -> str:
                     for label, w in zip(labels, entry["windows"])]
         out.append("")
     return "\n".join(out)
+
+
+def _by_override(entry: Mapping[str, Any]) -> str:
+    """`` (override NAME)`` when an override gave the number its route at the moment."""
+    name = entry.get("override")
+    return f"  (override {name})" if name else ""
 
 
 def cell(value: str) -> str:
@@ -139,7 +151,7 @@ def routes_markdown(data: Mapping[str, Any]) -> str:
         if "steps" in entry:
             at = entry.get("at")
             moment = f"{at['day']} {at['time']}" if at else str(data.get("at"))
-            out.append(f"| {cell(moment)} | {cell(text.route_data(entry['steps']))} |")
+            out.append(f"| {cell(moment)} | {cell(text.route_data(entry['steps']) + _by_override(entry))} |")
         else:
             out += [f"| {cell(text.window_label(w))} | {cell(text.route_data(w['steps']))} |" for w in entry["windows"]]
         out.append("")
