@@ -149,7 +149,12 @@ def test_the_call_centre_example_passes_and_follows_the_schema(cli: CliRunner) -
     jsonschema.validate(yaml.safe_load((example / "telconf.tests.yaml").read_text()), schema)
     result = run(cli, "test", "-c", str(example / "telconf.yaml"))
     assert result.exit_code == 0, result.output
-    assert result.stdout.endswith("6 passed, 0 failed\n")
+    assert result.stdout.endswith("13 passed, 0 failed\n")
+    # issue 24: a public holiday, the day after, and 20:00 on 31 December, each at its own moment
+    for name in ("on a public holiday (Unity Day) the queue goes straight to the holiday mailbox",
+                 "the day after the holiday the queue rings the desk again",
+                 "at 20:00 on 31 December the hotline plays the New Year greeting"):
+        assert f"PASS  {name}\n" in result.stdout
 
 
 def test_schema_command_prints_the_checked_in_schemas(cli: CliRunner) -> None:
