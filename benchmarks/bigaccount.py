@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 
 from telconf.emulator import Emulators
-from telconf.wav import make_wav
+from telconf.core.wav import make_wav
 
 TELEUM_LOGIN = ("bench@example.com", "bench-password")
 BEELINE_LOGIN = ("bench", "bench-password")

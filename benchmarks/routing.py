@@ -75,8 +75,8 @@ def plan_rows(repeat: int) -> list[tuple[str, str, str]]:
     subprocess without latency, as a provider is another machine."""
     from served_emulator import ServedEmulators
 
-    from telconf import conductor as conductor_module
-    from telconf.conductor import Conductor
+    from telconf.engine import conductor as conductor_module
+    from telconf.engine.conductor import Conductor
     from telconf.config import load
     from telconf.emulator import Emulators
 

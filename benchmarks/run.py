@@ -72,7 +72,7 @@ from served_emulator import ServedEmulators, cpu_jiffies, steal_share, telconf_c
 from telconf.config import load  # noqa: E402
 from telconf.emulator import Emulators  # noqa: E402
 from telconf.plan.data import Plan  # noqa: E402
-from telconf.conductor import Conductor  # noqa: E402
+from telconf.engine.conductor import Conductor  # noqa: E402
 
 READS = frozenset({"login", "getConnectedNumbers", "getForwardsTypes", "getForwardsRCIDs", "getRCIDs",
                    "getForwards", "getSIPs", "getNextSIP", "balance",
@@ -252,6 +252,7 @@ def apply_rows(change_path: Path, parallelism: int, counter: Counter, minimal: d
     config = load(change_path)
     start = (emulators.teleum.snapshot(), emulators.beeline.snapshot())
     runs = {}
+    cpus = {}  # CPU of this process: telconf and the emulators (steadier than wall time on a busy machine)
     for check in (False, True):
         emulators.teleum.restore(start[0])
         emulators.beeline.restore(start[1])
@@ -260,9 +261,10 @@ def apply_rows(change_path: Path, parallelism: int, counter: Counter, minimal: d
             plan_seconds, _, plan, _ = timed_plan(config, None, parallelism, counter, conductor)
             counter.reset()
             log(f"apply of the 10 % change ({'with' if check else 'without'} check and verify) ...")
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             report = conductor.apply(plan, check=check)
         runs[check] = (time.perf_counter() - started, counter.counts(), plan_seconds, report)
+        cpus[check] = time.process_time() - cpu
     seconds, counts, plan_seconds, report = runs[True]
     planned = {a.account: len(a.calls) for a in plan.accounts}
     rows = []
@@ -285,8 +287,9 @@ def apply_rows(change_path: Path, parallelism: int, counter: Counter, minimal: d
             ok=report.ok, server="in-process",
         ))
     rows.append(Row("apply 10 % change, wall time", f"{seconds:.2f} s",
-                    f"with check + verify; without them {runs[False][0]:.2f} s; plan before it {plan_seconds:.2f} s "
-                    f"(parallelism {parallelism}); the emulators share this process's CPU", server="in-process"))
+                    f"with check + verify (CPU {cpus[True]:.2f} s); without them {runs[False][0]:.2f} s "
+                    f"(CPU {cpus[False]:.2f} s), ratio {seconds / runs[False][0]:.2f}; plan before it "
+                    f"{plan_seconds:.2f} s (parallelism {parallelism}); the emulators share this process's CPU", server="in-process"))
     log("plan again after the apply ...")
     _, _, again, counts = timed_plan(config, None, parallelism, counter)
     writes = sum(w for _, w in counts.values())
@@ -320,7 +323,7 @@ def cli_rows(noop: Path, change: Path, parallelism: int, served: ServedEmulators
 
 def diff_case(entries: int) -> tuple[Callable[[], Any], int]:
     """A Beeline account and live state whose black lists differ by a tenth; the diff to run."""
-    from telconf.model import Secret
+    from telconf.core.model import Secret
     from telconf.providers.beeline.model import BeelineAccount, BeelineCredentials, BlacklistEntry, Blacklists
     from telconf.plan.order import order_calls
     from telconf.providers.beeline.stages import STAGES

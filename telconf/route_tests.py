@@ -20,9 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from telconf.config.loader import read
-from telconf.errors import Diagnostic
-from telconf.model import Account
-from telconf.phones import normalise
+from telconf.core.errors import Diagnostic
+from telconf.core.model import Account
+from telconf.core.phones import normalise
 from telconf.routing.hook import numbers_of
 from telconf.routing.model import NumberRouting, route
 from telconf.routing.moment import BadMoment, minute_of_week

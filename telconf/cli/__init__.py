@@ -31,7 +31,31 @@ COMMANDS = {
 
 
 class LazyGroup(click.Group):
-    """A group whose commands are imported on first use."""
+    """A group whose commands are imported on first use.
+
+    Ctrl-C or SIGTERM before a command's own handling starts (while it is imported) ends
+    as everywhere else: "Interrupted.", exit 130 or 143, never click's "Aborted!" (exit 1)
+    or death by signal. Each command then handles both itself (``handles_errors``).
+    """
+
+    def invoke(self, ctx: click.Context) -> object:
+        import signal
+        import sys
+
+        from telconf.core.errors import Terminated
+
+        def terminate(signum: int, frame: object) -> None:
+            raise Terminated()
+
+        previous = signal.signal(signal.SIGTERM, terminate)
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt as exc:
+            terminated = isinstance(exc, Terminated)
+            click.echo(f"Interrupted{' (SIGTERM)' if terminated else ''}.", err=True)
+            sys.exit(128 + (signal.SIGTERM if terminated else signal.SIGINT))
+        finally:
+            signal.signal(signal.SIGTERM, previous)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return list(COMMANDS)

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from telconf.cli.common import config_option, handles_errors
-from telconf.errors import ConfigError
+from telconf.core.errors import ConfigError
 
 
 @click.command("accounts")

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from telconf.errors import Diagnostic
+from telconf.core.errors import Diagnostic
 
 VALIDATE_FORMATS = ["text", "json", "github", "gitlab"]
 

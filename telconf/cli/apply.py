@@ -13,13 +13,13 @@ from typing import Any
 import click
 from click.core import ParameterSource
 
-from telconf.apply import ApplyReport, CallEvent, ProgressCallback, outage_names
+from telconf.engine.apply import ApplyReport, CallEvent, ProgressCallback, outage_names
 from telconf.cli.common import (
     EXIT_ERROR,
-    EXIT_INTERRUPTED,
     account_option,
     at_option,
     config_option,
+    exit_code_of,
     handles_errors,
     network_options,
     parallelism_option,
@@ -28,8 +28,8 @@ from telconf.cli.common import (
 )
 from telconf.cli.terminal import color_option, confirm_by_typing_yes
 from telconf.cli.plan import ExitOneOnUsageError, as_of, load_config, read_and_plan, rotate_option, safety_settings, show
-from telconf.conductor import Conductor
-from telconf.errors import ApplyError, PlanError, TelconfError
+from telconf.engine.conductor import Conductor
+from telconf.core.errors import ApplyError, PlanError, TelconfError
 from telconf.plan import safety
 from telconf.plan import saved as saved_plans
 from telconf.plan.data import Plan
@@ -91,7 +91,7 @@ def apply(planfile: Path | None, config_path: Path, accounts: tuple[str, ...], y
         telconf plan --out plan.json && telconf apply plan.json --report report.json
         telconf apply --yes --at 2027-01-09   # the state due then (e.g. to switch early)
     """
-    from telconf.report import ApplyRecord, recording
+    from telconf.output.report import ApplyRecord, recording
 
     setup_logging(verbose)
     record = ApplyRecord(config=str(config_path), plan_file=str(planfile) if planfile is not None else None)
@@ -177,21 +177,28 @@ def _confirm(plan: Plan) -> None:
 
 
 def run(conductor: Conductor, plan: Plan, record: Any = None) -> ApplyReport:
-    """Apply with progress; print the summary, or the failure report and exit 1 (130 on Ctrl-C).
+    """Apply with progress; print the summary, or the failure report and exit 1 (130 on Ctrl-C,
+    143 on SIGTERM).
 
-    ``record`` (a ``telconf.report.ApplyRecord``) gets the apply's report as it fills,
+    ``record`` (a ``telconf.output.report.ApplyRecord``) gets the apply's report as it fills,
     so ``--report`` has it even after a second Ctrl-C.
     """
     total = plan.call_count
     click.echo()
+    applier = conductor.applier()
     try:
         with progress_display(total) as progress:
-            applier = conductor.applier(progress=progress)
+            applier.progress = progress
             try:
                 report = applier.apply(plan)
             finally:
                 if record is not None:
                     record.report = applier.report
+    except KeyboardInterrupt:  # a second signal: the lanes still finished their calls in flight
+        if applier.report is not None:
+            for line in applier.report.lines():
+                click.echo(line, err=True)
+        raise
     except ApplyError as exc:
         report = exc.report
         click.echo(f"Error: {exc}", err=True)
@@ -202,7 +209,9 @@ def run(conductor: Conductor, plan: Plan, record: Any = None) -> ApplyReport:
         for alarm, names in outage_names(report, "alarm").items():  # the last thing on screen too
             click.echo(f"!!! {alarm} was read back on {names}: check them and run `telconf apply` again now.",
                        err=True)
-        sys.exit(EXIT_INTERRUPTED if report.interrupted else EXIT_ERROR)
+        for lost in report.losses:  # the last thing on screen too: state outside the config is gone
+            click.echo(f"!!! {lost}.", err=True)
+        sys.exit(exit_code_of(report.signal) if report.interrupted else EXIT_ERROR)
     click.echo(summary(plan, report))
     return report
 

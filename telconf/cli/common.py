@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import functools
 import os
+import signal
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -12,15 +14,21 @@ from typing import Any, TypeVar
 
 import click
 
-from telconf import registry
+from telconf.core import registry
 from telconf.cli import terminal
-from telconf.errors import ConfigError, TelconfError
+from telconf.core.errors import ConfigError, TelconfError, Terminated
 from telconf.guard import hosts, limits
 from telconf.guard.redact import MaskingStream, escape
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 EXIT_OK, EXIT_ERROR, EXIT_CHANGES, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_TERMINATED = 128 + signal.SIGTERM  # 143: the shell's code for a process ended by SIGTERM
+
+
+def exit_code_of(signum: int | None) -> int:
+    """130 after Ctrl-C (SIGINT), 143 after SIGTERM: what a shell reports for each."""
+    return EXIT_TERMINATED if signum == signal.SIGTERM else EXIT_INTERRUPTED
 
 
 def config_option(func: F) -> F:
@@ -141,7 +149,8 @@ def handles_errors(func: F) -> F:
         saved = sys.stdout, sys.stderr
         sys.stdout, sys.stderr = MaskingStream(sys.stdout), MaskingStream(sys.stderr)
         try:
-            return _report_errors(func, args, kwargs)
+            with _sigterm_stops():
+                return _report_errors(func, args, kwargs)
         finally:
             sys.stdout, sys.stderr = saved
             hosts.allow_from_cli(())
@@ -149,6 +158,24 @@ def handles_errors(func: F) -> F:
             terminal.reset()
 
     return wrapper  # type: ignore[return-value]
+
+
+@contextmanager
+def _sigterm_stops() -> Iterator[None]:
+    """SIGTERM (CI cancelling a job) raises ``Terminated``, a KeyboardInterrupt: every phase
+    (reading, planning, applying) then ends as after Ctrl-C, report included, exit 143."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def terminate(signum: int, frame: Any) -> None:
+        raise Terminated()
+
+    previous = signal.signal(signal.SIGTERM, terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 @contextmanager
@@ -179,9 +206,10 @@ def _report_errors(func: Callable[..., Any], args: Any, kwargs: Any) -> Any:
     except TelconfError as exc:  # ApplyError included: the same message and exit code
         click.echo(f"Error: {escape(str(exc))}", err=True)
         sys.exit(EXIT_ERROR)
-    except KeyboardInterrupt:
-        click.echo("Interrupted.", err=True)
-        sys.exit(EXIT_INTERRUPTED)
+    except KeyboardInterrupt as exc:
+        terminated = isinstance(exc, Terminated)
+        click.echo(f"Interrupted{' (SIGTERM)' if terminated else ''}.", err=True)
+        sys.exit(EXIT_TERMINATED if terminated else EXIT_INTERRUPTED)
     except (click.exceptions.Exit, click.ClickException, SystemExit):
         raise
     except Exception as exc:  # a bug: say so plainly, still without a traceback

@@ -14,7 +14,7 @@ from telconf.cli.apply import run
 from telconf.cli.common import handles_errors, setup_logging, verbose_option
 from telconf.cli.plan import show
 from telconf.cli.terminal import color_option
-from telconf.conductor import Conductor
+from telconf.engine.conductor import Conductor
 
 
 def _addresses(emulators: Any) -> str:

@@ -118,8 +118,9 @@ def serve(host: str, state_path: Path | None, save_path: Path | None, latency_ms
     try:
         # Ctrl-C is caught from before the URLs are announced: whoever reads them may stop us at once.
         with _interrupts() as stop:
-            _load(emu, state_path, demo_state)
-            _announce(emu, state_path, host)
+            exposed = not is_loopback(host.strip("[]").lower())
+            passwords = _load(emu, state_path, demo_state, random_passwords=exposed)
+            _announce(emu, state_path, host, passwords)
             while not stop.wait(0.5):
                 pass
         click.echo("Stopping.", err=True)
@@ -133,23 +134,43 @@ def serve(host: str, state_path: Path | None, save_path: Path | None, latency_ms
 emulator = _with_options(serve, kits())
 
 
-def _load(emu: Any, state_path: Path | None, demo_state: Any) -> None:
+def _load(emu: Any, state_path: Path | None, demo_state: Any, *, random_passwords: bool = False) -> dict[str, str]:
+    """Load the state file, or the demo accounts; with ``random_passwords`` (a non-loopback
+    address) the demo accounts get new random passwords instead of the published ones:
+    ``{provider: {login: password}}`` flattened to ``"provider/login" -> password``."""
     if state_path is None:
-        emu.restore(demo_state())
-        return
+        state = demo_state()
+        chosen: dict[str, str] = {}
+        if random_passwords:
+            import secrets
+
+            found = kits()
+            for name, section in state.items():
+                key = found[name].login_key if name in found else "login"
+                accounts = section.get("accounts", [])
+                # An account whose password is not a "password" field cannot be given a new
+                # one: it is not served off loopback (its published password would let anyone in).
+                section["accounts"] = [a for a in accounts if isinstance(a, dict) and "password" in a]
+                for account in section["accounts"]:
+                    account["password"] = secrets.token_urlsafe(12)
+                    chosen[f"{name}/{account.get(key, '?')}"] = account["password"]
+        emu.restore(state)
+        return chosen
     import yaml
 
     try:
         emu.load(state_path)
     except (ValueError, KeyError, TypeError, AttributeError, yaml.YAMLError) as exc:
         raise click.ClickException(f"{state_path}: not a valid state file ({type(exc).__name__}: {exc})") from None
+    return {}
 
 
 def _line(label: str, value: str) -> None:
     click.echo(f"{label}:".ljust(LABEL_WIDTH - 1) + " " + value)  # a long label still gets its space
 
 
-def _announce(emu: Any, state_path: Path | None, host: str = "127.0.0.1") -> None:
+def _announce(emu: Any, state_path: Path | None, host: str = "127.0.0.1",
+              passwords: dict[str, str] | None = None) -> None:
     found = kits()
     for name, kit in found.items():
         _line(kit.api_label or f"{label_of(name, kit)} API", emu.urls[name])
@@ -158,8 +179,13 @@ def _announce(emu: Any, state_path: Path | None, host: str = "127.0.0.1") -> Non
         click.echo(f"warning: listening on {host}, not a loopback address: anyone who can reach this "
                    "machine can use these accounts; the emulator is for tests and trials", err=True)
     if state_path is None and exposed:
-        _line("Demo logins", "the demo accounts of `telconf emulator --help` (credentials not "
-                             "shown on a non-loopback address)")
+        # The published demo passwords would let anyone in: these are new, shown this once.
+        for name, kit in found.items():
+            for login in kit.demo.logins if kit.demo is not None else ():
+                password = (passwords or {}).get(f"{name}/{login.login}")
+                if password is not None:
+                    _line(f"{label_of(name, kit)} login", f"{login.login} / {password}  (random, shown once)  "
+                                                          f"numbers {', '.join(login.numbers)}")
     elif state_path is None:
         for name, kit in found.items():
             for login in kit.demo.logins if kit.demo is not None else ():

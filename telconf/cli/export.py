@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 if TYPE_CHECKING:
-    from telconf.export import ExportResult
+    from telconf.output.export import ExportResult
 
 from telconf.cli.common import (
     account_option,
@@ -56,8 +56,8 @@ def export(config_path: Path, accounts: tuple[str, ...], out: str | None, templa
         telconf plan -c backup/telconf.yaml && telconf apply -c backup/telconf.yaml
     """
     from telconf.cli.plan import load_config
-    from telconf.conductor import Conductor
-    from telconf.export import output_path
+    from telconf.engine.conductor import Conductor
+    from telconf.output.export import output_path
 
     setup_logging(verbose)
     config = load_config(config_path, accounts)
@@ -83,7 +83,7 @@ def written_summary(result: ExportResult, target: Path | None) -> str:
     Every file the export wrote is counted: the YAML, the schema copy its modeline points
     at, the voice files and block files (a count that leaves some out misleads a backup).
     """
-    from telconf.modeline import SCHEMA_COPY
+    from telconf.output.modeline import SCHEMA_COPY
 
     names = ([target.name] if target is not None else []) + [SCHEMA_COPY, *result.files]
     noun = "account" if len(result.accounts) == 1 else "accounts"

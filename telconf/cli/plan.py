@@ -31,8 +31,8 @@ from telconf.cli.common import (
 )
 from telconf.cli.output import show_plan
 from telconf.cli.terminal import ReadProgress, color_option, is_terminal
-from telconf.conductor import Conductor
-from telconf.model import Config, Safety
+from telconf.engine.conductor import Conductor
+from telconf.core.model import Config, Safety
 from telconf.plan import safety
 from telconf.plan import saved as saved_plans
 from telconf.plan.data import Plan
@@ -190,7 +190,7 @@ def plan(config_path: Path, accounts: tuple[str, ...], fmt: str, out: Path | Non
     if snapshot is not None:
         from telconf.plan.context import describe_snapshot as describe
         from telconf.config.environ import loading_environ
-        from telconf.snapshot import plan_against_snapshot
+        from telconf.engine.snapshot import plan_against_snapshot
 
         config, moment, scheduled = as_of(load_config(config_path, accounts, loading_environ(), connecting=False),
                                           at)

@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from telconf.cli.common import EXIT_ERROR, account_option, config_option, handles_errors, network_options
-from telconf.model import Account, Config
+from telconf.core.model import Account, Config
 
 
 @click.command("routes")
@@ -108,7 +108,7 @@ def dated_config(config: Config, at: str | None) -> tuple[Config, dict[str, dict
 
 def _wire(text: str) -> str:
     """The wire form of a number given on the command line; not a number: exit 1, saying so."""
-    from telconf.phones import normalise
+    from telconf.core.phones import normalise
 
     try:
         return normalise(text)
@@ -121,7 +121,7 @@ def snapshot_states(config: Config, snapshot: Path) -> list[Account]:
     """Each account of ``config`` applied on top of its state in the export file ``snapshot``."""
     from telconf.config import load
     from telconf.config.environ import AnyVariable
-    from telconf.errors import ConfigError, PlanError
+    from telconf.core.errors import ConfigError, PlanError
     from telconf.routing.hook import router_of
 
     try:
@@ -145,7 +145,7 @@ def snapshot_states(config: Config, snapshot: Path) -> list[Account]:
 
 def _live_states(config: Config, accounts: Sequence[str]) -> list[Account]:
     """Each account of ``config`` applied on top of its live state (read through its provider)."""
-    from telconf.conductor import Conductor
+    from telconf.engine.conductor import Conductor
     from telconf.providers.base import parallel_map
     from telconf.routing.hook import router_of
 

@@ -105,7 +105,7 @@ def schedule(config_path: Path, accounts: tuple[str, ...], days: float, since: t
 
 def text_lines(data: dict[str, object]) -> list[str]:
     """One line per moment, account and change; numbers that change alike together."""
-    from telconf.phones import display
+    from telconf.core.phones import display
 
     changes = data["changes"]
     assert isinstance(changes, list)

@@ -33,7 +33,7 @@ def schema(which: str | None, out: Path | None) -> None:
         telconf plan --format json > plan.json     # or: telconf show saved.json -f json
         check-jsonschema --schemafile plan.schema.json plan.json
     """
-    from telconf.modeline import schema_text
+    from telconf.output.modeline import schema_text
 
     text = schema_text(which or "telconf")
     if out is None:

@@ -89,8 +89,10 @@ def confirm_by_typing_yes(question: str) -> bool:
     click.echo(f"{question}\n  Only 'yes' will be accepted to approve.", err=True)
     try:
         answer = click.prompt("  Enter a value", default="", show_default=False, err=True)
-    except click.Abort:  # end of input or Ctrl-D: no answer is no
+    except click.Abort as exc:  # end of input or Ctrl-D: no answer is no
         click.echo(err=True)
+        if isinstance(exc.__context__, KeyboardInterrupt):
+            raise exc.__context__ from None  # Ctrl-C (or SIGTERM) at the prompt: interrupted, 130 (143)
         return False
     return str(answer).strip() == "yes"
 

@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from telconf.cli.common import EXIT_ERROR, EXIT_OK, account_option, config_option, handles_errors, network_options
-from telconf.model import Account
+from telconf.core.model import Account
 
 
 @click.command("test")
@@ -108,7 +108,7 @@ def _show(outcome: Any) -> None:
 
 def failure_lines(outcome: Any) -> list[str]:
     """Why a case failed: each expectation against what the route does, and the whole route."""
-    from telconf.phones import display
+    from telconf.core.phones import display
     from telconf.route_tests import describe
 
     case = outcome.case

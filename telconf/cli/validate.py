@@ -83,7 +83,7 @@ def validate(files: tuple[Path, ...], config_path: Path, strict: bool, fmt: str,
 
 
 def _write_modeline(path: Path) -> None:
-    from telconf.modeline import write_modeline
+    from telconf.output.modeline import write_modeline
 
     try:
         changed = write_modeline(path)

@@ -1,6 +1,6 @@
 """The config language: YAML with positions, JSON Schema, semantic checks, the model.
 
-    load(path, accounts=None)  -> telconf.model.Config, or raises ConfigError (every diagnostic)
+    load(path, accounts=None)  -> telconf.core.model.Config, or raises ConfigError (every diagnostic)
     validate(path)             -> list[Diagnostic] (errors and warnings); no network, no secrets
     schema_path()              -> Path of telconf.schema.json
 
@@ -17,9 +17,9 @@ from typing import Any
 
 from telconf.config.loader import check
 from telconf.config.schema import schema_path
-from telconf.errors import ConfigError, Diagnostic
+from telconf.core.errors import ConfigError, Diagnostic
 from telconf.guard import redact
-from telconf.model import Config, Secret
+from telconf.core.model import Config, Secret
 
 __all__ = ["load", "validate", "schema_path", "errors_of", "warnings_of"]
 

@@ -10,7 +10,7 @@ from telconf.config.context import Context
 from telconf.config.source import Path
 from telconf.guard import files as safe_files
 from telconf.guard import hosts
-from telconf.model import Credentials, Safety
+from telconf.core.model import Credentials, Safety
 
 
 class AccountHeader(TypedDict):

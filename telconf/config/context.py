@@ -17,13 +17,13 @@ from collections.abc import Callable, Mapping
 from pathlib import Path as FilePath
 from typing import Any, TypeVar
 
-from telconf import phones
+from telconf.core import phones
 from telconf.config.secrets import is_public, is_tls_path
 from telconf.config.source import Document, Mark, Path
-from telconf.errors import ConfigError, Diagnostic
+from telconf.core.errors import ConfigError, Diagnostic
 from telconf.guard.files import hidden, outside
 from telconf.guard.redact import excerpt
-from telconf.model import NO_IGNORE, Ignore, Secret
+from telconf.core.model import NO_IGNORE, Ignore, Secret
 
 T = TypeVar("T")
 

@@ -2,7 +2,7 @@
 
 ``routes``, ``test`` and ``plan --snapshot`` never use a credential: every ``${NAME}``
 resolves to a dummy value, so a fork's pull request without secrets loads its config.
-Kept apart from ``telconf.snapshot`` so that offline commands import no HTTP client.
+Kept apart from ``telconf.engine.snapshot`` so that offline commands import no HTTP client.
 """
 
 from __future__ import annotations

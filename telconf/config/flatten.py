@@ -16,7 +16,7 @@ from typing import Any
 from telconf.config.loader import check_document
 from telconf.config.source import Document, Path, matching
 from telconf.config.writer import dump
-from telconf.errors import ConfigError
+from telconf.core.errors import ConfigError
 
 # Where a config holds file paths (relative to the file that wrote them).
 _FILE_KEYS = ("client_cert", "client_key", "ca_bundle")
@@ -65,7 +65,7 @@ def _rebase_paths(doc: Document, base: FilePath, path: Path, account: dict[str, 
 
 def _file_fields(provider: Any) -> tuple[tuple[str, ...], ...]:
     """Where the provider's accounts name files (``voice_files/*/path``)."""
-    from telconf import registry
+    from telconf.core import registry
 
     return registry.get(provider).file_fields if provider in registry.names() else ()
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from telconf.config.context import Context
 from telconf.config.source import Path
-from telconf.model import NO_IGNORE, Ignore
+from telconf.core.model import NO_IGNORE, Ignore
 
 _WILDCARDS = set("*?[")
 

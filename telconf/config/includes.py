@@ -27,7 +27,7 @@ from telconf.config.budget import (
     MAX_INCLUDED_FILES,
 )
 from telconf.config.source import Document, LocatedDict, parse
-from telconf.errors import Diagnostic
+from telconf.core.errors import Diagnostic
 from telconf.guard import files as safe_files
 
 SECTIONS = ("accounts", "templates")

@@ -19,10 +19,10 @@ from telconf.config.secrets import variable_problems
 from telconf.config.source import Document, parse
 from telconf.config.includes import include
 from telconf.config.templates import expand
-from telconf import registry
-from telconf.errors import Diagnostic
+from telconf.core import registry
+from telconf.core.errors import Diagnostic
 from telconf.guard import files as safe_files
-from telconf.model import Account
+from telconf.core.model import Account
 
 CONFIG_MAX_BYTES = 64 * 1024 * 1024
 

@@ -9,17 +9,16 @@ from __future__ import annotations
 
 import functools
 import json
-from importlib.resources import files
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from telconf.config.fastschema import Check, Unsupported, compile_schema
 from telconf.config.source import Document
-from telconf.errors import Diagnostic
+from telconf.core.errors import Diagnostic
 
 if TYPE_CHECKING:
-    from telconf.registry import ProviderDescriptor
+    from telconf.core.registry import ProviderDescriptor
 
 if TYPE_CHECKING:  # jsonschema is imported when a file needs its messages (a valid one does not)
     import jsonschema
@@ -40,7 +39,7 @@ def schema_path() -> Path:
 
 @functools.lru_cache(maxsize=1)
 def _schema() -> dict[str, Any]:
-    from telconf import registry
+    from telconf.core import registry
 
     return compose(registry.providers().values(), on_broken=registry.leave_out)
 
@@ -60,9 +59,9 @@ def compose(descriptors: Iterable[ProviderDescriptor],
     cannot be read, is a ``ProviderRegistryError``; with ``on_broken(name, reason)`` the
     provider is left out instead and the others composed.
     """
-    from telconf.registry import ProviderRegistryError
+    from telconf.core.registry import ProviderRegistryError, package_text
 
-    schema = json.loads(files("telconf.config").joinpath(CORE_SCHEMA).read_text(encoding="utf-8"))
+    schema = json.loads(package_text("telconf.config", CORE_SCHEMA))
     defs: dict[str, Any] = schema["$defs"]
     account, template = defs["account"], defs["template"]
     choice = account["properties"]["provider"]
@@ -117,7 +116,7 @@ def _valid_schema() -> dict[str, Any]:
     """
     import jsonschema
 
-    from telconf import registry
+    from telconf.core import registry
 
     schema = _schema()
     cls = jsonschema.validators.validator_for(schema)
@@ -148,7 +147,7 @@ def _compiled() -> Check | None:
 
 def _definitions(name: str, fragment: dict[str, Any], defs: Mapping[str, Any]) -> dict[str, Any]:
     """The ``$defs`` a provider's fragment adds (its account as ``<name>Account``); a bad one is refused."""
-    from telconf.registry import ProviderRegistryError
+    from telconf.core.registry import ProviderRegistryError
 
     own = fragment.get("$defs", {})
     template = fragment.get("template", {})

@@ -31,8 +31,8 @@ from collections.abc import Collection, Iterator, Mapping
 from typing import Any
 
 from telconf.config.source import Document, Path, matching
-from telconf.errors import Diagnostic
-from telconf.model import Secret
+from telconf.core.errors import Diagnostic
+from telconf.core.model import Secret
 
 TLS_FIELDS = frozenset({"client_cert", "client_key", "ca_bundle"})  # paths, not secrets
 SECRET_NAME = re.compile(r"PASS|PWD|_PW\Z|SECRET|TOKEN|KEY|CREDENTIAL|AUTH|PRIVATE", re.IGNORECASE)
@@ -133,7 +133,7 @@ def _secret_fields(data: Any) -> Iterator[tuple[Path, str, str]]:
 
 def _provider_fields(provider: Any) -> tuple[tuple[str, ...], ...]:
     """Paths (inside an account) of the provider's secret fields besides ``credentials``."""
-    from telconf import registry
+    from telconf.core import registry
 
     if not isinstance(provider, str) or provider not in registry.names():
         return ()

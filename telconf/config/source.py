@@ -20,7 +20,7 @@ from typing import Any, Union, cast
 
 import yaml
 
-from telconf.errors import Diagnostic
+from telconf.core.errors import Diagnostic
 
 Mark = tuple[int, int]  # (line, column), both from 1
 Path = tuple[Union[str, int], ...]

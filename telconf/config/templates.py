@@ -400,7 +400,7 @@ def _token(match: re.Match[str], arguments: Mapping[str, Any]) -> str:
 
 def _template_keys(provider: Any) -> frozenset[str] | None:
     """The keys a number of ``provider`` may take from a template (None: unknown provider, the schema says so)."""
-    from telconf import registry
+    from telconf.core import registry
 
     if not isinstance(provider, str) or provider not in registry.names():
         return None

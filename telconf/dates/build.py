@@ -18,7 +18,7 @@ from telconf.config.context import Context
 from telconf.config.source import Path
 from telconf.dates import calendars, moments
 from telconf.dates.model import Override
-from telconf.model import UNMANAGED, is_managed
+from telconf.core.model import UNMANAGED, is_managed
 
 OVERRIDE_KEYS = frozenset({"name", "from", "until", "on", "dates"})
 """The keys of an override that say when it applies; every other key is a number's key."""

@@ -1,6 +1,6 @@
 """The values of the date layer: an override and when it is active.
 
-Stdlib only, so that ``telconf.model`` can name the type for checkers without a layer
+Stdlib only, so that ``telconf.core.model`` can name the type for checkers without a layer
 above it being imported at run time.
 """
 

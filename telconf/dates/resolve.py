@@ -20,8 +20,8 @@ from typing import Any
 from telconf.dates import moments, select
 from telconf.dates.build import number_fields
 from telconf.dates.model import Override
-from telconf.errors import TelconfError
-from telconf.model import Account, Config, is_managed
+from telconf.core.errors import TelconfError
+from telconf.core.model import Account, Config, is_managed
 
 
 class BadAt(TelconfError):

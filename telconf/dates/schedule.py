@@ -16,7 +16,7 @@ from typing import Any
 from telconf.dates import moments, select
 from telconf.dates.model import Override
 from telconf.dates.resolve import instant
-from telconf.model import Config
+from telconf.core.model import Config
 
 SCHEDULE_FORMAT_VERSION = 1
 

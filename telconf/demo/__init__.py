@@ -70,7 +70,7 @@ def write_config(directory: Path) -> Path:
     import yaml
 
     from telconf.config.writer import dump
-    from telconf.modeline import SCHEMA_COPY, write_schema_copy
+    from telconf.output.modeline import SCHEMA_COPY, write_schema_copy
 
     config = directory / "demo.yaml"
     header = [f"yaml-language-server: $schema=./{SCHEMA_COPY}",

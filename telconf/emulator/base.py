@@ -247,7 +247,7 @@ class EmulatorBase:
 
 def _has_sections(data: dict[str, Any], section: str) -> bool:
     """True when ``data`` is a whole state file (sections named by provider), not one emulator's snapshot."""
-    from telconf import registry
+    from telconf.core import registry
 
     return section in data or any(name in data for name in registry.names())
 

@@ -30,8 +30,8 @@ def kits() -> dict[str, EmulatorKit]:
     (``registry.problems`` says why): one broken package never stops the others' emulators.
     A registry that cannot be read at all gives none here; the command then reports why.
     """
-    from telconf import registry
-    from telconf.errors import TelconfError
+    from telconf.core import registry
+    from telconf.core.errors import TelconfError
 
     try:
         descriptors = registry.providers()
@@ -55,7 +55,7 @@ def kits() -> dict[str, EmulatorKit]:
 
 def label_of(name: str, kit: EmulatorKit) -> str:
     """How people call the emulator of provider ``name``: its kit's label, else the provider's title."""
-    from telconf import registry
+    from telconf.core import registry
 
     return kit.label or registry.get(name).title
 

@@ -185,7 +185,7 @@ def shown_url(url: str) -> str:
 
 def own_host(provider: str) -> str | None:
     """The host of ``provider``'s default URL (None for a provider not installed)."""
-    from telconf import registry
+    from telconf.core import registry
 
     found = registry.providers().get(provider)
     if found is None:

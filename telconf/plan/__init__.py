@@ -7,5 +7,5 @@
     saved.py       plan files: written by `plan --out`, checked and marked by `apply FILE`
     render*.py     text (terminal), Markdown (pull requests), JSON (tools; schemas/plan.schema.json)
 
-``telconf.apply`` carries a Plan out; renderers and apply only read plan data.
+``telconf.engine.apply`` carries a Plan out; renderers and apply only read plan data.
 """

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from telconf import __version__
-from telconf.errors import Diagnostic
+from telconf.core.errors import Diagnostic
 
 Path = tuple[Any, ...]
 
@@ -164,7 +164,7 @@ def _key_in(mapping: Mapping[Any, Any], step: Any) -> Any:
         if str(key) == text:
             return key
     if text.isdigit():
-        from telconf.phones import normalise
+        from telconf.core.phones import normalise
 
         for key in mapping:
             try:

@@ -23,8 +23,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from telconf.errors import PlanError
-from telconf.model import Action as Action, StageTable as StageTable  # re-exported: providers import them from here
+from telconf.core.errors import PlanError
+from telconf.core.model import Action as Action, StageTable as StageTable  # re-exported: providers import them from here
 
 PLAN_FORMAT_VERSION = 2  # 2: change addresses, positions, sources; telconf version, config, warnings
 
@@ -125,6 +125,11 @@ class Call:
     ``lane``: calls of one lane keep their order; calls of different lanes within one
     stage may run in parallel (a lane is usually one phone number; "" = the account).
     ``binds``: on success, the id the call returns is remembered under this name.
+    ``holds_next``: the next call of its lane must follow once this one is sent, whatever
+    happens: the API forces a two-step change whose first step alone loses state outside
+    the config (Beeline's ``CRECORD`` all, then ``ARECORD`` the others). ``apply`` sends the
+    next call even when stopping (Ctrl-C, SIGTERM, a failure), retries it, and names what
+    was lost if it still fails (``Provider.lost_without``).
     """
 
     method: str
@@ -133,6 +138,7 @@ class Call:
     lane: str = ""
     stage: int = 0
     write: bool = True
+    holds_next: bool = False
 
     def to_data(self) -> dict[str, Any]:
         data: dict[str, Any] = {"method": self.method, "params": self.params}
@@ -141,6 +147,8 @@ class Call:
         if self.lane:
             data["lane"] = self.lane
         data["stage"] = self.stage
+        if self.holds_next:
+            data["holds_next"] = True
         return data
 
 

@@ -32,7 +32,7 @@ import heapq
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from telconf.errors import PlanError
+from telconf.core.errors import PlanError
 from telconf.plan.data import Action, Call, CallWithChanges, Change, StageTable, ref_names
 
 

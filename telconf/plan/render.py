@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from typing import Any, Protocol, TextIO
 
 from telconf.guard.redact import escape
-from telconf.phones import display
+from telconf.core.phones import display
 
 MARKERS = {"create": "+", "update": "~", "delete": "-", "move": "↕"}
 SENSITIVE = "(sensitive)"

@@ -2,7 +2,9 @@
 
 Every value from the config or the live accounts is either escaped (outside code) or
 inside a fenced ``diff`` block, so a description ``*VIP*`` or a backtick shows as
-written, and GitHub and GitLab colour adds and deletes. Warnings stay outside the
+written, and GitHub and GitLab colour adds and deletes. Outside code, values cannot
+ping or link either (``neutral``): a voice file named ``@org-team.wav`` mentions nobody,
+and ``https://…``, ``www.…`` or ``a@b.example`` are text, not links. Warnings stay outside the
 collapsed sections; a footer names telconf's version and the plan's fingerprint.
 
 A comment has a size limit (GitHub: 65,536 characters), so a plan longer than
@@ -19,7 +21,8 @@ import re
 from typing import Any, TextIO
 
 from telconf import __version__
-from telconf.phones import display
+from telconf.core.phones import display
+from telconf.guard.redact import mask_userinfo
 from telconf.routing.mermaid import gantt
 from telconf.routing.text import route_data, window_label
 from telconf.plan.render import (
@@ -141,11 +144,11 @@ class _Document:
         return "\n".join(lines) + "\n"
 
     def _account(self, account: PlanData) -> str:
-        name = html.escape(account["account"])
-        parts = [f"<details>\n<summary><b>{name}</b> ({html.escape(account['provider'])}): "
-                 f"{html.escape(account_summary(account))}</summary>\n"]
+        name = neutral(html.escape(account["account"]))
+        parts = [f"<details>\n<summary><b>{name}</b> ({neutral(html.escape(account['provider']))}): "
+                 f"{neutral(html.escape(account_summary(account)))}</summary>\n"]
         if ignored_text(account):
-            parts.append(f"_{html.escape(ignored_text(account))}_\n")
+            parts.append(f"_{neutral(html.escape(ignored_text(account)))}_\n")
         changes = account["changes"]
         if self.change_cap is None:
             shown = changes
@@ -249,7 +252,25 @@ def link(target: str) -> str:
 
 def escape(text: Any) -> str:
     """Text shown as written on GitHub and GitLab: HTML and Markdown punctuation escaped, one line."""
-    escaped = html.escape(str(text), quote=False).replace("\r", " ").replace("\n", " ")
+    # A URL's user:password@ is masked first: neutralising ``://`` and ``@`` below would hide it from the mask.
+    escaped = html.escape(mask_userinfo(str(text)), quote=False).replace("\r", " ").replace("\n", " ")
     escaped = escaped.replace("&lt;", "\0lt").replace("&gt;", "\0gt").replace("&amp;", "\0amp")
     escaped = _MARKDOWN.sub(r"\\\1", escaped)
-    return escaped.replace("\0lt", "&lt;").replace("\0gt", "&gt;").replace("\0amp", "&amp;")
+    return neutral(escaped.replace("\0lt", "&lt;").replace("\0gt", "&gt;").replace("\0amp", "&amp;"))
+
+
+_MENTION = re.compile(r"@(?=\w)")
+_SCHEME = re.compile(r":(?=//)")
+_DOT = re.compile(r"(?<=[0-9A-Za-z_-])\.(?=[A-Za-z])")
+
+
+def neutral(text: str) -> str:
+    """Escaped text that pings nobody and links nowhere, shown as written.
+
+    ``@name`` gets an invisible word joiner after the ``@`` (GitHub and GitLab mention
+    and e-mail filters want a word character right after it); the ``:`` of ``://`` and
+    the dots inside names become character references, which render as themselves but
+    split the text autolinkers (``https://``, ``www.``, bare domains) look at.
+    """
+    text = _MENTION.sub("@\u2060", text)
+    return _DOT.sub("&#46;", _SCHEME.sub("&#58;", text))

@@ -6,7 +6,7 @@ from typing import Any, TextIO
 
 import click
 
-from telconf.phones import display
+from telconf.core.phones import display
 from telconf.routing.text import route_data, window_label
 
 from telconf.plan.render import (

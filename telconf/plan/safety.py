@@ -12,8 +12,8 @@ from collections import defaultdict
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
-from telconf.errors import UnsafePlanError
-from telconf.model import Safety
+from telconf.core.errors import UnsafePlanError
+from telconf.core.model import Safety
 from telconf.plan.data import AccountPlan, Action, Plan
 
 

@@ -9,11 +9,20 @@ the config changed or an item the plan touches changed; drift in other items doe
 make it stale (a busy account always has some): their changes are left out, and the
 plan applied is exactly the one reviewed. After a successful apply the file is marked
 ``"applied": true`` and is refused from then on.
+
+Every field that decides whether and what a plan may apply (the ``snapshot`` marker,
+``applied``, the fingerprints, the options, the plan itself: all of them) is covered by
+``integrity``, a SHA-256 of the rest of the file: an edited or re-labelled file is refused.
+With ``TELCONF_PLAN_KEY`` set in the environment (the same secret in the plan and the
+apply job) it is an HMAC with that key, which nobody without the key can recompute; with
+the key set, a file sealed without it is refused too. A plan made against a snapshot also
+carries fingerprints no live account has, so it stays stale even with its marker removed.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import os
 import tempfile
@@ -24,11 +33,11 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from telconf import __version__
-from telconf.errors import PlanError, StalePlanError
+from telconf.core.errors import PlanError, StalePlanError
 from telconf.guard import files as safe_files
 from telconf.guard import limits
 from telconf.guard.redact import excerpt, mask
-from telconf.model import Config
+from telconf.core.model import Config
 from telconf.plan.order import dangling_needs
 from telconf.plan.data import AccountPlan, Change, Plan, PlanOptions, fingerprint
 
@@ -52,6 +61,8 @@ Restrict = Callable[[AccountPlan, set[str]], AccountPlan]
 SAVED_FORMAT = "telconf-saved-plan"
 PLAN_MAX_BYTES = 256 * 1024 * 1024  # a plan of 300,000 black-list entries is tens of MB
 SAVED_VERSION = 1
+ENV_PLAN_KEY = "TELCONF_PLAN_KEY"  # when set: saved plans are sealed with an HMAC of this key
+SNAPSHOT_FINGERPRINT = "snapshot:"  # the prefix of a snapshot plan's fingerprints: never a live one's
 
 
 # Options as the saved-plan format (version 1) names them, where ``PlanOptions`` calls them
@@ -90,9 +101,44 @@ class SavedPlan:
         return PlanOptions(**options)
 
     def to_data(self) -> dict[str, Any]:
+        """The file's content, sealed (``integrity``) over what it holds once written."""
         data = {"format": SAVED_FORMAT, "version": SAVED_VERSION, "telconf": __version__}
         data.update(asdict(self))
-        return data
+        return seal(json.loads(mask(json.dumps(data, ensure_ascii=False))))
+
+
+def _integrity(data: Mapping[str, Any], key: str | None) -> str:
+    """The seal of a saved plan's data: every field but ``integrity`` itself, canonical JSON."""
+    body = json.dumps({k: v for k, v in data.items() if k != "integrity"}, sort_keys=True, ensure_ascii=False,
+                      separators=(",", ":")).encode("utf-8")
+    if key:
+        return "hmac-sha256:" + hmac.new(key.encode("utf-8"), body, hashlib.sha256).hexdigest()
+    return "sha256:" + hashlib.sha256(body).hexdigest()
+
+
+def _plan_key() -> str | None:
+    return os.environ.get(ENV_PLAN_KEY) or None
+
+
+def seal(data: dict[str, Any]) -> dict[str, Any]:
+    """``data`` with its ``integrity`` (HMAC with ``TELCONF_PLAN_KEY`` when set)."""
+    return {**{k: v for k, v in data.items() if k != "integrity"}, "integrity": _integrity(data, _plan_key())}
+
+
+def _seal_problem(data: Mapping[str, Any]) -> str | None:
+    """Why the file's seal does not hold, or None."""
+    found = data.get("integrity")
+    if not isinstance(found, str):
+        return "it has no integrity seal (made by an older telconf, or edited)"
+    key = _plan_key()
+    if key and not found.startswith("hmac-sha256:"):
+        return f"it is not sealed with {ENV_PLAN_KEY}, which is set here"
+    if not key and found.startswith("hmac-sha256:"):
+        return f"it is sealed with a key ({ENV_PLAN_KEY}) that is not set here"
+    if not hmac.compare_digest(found, _integrity(data, key)):
+        return "its content does not match its integrity seal: it was edited after telconf wrote it" + \
+            (f", or {ENV_PLAN_KEY} differs" if key else "")
+    return None
 
 
 def inputs_hash(config: Config) -> str:
@@ -131,7 +177,8 @@ def make_saved(plan: Plan, config: Config, *, accounts: list[str] | None, option
         snapshot=snapshot,
         plan=plan.to_data(),
         inputs_hash=inputs_hash(config),
-        fingerprints={a.account: a.fingerprint for a in plan.accounts},
+        fingerprints={a.account: (SNAPSHOT_FINGERPRINT if snapshot is not None else "") + a.fingerprint
+                      for a in plan.accounts},
         accounts=list(accounts) if accounts else None,
         options={FILE_NAMES.get(k, k): v for k, v in asdict(options).items()},
         config=str(config.path),
@@ -145,7 +192,7 @@ def write(path: Path, saved: SavedPlan) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or ".")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(mask(json.dumps(saved.to_data(), indent=2, ensure_ascii=False)) + "\n")
+            fh.write(json.dumps(saved.to_data(), indent=2, ensure_ascii=False) + "\n")
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -170,6 +217,9 @@ def read(path: Path) -> SavedPlan:
     problem = _shape_problem(data)
     if problem:
         raise PlanError(f"{path} is a damaged telconf plan file ({problem}): make the plan again")
+    problem = _seal_problem(data)
+    if problem:
+        raise PlanError(f"{path} cannot be applied: {problem}. Make the plan again with `telconf plan --out`")
     try:
         return SavedPlan(
             plan=data["plan"], inputs_hash=data["inputs_hash"], fingerprints=dict(data["fingerprints"]),

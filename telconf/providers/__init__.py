@@ -2,6 +2,6 @@
 
 ``base`` is what every provider offers the conductor (read, diff, batch, execute,
 export, items); ``http`` the transport they share (retries, limits, redaction). A
-provider package exposes a ``telconf.registry.ProviderDescriptor`` registered in the
+provider package exposes a ``telconf.core.registry.ProviderDescriptor`` registered in the
 entry-point group ``telconf.providers``; nothing here names one.
 """

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, Generic, TypeVar
 
-from telconf.errors import AccountErrors, BadResponse, OutcomeUnknown, PlanError, ProviderError, TelconfError
+from telconf.core.errors import AccountErrors, BadResponse, OutcomeUnknown, PlanError, ProviderError, TelconfError
 from telconf.guard.hosts import address
 from telconf.plan.data import Call, CallWithChanges, Change, PlanOptions
 
@@ -199,6 +199,11 @@ class Provider(ABC, Generic[A]):
     def restore_service(self, item: str) -> str | None:
         """``item`` was read back as an outage (``ItemCheck.outage``): bring service back if
         it is still so (e.g. create the config's forwards again); say what was done, or None."""
+        return None
+
+    def lost_without(self, call: Call) -> str | None:
+        """``call`` follows one that ``holds_next`` and was not carried out: what is lost
+        (outside the config too) and what restores it, for the output and the report."""
         return None
 
     def guard_write(self, call: Call, item: str) -> str | None:

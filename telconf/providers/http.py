@@ -25,7 +25,7 @@ from urllib.parse import parse_qsl, urlsplit
 import requests
 from requests.adapters import HTTPAdapter
 
-from telconf.errors import BadResponse, OutcomeUnknown, ProviderError, TransientError
+from telconf.core.errors import BadResponse, OutcomeUnknown, ProviderError, TransientError
 from telconf.guard import hosts, limits
 from telconf.guard.redact import escape
 

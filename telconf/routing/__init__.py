@@ -14,7 +14,7 @@ The entry points are pure functions of an account state and a moment/caller
 
 from __future__ import annotations
 
-from telconf.model import Account
+from telconf.core.model import Account
 from telconf.routing import model as _model
 from telconf.routing.model import NumberRouting
 from telconf.routing.steps import UNKNOWN_ROUTE, Route

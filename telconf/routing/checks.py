@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from telconf.model import Account
-from telconf.phones import display
+from telconf.core.model import Account
+from telconf.core.phones import display
 from telconf.routing import text
 from telconf.routing.hook import numbers_of
 from telconf.routing.model import Leg, NumberRouting, week

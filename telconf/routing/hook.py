@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from typing import Any, Protocol
 
-from telconf.model import Account
+from telconf.core.model import Account
 from telconf.routing.model import NumberRouting
 
 
@@ -40,7 +40,7 @@ class Router(Protocol):
 
 def router_of(account: Account) -> Router | None:
     """The routing hook of the account's provider, or None ("routing unknown")."""
-    from telconf import registry
+    from telconf.core import registry
 
     try:
         descriptor = registry.get(account.provider)

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from telconf.model import Account
+from telconf.core.model import Account
 from telconf.routing.hook import router_of
 from telconf.routing.model import NumberRouting, route
 from telconf.routing.steps import Route

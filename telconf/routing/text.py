@@ -10,7 +10,7 @@ import functools
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from telconf.phones import display
+from telconf.core.phones import display
 from telconf.routing.steps import BLOCK, FAX, GREETING, NONE, REJECT, RING, UNKNOWN, VOICEMAIL, Route, Step
 
 StepData = Mapping[str, Any]

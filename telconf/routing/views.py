@@ -11,8 +11,8 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from telconf.model import Account
-from telconf.phones import display
+from telconf.core.model import Account
+from telconf.core.phones import display
 from telconf.routing import text
 from telconf.routing.hook import numbers_of
 from telconf.routing.model import route, week

@@ -15,10 +15,10 @@ import typing
 
 import pytest
 
-from telconf import registry
+from telconf.core import registry
 from telconf.config.schema import compose
 from telconf.emulator.kit import EmulatorKit
-from telconf.model import Account, Action, Credentials, Secret
+from telconf.core.model import Account, Action, Credentials, Secret
 from telconf.providers.base import Provider
 from tests.config.test_schema import properties  # the same walk the checked-in schema is checked with
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from telconf.apply import ApplyReport, outage_names
-from telconf.apply_items import ItemResult, ItemStatus
+from telconf.engine.apply import ApplyReport, outage_names
+from telconf.engine.apply_items import ItemResult, ItemStatus
 from telconf.cli import main
 from telconf.providers.base import OutageWords
 

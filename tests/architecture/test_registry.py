@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from telconf import registry
+from telconf.core import registry
 from telconf.config.schema import compose, schema_text
 from telconf.plan.data import Action
 
@@ -185,7 +185,7 @@ def broken_plugin(tmp_path: Path, schema: object, **changes: str) -> Path:
     fields = ", ".join(f"{key}={value}" for key, value in changes.items())
     (package / "__init__.py").write_text(
         "from dataclasses import replace\n"
-        "from telconf.registry import Lazy\n"
+        "from telconf.core.registry import Lazy\n"
         "from telconf.providers.teleum import PROVIDER as TELEUM\n"
         f"PROVIDER = replace(TELEUM, name='broken', schema='brokenplug:schema.json', {fields})\n")
     return plugin_path(tmp_path, "broken = brokenplug:PROVIDER")

@@ -8,6 +8,7 @@ not a timing. ``telconf --help`` imports no command and no provider at all.
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -60,6 +61,21 @@ def test_validate_imports_no_http_stack_no_provider_client_and_no_jsonschema(exa
     # jsonschema is needed only for the messages of a file the compiled schema rejects.
     assert forbidden(modules, ("jsonschema", "importlib.metadata")) == []
     assert "telconf.config.loader" in modules  # it did check the file
+    # The examples' numbers are usual +7 spellings: checked with telconf's copy of the library's
+    # +7 metadata (telconf.core.phones_plus7, tested to be the installed library's), no phonenumbers.
+    assert "phonenumbers" not in modules and "telconf.core.phones" in modules
+
+
+def test_validate_of_a_number_off_the_quick_path_imports_phonenumbers(tmp_path: Path) -> None:
+    """A number that is no usual +7 spelling is checked by the library itself."""
+    source = (EXAMPLES / "beeline-callcenter.yaml").read_text(encoding="utf-8")
+    assert '"+7 900 000-00-00"' in source
+    path = tmp_path / "telconf.yaml"
+    path.write_text(source.replace('"+7 900 000-00-00"', '"+44 20 7946 0958"'), encoding="utf-8")
+    for folder in ("blacklists", "media"):
+        shutil.copytree(EXAMPLES / folder, tmp_path / folder)
+    code, modules = imported("validate", "-c", str(path))
+    assert code == 0 and "phonenumbers" in modules
 
 
 def test_validate_of_an_invalid_file_imports_jsonschema_for_its_messages_and_still_no_network(tmp_path: Path) -> None:

@@ -22,8 +22,8 @@ REPO = Path(__file__).resolve().parents[2]
 DESCRIPTOR = '''\
 """IVR: voice menus; a menu's keys lead to other menus, named."""
 
-from telconf.model import Action
-from telconf.registry import Lazy, ProviderDescriptor
+from telconf.core.model import Action
+from telconf.core.registry import Lazy, ProviderDescriptor
 
 PROVIDER = ProviderDescriptor(
     name="ivr",
@@ -53,7 +53,7 @@ from typing import Any, ClassVar
 from telconf.config import common
 from telconf.config.context import Context
 from telconf.config.source import Path as DataPath
-from telconf.model import Account, Action, CredentialField, Credentials, Secret
+from telconf.core.model import Account, Action, CredentialField, Credentials, Secret
 from telconf.plan.data import Call, Change, PlanOptions, fingerprint
 from telconf.providers.base import LiveState, Provider
 

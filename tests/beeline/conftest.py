@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from telconf.conductor import Conductor
+from telconf.engine.conductor import Conductor
 from telconf.emulator import Emulators
-from telconf.model import Config, Secret
+from telconf.core.model import Config, Secret
 from telconf.providers.beeline.model import BeelineAccount, BeelineCredentials
 from telconf.plan.data import AccountPlan
 from telconf.providers.beeline.provider import BeelineProvider

@@ -13,7 +13,7 @@ from telconf.plan.data import Action
 from telconf.plan.order import stage_of
 from telconf.providers.beeline.stages import STAGES
 from telconf.providers.beeline.batching import halves, merge_calls
-from telconf.providers.beeline.blacklists import diff_lists, merge_delete, merge_set
+from telconf.providers.beeline.blacklists import PairSet, by_pair, diff_lists, merge_delete, merge_set
 from telconf.plan.data import Call
 
 B_NUMBERS = ["74950000001", "74950000002", "74950000003", "74950000004"]
@@ -68,6 +68,25 @@ def test_planned_requests_reach_the_desired_lists(live, desired_entries, managed
     assert methods.count("SETBLIST") <= 1
     assert methods.count("DELBLIST") <= 3
     assert methods == sorted(methods)  # DELBLIST (stage 32) before SETBLIST (stage 34)
+
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    live=st.frozensets(entries, max_size=40),
+    desired_entries=st.frozensets(entries, max_size=40),
+    managed=st.frozensets(st.integers(0, 2)),
+    foreign=st.frozensets(entries, max_size=6),
+)
+def test_grouped_desired_lists_diff_as_their_entries_do(live, desired_entries, managed, foreign) -> None:
+    """The config's lists are PairSets (grouped by ListID and B): the same diff as the frozensets of their triples,
+    including entries filed under another list's key (grouped by their own ListID, as before)."""
+    desired = {n: frozenset(e for e in desired_entries if e.list_id == n) | (foreign if n == 0 else frozenset())
+               for n in managed}
+    as_pairs = {n: PairSet({pair: frozenset(a) for pair, a in by_pair(triples).items()})
+                for n, triples in desired.items()}
+    assert as_pairs == desired
+    assert diff_lists(live, as_pairs) == diff_lists(live, desired)
 
 
 @settings(max_examples=200, deadline=None)

@@ -10,9 +10,9 @@ from click.testing import CliRunner
 
 from telconf.cli import main
 from telconf.config import load
-from telconf.conductor import Conductor
-from telconf.model import Config
-from telconf.wav import make_wav
+from telconf.engine.conductor import Conductor
+from telconf.core.model import Config
+from telconf.core.wav import make_wav
 
 from .conftest import LOGIN, NUMBERS, PASSWORD, BeelineBench
 

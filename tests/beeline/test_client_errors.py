@@ -14,8 +14,8 @@ from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
 from telconf.emulator.faults import FaultConfig
-from telconf.errors import ApiError, AuthError, BadResponse, TransientError
-from telconf.model import Secret
+from telconf.core.errors import ApiError, AuthError, BadResponse, TransientError
+from telconf.core.model import Secret
 from telconf.providers.beeline.model import (
     BeelineAccount,
     BeelineCredentials,
@@ -30,7 +30,7 @@ from telconf.providers.base import PlanOptions
 from telconf.providers.beeline.client import BeelineClient
 from telconf.providers.beeline.provider import BeelineProvider
 from telconf.providers.http import RetryPolicy
-from telconf.wav import make_wav
+from telconf.core.wav import make_wav
 
 from .conftest import LOGIN, NUMBERS, PASSWORD, BeelineBench
 

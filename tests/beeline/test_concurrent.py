@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 
-from telconf.apply import ApplyReport
-from telconf.apply_items import ItemStatus
-from telconf.errors import ApplyError
+from telconf.engine.apply import ApplyReport
+from telconf.engine.apply_items import ItemStatus
+from telconf.core.errors import ApplyError
 from telconf.providers.beeline.model import (
     BeelineAccount,
     BeelineNumber,

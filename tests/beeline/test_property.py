@@ -9,8 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from telconf.emulator.faults import FaultConfig
-from telconf.errors import PlanError
-from telconf.model import UNMANAGED
+from telconf.core.errors import PlanError
+from telconf.core.model import UNMANAGED
 from telconf.providers.beeline.model import (
     BeelineAccount,
     BeelineNumber,
@@ -20,7 +20,7 @@ from telconf.providers.beeline.model import (
     Redirect,
     VoiceFile,
 )
-from telconf.wav import make_wav
+from telconf.core.wav import make_wav
 
 from .conftest import LOGIN, NUMBERS, PASSWORD, BeelineBench
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from telconf.errors import ApplyError
+from telconf.core.errors import ApplyError
 from telconf.providers.beeline.model import BeelineNumber, BlacklistEntry, Blacklists
 
 from .conftest import LOGIN, NUMBERS, BeelineBench

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from telconf.errors import PlanError
+from telconf.core.errors import PlanError
 from telconf.providers.beeline.model import NO_PREMEDIA, BeelineNumber, Premedia, Redirect, VoiceFile
-from telconf.wav import make_wav
+from telconf.core.wav import make_wav
 
 from .conftest import LOGIN, NUMBERS, BeelineBench
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from telconf.errors import TransientError
+from telconf.core.errors import TransientError
 from telconf.providers.beeline.client import BeelineClient
 from telconf.providers.beeline.voicefiles import FileCache, wait_until_ready
 

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from telconf.config import load, validate
-from telconf.errors import ConfigError
-from telconf.model import UNMANAGED, Safety, Secret
+from telconf.core.errors import ConfigError
+from telconf.core.model import UNMANAGED, Safety, Secret
 from telconf.providers.teleum.model import ALWAYS, Forward, Interval, Target, TargetKind, TeleumAccount
 from telconf.providers.beeline.model import NO_PREMEDIA, BeelineAccount, BlacklistEntry, Premedia, Redirect
-from telconf.wav import make_wav
+from telconf.core.wav import make_wav
 
 ENV = {"E": "ops@example.com", "P": "hunter2-secret", "U": "login", "TELCONF_VAR_URL": "https://127.0.0.2/api/v3/"}
 

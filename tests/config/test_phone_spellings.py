@@ -9,7 +9,7 @@ import phonenumbers
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from telconf import phones
+from telconf.core import phones, phones_plus7
 
 
 def full_parse(raw: str) -> str | None:
@@ -47,3 +47,24 @@ def test_usual_spellings() -> None:
     for raw in ("+7 (812) 323-23-23", "88123232323", "78123232323", "8 812 323 23 23", "+7 7172 12 34 56"):
         assert quick(raw) == full_parse(raw) and quick(raw) is not None
     assert quick("+7 812 323") is None
+
+
+def test_the_copy_of_the_plus7_metadata_is_the_installed_library_s() -> None:
+    """The quick path reads telconf's copy of the +7 metadata; it must be the library's, byte for byte."""
+    assert phones_plus7.installed_digest() == phones_plus7.DIGEST, (
+        "phonenumbers' metadata changed: remake telconf/core/phones_plus7.py with `python -m telconf.core.phones_plus7`")
+    assert phones_plus7.REGIONS == phones_plus7.from_library()
+    assert phones_plus7.matches_installed()
+
+
+def test_without_a_matching_copy_the_library_s_metadata_is_used(monkeypatch) -> None:
+    monkeypatch.setattr(phones_plus7, "DIGEST", "sha256 of another release")
+    monkeypatch.setattr(phones_plus7, "REGIONS", ())  # a stale copy would be wrong: it must not be read
+    phones._plus7_regions.cache_clear()
+    try:
+        assert not phones_plus7.matches_installed()
+        assert quick("+7 (812) 323-23-23") == "78123232323" == full_parse("+7 (812) 323-23-23")
+        assert quick("+7 7172 12 34 56") == full_parse("+7 7172 12 34 56") is not None
+        assert len(phones._plus7_regions()) == 2
+    finally:
+        phones._plus7_regions.cache_clear()

@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from telconf.config import load, validate
-from telconf.errors import ConfigError
-from telconf.model import Config
+from telconf.core.errors import ConfigError
+from telconf.core.model import Config
 
 SETTINGS = settings(max_examples=75, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 WORKDIR = Path(tempfile.mkdtemp(prefix="telconf-props-"))

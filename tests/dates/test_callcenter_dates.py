@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from telconf.cli import main
 from telconf.emulator import Emulators
-from telconf.wav import make_wav
+from telconf.core.wav import make_wav
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "callcenter" / "telconf.yaml"
 TELEUM_NUMBERS = ["78123232301", "78123232302", "78123232303", "78123232304", "78123232309"]

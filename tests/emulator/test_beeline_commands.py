@@ -8,7 +8,7 @@ import pytest
 from emulator_wire import B_LOGIN, B_NUMBERS, FOREIGN, BeelineWire
 
 from telconf.emulator import Emulators
-from telconf.wav import make_wav
+from telconf.core.wav import make_wav
 
 B1, B2, B3 = B_NUMBERS
 R, A1, A2, A3 = "79111234567", "79111234501", "79111234502", "79111234503"

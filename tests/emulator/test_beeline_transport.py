@@ -9,7 +9,7 @@ import requests
 from emulator_wire import B_LOGIN, B_NUMBERS, BeelineWire
 
 from telconf.emulator import Emulators
-from telconf.wav import make_wav
+from telconf.core.wav import make_wav
 
 
 @pytest.mark.parametrize("auth", [None, (B_LOGIN, "wrong-password"), ("nobody", "client-password")])

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from telconf import registry
+from telconf.core import registry
 from telconf.emulator.base import EmulatorBase
 from telconf.emulator.kit import EmulatorKit
 

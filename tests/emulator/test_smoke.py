@@ -6,7 +6,7 @@ import requests
 
 from telconf.emulator import Emulators
 from telconf.emulator.demo import demo_state
-from telconf.wav import make_wav
+from telconf.core.wav import make_wav
 
 from emulator_wire import B_NUMBERS, T_EMAIL, T_NUMBERS, BeelineWire, TeleumWire
 

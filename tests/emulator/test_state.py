@@ -13,7 +13,7 @@ from telconf.emulator import Emulators, FaultConfig
 from telconf.emulator.demo import demo_state
 from telconf.providers.beeline.emulator import BeelineEmulator
 from telconf.providers.teleum.emulator import TeleumEmulator
-from telconf.wav import make_wav
+from telconf.core.wav import make_wav
 
 
 def populate(emulators: Emulators) -> None:

@@ -253,3 +253,17 @@ def test_control_api_forwards_is_in_direction_order(emulators: Emulators, teleum
     teleum.ok("deleteForward", id=a)
     assert [f["id"] for f in emulators.teleum.forwards(T_EMAIL, T_NUMBERS[0])] == [b]
     assert len(emulators.teleum.all_forwards(T_EMAIL, T_NUMBERS[0])) == 2
+
+
+def test_a_failed_write_after_committed_ones_changes_nothing(emulators: Emulators, teleum: TeleumWire,
+                                                             ids: Ids) -> None:
+    """Writes share unchanged items between the account and its working copy: a rejected
+    edit that changed fields of an item before failing must leave the committed item whole."""
+    first, second = create(teleum, ids), create(teleum, ids, rnum="102")
+    teleum.ok("moveForward", id=second, dir="up")
+    teleum.ok("editForward", id=first, timeout=25)
+    before = emulators.teleum.snapshot()
+    assert teleum.fails("editForward", id=first, timeout=10, rec=1, rtype=ids.type["Телефон"], rnum="nope")
+    assert teleum.fails("moveForward", id=second, dir="up")
+    assert emulators.teleum.snapshot() == before
+    assert live_order(teleum, ids) == [second, first]

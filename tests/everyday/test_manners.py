@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from telconf.apply import CallEvent, CallResult
+from telconf.engine.apply import CallEvent, CallResult
 from telconf.cli import apply as cli_apply
 from telconf.cli import main
 from telconf.plan.data import Call

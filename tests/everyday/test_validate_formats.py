@@ -35,7 +35,7 @@ def test_github_format_is_one_workflow_command_per_problem_at_its_line(bad: Path
 
 def test_github_format_escapes_what_the_runner_would_read_as_syntax() -> None:
     from telconf.cli.annotations import github
-    from telconf.errors import Diagnostic
+    from telconf.core.errors import Diagnostic
 
     text = github([Diagnostic("a,b:c.yaml", 3, 4, "50% done\nsecond line", severity="warning", code="forward-loop")])
     assert text == "::warning file=a%2Cb%3Ac.yaml,line=3,col=4,title=telconf forward-loop::50%25 done%0Asecond line\n"

@@ -21,9 +21,9 @@ from click.testing import CliRunner, Result
 from telconf.cli import main
 from telconf.config import load
 from telconf.emulator import Emulators
-from telconf.export import ExportResult
+from telconf.output.export import ExportResult
 from telconf.plan.data import Plan
-from telconf.conductor import Conductor
+from telconf.engine.conductor import Conductor
 
 EMAIL, TELEUM_PASSWORD = "ops@example.com", "account-password"
 LOGIN, BEELINE_PASSWORD = "callcenter", "cc-password-1"

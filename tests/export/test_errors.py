@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 
 from telconf.config import load
-from telconf.errors import TransientError
-from telconf.conductor import Conductor
-from telconf.wav import make_wav
+from telconf.core.errors import TransientError
+from telconf.engine.conductor import Conductor
+from telconf.core.wav import make_wav
 
 from .helpers import LOGIN, Site
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import yaml
 
 from telconf.config import load
-from telconf.conductor import Conductor
-from telconf.wav import make_wav
+from telconf.engine.conductor import Conductor
+from telconf.core.wav import make_wav
 
 from .helpers import BEELINE_NUMBERS, EMAIL, LOGIN, TELEUM_PASSWORD, TELEUM_NUMBERS, Site
 

@@ -19,8 +19,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from telconf.emulator import Emulators
-from telconf.errors import PlanError
-from telconf.wav import make_wav
+from telconf.core.errors import PlanError
+from telconf.core.wav import make_wav
 
 from .helpers import BEELINE_NUMBERS, EMAIL, LOGIN, TELEUM_NUMBERS, Site, changes_of, tree
 

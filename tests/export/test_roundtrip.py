@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from telconf.wav import make_wav
+from telconf.core.wav import make_wav
 
 from .helpers import BEELINE_NUMBERS, EMAIL, LOGIN, TELEUM_NUMBERS, Site, changes_of, teleum_view, tree
 

@@ -90,11 +90,14 @@ class FakeGitLab(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:  # noqa: N802
         self.tokens.append(self.headers["PRIVATE-TOKEN"])
+        if self.path.endswith("/user"):
+            self._reply({"id": 42, "username": "project_7_bot"})
+            return
         self._reply(self.notes if "page=1" in self.path else [])
 
     def do_POST(self) -> None:  # noqa: N802
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        note = {"id": len(self.notes) + 1, "body": body["body"]}
+        note = {"id": len(self.notes) + 1, "body": body["body"], "author": {"id": 42}, "system": False}
         self.notes.append(note)
         self._reply(note)
 
@@ -109,7 +112,7 @@ class FakeGitLab(BaseHTTPRequestHandler):
 
 
 def test_gitlab_note_script_edits_one_note_per_merge_request(tmp_path: Path) -> None:
-    FakeGitLab.notes = [{"id": 1, "body": "LGTM"}]
+    FakeGitLab.notes = [{"id": 1, "body": "LGTM", "author": {"id": 5}, "system": False}]
     server = ThreadingHTTPServer(("127.0.0.1", 0), FakeGitLab)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

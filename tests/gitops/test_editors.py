@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from telconf.cli import main
-from telconf.modeline import with_modeline
+from telconf.output.modeline import with_modeline
 
 ROOT = Path(__file__).parents[2]
 SCHEMAS = {name: json.loads((ROOT / "schemas" / f"{name}.schema.json").read_text())

@@ -9,7 +9,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from telconf.apply import CallStatus
+from telconf.engine.apply import CallStatus
 from telconf.emulator import Emulators
 from telconf.providers.teleum.emulator import demo as teleum_demo
 from tests.gitops.conftest import DemoRepo
@@ -96,7 +96,7 @@ def test_report_of_an_interrupted_apply(demo_repo: DemoRepo, tmp_path: Path, mon
 
 
 def test_schema_lists_every_item_status() -> None:
-    from telconf.apply_items import ItemStatus
+    from telconf.engine.apply_items import ItemStatus
 
     assert set(SCHEMA["$defs"]["item_status"]["enum"]) == {s.value for s in ItemStatus}
 

@@ -61,4 +61,4 @@ def test_startup_benchmark_prints_its_rows_and_every_plan_reads_the_same() -> No
     table = result.stdout
     for measure in ("import click, yaml", "telconf --help", "telconf validate", "telconf plan (no-op)"):
         assert re.fullmatch(r"\d+\.\d{3}", row(table, measure)[1]), row(table, measure)
-    assert re.search(r"bound \d+\.\d+ s \(\d+ requests at 50 ms / 8\)", row(table, "telconf plan (no-op)")[4])
+    assert re.search(r"bound \d+\.\d+ s \(\d+ requests at 50 ms / 8\)", row(table, "telconf plan (no-op)")[5])

@@ -17,7 +17,7 @@ import bigaccount
 from telconf.cli import main
 from telconf.config import load
 from telconf.plan.data import Plan
-from telconf.conductor import Conductor
+from telconf.engine.conductor import Conductor
 
 TELEUM_READS = {"login", "getConnectedNumbers", "getForwardsTypes", "getForwardsRCIDs", "getRCIDs",
                 "getForwards", "getSIPs", "getNextSIP"}

@@ -15,7 +15,7 @@ import pytest
 
 from telconf.config import load
 from telconf.emulator.faults import FaultConfig
-from telconf.conductor import Conductor
+from telconf.engine.conductor import Conductor
 from telconf.providers.base import ReadPool
 
 

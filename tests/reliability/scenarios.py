@@ -20,16 +20,16 @@ import yaml
 
 from telconf.config import load
 from telconf.emulator import Emulators
-from telconf.errors import ApplyError, ProviderError
-from telconf.model import Account
+from telconf.core.errors import ApplyError, ProviderError
+from telconf.core.model import Account
 from telconf.plan.data import Plan
-from telconf.conductor import Conductor
+from telconf.engine.conductor import Conductor
 from telconf.providers.base import Provider
 from telconf.providers.beeline.provider import BeelineProvider
 from telconf.providers.http import RetryPolicy, Transport
 from telconf.providers.teleum.client import TeleumClient
 from telconf.providers.teleum.provider import TeleumProvider
-from telconf.wav import make_wav
+from telconf.core.wav import make_wav
 
 #: Short client timeout and no waiting between tries: the fault suite must be fast.
 CLIENT_TIMEOUT = 0.25

@@ -25,8 +25,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from telconf.config import load, validate
-from telconf.errors import ConfigError, Diagnostic
-from telconf.model import Config
+from telconf.core.errors import ConfigError, Diagnostic
+from telconf.core.model import Config
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 WORKDIR = Path(tempfile.mkdtemp(prefix="telconf-fuzz-"))

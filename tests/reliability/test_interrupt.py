@@ -6,6 +6,7 @@ after a delay; SIGINT is sent once the first write has been carried out.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -90,3 +91,89 @@ def test_ctrl_c_while_planning_changes_nothing(emulators: Emulators, tmp_path: P
     assert process.returncode == 130, stderr
     assert "Interrupted." in stderr and "Traceback" not in stderr
     assert writes(emulators) == []
+
+
+def _signal_on_first_call(emulators: Emulators, process: subprocess.Popen[str], signum: int) -> None:
+    """Send ``signum`` from the emulator while it holds the first request (reading: nothing written yet)."""
+    sent: list[str] = []
+
+    def before_call(call: str, params: object) -> None:
+        if not sent:
+            sent.append(call)
+            process.send_signal(signum)
+
+    emulators.teleum.before_call = before_call
+
+
+@pytest.mark.parametrize("command", [["plan"], ["apply", "--yes"], ["export", "-o", "export.yaml"]])
+@pytest.mark.parametrize("signum, code, said", [(signal.SIGINT, 130, "Interrupted.\n"),
+                                                (signal.SIGTERM, 143, "Interrupted (SIGTERM).\n")])
+def test_a_signal_while_reading_ends_with_130_or_143_never_aborted(
+        emulators: Emulators, tmp_path: Path, command: list[str], signum: int, code: int, said: str) -> None:
+    scenario = TeleumScenario.build(emulators, tmp_path, seed=2)
+    process = telconf(*command, "-c", str(scenario.config_path))
+    try:
+        _signal_on_first_call(emulators, process, signum)
+        stdout, stderr = process.communicate(timeout=60)
+    finally:
+        emulators.teleum.before_call = None
+    assert process.returncode == code, stderr
+    assert stderr.endswith(said) and "Aborted!" not in stderr and "Traceback" not in stderr
+    assert writes(emulators) == []
+
+
+def test_sigterm_during_apply_writes_the_report_with_done_and_not_attempted(
+        emulators: Emulators, tmp_path: Path) -> None:
+    # What CI cancellation sends: stop after the calls in flight, summary, report, exit 143.
+    scenario = TeleumScenario.build(emulators, tmp_path, seed=2)
+    report = tmp_path / "report.json"
+    process = telconf("apply", "--yes", "--parallelism", "2", "-c", str(scenario.config_path), "--report", str(report))
+    sent: list[str] = []
+
+    def before_call(call: str, params: object) -> None:
+        if call not in READS and not sent:
+            sent.append(call)
+            process.send_signal(signal.SIGTERM)
+
+    emulators.teleum.before_call = before_call
+    try:
+        stdout, stderr = process.communicate(timeout=60)
+    finally:
+        emulators.teleum.before_call = None
+    assert process.returncode == 143, stderr
+    assert "apply interrupted" in stderr and "Traceback" not in stderr
+    assert re.search(r"^Done \(\d+\):", stderr, re.M) and "Failed (0):" in stderr
+    not_attempted = int(re.search(r"^Not attempted \((\d+)\):", stderr, re.M).group(1))  # type: ignore[union-attr]
+    assert not_attempted > 0
+    data = json.loads(report.read_text())
+    assert data["outcome"] == "interrupted"
+    assert data["summary"]["statuses"]["not attempted"] == not_attempted
+    done_writes = sorted(c["method"] for c in data["calls"] if c["status"] == "done" and c["method"] not in READS)
+    assert done_writes == sorted(str(w["method"]) for w in writes(emulators) if w["err"] is None)
+    assert done_writes
+
+
+def test_ctrl_c_at_the_confirmation_prompt_is_an_interruption(emulators: Emulators, tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    # click turns Ctrl-C at a prompt into Abort ("Aborted!", exit 1): telconf says interrupted, 130.
+    import click
+    from click.testing import CliRunner
+
+    from telconf.cli import main
+
+    scenario = TeleumScenario.build(emulators, tmp_path, seed=2)
+    report = tmp_path / "report.json"
+
+    def ctrl_c(*args: object, **kwargs: object) -> str:
+        try:
+            raise KeyboardInterrupt
+        except KeyboardInterrupt:
+            raise click.exceptions.Abort() from None
+
+    monkeypatch.setattr("telconf.cli.apply.stdin_is_terminal", lambda: True)
+    monkeypatch.setattr("telconf.cli.terminal.click.prompt", ctrl_c)
+    result = CliRunner().invoke(main, ["apply", "-c", str(scenario.config_path), "--report", str(report)], env=ENV)
+    assert result.exit_code == 130, result.output
+    assert "Interrupted." in result.output and "Aborted!" not in result.output
+    assert writes(emulators) == []
+    assert json.loads(report.read_text())["outcome"] == "interrupted"

@@ -18,8 +18,8 @@ from telconf.cli import main
 from telconf.config import load
 from telconf.emulator import Emulators
 from telconf.emulator.faults import FaultConfig
-from telconf.errors import ProviderError, TransientError
-from telconf.conductor import Conductor
+from telconf.core.errors import ProviderError, TransientError
+from telconf.engine.conductor import Conductor
 
 from . import corrupt
 from .corrupt import Mutation

@@ -23,8 +23,8 @@ from click.testing import CliRunner
 from telconf.cli import main
 from telconf.config import load, validate
 from telconf.emulator import Emulators
-from telconf.errors import ConfigError, ProviderError, TransientError
-from telconf.conductor import Conductor
+from telconf.core.errors import ConfigError, ProviderError, TransientError
+from telconf.engine.conductor import Conductor
 from telconf.plan.data import Plan
 from telconf.providers.http import Transport, tls_options
 

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from telconf.errors import BadResponse, OutcomeUnknown, TransientError
+from telconf.core.errors import BadResponse, OutcomeUnknown, TransientError
 from telconf.providers.http import RetryPolicy, Transport
 
 OK = b'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 11\r\nConnection: close\r\n\r\n{"err": 0}\n'

@@ -11,7 +11,7 @@ from click.testing import CliRunner, Result
 from telconf.cli import main
 from telconf.config import load
 from telconf.config.environ import AnyVariable
-from telconf.model import Account
+from telconf.core.model import Account
 
 SECRETS = ("TELEUM_EMAIL", "TELEUM_PASSWORD", "BEELINE_LOGIN", "BEELINE_PASSWORD", "SIP_101_PASSWORD",
            "SIP_102_PASSWORD", "TELEUM_URL", "BEELINE_URL")

@@ -137,6 +137,6 @@ def test_routes_imports_no_provider_client(config: Path) -> None:
     code = ("import sys; from telconf.cli import main\n"
             f"try: main(['routes', '-c', {str(config)!r}])\nexcept SystemExit: pass\n"
             "print(sorted(m for m in sys.modules if m == 'telconf.providers.http' or m.startswith('telconf.') and m.endswith('.client')"
-            " or m.startswith('telconf.conductor')))")
+            " or m.startswith('telconf.engine.conductor')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.splitlines()[-1] == "[]"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from telconf.model import UNMANAGED
+from telconf.core.model import UNMANAGED
 from telconf.routing import route_at, week_of
 from telconf.routing import text
 from telconf.routing.moment import minute_of_week

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from telconf import phones
+from telconf.core import phones
 from telconf.config.fastschema import compile_schema
 from telconf.config.schema import schema_path
 from telconf.config.source import parse

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from telconf.cli import main
 from telconf.emulator import Emulators
-from telconf.wav import make_wav
+from telconf.core.wav import make_wav
 from tests.scale.helpers import write
 
 EMAIL, PASSWORD = "office@example.com", "office-Pa55word"

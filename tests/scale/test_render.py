@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from telconf.cli import main
 from telconf.config import load
 from telconf.emulator import Emulators
-from telconf.conductor import Conductor
+from telconf.engine.conductor import Conductor
 from tests.scale.helpers import write
 
 EMAIL, PASSWORD = "office@example.com", "office-Pa55word"

@@ -192,7 +192,7 @@ def test_a_saved_plan_with_an_unknown_option_is_a_clean_error(tmp_path: Path) ->
 
     data = json.loads(plan.read_text())
     data["format"], data["version"] = saved.SAVED_FORMAT, saved.SAVED_VERSION
-    plan.write_text(json.dumps(data))
+    plan.write_text(json.dumps(saved.seal(data)))  # sealed: the option is what is tested
     outcome = cli("apply", str(plan), "-c", str(config))
     assert outcome.code == 1
     assert "the saved plan has an unknown option 'bogus'" in outcome.stderr
@@ -490,7 +490,7 @@ def test_row13_a_refused_host_is_an_error_only_where_credentials_would_be_sent(t
     """Loading for plan/apply/export refuses the file; an offline snapshot plan (nothing is sent) and
     validate only warn, as validate always did."""
     from telconf.config import load
-    from telconf.errors import ConfigError
+    from telconf.core.errors import ConfigError
 
     config = teleum_config(tmp_path, "https://elsewhere.example")
     with pytest.raises(ConfigError, match="telconf.yaml:5:10: refusing to send credentials to elsewhere.example"):

@@ -11,10 +11,10 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from telconf.apply import ApplyReport
-from telconf.conductor import Conductor
+from telconf.engine.apply import ApplyReport
+from telconf.engine.conductor import Conductor
 from telconf.emulator import Emulators
-from telconf.model import UNMANAGED, Config, Managed, Secret
+from telconf.core.model import UNMANAGED, Config, Managed, Secret
 from telconf.providers.teleum.model import (
     ALWAYS,
     Forward,

@@ -12,7 +12,7 @@ from telconf.cli import main
 from telconf.config import load
 from telconf.emulator import Emulators
 from telconf.providers.teleum.model import Interval
-from telconf.conductor import Conductor
+from telconf.engine.conductor import Conductor
 
 from .helpers import (
     EMAIL,

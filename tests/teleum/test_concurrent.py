@@ -16,13 +16,13 @@ from typing import Any
 
 import pytest
 
-from telconf.apply import ApplyReport
-from telconf.apply_items import ItemStatus
+from telconf.engine.apply import ApplyReport
+from telconf.engine.apply_items import ItemStatus
 from telconf.emulator import Emulators
-from telconf.errors import ApplyError
+from telconf.core.errors import ApplyError
 from telconf.providers.teleum.model import Forward, TeleumAccount
-from telconf.conductor import Conductor
-from telconf.phones import display
+from telconf.engine.conductor import Conductor
+from telconf.core.phones import display
 
 from .helpers import (
     EMAIL, N1, N2, add_forwards, emulator_forwards, fwd, line, make_account, number_id, conductor_of,

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from telconf.emulator import Emulators
-from telconf.phones import display
+from telconf.core.phones import display
 
 from .helpers import EMAIL, ENV, add_forwards, emulator_forwards, fwd
 

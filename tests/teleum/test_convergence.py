@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from telconf.emulator import Emulators
-from telconf.model import UNMANAGED
+from telconf.core.model import UNMANAGED
 from telconf.providers.teleum.model import Interval
 from telconf.providers.base import PlanOptions
 from telconf.providers.teleum.forwards import reconcile

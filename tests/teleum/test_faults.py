@@ -6,7 +6,7 @@ import pytest
 
 from telconf.emulator import Emulators
 from telconf.emulator.faults import FaultConfig
-from telconf.errors import SessionExpired, TransientError
+from telconf.core.errors import SessionExpired, TransientError
 
 from .helpers import EMAIL, N1, N2, add_forwards, converge, emulator_forwards, fwd, line, make_account, writes, conductor_of, plan_of
 

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from telconf.providers.teleum.forwards import ForwardSlot, Reconciliation, inversions_of, reconcile
+from telconf.providers.teleum.forwards import ForwardSlot, Reconciliation, _build, inversions_of, reconcile
 
 
 def brute_force_total(live: Sequence[str], desired: Sequence[str]) -> int:
@@ -127,3 +127,10 @@ def test_long_lists_use_the_heuristic_and_stay_correct() -> None:
     desired = live[5:] + ["new1"] + live[:5][::-1]
     plan = reconcile(live, desired)
     check_plan(live, desired, plan)
+
+
+@given(st.lists(st.sampled_from("ABCDEFGH"), max_size=9))
+def test_unchanged_list_is_what_the_general_build_makes(forwards: list[str]) -> None:
+    """reconcile's shortcut for equal lists builds the very value _build makes of the identity."""
+    identity = tuple((i, i) for i in range(len(forwards)))
+    assert reconcile(forwards, list(forwards)) == _build(forwards, forwards, identity, ())

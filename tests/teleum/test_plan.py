@@ -7,8 +7,8 @@ import json
 import pytest
 
 from telconf.emulator import Emulators
-from telconf.errors import ApplyError, PlanError
-from telconf.model import SENSITIVE
+from telconf.core.errors import ApplyError, PlanError
+from telconf.core.model import SENSITIVE
 from telconf.plan.data import Action
 from telconf.providers.base import PlanOptions
 

@@ -9,11 +9,13 @@ moves equal the inversions of the chosen assignment, and no number was left empt
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from telconf.emulator import Emulators
-from telconf.providers.teleum.model import ALWAYS, Forward
+from telconf.providers.teleum.model import ALWAYS, FULL_WEEK, Forward, Interval, TargetKind
 from telconf.providers.teleum.forwards import inversions_of, reconcile
 from telconf.providers.teleum.payloads import canonical
 
@@ -83,3 +85,20 @@ def test_random_forwards_converge_with_the_fewest_calls(
     assert sum(1 for e in made if e["method"] == "moveForward") == len(chosen.moves) == inversions_of(order)
     if desired:
         assert min(live_counts(emu, N1, before=len(live), ids=ids), default=1) >= 1
+
+
+intervals = st.builds(Interval, st.integers(1, 7), st.integers(1, 7), st.integers(0, 1439), st.integers(0, 1439))
+
+
+@given(forward=forwards, schedule=st.one_of(st.lists(intervals, max_size=3).map(tuple), st.just((FULL_WEEK,))),
+       isolated=st.booleans())
+def test_canonical_keeps_a_canonical_forward_and_spells_others_as_before(
+        forward: Forward, schedule: tuple[Interval, ...], isolated: bool) -> None:
+    """canonical's shortcuts (a forward already canonical, a schedule of at most one interval) give what the
+    general spelling gives: isolated only for SIP, the schedule sorted, deduplicated, the whole week ALWAYS."""
+    forward = replace(forward, schedule=schedule, isolated=isolated)
+    spelled = sorted(set(schedule), key=lambda i: (i.first_day, i.last_day, i.start, i.end))
+    expected = replace(forward, isolated=isolated and forward.target.kind is TargetKind.SIP,
+                       schedule=ALWAYS if spelled == [FULL_WEEK] else tuple(spelled))
+    assert canonical(forward) == expected
+    assert canonical(expected) is expected

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from telconf.emulator import Emulators
-from telconf.errors import ApiError, ApplyError, AuthError, BadResponse, PlanError
+from telconf.core.errors import ApiError, ApplyError, AuthError, BadResponse, PlanError
 from telconf.providers.teleum.client import TeleumClient
 
 from .conftest import Tamper

@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from workflow_fakes import SPB, C, FakeWorld, M, U, conductor, fake_config, teleum_changes
 
-from telconf.apply import Applier, CallEvent, CallStatus
-from telconf.conductor import Conductor
-from telconf.errors import ApiError, ApplyError
+from telconf.engine.apply import Applier, CallEvent, CallStatus
+from telconf.engine.conductor import Conductor
+from telconf.core.errors import ApiError, ApplyError
 from telconf.plan.data import Call, Change, ref
 
 

@@ -13,7 +13,7 @@ from click.testing import CliRunner, Result
 
 from telconf.cli import main
 from telconf.emulator import Emulators
-from telconf.wav import make_wav
+from telconf.core.wav import make_wav
 
 LOGIN, PASSWORD = "cc-login", "s3cret-Pa55word"
 B1, B2, B3 = "74950000001", "74950000002", "74950000003"

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from workflow_fakes import C, D, FakeWorld, U, conductor, fake_config
 
-from telconf.errors import PlanError
+from telconf.core.errors import PlanError
 from telconf.plan.data import Action, Call, Change
 from telconf.plan.order import Frontier, call_graph, dangling_needs, order_calls
 

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from workflow_fakes import MSK1, SPB, C, D, FakeWorld, U, conductor, fake_config, fake_plan, teleum_changes
 
-from telconf.errors import ApiError, ConfigError
+from telconf.core.errors import ApiError, ConfigError
 from telconf.plan.data import Call, Change
 
 

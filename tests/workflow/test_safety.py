@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from workflow_fakes import D, U
 
-from telconf.errors import UnsafePlanError
-from telconf.model import Safety
+from telconf.core.errors import UnsafePlanError
+from telconf.core.model import Safety
 from telconf.plan import safety
 from telconf.plan.data import AccountPlan, Change, Plan
 

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from workflow_fakes import FakeWorld, fake_config, fake_plan, teleum_changes
 
-from telconf.errors import PlanError, StalePlanError
+from telconf.core.errors import PlanError, StalePlanError
 from telconf.plan import saved
 from telconf.plan.data import PlanOptions
 
@@ -125,7 +125,7 @@ def test_an_edited_plan_file_is_refused_with_a_message(tmp_path: Path, field: st
 
 def test_the_good_file_of_the_edited_plan_test_is_read(tmp_path: Path) -> None:
     path = tmp_path / "p.json"
-    path.write_text(json.dumps(GOOD_FILE))
+    path.write_text(json.dumps(saved.seal(GOOD_FILE)))
     assert saved.read(path).config == "t.yaml"
 
 
@@ -139,7 +139,7 @@ def test_a_plan_saved_with_the_old_option_name_still_reads(setup: Any) -> None:
     out, _, _ = setup
     data = json.loads(out.read_text())
     data["options"] = {"rotate_sip_passwords": True}
-    out.write_text(json.dumps(data))
+    out.write_text(json.dumps(saved.seal(data)))
     assert saved.read(out).plan_options == PlanOptions(rotate_secrets=True)
 
 

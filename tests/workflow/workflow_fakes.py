@@ -13,15 +13,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from telconf.conductor import Conductor
-from telconf.errors import ApiError
-from telconf.model import Config, Safety
+from telconf.engine.conductor import Conductor
+from telconf.core.errors import ApiError
+from telconf.core.model import Config, Safety
 from telconf.plan.data import AccountPlan, Action, Call, Change, Plan, fingerprint, ref, secret
 from telconf.plan.order import order_calls
 from telconf.providers.base import CallWithChanges, LiveState, PlanOptions, Provider
 from telconf.providers.beeline.stages import STAGES as BEELINE_STAGES
 from telconf.providers.teleum.stages import STAGES as TELEUM_STAGES
-from telconf.registry import Lazy, ProviderDescriptor
+from telconf.core.registry import Lazy, ProviderDescriptor
 
 C, U, D, M = Action.CREATE, Action.UPDATE, Action.DELETE, Action.MOVE
 SPB = "78123232323"

@@ -15,7 +15,7 @@ telconf imports the heavy parts when it needs them (``Lazy``).
 
 from __future__ import annotations
 
-from telconf.registry import Lazy, ProviderDescriptor
+from telconf.core.registry import Lazy, ProviderDescriptor
 from telconf_acme.stages import STAGES
 
 NAME = "acme"

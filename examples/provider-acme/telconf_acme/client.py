@@ -18,7 +18,7 @@ from urllib.parse import quote
 import requests
 from requests.auth import HTTPBasicAuth
 
-from telconf.errors import ApiError, AuthError, BadResponse
+from telconf.core.errors import ApiError, AuthError, BadResponse
 from telconf.guard import limits, redact
 from telconf.providers.http import Transport, tls_options
 

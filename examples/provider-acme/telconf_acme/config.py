@@ -14,7 +14,7 @@ from typing import Any
 from telconf.config import common
 from telconf.config.context import Context
 from telconf.config.source import Path
-from telconf.model import UNMANAGED, Managed
+from telconf.core.model import UNMANAGED, Managed
 from telconf_acme import DEFAULT_URL
 from telconf_acme.model import AcmeAccount, AcmeCredentials, AcmeNumber
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from telconf.phones import display
+from telconf.core.phones import display
 
 
 def export_account(forwards: Mapping[str, tuple[str, ...]]) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-from telconf.model import UNMANAGED, Account, CredentialField, Credentials, Managed, Secret
+from telconf.core.model import UNMANAGED, Account, CredentialField, Credentials, Managed, Secret
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -13,9 +13,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from telconf.errors import PlanError, ProviderError
-from telconf.model import is_managed
-from telconf.phones import display
+from telconf.core.errors import PlanError, ProviderError
+from telconf.core.model import is_managed
+from telconf.core.phones import display
 from telconf.plan.data import Action, Call, Change, PlanOptions, fingerprint
 from telconf.providers.base import ItemCheck, LiveState, OutageWords, Provider
 from telconf_acme.client import PROVIDER, SET_FORWARDS, AcmeClient, Forwards

@@ -10,7 +10,7 @@ as config, ``emulator`` serves the API.
 from __future__ import annotations
 
 from telconf.providers.beeline.stages import STAGES
-from telconf.registry import Lazy, ProviderDescriptor
+from telconf.core.registry import Lazy, ProviderDescriptor
 
 DEFAULT_URL = "https://cloudcc.beeline.ru/api"
 

@@ -114,12 +114,29 @@ def diff_lists(live: Iterable[BlacklistEntry], desired: Mapping[int, Iterable[Bl
     return diff_pairs(grouped(live), desired)
 
 
+def _wanted_pairs(desired: Mapping[int, Iterable[BlacklistEntry]], managed: set[int]) -> Mapping[Pair, Set[str]]:
+    """``by_pair`` of every desired entry of the ``managed`` lists, taking a ``PairSet``'s groups as they are.
+
+    The config builds its lists as ``PairSet``s: tens of thousands of entries are not
+    regrouped one by one on every plan. Anything else is grouped as before.
+    """
+    groups = [entries.pairs for entries in desired.values() if isinstance(entries, PairSet)]
+    if len(groups) != len(desired):
+        return by_pair((e for entries in desired.values() for e in entries), managed)
+    wanted: dict[Pair, Set[str]] = {}
+    for pairs in groups:
+        for pair, a_numbers in pairs.items():
+            if pair[0] in managed:
+                wanted[pair] = wanted[pair] | a_numbers if pair in wanted else a_numbers
+    return wanted
+
+
 def diff_pairs(
     live_pairs: Mapping[Pair, Set[str]], desired: Mapping[int, Iterable[BlacklistEntry]],
 ) -> list[PairDiff]:
     """``diff_lists`` for live entries already grouped as {(ListID, B): {A, ...}}."""
     managed = set(desired)
-    wanted = by_pair((e for entries in desired.values() for e in entries), managed)
+    wanted = _wanted_pairs(desired, managed)
     live_lists = {pair[0] for pair, a_numbers in live_pairs.items() if a_numbers}
     emptied = {
         list_id for list_id in managed

@@ -12,14 +12,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from telconf.errors import PlanError
-from telconf.model import is_managed
+from telconf.core.errors import PlanError
+from telconf.core.model import is_managed
 from telconf.providers.beeline.model import NO_PREMEDIA, BeelineAccount, Premedia, Redirect
-from telconf.phones import display
+from telconf.core.phones import display
 from telconf.plan.data import Action, Call, Change, e164, local_file
 from telconf.plan.order import stage_of
 from telconf.providers.beeline.stages import STAGES
-from telconf.providers.beeline.blacklists import diff_pairs
+from telconf.providers.beeline.blacklists import diff_pairs, grouped
 from telconf.providers.beeline.live import BeelineLive
 
 C, U, D = Action.CREATE, Action.UPDATE, Action.DELETE
@@ -49,7 +49,7 @@ def check_numbers(account: BeelineAccount, live: BeelineLive) -> None:
             raise PlanError(f"{account.name}: number {display(number)} is not a number of this Beeline "
                             "account (RLIST does not list it)")
     for list_id, entries in sorted(account.blacklists.lists.items()):
-        for b in sorted({entry.b for entry in entries} - known):
+        for b in sorted({b for _, b in grouped(entries)} - known):
             raise PlanError(f"{account.name}: black list {list_id} names B-number {display(b)}, "
                             "which is not a number of this Beeline account")
 
@@ -278,8 +278,10 @@ def recording_changes(account: BeelineAccount, live: BeelineLive) -> list[Change
     if live.record_all:
         if want_all is None and all(wanted.values()):
             return []  # "*" may stay on: every managed number wants recording anyway
-        keep_on = sorted(b for b in live.numbers if wanted.get(b, True))
-        calls = [_call("record_all", D, "CRECORD", None)]
+        keep_on = kept_recording(account, live)
+        # CRECORD alone would stop recording numbers outside the config for good (nothing
+        # on the server remembers them): apply sends the ARECORD whatever happens.
+        calls = [replace(_call("record_all", D, "CRECORD", None), holds_next=bool(keep_on))]
         if keep_on:
             calls.append(_call("record_all", D, "ARECORD", keep_on))
         changes = [Change("record_all", "*", D, before=True, after=False, calls=tuple(calls), address_item="",
@@ -299,6 +301,13 @@ def recording_changes(account: BeelineAccount, live: BeelineLive) -> list[Change
             calls=(_call("record", U, method, [number], lane=number),),
         ))
     return turn_on + turn_off
+
+
+def kept_recording(account: BeelineAccount, live: BeelineLive) -> list[str]:
+    """The numbers still recorded after ``"*"`` is turned off: every number of the client
+    but the managed ones that want no recording (those outside the config included)."""
+    wanted = {b: n.record for b, n in account.numbers.items() if is_managed(n.record)}
+    return sorted(b for b in live.numbers if wanted.get(b, True))
 
 
 # --- black lists ----------------------------------------------------------------------

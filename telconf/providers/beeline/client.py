@@ -18,7 +18,7 @@ from typing import Any
 import requests
 from requests.auth import HTTPBasicAuth
 
-from telconf.errors import ApiError, AuthError, BadResponse, ProviderError, TransientError
+from telconf.core.errors import ApiError, AuthError, BadResponse, ProviderError, TransientError
 from telconf.guard import limits, redact
 from telconf.providers.http import RetryPolicy, Transport, tls_options
 

@@ -14,7 +14,7 @@ from telconf.config.ignore import build_ignore, check_named
 from telconf.config.source import Path
 from telconf.dates import build as dates
 from telconf.dates.model import Override
-from telconf.model import UNMANAGED, Managed
+from telconf.core.model import UNMANAGED, Managed
 from telconf.providers.beeline.model import (
     NO_PREMEDIA,
     BeelineAccount,
@@ -26,7 +26,7 @@ from telconf.providers.beeline.model import (
 )
 from telconf.guard import files as safe_files
 from telconf.guard.redact import excerpt
-from telconf.wav import wav_problem
+from telconf.core.wav import wav_problem
 
 MAX_VOICE_NAME = 100
 

@@ -1,4 +1,9 @@
-"""Black lists: entries of B-numbers × A-numbers, inline or from block files, as triples."""
+"""Black lists: entries of B-numbers × A-numbers, inline or from block files, as sets of triples.
+
+A list is kept grouped by (ListID, B) (a ``PairSet``, which compares and iterates as the
+frozenset of its triples): "numbers: all" times a big block file is tens of thousands of
+triples, which the plan would only group again to diff them against the live pairs.
+"""
 
 from __future__ import annotations
 
@@ -10,10 +15,10 @@ from typing import Any
 from telconf.config.context import Context
 from telconf.config.ignore import check_named
 from telconf.config.source import Path
-from telconf.errors import Diagnostic
+from telconf.core.errors import Diagnostic
 from telconf.guard import files as safe_files
 from telconf.guard.redact import excerpt
-from telconf.model import UNMANAGED, Managed
+from telconf.core.model import UNMANAGED, Managed
 from telconf.providers.beeline.blacklists import PairSet
 from telconf.providers.beeline.model import Blacklists
 
@@ -34,8 +39,6 @@ def build_blacklists(ctx: Context, path: Path, data: dict[str, Any], managed: Se
         if not (isinstance(key, str) and key.isdigit() and int(key) in LIST_IDS):
             continue  # the schema reported it
         list_id = int(key)
-        # Kept grouped by (ListID, B), as the live lists are (a PairSet): the diff and the
-        # routing model work on the groups and never build tens of thousands of triples.
         pairs: dict[tuple[int, str], set[str]] = {}
         for index, entry in enumerate(entries or ()):
             if isinstance(entry, dict):
@@ -43,9 +46,9 @@ def build_blacklists(ctx: Context, path: Path, data: dict[str, Any], managed: Se
                 b_numbers = _b_numbers(ctx, where + ("numbers",), entry.get("numbers"), managed)
                 a_numbers = _a_numbers(ctx, where, entry, files)
                 if ctx.building:  # only checking (validate): every problem is found above, no model is kept
-                    for b in b_numbers:  # a set update per B-number: C loops, not one Python call per entry
+                    for b in b_numbers:  # one set update (a C loop) per B-number, no triple made
                         pairs.setdefault((list_id, b), set()).update(a_numbers)
-        lists[list_id] = PairSet({pair: frozenset(a) for pair, a in pairs.items()})
+        lists[list_id] = PairSet({pair: frozenset(a_numbers) for pair, a_numbers in pairs.items()})
     return Blacklists(active=active, lists=lists)
 
 

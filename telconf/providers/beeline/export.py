@@ -13,9 +13,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from telconf.errors import BadResponse
+from telconf.core.errors import BadResponse
 from telconf.guard.redact import excerpt, mask
-from telconf.phones import display
+from telconf.core.phones import display
 from telconf.providers.beeline.live import BeelineLive
 
 BLOCK_FILE_AT = 50  # more A-numbers than this go to a block_file

@@ -13,7 +13,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any
 
 from telconf.providers.beeline.model import BeelineAccount
-from telconf.phones import display
+from telconf.core.phones import display
 from telconf.plan.data import Change
 from telconf.providers.base import ItemCheck
 from telconf.providers.beeline import changes as kinds

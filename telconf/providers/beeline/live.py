@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from telconf.errors import BadResponse
+from telconf.core.errors import BadResponse
 from telconf.providers.beeline.model import BlacklistEntry, Premedia, Redirect
 from telconf.plan.data import fingerprint
 from telconf.providers.beeline.blacklists import Pair, PairSet, grouped

@@ -3,12 +3,12 @@ voice files, recording and black lists."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Set as AbstractSet
+from collections.abc import Mapping, Set
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar, NamedTuple
 
-from telconf.model import UNMANAGED, Account, CredentialField, Credentials, Managed, Secret, is_managed
+from telconf.core.model import UNMANAGED, Account, CredentialField, Credentials, Managed, Secret, is_managed
 
 @dataclass(frozen=True)
 class Redirect:
@@ -58,7 +58,7 @@ class Blacklists:
     """Black lists: each list named in ``lists`` is the whole list; others are left alone."""
 
     active: Managed[int] = UNMANAGED
-    lists: Mapping[int, AbstractSet[BlacklistEntry]] = field(default_factory=dict)
+    lists: Mapping[int, Set[BlacklistEntry]] = field(default_factory=dict)  # the config's: PairSets
 
 
 @dataclass(frozen=True)

@@ -17,18 +17,18 @@ from functools import cached_property, partial
 from pathlib import Path
 from typing import Any
 
-from telconf.errors import ApiError, BadResponse, PlanError
+from telconf.core.errors import ApiError, BadResponse, PlanError
 from telconf.guard import files as safe_files
-from telconf.model import is_managed
+from telconf.core.model import is_managed
 from telconf.providers.beeline.model import BeelineAccount
-from telconf.phones import display
+from telconf.core.phones import display
 from telconf.plan.data import Call, Change
 from telconf.providers.base import (
     CallWithChanges, ItemCheck, LiveState, PlanOptions, Provider, ReadPool, parallel_map, send_then_read_back,
 )
 from telconf.providers.beeline import batching, items
 from telconf.providers.beeline.blacklists import biggest_pairs
-from telconf.providers.beeline.changes import LocalFile, all_changes, ignored_counts
+from telconf.providers.beeline.changes import LocalFile, all_changes, ignored_counts, kept_recording
 from telconf.providers.beeline.client import ABSENT, BeelineClient
 from telconf.providers.beeline.export import export_account
 from telconf.providers.beeline.live import (
@@ -36,7 +36,7 @@ from telconf.providers.beeline.live import (
 )
 from telconf.providers.beeline.voicefiles import FileCache, cache_dir, sha256, wait_until_ready
 from telconf.providers.http import RetryPolicy
-from telconf.wav import wav_problem
+from telconf.core.wav import wav_problem
 
 log = logging.getLogger("telconf.providers.beeline")
 
@@ -335,7 +335,36 @@ class BeelineProvider(Provider[BeelineAccount]):
             memo = self._remaining = (view, {})
         if kind not in memo[1]:
             memo[1][kind] = items.remaining_changes(self.account, view, kind, self._local_files)
-        return items.check(memo[1][kind], item)
+        found = items.check(memo[1][kind], item)
+        if item == "record_all:*" and found.problem is None:
+            # A whole-account call touched numbers outside the config: they are read back too.
+            missing = self._kept_recording_missing(view)
+            if missing:
+                shown = ", ".join(display(b) for b in missing[:20])
+                return ItemCheck(f"recording is off on {len(missing)} number(s) that must stay recorded "
+                                 f"(outside the config too): {shown}")
+        return found
+
+    def lost_without(self, call: Call) -> str | None:
+        """The ARECORD after ``CRECORD`` all was not carried out: those numbers record nothing now."""
+        if call.method != "ARECORD" or not isinstance(call.params, list):
+            return None
+        numbers = [str(b) for b in call.params]
+        outside = [b for b in numbers if b not in self.account.numbers]
+        shown = ", ".join(display(b) for b in numbers[:20]) + (f" and {len(numbers) - 20} more"
+                                                                 if len(numbers) > 20 else "")
+        return (f"RECORDING LOST on {len(numbers)} number{'s' if len(numbers) != 1 else ''} "
+                f"({len(outside)} outside the config, which no later plan will show): {shown}. "
+                "CRECORD turned recording off for all numbers and the ARECORD that turns it back on for "
+                "these failed. Restore it now: set `record_all: true`, run `telconf apply` (records every "
+                "number again), then set `record_all: false` and apply again")
+
+    def _kept_recording_missing(self, view: BeelineLive) -> list[str]:
+        """Numbers the plan keeps recorded while turning ``"*"`` off, read back without recording."""
+        planned = self._planned_live()
+        if not planned.record_all or view.record_all:
+            return []
+        return [b for b in kept_recording(self.account, planned) if b not in view.recorded]
 
     def _planned_live(self) -> BeelineLive:
         if self._planned is None:

@@ -13,7 +13,7 @@ from collections.abc import Collection, Iterable, Iterator, Mapping, Set as Abst
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from telconf.model import UNMANAGED, is_managed
+from telconf.core.model import UNMANAGED, is_managed
 from telconf.providers.beeline.blacklists import Pair, PairSet
 from telconf.providers.beeline.model import (
     NO_PREMEDIA,

@@ -18,7 +18,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from threading import Lock
 
-from telconf.errors import TransientError
+from telconf.core.errors import TransientError
 
 log = logging.getLogger("telconf.providers.beeline")
 

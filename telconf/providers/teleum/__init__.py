@@ -9,7 +9,7 @@ together, ``export`` writes the live state back as config, ``emulator`` serves t
 from __future__ import annotations
 
 from telconf.providers.teleum.stages import STAGES
-from telconf.registry import Lazy, ProviderDescriptor
+from telconf.core.registry import Lazy, ProviderDescriptor
 
 DEFAULT_URL = "https://bill.tech.teleum.com/api/v3/"
 

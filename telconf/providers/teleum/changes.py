@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 
-from telconf import phones
-from telconf.errors import PlanError
-from telconf.model import SENSITIVE, is_managed
+from telconf.core import phones
+from telconf.core.errors import PlanError
+from telconf.core.model import SENSITIVE, is_managed
 from telconf.providers.teleum.model import Forward, SipLine, Target, TargetKind, TeleumAccount
 from telconf.plan.data import Action, Call, Change, ref, secret
 from telconf.providers.base import PlanOptions

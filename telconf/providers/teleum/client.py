@@ -15,7 +15,7 @@ from typing import Any
 
 import requests
 
-from telconf.errors import ApiError, AuthError, BadResponse, ProviderError, SessionExpired
+from telconf.core.errors import ApiError, AuthError, BadResponse, ProviderError, SessionExpired
 from telconf.guard import limits, redact
 from telconf.providers.http import Transport, tls_options
 

@@ -14,7 +14,7 @@ from telconf.config.ignore import build_ignore, check_named
 from telconf.config.source import Path
 from telconf.dates import build as dates
 from telconf.dates.model import Override
-from telconf.model import UNMANAGED, Managed
+from telconf.core.model import UNMANAGED, Managed
 from telconf.providers.teleum.model import (
     DAY_NAMES,
     Forward,

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from telconf.providers.teleum.model import ALWAYS, Forward
-from telconf.phones import display
+from telconf.core.phones import display
 from telconf.providers.teleum.payloads import (
     LiveForward,
     LiveSipLine,

@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from telconf.model import is_managed
+from telconf.core.model import is_managed
 from telconf.providers.teleum.model import TeleumAccount
-from telconf.phones import display
+from telconf.core.phones import display
 from telconf.plan.data import Change
 from telconf.providers.base import ItemCheck
 from telconf.providers.teleum.changes import forward_changes, ignored_sip_lines

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, ClassVar
 
-from telconf.model import UNMANAGED, Account, CredentialField, Credentials, Managed, Secret, is_managed
+from telconf.core.model import UNMANAGED, Account, CredentialField, Credentials, Managed, Secret, is_managed
 
 class TargetKind(str, Enum):
     """Where a forward sends calls."""
@@ -57,6 +57,8 @@ def canonical_schedule(intervals: Iterable[Interval]) -> tuple[Interval, ...]:
     The config and the provider both normalise through here, so that a plan compares
     schedules by meaning rather than by spelling.
     """
+    if isinstance(intervals, tuple) and len(intervals) < 2:  # nothing to sort or repeat (most forwards: always)
+        return ALWAYS if intervals == (FULL_WEEK,) else intervals
     schedule = tuple(sorted(set(intervals), key=lambda i: (i.first_day, i.last_day, i.start, i.end)))
     return ALWAYS if schedule == (FULL_WEEK,) else schedule
 

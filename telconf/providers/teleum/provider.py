@@ -18,10 +18,10 @@ from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
-from telconf.errors import ApiError, PlanError, ProviderError, StalePlanError
-from telconf.model import is_managed, placeholder
+from telconf.core.errors import ApiError, PlanError, ProviderError, StalePlanError
+from telconf.core.model import is_managed, placeholder
 from telconf.providers.teleum.model import TeleumAccount
-from telconf.phones import display
+from telconf.core.phones import display
 from telconf.plan.data import Call, Change, fingerprint
 from telconf.providers.base import (
     ItemCheck, LiveState, OutageWords, PlanOptions, Provider, ReadPool, parallel_map, send_then_read_back,

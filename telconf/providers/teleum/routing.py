@@ -12,7 +12,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from telconf.model import UNMANAGED, is_managed
+from telconf.core.model import UNMANAGED, is_managed
 from telconf.providers.teleum.model import Forward, TargetKind, TeleumAccount, TeleumNumber
 from telconf.routing.model import Leg, NumberRouting
 from telconf.routing.steps import FAX, RING, VOICEMAIL, Step

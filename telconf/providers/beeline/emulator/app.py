@@ -30,7 +30,7 @@ from urllib.parse import quote
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Request, Response
 
-from telconf import phones
+from telconf.core import phones
 from telconf.emulator.base import EmulatorBase, json_response, working_copy
 from telconf.providers.beeline.emulator import calls as beeline_calls
 from telconf.providers.beeline.emulator.calls import ABSENT, LIST_IDS, BeelineError

@@ -12,8 +12,8 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from telconf import phones
-from telconf.wav import wav_problem
+from telconf.core import phones
+from telconf.core.wav import wav_problem
 
 if TYPE_CHECKING:
     from telconf.providers.beeline.emulator.app import BeelineEmulator

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from telconf.emulator.kit import DemoKit, DemoLogin
-from telconf.wav import make_wav
+from telconf.core.wav import make_wav
 
 if TYPE_CHECKING:
     from telconf.providers.beeline.emulator.app import BeelineEmulator

@@ -25,7 +25,7 @@ def snapshot_account(app: TeleumEmulator, account: Any, credentials: Mapping[str
     Lines keep their numbers: the API numbers new lines in sequence, so a restore could
     not recreate 101 and 104 without 102 and 103. The restore sets the rest.
     """
-    from telconf.model import is_managed
+    from telconf.core.model import is_managed
 
     login = credentials["email"]
     app.add_account(login, credentials["password"], numbers=list(account.numbers))

@@ -34,8 +34,8 @@ from typing import Any
 
 from werkzeug.wrappers import Request, Response
 
-from telconf import phones
-from telconf.emulator.base import EmulatorBase, json_response, working_copy
+from telconf.core import phones
+from telconf.emulator.base import EmulatorBase, json_response
 from telconf.providers.teleum.emulator import calls as teleum_calls
 from telconf.providers.teleum.emulator.calls import AppError, SessionEnded
 from telconf.providers.teleum.emulator.defaults import DEFAULT_RCID_IDS, DEFAULT_TYPE_IDS
@@ -236,9 +236,9 @@ class TeleumEmulator(EmulatorBase):
             if handler is None:
                 raise AppError(f"Unknown method {method!r}" if method else "No method (cmd) given")
             account = self._authenticate(params)
-            # Every err=1 answer changes nothing: writes work on a copy. Reads change
-            # nothing anyway, and copying a big account for each would serialise them.
-            work = account if method in teleum_calls.READS else working_copy(account)
+            # Every err=1 answer changes nothing: writes work on a copy (items copied
+            # only where the write changes them). Reads change nothing anyway.
+            work = account if method in teleum_calls.READS else teleum_calls.working_account(account)
             body = handler(self, work, params)
             self._accounts[account["email"]] = work
             if self.err_zero:

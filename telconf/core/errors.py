@@ -160,3 +160,9 @@ class ApplyError(TelconfError):
     def __init__(self, message: str, report: Any = None):
         super().__init__(message)
         self.report = report
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (a CI job cancelled, ``kill``): raised like Ctrl-C's KeyboardInterrupt, so
+    every phase stops, reports and writes ``--report`` the same way; the exit code is 143
+    instead of 130."""

@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import functools
 import re
+from typing import TYPE_CHECKING
 
-import phonenumbers
+from telconf.core import phones_plus7
+
+if TYPE_CHECKING:
+    import phonenumbers
 
 DEFAULT_REGION = "RU"
 # The usual Russian spellings (`+7 (812) 323-23-23`, `88123232323`, `78123232323`): for
@@ -31,16 +35,23 @@ def normalise(text: str | int, region: str = DEFAULT_REGION) -> str:
     international number (``442079460958``), as the providers write them.
     """
     raw = str(text).strip()
-    if region == "RU" and _RU_SPELLING.match(raw):
-        digits = _NOT_DIGIT.sub("", raw)
+    if region == "RU" and (_is_wire_spelling(raw) or _RU_SPELLING.match(raw)):
+        digits = raw if raw.isdigit() else _NOT_DIGIT.sub("", raw)
         if len(digits) == 11 and _valid_plus7(str(int(digits[1:]))):
             return "7" + digits[1:]
+    import phonenumbers  # only off the fast path: the package costs about 25 ms to import
+
     parsed = _parse(raw, region)
     if parsed is None and raw.isdigit():
         parsed = _parse("+" + raw, region)
     if parsed is None:
         raise InvalidPhone(f"{raw!r} is not a valid phone number")
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)[1:]
+
+
+def _is_wire_spelling(raw: str) -> bool:
+    """``78123232323`` or ``88123232323``: what block files and the wire hold, matched without a regex."""
+    return len(raw) == 11 and raw.isascii() and raw.isdigit() and raw[0] in "78"
 
 
 def is_valid(text: str | int, region: str = DEFAULT_REGION) -> bool:
@@ -57,6 +68,8 @@ def display(wire: str) -> str:
 
     Numbers the library cannot format are shown as ``+<digits>``.
     """
+    import phonenumbers
+
     try:
         parsed = phonenumbers.parse("+" + wire, None)
     except phonenumbers.NumberParseException:
@@ -70,9 +83,10 @@ def _valid_plus7(national: str) -> bool:
     The library finds the region (Russia, or Kazakhstan by its leading digits) and then
     tries the number against each type of number in turn, compiling nothing ahead; a
     config of 20,000 numbers spent seconds there. Same rules, same metadata, same answer.
+    The metadata comes from ``phones_plus7``'s copy when the installed library's files are
+    the ones it was copied from (the library then stays unimported), else from the library.
     """
-    for region in phonenumbers.COUNTRY_CODE_TO_REGION_CODE[7]:
-        leading, general, kinds = _region_patterns(region)
+    for leading, general, kinds in _plus7_regions():
         if leading is not None:
             if leading.match(national):
                 return _known_kind(national, general, kinds)
@@ -95,25 +109,25 @@ def _matches(national: str, desc: _Desc) -> bool:
     return pattern.fullmatch(national) is not None
 
 
+_Region = tuple["re.Pattern[str] | None", _Desc, tuple[_Desc, ...]]
+
+
 @functools.lru_cache(maxsize=None)
-def _region_patterns(region: str) -> tuple[re.Pattern[str] | None, _Desc, tuple[_Desc, ...]]:
-    metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
-    if metadata is None:  # the regions come from phonenumbers' own table, which has metadata for each
-        raise LookupError(f"phonenumbers has no metadata for region {region}")
+def _plus7_regions() -> tuple[_Region, ...]:
+    """The regions of +7 in the library's order, their patterns compiled once."""
+    metadata = phones_plus7.REGIONS if phones_plus7.matches_installed() else phones_plus7.from_library()
 
-    def desc(item: object) -> _Desc:
-        pattern = getattr(item, "national_number_pattern", None) if item is not None else None
-        lengths = frozenset(getattr(item, "possible_length", None) or ())
-        return lengths, re.compile(pattern) if pattern else None
+    def desc(item: phones_plus7.Desc) -> _Desc:
+        lengths, pattern = item
+        return frozenset(lengths), re.compile(pattern) if pattern else None
 
-    # Any kind makes a number valid, so the common ones are tried first.
-    kinds = ("fixed_line", "mobile", "premium_rate", "toll_free", "shared_cost", "voip", "personal_number",
-             "pager", "uan", "voicemail")
-    leading = re.compile(metadata.leading_digits) if metadata.leading_digits is not None else None
-    return leading, desc(metadata.general_desc), tuple(desc(getattr(metadata, kind)) for kind in kinds)
+    return tuple((re.compile(leading) if leading is not None else None, desc(general), tuple(map(desc, kinds)))
+                 for _, leading, general, kinds in metadata)
 
 
 def _parse(raw: str, region: str) -> phonenumbers.PhoneNumber | None:
+    import phonenumbers
+
     try:
         parsed = phonenumbers.parse(raw, region)
     except phonenumbers.NumberParseException:

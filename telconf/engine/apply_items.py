@@ -28,7 +28,7 @@ from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import Any
 
-from telconf.errors import TelconfError
+from telconf.core.errors import TelconfError
 from telconf.plan.data import AccountPlan, Call
 from telconf.plan.order import change_needs
 from telconf.providers.base import ItemCheck, OutageWords, Provider
@@ -204,7 +204,8 @@ class ItemGuard:
                 read_at, view = 0.0, None
             if view is not None and time.monotonic() - read_at <= CHECK_AHEAD_SECONDS:
                 fresh.append((item, view))
-        stale = [item for item in items if item not in {i for i, _ in fresh}]
+        trusted = {item for item, _ in fresh}  # once: a black-list call serves ~1,600 items
+        stale = [item for item in items if item not in trusted]
         if stale:
             view = self.provider.read_items(stale)
             fresh += [(item, view) for item in stale]
@@ -344,3 +345,32 @@ class ItemGuard:
                     self._read_back.update(checks)
 
         return job
+
+
+class Settling:
+    """One account's items being settled while the next account runs: its read-backs
+    still in flight, then :meth:`ItemGuard.verify` (``statuses`` None: interrupted, none)."""
+
+    def __init__(self, guard: ItemGuard, reading_back: list[Future[None]], statuses: dict[int, str] | None):
+        self.guard = guard
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._settle, args=(reading_back, statuses),
+                                        name="telconf-verify", daemon=True)
+        self._thread.start()
+
+    def _settle(self, reading_back: list[Future[None]], statuses: dict[int, str] | None) -> None:
+        try:
+            for future in reading_back:
+                future.result()  # the job catches provider errors: only a bug raises here
+            if statuses is not None:
+                self.guard.verify(statuses)
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the applying thread
+            self._error = exc
+
+    def items(self) -> list[ItemResult]:
+        """The account's items, settled (waits for the read-backs and the verify)."""
+        while self._thread.is_alive():
+            self._thread.join(timeout=0.05)  # short slices: Ctrl-C stays responsive
+        if self._error is not None:
+            raise self._error
+        return list(self.guard.items.values())

@@ -18,7 +18,7 @@ from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Self, TypeVar, Union
 
-from telconf.errors import ConfigError, Diagnostic
+from telconf.core.errors import ConfigError, Diagnostic
 
 if TYPE_CHECKING:
     # TypeIs is in typing from Python 3.13 only; type checkers know typing_extensions,

@@ -14,7 +14,7 @@ emulator) are :class:`Lazy` references, imported the first time they are used, s
 ``telconf validate`` never imports an HTTP client.
 
 This module is the bottom of the core: everything may import it; it imports only
-``telconf.errors`` and ``telconf.model`` (for ``Action``, a plain enum, and ``StageTable``).
+``telconf.core.errors`` and ``telconf.core.model`` (for ``Action``, a plain enum, and ``StageTable``).
 """
 
 from __future__ import annotations
@@ -27,17 +27,16 @@ import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from importlib.resources import files
 from typing import TYPE_CHECKING, Any, Generic, NamedTuple, Protocol, TypeVar
 
-from telconf.errors import TelconfError
-from telconf.model import Action, StageTable
+from telconf.core.errors import TelconfError
+from telconf.core.model import Action, StageTable
 
 if TYPE_CHECKING:
     from telconf.config.context import Context
     from telconf.config.source import Path as DataPath
     from telconf.emulator.kit import EmulatorKit
-    from telconf.model import Account
+    from telconf.core.model import Account
     from telconf.providers.base import Provider
     from telconf.routing.hook import Router
 
@@ -132,12 +131,31 @@ class ProviderDescriptor:
         """The provider's part of the config schema (see the class docstring)."""
         package, _, name = self.schema.partition(":")
         try:
-            fragment = json.loads(files(package).joinpath(name).read_text(encoding="utf-8"))
+            fragment = json.loads(package_text(package, name))
         except (OSError, ImportError, ValueError) as exc:
             raise ProviderRegistryError(f"provider {self.name}: cannot read its schema {self.schema}: {exc}") from exc
         if not isinstance(fragment, dict) or not isinstance(fragment.get("account"), dict):
             raise ProviderRegistryError(f"provider {self.name}: {self.schema} has no 'account' schema")
         return fragment
+
+
+def package_text(package: str, name: str) -> str:
+    """The text of the data file ``name`` of ``package``.
+
+    Read beside the package's ``__init__`` when it is a folder on disk (always so for
+    telconf and a pip-installed provider), else through ``importlib.resources`` (a zipped
+    package), whose import costs about 10 ms of every ``validate``.
+    """
+    module = importlib.import_module(package)
+    init = getattr(module, "__file__", None)
+    if init:
+        path = os.path.join(os.path.dirname(init), *name.split("/"))
+        if os.path.isfile(path):
+            with open(path, encoding="utf-8") as file:
+                return file.read()
+    from importlib.resources import files
+
+    return files(package).joinpath(name).read_text(encoding="utf-8")
 
 
 class ProviderRegistryError(TelconfError):
@@ -368,11 +386,11 @@ def _invalid(name: str, descriptor: Any) -> str | None:
     for name_, ref in (("account_type", descriptor.account_type), ("build", descriptor.build),
                        ("provider", descriptor.provider)):
         if not isinstance(ref, Lazy):
-            return f"its {name_} is not a telconf.registry.Lazy reference"
+            return f"its {name_} is not a telconf.core.registry.Lazy reference"
     if descriptor.emulator is not None and not isinstance(descriptor.emulator, Lazy):
-        return "its emulator is not a telconf.registry.Lazy reference"
+        return "its emulator is not a telconf.core.registry.Lazy reference"
     if descriptor.routing is not None and not isinstance(descriptor.routing, Lazy):
-        return "its routing is not a telconf.registry.Lazy reference"
+        return "its routing is not a telconf.core.registry.Lazy reference"
     return None
 
 

@@ -49,7 +49,7 @@ def _account(prefix: str, account: Mapping[str, Any], templates: dict[str, Any])
 
 
 def _template_keys(provider: Any) -> frozenset[str]:
-    from telconf import registry
+    from telconf.core import registry
 
     return registry.get(provider).template_keys if provider in registry.names() else frozenset()
 

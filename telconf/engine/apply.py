@@ -7,7 +7,7 @@ in parallel, each lane in its own order. The first failure stops everything: cal
 starts, and the report says what was done, what failed (with the provider's code
 and message) and what was not attempted. Ctrl-C stops the same way.
 
-Other writers exist (issue 15): ``telconf.apply_items`` re-reads each item right before
+Other writers exist (issue 15): ``telconf.engine.apply_items`` re-reads each item right before
 its first write and skips it if it changed since the plan, and reads back every item
 written once the account's calls have run. The apply is a success only when every
 item it touched was read back as desired.
@@ -29,8 +29,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
-from telconf.apply_items import ItemGuard, ItemResult, ItemStatus
-from telconf.errors import ApplyError, ProviderError
+from telconf.engine.apply_items import ItemGuard, ItemResult, ItemStatus, Settling
+from telconf.core.errors import ApplyError, ProviderError
 from telconf.guard.hosts import address
 from telconf.plan.data import AccountPlan, Call, Plan, has_placeholders, resolve
 from telconf.plan.order import Frontier, call_graph
@@ -60,6 +60,7 @@ class CallResult:
     code: str | None = None
     started: float | None = None  # time.time() when the call was sent
     seconds: float | None = None  # how long it took, retries included
+    lost: str | None = None  # it follows a call that ``holds_next`` and was not carried out: what that lost
 
 
 @dataclass(frozen=True)
@@ -80,12 +81,18 @@ class ApplyReport:
 
     results: list[CallResult] = field(default_factory=list)
     interrupted: bool = False
+    signal: int | None = None  # the signal that stopped it (SIGINT, SIGTERM), when one did
     seconds: float = 0.0
     items: list[ItemResult] = field(default_factory=list)  # checked and verified items (issue 15)
     checked: bool = True  # False: run without check and verify (benchmarks only)
 
     def items_with(self, status: ItemStatus) -> list[ItemResult]:
         return [i for i in self.items if i.status is status]
+
+    @property
+    def losses(self) -> list[str]:
+        """What the second step of a two-step change not carried out lost (state outside the config)."""
+        return [r.lost for r in self.results if r.lost]
 
     @property
     def outages(self) -> list[ItemResult]:
@@ -115,9 +122,12 @@ class ApplyReport:
     def lines(self, limit: int = 20) -> Iterator[str]:
         """The report as text lines; long groups show their first ``limit`` entries.
 
-        An item left out of service comes first, in its provider's words; then the calls
-        by outcome, then the items (when they were checked) by outcome.
+        State lost outside the config comes first, then an item left out of service, in its
+        provider's words; then the calls by outcome, then the items (when they were
+        checked) by outcome.
         """
+        for lost in self.losses:
+            yield f"!!! {lost}."
         for item in self.outages:
             yield f"!!! {item.words.alarm}: {item.account}: {item.label} {item.words.detail}; " \
                   f"{item.restored or 'not restored'}. Check it and run `telconf apply` again now."
@@ -172,6 +182,7 @@ class Applier:
         self.parallelism = max(1, parallelism)
         self.progress = progress
         self.interrupted = False
+        self.signal: int | None = None
         self._stop = threading.Event()
         self._lock = threading.Lock()
         self.report: ApplyReport | None = None  # the report so far, even if apply never returns
@@ -192,65 +203,83 @@ class Applier:
             report.results.extend(results)
             accounts.append((account, results))
         total = len(report.results)
+        settling: list[Settling] = []
         with self._ctrl_c_stops(), \
                 ThreadPoolExecutor(max_workers=self.parallelism, thread_name_prefix="telconf-apply") as pool:
             for account, results in accounts:
                 guard = ItemGuard(self.providers[account.account], account, [r.position for r in results]) \
                     if self.check else None
-                self._run_account(pool, account, results, total, guard)
+                reading_back = self._run_account(pool, account, results, total, guard)
                 if guard is not None:
-                    if not self.interrupted:
-                        guard.verify({r.position: r.status.value for r in results})
-                    report.items.extend(guard.items.values())
-        report.interrupted = self.interrupted
+                    # The account's calls are over: its read-backs go on while the next account runs.
+                    statuses = None if self.interrupted else {r.position: r.status.value for r in results}
+                    settling.append(Settling(guard, reading_back, statuses))
+            for settle in settling:
+                report.items.extend(settle.items())
+        report.interrupted, report.signal = self.interrupted, self.signal
         report.seconds = time.monotonic() - started
         if not report.ok:
             raise ApplyError(_failure_message(report), report)
         return report
 
     def _run_account(self, pool: ThreadPoolExecutor, account: AccountPlan,
-                     results: list[CallResult], total: int, guard: ItemGuard | None) -> None:
+                     results: list[CallResult], total: int, guard: ItemGuard | None) -> list[Future[None]]:
         """Run one account's calls, each as soon as what it waits for is done, until done or stopping.
 
         The edges are the plan's (``telconf.plan.order.call_graph``): lanes keep their order,
         a call waits for the changes it needs and, when its change did not say, for every
         earlier stage. At most ``parallelism`` calls are in flight; of the calls free to go,
         the first in plan order goes first.
+
+        Returns once no call of the account runs or can start any more, with the early
+        read-backs still running or due (issue 25): they need not hold up the next account.
         """
         provider = self.providers[account.account]
         refs: dict[str, str] = {}
+        followers = _followers(account.calls)
         frontier = Frontier(call_graph(account.calls, account.call_changes, account.changes, account.account))
         ready = frontier.initial()
         if guard is not None:
             guard.mark_free(ready)
         heapq.heapify(ready)
         ended: queue.Queue[tuple[int, Future[None]]] = queue.Queue()
-        in_flight = 0
+        in_flight = calls_in_flight = 0
         read_backs: list[list[str]] = []  # groups of items whose calls are all done, to read back now
+        reading_back: dict[Future[None], None] = {}  # read-backs in flight
 
-        def submit(index: int, job: Callable[[], None]) -> None:
+        def submit(index: int, job: Callable[[], None]) -> Future[None]:
             nonlocal in_flight
             future = pool.submit(job)
             future.add_done_callback(lambda done: ended.put((index, done)))
             in_flight += 1
+            return future
 
         while True:
             while ready and in_flight < self.parallelism and not self._stop.is_set():
                 index = heapq.heappop(ready)
-                submit(index, partial(self._run_call, provider, index, results[index], refs, total, guard))
+                submit(index, partial(self._run_call, provider, index, results[index], refs, total, guard,
+                                      (followers[index], results[followers[index]]) if index in followers else None))
+                calls_in_flight += 1
+            if not calls_in_flight and (not ready or self._stop.is_set()):
+                # No call runs, none can start: what is left is reading, which the next account
+                # may overlap (the pool still caps the requests in flight).
+                due = [pool.submit(guard.read_back_ahead(group)) for group in read_backs] if guard else []
+                return [*reading_back, *due]
             while read_backs and in_flight < self.parallelism and guard is not None:
-                submit(-1, guard.read_back_ahead(read_backs.pop(0)))
+                future = submit(-2, guard.read_back_ahead(read_backs.pop(0)))
+                reading_back[future] = None
             if guard is not None and not ready and in_flight < self.parallelism and not self._stop.is_set():
                 # Idle slots: read ahead the items whose first writes come next (issue 25).
                 for items in guard.upcoming(self.parallelism - in_flight):
                     job = guard.read_ahead(items)
                     if job is not None:
                         submit(-1, job)
-            if not in_flight:
-                return
             index, future = _next_ended(ended)
             in_flight -= 1
             future.result()  # re-raise a bug in the runner itself, never a provider error
+            reading_back.pop(future, None)
+            if index >= 0:
+                calls_in_flight -= 1
             if index >= 0 and guard is not None:
                 group = guard.call_ended(index, results[index].status is CallStatus.DONE)
                 if group:
@@ -266,8 +295,10 @@ class Applier:
     def _ctrl_c_stops(self) -> Iterator[None]:
         """While applying, Ctrl-C stops starting calls; the calls in flight finish.
 
-        Their outcome must be known for the report (and the next plan) to be true. A
-        second Ctrl-C raises KeyboardInterrupt as usual.
+        Their outcome must be known for the report (and the next plan) to be true. SIGTERM
+        (a CI job cancelled) stops the same way. A second signal raises KeyboardInterrupt
+        (``Terminated`` for SIGTERM) in the main thread as usual; the lanes still finish
+        their call in flight, and the call after one that ``holds_next``.
         """
         if threading.current_thread() is not threading.main_thread():
             yield
@@ -275,22 +306,56 @@ class Applier:
 
         def stop(signum: int, frame: Any) -> None:
             self.interrupted = True
+            self.signal = self.signal or signum
             self._stop.set()
-            signal.signal(signal.SIGINT, previous)
+            for number, handler in previous.items():
+                signal.signal(number, handler)
 
-        previous = signal.signal(signal.SIGINT, stop)
+        previous = {number: signal.signal(number, stop) for number in (signal.SIGINT, signal.SIGTERM)}
         try:
             yield
         finally:
-            if signal.getsignal(signal.SIGINT) is stop:
-                signal.signal(signal.SIGINT, previous)
+            for number, handler in previous.items():
+                if signal.getsignal(number) is stop:
+                    signal.signal(number, handler)
 
     def _run_call(self, provider: Provider[Any], index: int, result: CallResult, refs: dict[str, str], total: int,
-                  guard: ItemGuard | None) -> None:
+                  guard: ItemGuard | None, follower: tuple[int, CallResult] | None = None) -> None:
+        """Run one call; a call that ``holds_next`` runs its ``follower`` (the next of its lane) too."""
+        if result.status is not CallStatus.NOT_ATTEMPTED:
+            return  # sent already, right after the call it follows (``holds_next``)
         if self._stop.is_set():
             return
+        self._attempt(provider, index, result, refs, total, guard, tries=1)
+        if follower is not None and result.call.holds_next and result.status in (CallStatus.DONE, CallStatus.FAILED):
+            # The second step of a two-step change goes now, in this job, whatever happened
+            # since: a signal, this call failing (maybe after it took effect). Retried: idempotent.
+            follow_index, follow = follower
+            self._attempt(provider, follow_index, follow, refs, total, guard, tries=FOLLOWER_ATTEMPTS)
+            if follow.status is not CallStatus.DONE:
+                follow.lost = provider.lost_without(follow.call) or \
+                    f"{follow.label} follows a call that needs it and was not carried out"
+
+    def _attempt(self, provider: Provider[Any], index: int, result: CallResult, refs: dict[str, str], total: int,
+                 guard: ItemGuard | None, *, tries: int) -> None:
+        """Send call ``index`` (up to ``tries`` times while it fails), report progress; a failure stops the apply."""
         self._notify(result, total, "start")
         result.started, began = time.time(), time.monotonic()
+        for attempt in range(1, tries + 1):
+            self._send(provider, index, result, refs, total, guard)
+            if result.status is not CallStatus.FAILED or attempt == tries:
+                break
+            time.sleep(FOLLOWER_PAUSE * attempt)
+        result.seconds = time.monotonic() - began
+        if result.status is CallStatus.FAILED:
+            self._stop.set()
+            self._notify(result, total, "failed")
+        elif result.status is CallStatus.DONE:
+            self._notify(result, total, "done")
+
+    def _send(self, provider: Provider[Any], index: int, result: CallResult, refs: dict[str, str], total: int,
+              guard: ItemGuard | None) -> None:
+        """Send planned call ``index`` (as the guard allows it) and set ``result``'s status."""
         try:
             calls, skipped = guard.calls_to_send(index) if guard is not None else ([result.call], None)
             if not calls:
@@ -309,18 +374,27 @@ class Applier:
             if result.call.binds and bound is not None:
                 with self._lock:
                     refs[result.call.binds] = bound
-            result.status = CallStatus.DONE
-        result.seconds = time.monotonic() - began
-        if result.status is CallStatus.FAILED:
-            self._stop.set()
-            self._notify(result, total, "failed")
-            return
-        self._notify(result, total, "done")
+            result.status, result.error, result.code = CallStatus.DONE, None, None
 
     def _notify(self, result: CallResult, total: int, status: str) -> None:
         if self.progress is not None:
             with self._lock:
                 self.progress(CallEvent(result, total, status))
+
+
+def _followers(calls: tuple[Call, ...]) -> dict[int, int]:
+    """For each call that ``holds_next``: the index of the next call of its lane."""
+    found = {}
+    for index, call in enumerate(calls):
+        if call.holds_next:
+            after = next((j for j in range(index + 1, len(calls)) if calls[j].lane == call.lane), None)
+            if after is not None:
+                found[index] = after
+    return found
+
+
+FOLLOWER_ATTEMPTS = 3  # the call after one that holds_next, each try with the transport's own retries
+FOLLOWER_PAUSE = 1.0  # seconds, times the attempt, between those tries
 
 
 def resolved(call: Call, refs: Mapping[str, str], provider: Provider[Any]) -> Call:
@@ -351,7 +425,9 @@ def outage_names(report: ApplyReport, words: str) -> dict[str, str]:
 
 def _failure_message(report: ApplyReport) -> str:
     done, not_attempted = len(report.done), len(report.not_attempted)
-    if report.outages:
+    if report.losses:
+        head = "; ".join(report.losses)
+    elif report.outages:
         head = "; ".join(f"{headline}: {names}" for headline, names in outage_names(report, "headline").items())
     elif report.failed:
         first = report.failed[0]

@@ -26,14 +26,14 @@ from pathlib import Path
 from typing import Any
 
 from telconf import __version__
-from telconf.apply import ApplyReport, CallResult, CallStatus
-from telconf.apply_items import ItemResult, ItemStatus
-from telconf.errors import TelconfError
+from telconf.engine.apply import ApplyReport, CallResult, CallStatus
+from telconf.engine.apply_items import ItemResult, ItemStatus
+from telconf.core.errors import TelconfError
 from telconf.guard.redact import for_output
 from telconf.plan.data import Plan
 
 REPORT_FORMAT_VERSION = 1
-log = logging.getLogger("telconf.report")
+log = logging.getLogger("telconf.output.report")
 
 
 @dataclass
@@ -86,6 +86,9 @@ def to_data(record: ApplyRecord, outcome: str, error: str | None, finished: floa
     }
     if error:
         data["error"] = error
+    lost = record.report.losses if record.report is not None else []
+    if lost:
+        data = {"lost": lost, **data}  # first: what no later plan will show
     return data
 
 

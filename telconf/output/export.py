@@ -18,20 +18,22 @@ from __future__ import annotations
 import copy
 import dataclasses
 import os
-import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from telconf import __version__, registry
+from telconf import __version__
+from telconf.core import registry
 from telconf.config.common import DEFAULT_TIMEZONE
 from telconf.config.source import matching
 from telconf.config.writer import dump
+from telconf.core.errors import TelconfError
+from telconf.guard import files as safe_files
 from telconf.guard.redact import mask
-from telconf.modeline import SCHEMA_COPY
-from telconf.model import Account, Config, Secret, placeholder
+from telconf.output.modeline import SCHEMA_COPY
+from telconf.core.model import Account, Config, Secret, placeholder
 from telconf.providers.base import Provider, each_account
 
 DEFAULT_NAME = "telconf.yaml"
@@ -101,7 +103,7 @@ def export(config: Config, selected: list[Account], make_provider: Callable[[Acc
             for account, data in zip(selected, exported)
         }}
         if templates:
-            from telconf.export_templates import factor_templates
+            from telconf.output.export_templates import factor_templates
 
             document = factor_templates(document)
         unreadable = [registry.get(p).write_only_secrets for p in dict.fromkeys(a.provider for a in selected)]
@@ -109,7 +111,7 @@ def export(config: Config, selected: list[Account], make_provider: Callable[[Acc
         files = _install(staging, base_dir)
     if out is not None:
         _write_atomically(out, text)
-    from telconf.modeline import write_schema_copy
+    from telconf.output.modeline import write_schema_copy
 
     write_schema_copy(base_dir)  # what the header's modeline points at, so editors find it offline
     return ExportResult(text, base_dir, files, tuple(_variables(document)), tuple(a.name for a in selected))
@@ -196,13 +198,18 @@ def _prefix_paths(data: dict[str, Any], subdir: str, file_fields: tuple[tuple[st
 
 
 def _install(staging: Path, base_dir: Path) -> tuple[str, ...]:
-    """Copy the staged files beside the output; return their relative paths, sorted."""
+    """Copy the staged files beside the output; return their relative paths, sorted.
+
+    Each is written like the main file, replaced in one step, and never through a link
+    in the output tree (a committed ``blacklists -> /etc`` or ``x.txt -> ~/.bashrc``).
+    """
     written = []
     for source in sorted(p for p in staging.rglob("*") if p.is_file()):
         relative = source.relative_to(staging)
-        target = base_dir / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, target)
+        try:
+            safe_files.write_in_tree(base_dir, relative.as_posix(), source.read_bytes())
+        except safe_files.UnsafeTarget as exc:
+            raise TelconfError(str(exc)) from None
         written.append(relative.as_posix())
     return tuple(written)
 

@@ -22,9 +22,9 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from telconf import registry
-from telconf.errors import ConfigError
-from telconf.model import Account, Config
+from telconf.core import registry
+from telconf.core.errors import ConfigError
+from telconf.core.model import Account, Config
 from telconf.plan import saved as saved_plans
 from telconf.plan.data import (
     AccountPlan,
@@ -41,8 +41,8 @@ from telconf.providers.base import LiveState, Provider, each_account
 from telconf.routing.impact import account_impact
 
 if TYPE_CHECKING:
-    from telconf.apply import Applier, ApplyReport, ProgressCallback
-    from telconf.export import ExportResult
+    from telconf.engine.apply import Applier, ApplyReport, ProgressCallback
+    from telconf.output.export import ExportResult
 
 ReadCallback = Callable[[str, int], None]
 """``on_read(account, numbers)``: an account was read, with how many numbers it has."""
@@ -146,16 +146,27 @@ class Conductor:
         """
         providers = self.providers
 
-        def read(provider: Provider[Any]) -> LiveState:
+        def read(provider: Provider[Any]) -> tuple[AccountPlan | None, Exception | None]:
             live = provider.read()
             if on_read is not None:
                 on_read(provider.account.name, live.numbers)
-            return live
+            # Diffed in the reading thread, while the other accounts' reads are still in flight
+            # (a small account's diff no longer waits for the biggest account's last read). A
+            # failed diff is kept (in a pair: each_account would take it for a failed read) and
+            # raised below, in account order, once every read succeeded: the errors are the ones
+            # a diff after all the reads gave.
+            try:
+                return self.plan_account(provider.account.name, live, options), None
+            except Exception as exc:  # noqa: BLE001 - raised again below, unchanged
+                return None, exc
 
-        lives = each_account(read, list(providers.values()), lambda p: p.account.name,
-                             lambda p: getattr(p.account, "url", ""),
-                             len(providers))
-        return Plan(tuple(self.plan_account(name, live, options) for name, live in zip(providers, lives)))
+        planned = each_account(read, list(providers.values()), lambda p: p.account.name,
+                               lambda p: getattr(p.account, "url", ""),
+                               len(providers))
+        for _, failed in planned:
+            if failed is not None:
+                raise failed
+        return Plan(tuple(account for account, _ in planned if account is not None))
 
     def plan_account(self, name: str, live: LiveState, options: PlanOptions) -> AccountPlan:
         """Diff one account's live state, then order and batch its calls."""
@@ -209,7 +220,7 @@ class Conductor:
 
     def applier(self, *, progress: ProgressCallback | None = None, check: bool = True) -> Applier:
         """An applier running plans through this conductor's providers (its ``report`` fills as it goes)."""
-        from telconf.apply import Applier
+        from telconf.engine.apply import Applier
 
         return Applier(self.providers, parallelism=self.parallelism, progress=progress, check=check)
 
@@ -221,8 +232,8 @@ class Conductor:
 
     def export(self, *, out: Path | None = None, templates: bool = False,
                on_read: ReadCallback | None = None) -> ExportResult:
-        """Read the selected accounts and write them as a config file (see ``telconf.export``)."""
-        from telconf.export import export
+        """Read the selected accounts and write them as a config file (see ``telconf.output.export``)."""
+        from telconf.output.export import export
 
         return export(self.config, self.selected, self.make_provider, out=out, parallelism=self.parallelism,
                       templates=templates, on_read=on_read)

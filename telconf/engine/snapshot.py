@@ -39,11 +39,11 @@ import requests
 from requests.adapters import BaseAdapter
 from werkzeug.test import EnvironBuilder, run_wsgi_app
 
-from telconf.conductor import Conductor, select_accounts
-from telconf.config.environ import loading_environ as loading_environ  # re-exported (plan --snapshot callers)
 from telconf.config.environ import AnyVariable as _AnyVariable
-from telconf.errors import ConfigError, PlanError
-from telconf.model import Account, Config
+from telconf.config.environ import loading_environ as loading_environ  # re-exported (plan --snapshot callers)
+from telconf.core.errors import ConfigError, PlanError
+from telconf.core.model import Account, Config
+from telconf.engine.conductor import Conductor, select_accounts
 from telconf.plan.data import Plan, PlanOptions
 from telconf.providers.base import Provider
 
@@ -229,7 +229,7 @@ class _Snapshot:
         return dataclasses.replace(account, url=URL + self._kit(account.provider).path, credentials=credentials)
 
     def provider(self, account: Account, *, parallelism: int = 8, environ: Mapping[str, str] | None = None) -> Provider[Any]:
-        from telconf import registry
+        from telconf.core import registry
 
         provider = registry.get(account.provider).provider.load()(self.wire(account), parallelism=parallelism,
                                                                    environ=self.environ)
@@ -261,7 +261,7 @@ def plan_against_snapshot(config: Config, snapshot_path: Path, *, accounts: Iter
 def _plan(config: Config, recorded: Config, snapshot_path: Path, selected: list[Account], state: _Snapshot,
           options: PlanOptions, parallelism: int) -> Plan:
     """Restore the snapshot's accounts into ``state``, check the restore, plan ``config`` against it."""
-    from telconf.errors import ApplyError
+    from telconf.core.errors import ApplyError
 
     for account in selected:
         found = recorded.accounts.get(account.name)

@@ -42,13 +42,18 @@ def write_schema_copy(directory: Path) -> Path:
     target = Path(directory) / SCHEMA_COPY
     text = schema_text()
     try:
-        if target.read_text(encoding="utf-8") == text:
+        if not target.is_symlink() and target.is_file() and target.read_text(encoding="utf-8") == text:
             return target
-    except OSError:
+    except (OSError, UnicodeDecodeError):
         pass
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(text, encoding="utf-8", newline="\n")
-    return target
+    from telconf.core.errors import TelconfError
+    from telconf.guard.files import UnsafeTarget, write_in_tree
+
+    # Replaced in one step, never written through a link (an export's tree may hold one).
+    try:
+        return write_in_tree(Path(directory), SCHEMA_COPY, text.encode("utf-8"))
+    except UnsafeTarget as exc:
+        raise TelconfError(str(exc)) from None
 
 
 def with_modeline(text: str, line: str | None = None) -> str:
