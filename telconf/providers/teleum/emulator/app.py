@@ -194,13 +194,30 @@ class TeleumEmulator(EmulatorBase):
             return copy.deepcopy({"accounts": list(self._accounts.values()), "next_ids": self._next_ids})
 
     def restore(self, snapshot: dict[str, Any]) -> None:
+        """Replace the state; a state file may leave ids out (the README's minimal one does):
+        the ids it gives are kept, the others are new ones after every id given."""
         with self._lock:
             self._clear_state()
             self._next_ids.update(snapshot.get("next_ids", {}))
-            for account in copy.deepcopy(snapshot.get("accounts", [])):
+            accounts = copy.deepcopy(snapshot.get("accounts", []))
+            for account in accounts:
+                account["numbers"] = [n if isinstance(n, dict) else {"number": str(n)}
+                                      for n in account.get("numbers", [])]
+                given = {"vivaid": [account.get("vivaid")], "number": [n.get("id") for n in account["numbers"]],
+                         "sip": [line.get("id") for line in account.get("sips", [])],
+                         "forward": [f.get("id") for f in account.get("forwards", [])]}
+                for kind, ids in given.items():
+                    for value in ids:
+                        if value is not None:
+                            self._next_ids[kind] = max(int(self._next_ids[kind]), int(value) + 1)
+            for account in accounts:
+                if account.get("vivaid") is None:
+                    account["vivaid"] = self._new_id("vivaid")
+                for number in account["numbers"]:
+                    if number.get("id") is None:
+                        number["id"] = str(self._new_id("number"))
                 teleum_calls.fill_account_defaults(account)
                 self._accounts[account["email"]] = account
-                self._next_ids["vivaid"] = max(self._next_ids["vivaid"], int(account["vivaid"]) + 1)
 
     # -- serving ---------------------------------------------------------------------
 
