@@ -54,6 +54,7 @@ class Outcome:
     route: Route = ()
     problems: list[tuple[str, Any, Any]] = field(default_factory=list)
     error: str | None = None  # the case cannot be evaluated (its number is in no account)
+    override: str | None = None  # a dated case: the override that gave the number its state then
 
     @property
     def passed(self) -> bool:
@@ -187,29 +188,33 @@ def _normalised(expect: Mapping[str, Any]) -> dict[str, Any]:
 # --- running ------------------------------------------------------------------------------
 
 
-def run(cases: Sequence[Case], accounts: Iterable[Account],
-        states_at: Callable[[str], Iterable[Account] | None] | None = None) -> list[Outcome]:
+StatesAt = Callable[[str], tuple[Iterable[Account], Mapping[str, str]] | None]
+
+
+def run(cases: Sequence[Case], accounts: Iterable[Account], states_at: StatesAt | None = None) -> list[Outcome]:
     """Evaluate each case on the accounts' state; every number is looked up in the account that has it.
 
     ``states_at(case.at)`` gives the accounts as of a dated ``at`` (``2026-12-31T20:00``: the
-    overrides active then on top), None for a time of the week (``sat 12:00``: ``accounts``).
+    overrides active then on top) and the override that gave each number (wire form) its state
+    then; None for a time of the week (``sat 12:00``: ``accounts``, the numbers' own settings).
     """
     default = _by_number(accounts)
-    dated: dict[str, dict[str, tuple[Account, NumberRouting]]] = {}
+    dated: dict[str, tuple[dict[str, tuple[Account, NumberRouting]], Mapping[str, str]]] = {}
     outcomes = []
     for case in cases:
         found = default
+        overrides: Mapping[str, str] = {}
         if states_at is not None:
             if case.at not in dated:
                 states = states_at(case.at)
-                dated[case.at] = default if states is None else _by_number(states)
-            found = dated[case.at]
+                dated[case.at] = (default, {}) if states is None else (_by_number(states[0]), states[1])
+            found, overrides = dated[case.at]
         if case.number not in found:
             outcomes.append(Outcome(case, error=f"{case.number} is not a number of any account of the config"))
             continue
         account, routing = found[case.number]
         taken = route(routing.legs, minute_of_week(case.at, account.timezone), case.caller)
-        outcome = Outcome(case, taken)
+        outcome = Outcome(case, taken, override=overrides.get(case.number))
         actual = observed(taken)
         for key, wanted in case.expect.items():
             if not compared(key, wanted, actual[key]):

@@ -57,16 +57,16 @@ def test(files: tuple[Path, ...], config_path: Path, accounts: tuple[str, ...], 
     else:
         states = list(config.accounts.values())
 
-    def states_at(at: str) -> list[Account] | None:
-        """The accounts as of a case's dated ``at`` (its overrides active then), None for a time of the week."""
-        from telconf.cli.routes import snapshot_states
-        from telconf.dates.resolve import config_at, dated
+    def states_at(at: str) -> tuple[list[Account], dict[str, str]] | None:
+        """The accounts as of a case's dated ``at`` (its overrides active then) and the override of
+        each number then; None for a time of the week."""
+        from telconf.cli.routes import dated_config, snapshot_states
 
-        moment = dated(at)
-        if moment is None:
+        resolved, overrides = dated_config(config, at)
+        if overrides is None:
             return None
-        resolved = config_at(config, moment)
-        return snapshot_states(resolved, snapshot) if snapshot is not None else list(resolved.accounts.values())
+        accounts = snapshot_states(resolved, snapshot) if snapshot is not None else list(resolved.accounts.values())
+        return accounts, {number: name for found in overrides.values() for number, name in found.items()}
     import gc
 
     # The config's objects live until the command ends: later collections need not walk them
@@ -114,7 +114,8 @@ def failure_lines(outcome: Any) -> list[str]:
     case = outcome.case
     if outcome.error:
         return [outcome.error]
-    lines = [f"call to {display(case.number)} at {case.at}" + (f" from {display(case.caller)}" if case.caller else "")]
+    lines = [f"call to {display(case.number)} at {case.at}" + (f" from {display(case.caller)}" if case.caller else "")
+             + (f" (override {outcome.override})" if outcome.override else "")]
     for key, wanted, actual in outcome.problems:
         lines.append(f"- expected {key}: {_shown(wanted)}")
         lines.append(f"+ actual   {key}: {_shown(actual)}")

@@ -126,7 +126,7 @@ def test_a_dated_case_that_expects_the_own_settings_fails_with_the_override_rout
     result = run(cli, "test", "-c", str(config), str(cases))
     assert result.exit_code == 1
     assert (f"FAIL  New Year's Eve goes to the New Year mailbox  ({cases}:3:5)\n"
-            "      call to +7 812 323-23-23 at 2026-12-31T20:00\n"
+            "      call to +7 812 323-23-23 at 2026-12-31T20:00 (override new-year)\n"
             "      - expected first: sip:101\n"
             "      + actual   first: voicemail:new-year@example.com\n") in result.stdout
     assert result.stdout.endswith("2 passed, 1 failed\n")
