@@ -30,7 +30,8 @@ def test(files: tuple[Path, ...], config_path: Path, accounts: tuple[str, ...], 
     FILES default to telconf.tests.yaml beside the config. Each case has name,
     number, at ('mon 10:00' or an ISO date-time), optional caller, and expect
     (`telconf schema --tests` lists its keys). A dated `at` (2026-12-31T20:00) sees the
-    overrides active then; a time of the week (sat 12:00) the numbers' own settings. Exit 0 when every case passes, 1 otherwise or for a bad test file.
+    overrides active then; a time of the week (sat 12:00) the numbers' own settings.
+    Exit 0 when every case passes, 1 otherwise or for a bad test file.
 
     \b
     Examples:
