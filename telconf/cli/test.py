@@ -41,7 +41,7 @@ def test(files: tuple[Path, ...], config_path: Path, accounts: tuple[str, ...], 
     """
     from telconf.config import load
     from telconf.config.environ import AnyVariable
-    from telconf.route_tests import DEFAULT_FILE, Outcome, load_cases, run
+    from telconf.engine.route_tests import DEFAULT_FILE, Outcome, load_cases, run
 
     paths = list(files) or [config_path.parent / DEFAULT_FILE]
     config = load(config_path, accounts or None, AnyVariable(), connecting=False)  # no secret is read
@@ -110,7 +110,7 @@ def _show(outcome: Any) -> None:
 def failure_lines(outcome: Any) -> list[str]:
     """Why a case failed: each expectation against what the route does, and the whole route."""
     from telconf.core.phones import display
-    from telconf.route_tests import describe
+    from telconf.engine.route_tests import describe
 
     case = outcome.case
     if outcome.error:

@@ -122,6 +122,11 @@ ALLOWED = {
     "providers": {"config", "dates", "errors", "guard", "model", "phones", "plan", "registry", "routing", "wav"},
     "emulator": {"errors", "guard", "registry"},
     "emulator(provider)": {"emulator", "errors", "guard", "model", "phones", "registry", "wav"},
+    # the jobs: everything below; ``output`` only for ``Conductor.export`` (imported when called)
+    "engine": {"config", "dates", "emulator", "errors", "guard", "model", "output", "phones", "plan", "providers",
+               "registry", "routing"},
+    # what telconf writes besides plans: the apply report reads the engine's results
+    "output": {"config", "engine", "errors", "guard", "model", "plan", "providers", "registry"},
 }
 
 
