@@ -18,6 +18,8 @@ COMMANDS = {
     "render": ("telconf.cli.render", "render", "Print the config with includes merged and templates expanded."),
     "plan": ("telconf.cli.plan", "plan", "Show the API calls that would make the accounts match the file."),
     "apply": ("telconf.cli.apply", "apply", "Make the live accounts match the file (or a saved plan)."),
+    "routes": ("telconf.cli.routes", "routes", "Show what a call to each number gets, over the week or at a moment."),
+    "test": ("telconf.cli.test", "test", "Run route tests (telconf.tests.yaml) against the config, offline."),
     "show": ("telconf.cli.show", "show", "Render a plan saved by `plan --out` (text, json, markdown), offline."),
     "schedule": ("telconf.cli.schedule", "schedule", "List the coming changes of the config's overrides (dates)."),
     "export": ("telconf.cli.export", "export", "Write the live state of the accounts as a config file."),

@@ -16,6 +16,7 @@ import click
 
 from telconf.cli.common import (
     EXIT_CHANGES,
+    EXIT_ERROR,
     EXIT_OK,
     F,
     account_option,
@@ -81,6 +82,14 @@ def load_config(path: Path, accounts: Sequence[str], environ: Mapping[str, str] 
     return config
 
 
+def fail_on_warnings(config: Config, strict: bool) -> None:
+    """``--strict``: a config with warnings (already printed) stops the command with exit 1."""
+    if strict and config.warnings:
+        count = len(config.warnings)
+        click.echo(f"{count} warning{'s' if count != 1 else ''} (--strict)", err=True)
+        sys.exit(EXIT_ERROR)
+
+
 def safety_settings(config: Config) -> dict[str, Safety]:
     return {name: account.safety for name, account in config.accounts.items()}
 
@@ -143,6 +152,9 @@ def show(plan: Plan | dict[str, Any], fmt: str = "text", full_plan: str | None =
                    "no connection. Such a plan cannot be applied.")
 @click.option("--full-plan-link", "full_plan", metavar="URL",
               help="Markdown: where the whole plan is (e.g. the CI artifact), named when the plan is shortened.")
+@click.option("--strict", is_flag=True,
+              help="Fail (exit 1) before reading any account when the config has warnings (routing checks "
+                   "included), as `validate --strict` does.")
 @click.option("--detailed-exitcode", is_flag=True,
               help="Exit 2 when there are changes, 0 when none (1 is always an error).")
 @rotate_option
@@ -153,8 +165,8 @@ def show(plan: Plan | dict[str, Any], fmt: str = "text", full_plan: str | None =
 @network_options
 @handles_errors
 def plan(config_path: Path, accounts: tuple[str, ...], fmt: str, out: Path | None, snapshot: Path | None,
-         full_plan: str | None, detailed_exitcode: bool, rotate: bool, at: datetime | None, parallelism: int,
-         verbose: bool) -> None:
+         full_plan: str | None, strict: bool, detailed_exitcode: bool, rotate: bool, at: datetime | None,
+         parallelism: int, verbose: bool) -> None:
     """Read the live state of the accounts and show the changes and API calls that
     would make them match the config file. Changes nothing.
 
@@ -177,10 +189,12 @@ def plan(config_path: Path, accounts: tuple[str, ...], fmt: str, out: Path | Non
     conductor = None
     if snapshot is not None:
         from telconf.plan.context import describe_snapshot as describe
-        from telconf.engine.snapshot import loading_environ, plan_against_snapshot
+        from telconf.config.environ import loading_environ
+        from telconf.engine.snapshot import plan_against_snapshot
 
         config, moment, scheduled = as_of(load_config(config_path, accounts, loading_environ(), connecting=False),
                                           at)
+        fail_on_warnings(config, strict)
         the_plan, info = plan_against_snapshot(config, snapshot, accounts=accounts or None, options=options,
                                                parallelism=parallelism)
         recorded = info.to_data()
@@ -188,6 +202,7 @@ def plan(config_path: Path, accounts: tuple[str, ...], fmt: str, out: Path | Non
             click.echo(f"note: {describe(recorded)}", err=True)
     else:
         config, moment, scheduled = as_of(load_config(config_path, accounts), at)
+        fail_on_warnings(config, strict)
         with Conductor(config, accounts=accounts, parallelism=parallelism) as conductor:
             the_plan = read_and_plan(conductor, options)
     found = safety.violations(the_plan, safety_settings(config), scheduled)

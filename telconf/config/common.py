@@ -12,6 +12,7 @@ from telconf.guard import files as safe_files
 from telconf.guard import hosts
 from telconf.core.model import Credentials, Safety
 
+
 class AccountHeader(TypedDict):
     """What every account has besides its provider's state (keyword arguments of ``model.Account``)."""
 
@@ -23,7 +24,7 @@ class AccountHeader(TypedDict):
 
 
 def header(ctx: Context, name: str, path: Path, account: dict[str, Any], default_url: str) -> AccountHeader:
-    """The account's name, endpoint (``default_url`` without ``url``), safety rule and position."""
+    """The account's name, endpoint (``default_url`` without ``url``), safety rule, time zone and position."""
     return AccountHeader(name=name, url=account_url(ctx, path, account, default_url), safety=safety(ctx, account),
                          where=ctx.where(path, key=True), timezone=timezone(ctx, path, account))
 

@@ -20,7 +20,7 @@ from telconf.guard import files as safe_files
 
 CANDIDATE_MAX_BYTES = 4 * 1024 * 1024  # a config naming files to include is small; bigger is not one
 _TOP_KEY = re.compile(r"^([A-Za-z_$][\w$-]*)\s*:", re.M)
-_NAMED_CONFIG = re.compile(r"^telconf[^/]*\.ya?ml$")
+_NAMED_CONFIG = re.compile(r"^telconf(?!\.tests\.)[^/]*\.ya?ml$")  # telconf.tests.yaml: route tests
 
 
 def top_keys(path: Path) -> set[str] | None:

@@ -143,9 +143,22 @@ def _check(doc: Document, path: Path, accounts: Collection[str] | None, environ:
         ctx = Context(doc, base_dir, env, shared_cache, connecting=connecting)
         result = _build(ctx, name, account, tolerant=name in broken)
         diagnostics.extend(d for d in ctx.diagnostics if _position(d) not in taken)
+        if result is not None and not any(d.severity == "error" for d in ctx.diagnostics):
+            diagnostics.extend(routing_warnings(result))
         if result is not None and env is not None:
             built[name] = result
     return Checked(_sorted(diagnostics, doc.file), built, tuple(raw_accounts))
+
+
+def routing_warnings(account: Account) -> list[Diagnostic]:
+    """The routing checks of a well-formed account (``telconf.routing.checks``), at each number's line."""
+    from telconf.routing.checks import findings
+
+    found = []
+    for finding in findings(account):
+        file, line, column = (finding.where.rsplit(":", 2) + ["0", "0"])[:3] if finding.where else ("", "0", "0")
+        found.append(Diagnostic(file, int(line), int(column), finding.message, "warning", finding.code))
+    return found
 
 
 def _missing_top_keys(doc: Document) -> list[Diagnostic]:

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from telconf.emulator.kit import EmulatorKit
     from telconf.core.model import Account
     from telconf.providers.base import Provider
+    from telconf.routing.hook import Router
 
 GROUP = "telconf.providers"
 T = TypeVar("T")
@@ -99,6 +100,10 @@ class ProviderDescriptor:
     which never take a variable another field uses; ``file_fields`` those that name
     files relative to the config (``render`` and ``export`` rebase them).
 
+    ``routing`` is its ``telconf.routing.hook.Router``: how a number's state becomes the
+    steps a call gets (``telconf routes``, plans' routing impact, route tests). A provider
+    without one is shown as "routing unknown", never an error.
+
     ``write_only_secrets`` names, in the provider's words, the secrets of its accounts'
     state an export cannot read back (``SIP line passwords``): the export's header says
     they must be set before applying. Empty: its exports hold only the credentials'
@@ -118,6 +123,7 @@ class ProviderDescriptor:
     template_keys: frozenset[str] = frozenset()
     secret_fields: tuple[tuple[str, ...], ...] = ()
     file_fields: tuple[tuple[str, ...], ...] = ()
+    routing: Lazy[Router] | None = None
     write_only_secrets: str = ""
     distribution: str = field(default="", compare=False)  # the package it came from (set by the registry)
 
@@ -383,6 +389,8 @@ def _invalid(name: str, descriptor: Any) -> str | None:
             return f"its {name_} is not a telconf.core.registry.Lazy reference"
     if descriptor.emulator is not None and not isinstance(descriptor.emulator, Lazy):
         return "its emulator is not a telconf.core.registry.Lazy reference"
+    if descriptor.routing is not None and not isinstance(descriptor.routing, Lazy):
+        return "its routing is not a telconf.core.registry.Lazy reference"
     return None
 
 

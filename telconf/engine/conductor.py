@@ -38,6 +38,7 @@ from telconf.plan.data import (
 )
 from telconf.plan.order import order_calls
 from telconf.providers.base import LiveState, Provider, each_account
+from telconf.routing.impact import account_impact
 
 if TYPE_CHECKING:
     from telconf.engine.apply import Applier, ApplyReport, ProgressCallback
@@ -187,6 +188,7 @@ class Conductor:
             existing=existing,
             reads=live.reads,
             ignored=ignored,
+            routing=account_impact(provider.account, live.data, changes),
         )
 
     def restrict(self, account: AccountPlan, items: set[str]) -> AccountPlan:

@@ -39,9 +39,11 @@ import requests
 from requests.adapters import BaseAdapter
 from werkzeug.test import EnvironBuilder, run_wsgi_app
 
-from telconf.engine.conductor import Conductor, select_accounts
+from telconf.config.environ import AnyVariable as _AnyVariable
+from telconf.config.environ import loading_environ as loading_environ  # re-exported (plan --snapshot callers)
 from telconf.core.errors import ConfigError, PlanError
 from telconf.core.model import Account, Config
+from telconf.engine.conductor import Conductor, select_accounts
 from telconf.plan.data import Plan, PlanOptions
 from telconf.providers.base import Provider
 
@@ -146,34 +148,6 @@ def _recorded_version(head: str) -> str | None:
     return found.group(1) if found else None
 
 
-DUMMY_VALUE = "http://127.0.0.1:9/snapshot"  # passes for a URL, a login and a password alike
-
-
-class _AnyVariable(Mapping[str, str]):
-    """An environment where every ``${NAME}`` is set: to ``base``'s value if it has one, else a dummy.
-
-    Without ``base`` no real value is ever read: that is what providers get, so no
-    credential of the environment can reach them.
-    """
-
-    def __init__(self, base: Mapping[str, str] | None = None):
-        self.base = base or {}
-
-    def __contains__(self, name: object) -> bool:
-        return True
-
-    def __getitem__(self, name: str) -> str:
-        return self.base.get(name, DUMMY_VALUE)
-
-    def is_placeholder(self, name: str) -> bool:
-        """True when ``name`` answers the dummy: not a secret to mask (the redaction layer asks)."""
-        return name not in self.base
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(())
-
-    def __len__(self) -> int:
-        return 0
 
 
 class WsgiAdapter(BaseAdapter):
@@ -265,15 +239,6 @@ class _Snapshot:
             provider.close()
             raise
         return provider
-
-
-def loading_environ() -> Mapping[str, str]:
-    """For loading the config of a snapshot plan: the environment, unset variables as dummies.
-
-    A fork's pull request has none of the ``${NAME}`` of the accounts' urls and logins;
-    they are never used by a snapshot plan.
-    """
-    return _AnyVariable(os.environ)
 
 
 def plan_against_snapshot(config: Config, snapshot_path: Path, *, accounts: Iterable[str] | None = None,

@@ -21,7 +21,8 @@ _MODELINE = re.compile(r"^#\s*yaml-language-server:\s*\$schema=\S*[ \t]*$")
 
 
 def schema_text(which: str = "telconf") -> str:
-    """The text of a schema: ``telconf`` (config, with every installed provider), ``plan`` or ``report``."""
+    """The text of a schema: ``telconf`` (config, with every installed provider), ``plan``, ``report``,
+    ``routes`` or ``tests``."""
     from telconf.config import schema_path
 
     if which == "telconf":

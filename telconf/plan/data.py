@@ -261,6 +261,9 @@ class AccountPlan:
     existing: Mapping[str, int] = field(default_factory=dict)
     reads: int = 0  # list calls made to read the live state
     ignored: Mapping[str, int] = field(default_factory=dict)  # live items per kind ignore rules left out
+    # The routing the plan changes (telconf.routing.impact.NumberImpact per number): what
+    # callers get before and after, for reviewers. Derived from the states, not compared.
+    routing: tuple[Any, ...] = field(default=(), compare=False)
 
     @property
     def has_changes(self) -> bool:
@@ -283,6 +286,7 @@ class AccountPlan:
             **({"ignored": dict(sorted(self.ignored.items()))} if self.ignored else {}),
             "changes": changes,
             "calls": [c.to_data() for c in self.calls],
+            "routing": [r.to_data() for r in self.routing],
         }
 
 

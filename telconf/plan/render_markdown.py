@@ -21,8 +21,10 @@ import re
 from typing import Any, TextIO
 
 from telconf import __version__
-from telconf.guard.redact import escape as escape_controls, mask_userinfo
 from telconf.core.phones import display
+from telconf.guard.redact import escape as escape_controls, mask_userinfo
+from telconf.routing.mermaid import gantt
+from telconf.routing.text import route_data, window_label
 from telconf.plan.render import (
     PlanData,
     account_counts,
@@ -39,6 +41,7 @@ from telconf.plan.render import (
 )
 
 LIMIT = 60_000
+CHARTS = 20  # numbers whose routing change gets a chart (the table is there for every number)
 PARAMS_SHOWN = 300  # characters of a call's parameters shown in the call list
 CHANGE_CAPS = (500, 200, 100, 50, 20, 10, 5, 2, 0)  # changes per account, tried in turn
 DIFF_MARKERS = {"create": "+", "update": "!", "delete": "-", "move": "!"}  # GitHub colours + - and !
@@ -101,6 +104,9 @@ class _Document:
         warnings = [w for w in self.data.get("warnings", ()) if w.get("code") != "snapshot"]
         if warnings:
             parts.append(self._warnings(warnings))
+        routing = [a for a in accounts if a.get("routing")]
+        if routing:
+            parts.append(self._routing(routing))
         for account in accounts:
             parts.append(self._account(account))
         parts.append(self._footer())
@@ -157,6 +163,31 @@ class _Document:
         parts.append("</details>\n")
         return "\n".join(parts)
 
+    def _routing(self, accounts: list[PlanData]) -> str:
+        """Per changed number: a compact before/after table and a Mermaid chart of its week.
+
+        Shortened like the changes: a capped plan shows its first numbers and no charts.
+        """
+        parts = ["### 📞 Call routing that changes\n"]
+        total = sum(len(a["routing"]) for a in accounts)
+        cap = total if self.change_cap is None else self.change_cap
+        shown = 0
+        for account in accounts:
+            for impact in account["routing"]:
+                if shown >= cap:
+                    break
+                shown += 1
+                title = f"{display(impact['number'])} ({account['account']})"
+                rows = [f"**{escape(title)}**\n", "| when | before | after |", "|---|---|---|"]
+                rows += [f"| {escape(window_label(c))} | {escape(route_data(c['before']))} | "
+                         f"{escape(route_data(c['after']))} |" for c in impact["changes"]]
+                parts.append("\n".join(rows) + "\n")
+                if self.change_cap is None and shown <= CHARTS:
+                    parts.append(gantt(f"{display(impact['number'])} before and after", impact["changes"]))
+        if shown < total:
+            parts.append(f"_… {total - shown} more numbers whose routing changes are not shown._\n")
+        return "\n".join(parts)
+
     @staticmethod
     def _calls(calls: list[PlanData]) -> str:
         lines = [f"<details>\n<summary>API calls, in order ({len(calls)})</summary>\n"]
@@ -173,7 +204,7 @@ class _Document:
         from telconf.plan.data import fingerprint
 
         version = self.data.get("telconf_version") or __version__
-        identity = fingerprint([{k: v for k, v in a.items() if k != "changes"}
+        identity = fingerprint([{k: v for k, v in a.items() if k not in ("changes", "routing")}
                                 | {"changes": [{k: v for k, v in c.items() if k != "source"} for c in a["changes"]]}
                                 for a in self.data["accounts"]])
         return (f"---\n<sub>telconf {html.escape(version)} · plan fingerprint "

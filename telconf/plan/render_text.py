@@ -6,6 +6,9 @@ from typing import Any, TextIO
 
 import click
 
+from telconf.core.phones import display
+from telconf.routing.text import route_data, window_label
+
 from telconf.plan.render import (
     MARKERS,
     PlanData,
@@ -57,6 +60,7 @@ class PlanText:
                 out.append(f"  {number_title(number, changes)}")
                 for change in changes:
                     out.extend(self._change(change))
+            out.extend(self._routing(account.get("routing") or ()))
             out.append("")
         out.append(self._style(summary_line(data), bold=True))
         return out
@@ -70,6 +74,20 @@ class PlanText:
         if change.get("warning"):
             lines.append(self._style(f"        ! {change['warning']}", fg="magenta"))
         return lines
+
+    def _routing(self, impacts: Any) -> list[str]:
+        """What callers get before and after, for each window that changes."""
+        if not impacts:
+            return []
+        out = [self._style("  call routing that changes:", bold=True)]
+        for impact in impacts:
+            out.append(f"    {display(impact['number'])}")
+            for change in impact["changes"]:
+                label = window_label(change)
+                out.append(f"      {label}  before: {route_data(change['before'])}")
+                out.append(self._style(f"      {' ' * len(label)}  after:  {route_data(change['after'])}",
+                                       fg="yellow"))
+        return out
 
     def _style(self, text: str, **styles: Any) -> str:
         return click.style(text, **styles) if self.color else text

@@ -405,10 +405,12 @@ def _changes(plan: dict[str, Any]) -> Any:
     """What a plan does, as comparable data: its accounts without the config positions.
 
     ``source`` (lines in the config) may move without changing the plan; the config's
-    content is compared by ``inputs_hash`` already.
+    content is compared by ``inputs_hash`` already. ``routing`` is what callers get, derived
+    from the states (drift in a number the plan does not touch may change it): not compared.
     """
     accounts = _as_json(plan.get("accounts"))
     for account in accounts or ():
+        account.pop("routing", None)
         for change in account.get("changes", ()):
             change.pop("source", None)
     return accounts

@@ -112,15 +112,21 @@ ALLOWED = {
     "guard": {"registry"},  # hosts: a provider's own host (redact, which errors uses, imports nothing)
     "phones": {"errors", "phones_plus7"},
     "phones_plus7": set(),  # a copy of phonenumbers' +7 metadata: data, no telconf import
-    "config": {"errors", "guard", "model", "phones", "registry"},
+    "config": {"errors", "guard", "model", "phones", "registry", "routing"},
     # dates: overrides and holidays, above the config (it builds an override as a number);
     # providers hand it their number builder. The plan only reads the moment a plan records.
     "dates": {"config", "errors", "model"},
     "registry": {"errors", "model"},  # the bottom: Action and StageTable are plain data of model
-    "plan": {"errors", "guard", "model", "phones"},  # not config: PlanContext is given its reader
-    "providers": {"config", "dates", "errors", "guard", "model", "phones", "plan", "registry", "wav"},
+    "routing": {"errors", "model", "phones", "registry"},  # the call model: below config (its checks) and plan
+    "plan": {"errors", "guard", "model", "phones", "routing"},  # not config: PlanContext is given its reader
+    "providers": {"config", "dates", "errors", "guard", "model", "phones", "plan", "registry", "routing", "wav"},
     "emulator": {"errors", "guard", "registry"},
     "emulator(provider)": {"emulator", "errors", "guard", "model", "phones", "registry", "wav"},
+    # the jobs: everything below; ``output`` only for ``Conductor.export`` (imported when called)
+    "engine": {"config", "dates", "emulator", "errors", "guard", "model", "output", "phones", "plan", "providers",
+               "registry", "routing"},
+    # what telconf writes besides plans: the apply report reads the engine's results
+    "output": {"config", "engine", "errors", "guard", "model", "plan", "providers", "registry"},
 }
 
 
@@ -190,6 +196,11 @@ TELCO_WORDS = ("sip line", "sip password", "forward", "cloudcc", "black list", "
                "greeting")
 
 
+# Names issue 23 gives the core's call model (a step kind and route-test key, a warning code):
+# the exact strings only, never in prose.
+ROUTING_NAMES = frozenset({"greeting", "unreachable-forward"})
+
+
 def command_docstrings(tree: ast.AST) -> dict[int, ast.FunctionDef]:
     """The docstrings of click commands and groups (their help), by the id of their node."""
     return {id(node.body[0].value): node for node in ast.walk(tree)
@@ -214,6 +225,8 @@ def test_the_core_help_and_strings_use_no_word_of_a_providers_domain() -> None:
                 continue
             if id(node) in docstrings and id(node) not in helps:
                 continue  # prose for developers may name the built-ins as examples
+            if node.value in ROUTING_NAMES:
+                continue
             text = node.value.lower()
             found += [f"{where(path, node.lineno)}: {word!r} in {node.value.strip()[:60]!r}"
                       for word in (*BUILT_IN, *TELCO_WORDS) if word in text]

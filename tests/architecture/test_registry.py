@@ -121,7 +121,8 @@ def test_the_checked_in_schema_is_the_one_composed_from_the_built_ins() -> None:
     composed = compose(registry.providers().values())
     assert composed["$defs"]["account"]["properties"]["provider"]["enum"] == ["beeline", "teleum"]
     assert {"teleumAccount", "beelineAccount", "forward", "voiceFile"} <= set(composed["$defs"])
-    assert set(composed["$defs"]["template"]["properties"]) == {"forwards", "redirect", "premedia", "record", "overrides"}
+    assert set(composed["$defs"]["template"]["properties"]) == {"forwards", "gap_intended", "redirect", "premedia", "record",
+                                                                "overrides"}
 
 
 def test_a_fragment_redefining_a_core_definition_is_refused() -> None:

@@ -51,7 +51,8 @@ EXPECTED: dict[str, list[tuple[str | None, int, int, str]]] = {
     "unknown-key.yaml": [
         (None, 7, 5, "unknown key 'sip_line' in spb-office; expected one of: calendar, credentials, ignore, numbers, "
                      "provider, safety, sip_lines, timezone, url"),
-        (None, 10, 9, "unknown key 'forward' in +7 812 323-23-23; expected one of: forwards, overrides, use, with"),
+        (None, 10, 9, "unknown key 'forward' in +7 812 323-23-23; expected one of: forwards, gap_intended, overrides, "
+                      "use, with"),
     ],
     "missing-required.yaml": [
         (None, 2, 1, "missing required key 'version'"),

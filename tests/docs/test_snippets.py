@@ -24,8 +24,8 @@ from tests.docs.snippets import REPO, Command, documents, fenced_blocks, shell_c
 COMMANDS = [command for path in documents() for command in shell_commands(path)]
 TELCONF = [command for command in COMMANDS if command.program == "telconf"]
 # Commands that read only the repository and write nothing but stdout: run for real.
-OFFLINE = {"validate", "render", "schema", "accounts"}
-WRITES = {"-o", "--out", "--modeline", "--keep"}
+OFFLINE = {"validate", "render", "schema", "accounts", "routes", "test"}
+WRITES = {"-o", "--out", "--modeline", "--keep", "--junit", "--live"}
 REPOSITORY_DIRS = ("examples/", "benchmarks/", "schemas/", "tests/", "requirements/", "docs/", "telconf/", ".ci/")
 
 README_FIRST_COMMANDS = (

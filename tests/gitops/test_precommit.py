@@ -29,7 +29,8 @@ def run_hook(hook_id: str, repo: Path) -> subprocess.CompletedProcess[str]:
     entry = shlex.split(hook["entry"])
     telconf = Path(sys.executable).with_name("telconf")  # the console script pip installed with telconf
     assert entry[0] == "telconf" and telconf.exists()
-    return subprocess.run([str(telconf), *entry[1:], *hook.get("args", []), *files], cwd=repo,
+    passed = files if hook.get("pass_filenames", True) else []
+    return subprocess.run([str(telconf), *entry[1:], *hook.get("args", []), *passed], cwd=repo,
                           capture_output=True, text=True)
 
 
@@ -52,7 +53,11 @@ def test_hook_definitions_are_what_pre_commit_needs() -> None:
     for hook in HOOKS:
         assert {"id", "name", "entry", "language"} <= hook.keys()
         assert hook["language"] == "python"  # pre-commit pip-installs this repository for it
-        assert "--hook" in hook["entry"] and "files" not in hook  # every YAML; telconf tells its own
+        assert "files" not in hook  # every YAML; telconf tells its own
+        if hook["id"].startswith("telconf-validate"):
+            assert "--hook" in hook["entry"]
+        else:  # the route tests: the files beside ./telconf.yaml, whatever YAML changed
+            assert hook["entry"] == "telconf test" and hook["pass_filenames"] is False
 
 
 def test_validate_hook_passes_good_files_and_fails_a_bad_one_with_its_position(tmp_path: Path) -> None:
@@ -99,6 +104,19 @@ def test_pre_commit_itself_runs_the_hook_from_this_repository(tmp_path: Path) ->
     assert re.search(r"telconf validate\.+Passed", result.stdout), result.stdout
 
 
+def test_route_test_hook_runs_the_tests_beside_the_config_and_validate_hooks_leave_them_alone(tmp_path: Path) -> None:
+    cases = ('tests:\n  - {name: office hours, number: "+7 812 323-23-23", at: "mon 10:00", '
+             'expect: {first: "sip:101"}}\n')
+    repo = make_repo(tmp_path, {"telconf.yaml": GOOD, "telconf.tests.yaml": cases})
+    result = run_hook("telconf-test", repo)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout == "PASS  office hours\n1 passed, 0 failed\n"
+    assert "telconf.tests.yaml" not in run_hook("telconf-validate", repo).stdout  # not a config file
+
+    (repo / "telconf.tests.yaml").write_text(cases.replace("sip:101", "sip:102"))
+    result = run_hook("telconf-test", repo)
+    assert result.returncode == 1
+    assert result.stdout.startswith("FAIL  office hours") and result.stdout.endswith("0 passed, 1 failed\n")
 CALLCENTER = ROOT / "examples" / "callcenter"
 
 

@@ -125,7 +125,7 @@ def test_a_template_whose_keys_do_not_fit_the_provider(here: Path) -> None:
         """)
     assert errors(validate(path)) == [
         "telconf.yaml:10:33: template 'desk' (line 3) sets redirect, which a teleum number does not have "
-        "(it has: forwards, overrides)"]
+        "(it has: forwards, gap_intended, overrides)"]
 
 
 def test_a_beeline_number_takes_redirect_and_record_from_a_template(here: Path) -> None:

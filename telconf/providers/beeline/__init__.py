@@ -25,6 +25,7 @@ PROVIDER = ProviderDescriptor(
     stages=STAGES,
     provider=Lazy("telconf.providers.beeline.provider:BeelineProvider"),
     emulator=Lazy("telconf.providers.beeline.emulator:KIT"),
+    routing=Lazy("telconf.providers.beeline.routing:ROUTER"),
     template_keys=frozenset({"redirect", "premedia", "record", "overrides"}),
     file_fields=(("voice_files", "*", "path"), ("blacklists", "lists", "*", "*", "block_file")),
 )

@@ -24,7 +24,8 @@ PROVIDER = ProviderDescriptor(
     stages=STAGES,
     provider=Lazy("telconf.providers.teleum.provider:TeleumProvider"),
     emulator=Lazy("telconf.providers.teleum.emulator:KIT"),
-    template_keys=frozenset({"forwards", "overrides"}),
+    routing=Lazy("telconf.providers.teleum.routing:ROUTER"),
+    template_keys=frozenset({"forwards", "gap_intended", "overrides"}),
     secret_fields=(("sip_lines", "*", "password"),),
     write_only_secrets="SIP line passwords",
 )

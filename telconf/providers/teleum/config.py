@@ -43,6 +43,7 @@ def build_teleum(ctx: Context, name: str, path: Path, data: dict[str, Any]) -> T
     paths: dict[str, Path] = {}
     for wire, item, settings in common.numbers(ctx, path + ("numbers",), data.get("numbers")):
         numbers[wire] = TeleumNumber(wire, _forwards(ctx, item, settings, sip_lines),
+                                     gap_intended=settings.get("gap_intended") is True,
                                      template=ctx.template_of(item), where=ctx.doc.key_place(data["numbers"], str(item[-1])))
         paths[wire] = item
 

@@ -97,6 +97,7 @@ class TeleumNumber:
 
     number: str
     forwards: Managed[tuple[Forward, ...]] = UNMANAGED
+    gap_intended: bool = field(default=False, compare=False)  # windows with no forward are on purpose (routing)
     template: str | None = field(default=None, compare=False)  # the template it was expanded from
     where: str = field(default="", compare=False)  # FILE:LINE:COL of the number in the config
 
