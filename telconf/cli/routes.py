@@ -86,7 +86,9 @@ def routes(numbers: tuple[str, ...], config_path: Path, accounts: tuple[str, ...
     if fmt == "json":
         click.echo(routes_json(data), nl=False)
     elif fmt == "markdown":
-        click.echo(routes_markdown(data))
+        from telconf.plan.render_markdown import escape
+
+        click.echo(routes_markdown(data, escape))
     else:
         click.echo(routes_text(data), nl=False)
 

@@ -8,7 +8,7 @@ number, steps[]}`` (``--at``). Windows and steps come from ``telconf.routing.mod
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from telconf.core.model import Account
@@ -139,20 +139,26 @@ def cell(value: str) -> str:
     return value.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").replace("`", "'")
 
 
-def routes_markdown(data: Mapping[str, Any]) -> str:
-    """A heading and a table per number: when, route."""
+def routes_markdown(data: Mapping[str, Any], escape: Callable[[str], str] = cell) -> str:
+    """A heading and a table per number: when, route.
+
+    ``escape`` makes a config value inert outside code (the CLI passes the plan's Markdown
+    escaping: HTML, ``@mentions`` and autolinks neutralised, as in a plan comment); the
+    routing layer cannot import it itself.
+    """
     out = ["## Call routing", ""]
     if data.get("at"):
         out += [f"At `{cell(str(data['at']))}`" + (f", caller `{cell(str(data['caller']))}`" if data.get("caller")
                                                      else "") + ".", ""]
     for entry in data["numbers"]:
-        out += [f"### {cell(display(entry['number']))} ({cell(entry['account'] or 'no account')})", "",
+        out += [f"### {escape(display(entry['number']))} ({escape(entry['account'] or 'no account')})", "",
                 "| when | route |", "|---|---|"]
         if "steps" in entry:
             at = entry.get("at")
             moment = f"{at['day']} {at['time']}" if at else str(data.get("at"))
-            out.append(f"| {cell(moment)} | {cell(text.route_data(entry['steps']) + _by_override(entry))} |")
+            out.append(f"| {escape(moment)} | {escape(text.route_data(entry['steps']) + _by_override(entry))} |")
         else:
-            out += [f"| {cell(text.window_label(w))} | {cell(text.route_data(w['steps']))} |" for w in entry["windows"]]
+            out += [f"| {escape(text.window_label(w))} | {escape(text.route_data(w['steps']))} |"
+                    for w in entry["windows"]]
         out.append("")
     return "\n".join(out)

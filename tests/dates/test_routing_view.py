@@ -82,7 +82,7 @@ def test_routes_text_and_markdown_say_which_override_gave_the_route(cli: CliRunn
     own = run(cli, "routes", "-c", str(config), "--at", "2026-12-30T20:00")
     assert "override" not in own.stdout
     markdown = run(cli, "routes", "-c", str(config), "--at", "2026-12-31T20:00", "--format", "markdown")
-    assert "| thu 20:00 | voicemail:new-year@example.com  (override new-year) |" in markdown.stdout
+    assert "| thu 20:00 | voicemail:new-year@\u2060example&#46;com  \\(override new-year\\) |" in markdown.stdout
 
 
 def test_routes_with_a_bad_date_is_an_error_naming_the_option(cli: CliRunner, tmp_path: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import socket
 from pathlib import Path
 
@@ -61,7 +62,20 @@ def test_markdown(cli: CliRunner, config: Path) -> None:
     result = run(cli, "routes", "-c", str(config), "--format", "markdown", "--at", "sat 10:00")
     assert result.exit_code == 0
     assert "### +7 812 323-23-23 (office)" in result.stdout
-    assert "| sat 10:00 | voicemail:office@example.com |" in result.stdout
+    # Config values are inert outside code: no mention, no mailto autolink (rendered as written).
+    assert "| sat 10:00 | voicemail:office@\u2060example&#46;com |" in result.stdout
+
+
+def test_markdown_values_ping_nobody_and_link_nowhere(cli: CliRunner, tmp_path: Path) -> None:
+    """A pull request's ``routes --format markdown`` comment printed targets as written outside
+    code: ``voicemail:ops@evil.example`` became a mailto link, ``<`` raw HTML."""
+    path = tmp_path / "telconf.yaml"
+    path.write_text(CONFIG.replace("voicemail:office@example.com", "voicemail:ops@www.1evil.com"))
+    result = run(cli, "routes", "-c", str(path), "--format", "markdown")
+    assert result.exit_code == 0, result.output
+    rows = [line for line in result.stdout.splitlines() if line.startswith("| mon-fri 09:00")]
+    assert rows == ["| mon-fri 09:00–18:00 | sip:101 \\(20 s\\) → voicemail:ops@\u2060www&#46;1evil&#46;com |"]
+    assert not re.search(r"@\w|www\.|<", result.stdout)
 
 
 def test_caller_in_the_black_list_is_blocked(cli: CliRunner, tmp_path: Path) -> None:
