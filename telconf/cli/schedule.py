@@ -6,6 +6,7 @@ Offline: reads the config only (``${NAME}`` values are never read), no network.
 from __future__ import annotations
 
 import json
+import math
 import re
 import sys
 from collections.abc import Iterator, Mapping
@@ -27,6 +28,7 @@ from telconf.cli.common import (
 
 _DURATION = re.compile(r"(\d+)\s*([smhd])\Z")
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
+MAX_SPAN = timedelta(days=3660)
 OFFLINE_VALUE = "http://127.0.0.1:9/offline"  # stands for every ${NAME}: passes for a URL and a login
 
 
@@ -54,13 +56,23 @@ def _duration(ctx: click.Context, param: click.Parameter, value: str) -> timedel
     match = _DURATION.match(value.strip())
     if not match:
         raise click.BadParameter(f"{value!r} is not a duration; expected e.g. 65m, 2h, 1d")
+    # As far back as --days looks ahead at most: a larger one is a typo, and past ~2.7 million
+    # years timedelta overflows.
+    if len(match.group(1)) > 9 or timedelta(**{_UNITS[match.group(2)]: int(match.group(1))}) > MAX_SPAN:
+        raise click.BadParameter(f"{value!r} is more than {MAX_SPAN.days} days")
     return timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
+
+
+def _days(ctx: click.Context, param: click.Parameter, value: float) -> float:
+    if math.isnan(value):  # FloatRange lets nan through: every comparison with it is false
+        raise click.BadParameter("nan is not a number of days")
+    return value
 
 
 @click.command("schedule")
 @config_option
 @account_option
-@click.option("--days", type=click.FloatRange(0, 3660), default=30, show_default=True,
+@click.option("--days", type=click.FloatRange(0, MAX_SPAN.days), default=30, show_default=True, callback=_days,
               help="How far ahead to look.")
 @click.option("--since", "since", default="0m", show_default=True, metavar="DURATION", callback=_duration,
               help="Also list the changes this long before the moment (65m, 2h, 1d): they are due.")
@@ -92,7 +104,12 @@ def schedule(config_path: Path, accounts: tuple[str, ...], days: float, since: t
     for warning in config.warnings:
         click.echo(str(warning), err=True)
     moment = resolve.parse_at(None) if at is None else at
-    after, until = window(moment, days, since)
+    try:
+        after, until = window(moment, days, since)
+        _headroom = (after - MAX_SPAN, until + MAX_SPAN)  # room for every zone's offset and a recurrence's step
+    except OverflowError:
+        raise click.BadParameter(f"{moment.date()} with --days {days:g} and --since {since.days} days reaches "
+                                 "past the years a date can have", param_hint="'--at'") from None
     found = list(changes(config, after, until))
     data = to_data(found, moment, after, until)
     if fmt == "json":

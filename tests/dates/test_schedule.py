@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 import yaml
 from click.testing import CliRunner
 
@@ -108,6 +109,21 @@ def test_schedule_refuses_a_bad_moment_or_duration(tmp_path: Path) -> None:
     assert code == 2 and "Invalid value for '--at': '31.12.2026' is not an ISO date" in err
     code, _, err = run("schedule", "-c", str(config(tmp_path)), "--since", "an hour")
     assert code == 2 and "'an hour' is not a duration; expected e.g. 65m, 2h, 1d" in err
+
+
+@pytest.mark.parametrize("args, message", [
+    (("--days", "nan"), "Invalid value for '--days': nan is not a number of days"),
+    (("--since", "999999999d"), "Invalid value for '--since': '999999999d' is more than 3660 days"),
+    (("--since", "3661d"), "Invalid value for '--since': '3661d' is more than 3660 days"),
+    (("--at", "9999-12-31T23:59"), "Invalid value for '--at': 9999-12-31 with --days 30 and --since 0 days reaches "
+                                   "past the years a date can have"),
+    (("--at", "0001-01-01"), "Invalid value for '--at': 0001-01-01 with --days 30"),
+])
+def test_schedule_refuses_an_out_of_range_window(tmp_path: Path, args: tuple[str, ...], message: str) -> None:
+    """Each of these ended in ``Internal error: ValueError`` or ``OverflowError``."""
+    code, out, err = run("schedule", "-c", str(config(tmp_path)), *args)
+    assert code == 2 and message in err, err
+    assert out == "" and "Internal error" not in err
 
 
 def test_render_at_folds_the_active_override_in(tmp_path: Path) -> None:
