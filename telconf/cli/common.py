@@ -64,9 +64,17 @@ def _parse_at(ctx: click.Context, param: click.Parameter, value: str | None) -> 
     from telconf.dates.resolve import BadAt, parse_at
 
     try:
-        return parse_at(value)
+        moment = parse_at(value)
     except BadAt as exc:
         raise click.BadParameter(str(exc).removeprefix("--at: ")) from None
+    # Time zones, holidays and a schedule's window step days from the moment: near year 1 or
+    # 9999 that overflows (an Internal error). No plan is made for such a year anyway.
+    if not AT_YEARS[0] <= moment.year <= AT_YEARS[1]:
+        raise click.BadParameter(f"{value!r} is outside the years {AT_YEARS[0]}-{AT_YEARS[1]}")
+    return moment
+
+
+AT_YEARS = (1900, 9000)
 
 
 def at_option(func: F) -> F:

@@ -115,15 +115,22 @@ def test_schedule_refuses_a_bad_moment_or_duration(tmp_path: Path) -> None:
     (("--days", "nan"), "Invalid value for '--days': nan is not a number of days"),
     (("--since", "999999999d"), "Invalid value for '--since': '999999999d' is more than 3660 days"),
     (("--since", "3661d"), "Invalid value for '--since': '3661d' is more than 3660 days"),
-    (("--at", "9999-12-31T23:59"), "Invalid value for '--at': 9999-12-31 with --days 30 and --since 0 days reaches "
-                                   "past the years a date can have"),
-    (("--at", "0001-01-01"), "Invalid value for '--at': 0001-01-01 with --days 30"),
+    (("--at", "9999-12-31T23:59"), "Invalid value for '--at': '9999-12-31T23:59' is outside the years 1900-9000"),
+    (("--at", "0001-01-01"), "Invalid value for '--at': '0001-01-01' is outside the years 1900-9000"),
 ])
 def test_schedule_refuses_an_out_of_range_window(tmp_path: Path, args: tuple[str, ...], message: str) -> None:
     """Each of these ended in ``Internal error: ValueError`` or ``OverflowError``."""
     code, out, err = run("schedule", "-c", str(config(tmp_path)), *args)
     assert code == 2 and message in err, err
     assert out == "" and "Internal error" not in err
+
+
+@pytest.mark.parametrize("command, exit_code", [("render", 2), ("plan", 1)])  # plan: 2 means drift, usage is 1
+def test_at_in_year_one_is_a_usage_error(tmp_path: Path, command: str, exit_code: int) -> None:
+    """``plan --at 0001-01-01`` ended in ``Internal error: OverflowError``."""
+    code, out, err = run(command, "-c", str(config(tmp_path)), "--at", "0001-01-01")
+    assert code == exit_code and "Invalid value for '--at': '0001-01-01' is outside the years 1900-9000" in err, err
+    assert out == ""
 
 
 def test_render_at_folds_the_active_override_in(tmp_path: Path) -> None:
