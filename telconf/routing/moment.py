@@ -17,6 +17,9 @@ _FULL_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday
 DEFAULT_TIMEZONE = "Europe/Moscow"
 
 
+YEARS = (1900, 9000)  # the dated moments telconf works with (``--at``, a route test's ``at``)
+
+
 class BadMoment(ValueError):
     """``--at`` text that is neither ``mon 10:00`` nor an ISO date-time."""
 
@@ -34,6 +37,9 @@ def minute_of_week(when: str, timezone: str = DEFAULT_TIMEZONE) -> int:
         moment = datetime.fromisoformat(when.strip())
     except ValueError:
         raise BadMoment(f"{when!r} is not a moment; expected e.g. 'mon 10:00' or '2026-12-07T10:00+03:00'") from None
+    # Time zones and holidays step days from it: near year 1 or 9999 that overflows.
+    if not YEARS[0] <= moment.year <= YEARS[1]:
+        raise BadMoment(f"{when!r} is outside the years {YEARS[0]}-{YEARS[1]}")
     if moment.tzinfo is not None:
         moment = moment.astimezone(zone(timezone))
     return local_minute(moment)

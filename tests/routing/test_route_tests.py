@@ -96,6 +96,9 @@ def test_junit_report(cli: CliRunner, config: Path, tmp_path: Path) -> None:
      23, "blocked is true or false"),
     ("tests:\n  - name: a\n    number: '+7 812 323-23-23'\n    at: mon 10:00\n", 2, 5, "the case has no 'expect'"),
     ("tests: [\n", 2, 1, "YAML syntax"),
+    # was Internal error: OverflowError (a pull request's test file)
+    ("tests:\n  - name: a\n    number: '+7 812 323-23-23'\n    at: '0001-01-01T00:00'\n    expect: {first: none}\n",
+     4, 9, "'0001-01-01T00:00' is outside the years 1900-9000"),
 ])
 def test_bad_test_file_is_a_positioned_error(cli: CliRunner, config: Path, tmp_path: Path, text: str, line: int,
                                              column: int, message: str) -> None:
