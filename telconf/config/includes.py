@@ -115,6 +115,10 @@ def _matches(doc: Document, file: str, mark: tuple[int, int], base: FilePath, en
             doc.diagnostics.append(_at(file, mark, f"include: {entry!r} leads outside the config's directory "
                                                    f"({root}); included files must be inside it"))
             continue
+        if safe_files.hidden(real, root, entry):  # .git/config, .env: never config, maybe a token
+            doc.diagnostics.append(_at(file, mark, f"include: {entry!r} is a hidden file or in a hidden "
+                                                   "directory; included files may not be"))
+            continue
         inside.append(real)
     return inside
 

@@ -464,6 +464,24 @@ def test_row15_a_block_file_in_a_hidden_directory_is_refused_unread(tmp_path: Pa
         assert JOB_TOKEN not in outcome.stdout + outcome.stderr
 
 
+@pytest.mark.parametrize("named", [".git/config", "linked.yaml", ".env", "sub/.hidden/accounts.yaml"])
+def test_row15_an_include_of_a_hidden_file_is_refused_unread(tmp_path: Path, named: str) -> None:
+    """``include:`` follows the rule of ``block_file``: a hidden file or folder is never config."""
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".git" / "config").write_text(GIT_CONFIG)
+    (tmp_path / ".env").write_text(f"TOKEN={JOB_TOKEN}\n")
+    (tmp_path / "sub" / ".hidden").mkdir(parents=True)
+    (tmp_path / "sub" / ".hidden" / "accounts.yaml").write_text("accounts: {}\n")
+    (tmp_path / "linked.yaml").symlink_to(tmp_path / ".git" / "config")  # a link committed in the pull request
+    config = tmp_path / "telconf.yaml"
+    config.write_text(f"version: 1\ninclude: [{named!r}]\naccounts: {{}}\n")
+    outcome = cli("validate", "-c", str(config))
+    assert outcome.code == 1
+    assert f"telconf.yaml:2:11: include: {named!r} is a hidden file or in a hidden directory" in outcome.stderr, \
+        outcome.stderr
+    assert JOB_TOKEN not in outcome.stdout + outcome.stderr
+
+
 def test_row15_a_voice_file_in_a_hidden_directory_is_refused(tmp_path: Path) -> None:
     (tmp_path / ".cache").mkdir()
     (tmp_path / ".cache" / "hello.wav").write_bytes(b"RIFF")
