@@ -21,6 +21,7 @@ from telconf.routing.steps import ANSWERS, NONE, RING, Route, Step
 from telconf.routing.week import Window, active, edges, when
 
 GAP = "routing-gap"
+_FORWARDING = frozenset((RING, *ANSWERS))  # steps whose target does not change when a call is routed
 UNREACHABLE = "unreachable-forward"
 
 
@@ -56,9 +57,29 @@ def findings(account: Account) -> Iterator[Finding]:
                 yield from _report(legs, who, template, gaps, hidden)
 
 
+_PROBLEMS: dict[tuple[object, bool], tuple[list[Window[Route]], list[int]]] = {}
+
+
 def _problems(legs: tuple[Leg, ...], intended: bool) -> tuple[list[Window[Route]], list[int]]:
     """The windows with no forward (unless intended; none when nothing is ever forwarded) and the
-    legs never reached."""
+    legs never reached, once per shape of the legs.
+
+    Both depend on when each leg is active and on what kind of step it is (rings, answers),
+    never on where a ring goes: numbers of a template used ``with:`` their own targets share
+    one shape. Steps that are not forwards (a greeting, a block) are kept whole, so the
+    windows with no forward are split exactly as each number's own week splits them.
+    """
+    shape = (tuple((leg.schedule, leg.step.kind if leg.step.kind in _FORWARDING else leg.step) for leg in legs),
+             intended)
+    found = _PROBLEMS.get(shape)
+    if found is None:
+        if len(_PROBLEMS) > 4096:
+            _PROBLEMS.clear()
+        found = _PROBLEMS[shape] = _problems_of(legs, intended)
+    return found
+
+
+def _problems_of(legs: tuple[Leg, ...], intended: bool) -> tuple[list[Window[Route]], list[int]]:
     weeks = week(legs)
     gaps = [] if intended else [w for w in weeks if any(step.kind == NONE for step in w.value)]
     return (gaps if len(gaps) < len(weeks) else []), unreachable(legs)

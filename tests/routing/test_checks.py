@@ -109,3 +109,28 @@ def test_codes_in_the_json_plan(cli: CliRunner, tmp_path: Path) -> None:
     assert warnings[-1]["file"] == str(gap) and (warnings[-1]["line"], warnings[-1]["column"]) == (line, 7)
     strict = run(cli, "plan", "-c", str(gap), "--snapshot", str(snapshot), "--strict")
     assert strict.exit_code == 1 and "1 warning (--strict)" in strict.stderr and strict.stdout == ""
+
+
+def test_numbers_of_a_template_with_their_own_targets_are_each_checked_alike(cli: CliRunner,
+                                                                             tmp_path: Path) -> None:
+    """The checks are computed once per shape (when each step is active, and whether it rings
+    or answers), not once per target: numbers used ``with:`` their own lines and mailboxes
+    get the same windows, each with its own target in the message."""
+    text = teleum("""\
+        "+7 812 323-23-23": {use: desk, with: {line: "101", mail: a@example.com}}
+        "+7 812 323-23-24": {use: desk, with: {line: "102", mail: b@example.com}}
+        "+7 812 323-23-25": {use: desk, with: {line: "101", mail: c@example.com}, gap_intended: true}
+        """).replace("version: 1\n", """version: 1
+templates:
+  desk:
+    forwards:
+      - {to: "voicemail:{mail}", schedule: [{days: mon-fri, from: "08:00", to: "20:00"}]}
+      - {to: "sip:{line}", schedule: [{days: mon-fri, from: "09:00", to: "18:00"}]}
+""")
+    code, err, _ = validate(cli, tmp_path, text)
+    assert code == 0
+    for number, line in (("+7 812 323-23-23", "101"), ("+7 812 323-23-24", "102"), ("+7 812 323-23-25", "101")):
+        assert f"unreachable-forward: step 2 of {number} (sip:{line} (20 s)) never rings" in err, err
+    for number in ("+7 812 323-23-23", "+7 812 323-23-24"):
+        assert f"routing-gap: {number} is not routed mon-fri 00:00–07:59, mon-fri 20:01–23:59, sat-sun" in err, err
+    assert "routing-gap: +7 812 323-23-25" not in err  # intended, and the shape is shared with the others
