@@ -174,16 +174,21 @@ def test_a_providers_emulator_imports_only_its_own_provider_package() -> None:
     assert found == []
 
 
+def docstring_ids(tree: ast.AST) -> set[int]:
+    """The ids of the docstring nodes of ``tree`` (prose, which may name the built-ins)."""
+    return {id(node.body[0].value) for node in ast.walk(tree)
+            if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
+            and node.body and isinstance(node.body[0], ast.Expr)
+            and isinstance(node.body[0].value, ast.Constant)}
+
+
 def test_the_core_names_no_provider_in_its_strings() -> None:
     """No ``Lazy("telconf.providers.teleum...")``, no ``"teleum_port"``, no ``== "Teleum"``: prose
     (docstrings) may name the built-ins, code may not."""
     found = []
     for path in core_files():
         tree = ast.parse(path.read_text(encoding="utf-8"))
-        docstrings = {id(node.body[0].value) for node in ast.walk(tree)
-                      if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
-                      and node.body and isinstance(node.body[0], ast.Expr)
-                      and isinstance(node.body[0].value, ast.Constant)}
+        docstrings = docstring_ids(tree)
         found += [f"{where(path, node.lineno)}: {node.value[:60]!r}" for node in ast.walk(tree)
                   if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings
                   and any(provider in node.value.lower() for provider in BUILT_IN)]
@@ -215,10 +220,7 @@ def test_the_core_help_and_strings_use_no_word_of_a_providers_domain() -> None:
     found = []
     for path in core_files():
         tree = ast.parse(path.read_text(encoding="utf-8"))
-        docstrings = {id(node.body[0].value) for node in ast.walk(tree)
-                      if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
-                      and node.body and isinstance(node.body[0], ast.Expr)
-                      and isinstance(node.body[0].value, ast.Constant)}
+        docstrings = docstring_ids(tree)
         helps = command_docstrings(tree)
         for node in ast.walk(tree):
             if not (isinstance(node, ast.Constant) and isinstance(node.value, str)):
