@@ -3,14 +3,18 @@
 A call starts as soon as what it waits for is done (``telconf.plan.order``: its lane's
 previous call, the changes it needs, and every earlier stage when its change did not
 say what it needs): calls of independent lanes (usually different phone numbers) run
-in parallel, each lane in its own order. The first failure stops everything: calls in flight finish, nothing new
-starts, and the report says what was done, what failed (with the provider's code
-and message) and what was not attempted. Ctrl-C stops the same way.
+in parallel, each lane in its own order, at most ``parallelism`` requests in flight per
+account. Accounts run one after the other. The first failure stops everything: calls in
+flight finish, nothing new starts, and the report says what was done, what failed (with
+the provider's code and message) and what was not attempted. Ctrl-C stops the same way.
 
 Other writers exist (issue 15): ``telconf.engine.apply_items`` re-reads each item right before
 its first write and skips it if it changed since the plan, and reads back every item
-written once the account's calls have run. The apply is a success only when every
-item it touched was read back as desired.
+written once its calls have run. The apply is a success only when every item it touched
+was read back as desired. Those reads ride along (issue 25): the checks go in slots no
+call can use (and a call waiting for its check holds none), the next account reads its
+first items ahead while this one's last calls run, and read-backs take only slots
+nothing else wants, an account's mostly while the next account's calls run.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ import queue
 import signal
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
@@ -203,17 +208,29 @@ class Applier:
             report.results.extend(results)
             accounts.append((account, results))
         total = len(report.results)
+        ended: queue.Queue[tuple[_Slots, int, Future[None]]] = queue.Queue()
+        runs = [_Run(account, results, _Slots(self.parallelism, ended, account.account),
+                     ItemGuard(self.providers[account.account], account, [r.position for r in results])
+                     if self.check else None)
+                for account, results in accounts]
         settling: list[Settling] = []
-        with self._ctrl_c_stops(), \
-                ThreadPoolExecutor(max_workers=self.parallelism, thread_name_prefix="telconf-apply") as pool:
-            for account, results in accounts:
-                guard = ItemGuard(self.providers[account.account], account, [r.position for r in results]) \
-                    if self.check else None
-                reading_back = self._run_account(pool, account, results, total, guard)
-                if guard is not None:
-                    # The account's calls are over: its read-backs go on while the next account runs.
-                    statuses = None if self.interrupted else {r.position: r.status.value for r in results}
-                    settling.append(Settling(guard, reading_back, statuses))
+        with self._ctrl_c_stops():
+            try:
+                for at, run in enumerate(runs):
+                    earlier = [r.slots for r in runs[:at] if r.slots.busy]  # the others' threads are gone
+                    for done in runs[:at]:
+                        if not done.slots.busy:
+                            done.slots.close()
+                    reading_back = self._run_account(run, runs[at + 1] if at + 1 < len(runs) else None,
+                                                     earlier, total)
+                    if run.guard is not None:
+                        # The account's calls are over: its read-backs go on while the next account runs.
+                        statuses = None if self.interrupted else {r.position: r.status.value for r in run.results}
+                        settling.append(Settling(run.guard, reading_back, statuses))
+                _drain([r.slots for r in runs])
+            finally:
+                for run in runs:
+                    run.slots.close()
             for settle in settling:
                 report.items.extend(settle.items())
         report.interrupted, report.signal = self.interrupted, self.signal
@@ -222,18 +239,26 @@ class Applier:
             raise ApplyError(_failure_message(report), report)
         return report
 
-    def _run_account(self, pool: ThreadPoolExecutor, account: AccountPlan,
-                     results: list[CallResult], total: int, guard: ItemGuard | None) -> list[Future[None]]:
+    def _run_account(self, run: _Run, after: _Run | None, earlier: list[_Slots], total: int) -> list[Future[None]]:
         """Run one account's calls, each as soon as what it waits for is done, until done or stopping.
 
         The edges are the plan's (``telconf.plan.order.call_graph``): lanes keep their order,
         a call waits for the changes it needs and, when its change did not say, for every
-        earlier stage. At most ``parallelism`` calls are in flight; of the calls free to go,
-        the first in plan order goes first.
+        earlier stage. At most ``parallelism`` requests are in flight per account (its
+        ``_Slots``); of the calls free to go, the first in plan order goes first.
 
-        Returns once no call of the account runs or can start any more, with the early
-        read-backs still running or due (issue 25): they need not hold up the next account.
+        Reads ride along (issue 25). A slot no call can use reads ahead the items whose
+        first writes come next. Read-backs take only slots nothing else wants: those of
+        the ``earlier`` accounts run beside this one's calls, in their own accounts'
+        slots; this account's wait for its calls to be done when an account comes ``after``
+        it (they would only hold up the next stage), else they use its idle slots, leaving
+        a quarter for calls. Once every call of this account has started, the account
+        after it reads ahead the items its first calls write.
+
+        Returns once no call of the account runs or can start any more, with its read-backs
+        (each a future that ends with it) still running or due.
         """
+        account, results, guard, slots = run.plan, run.results, run.guard, run.slots
         provider = self.providers[account.account]
         refs: dict[str, str] = {}
         followers = _followers(account.calls)
@@ -242,49 +267,48 @@ class Applier:
         if guard is not None:
             guard.mark_free(ready)
         heapq.heapify(ready)
-        ended: queue.Queue[tuple[int, Future[None]]] = queue.Queue()
-        in_flight = calls_in_flight = 0
-        read_backs: list[list[str]] = []  # groups of items whose calls are all done, to read back now
-        reading_back: dict[Future[None], None] = {}  # read-backs in flight
-
-        def submit(index: int, job: Callable[[], None]) -> Future[None]:
-            nonlocal in_flight
-            future = pool.submit(job)
-            future.add_done_callback(lambda done: ended.put((index, done)))
-            in_flight += 1
-            return future
+        calls_in_flight = started = 0
+        reading_back: list[Future[None]] = []
+        waiting: dict[int, list[Future[Any]]] = {}  # calls free to go but for their check reads
 
         while True:
-            while ready and in_flight < self.parallelism and not self._stop.is_set():
+            while ready and slots.free and not self._stop.is_set():
                 index = heapq.heappop(ready)
-                submit(index, partial(self._run_call, provider, index, results[index], refs, total, guard,
-                                      (followers[index], results[followers[index]]) if index in followers else None))
+                if guard is not None:
+                    jobs, running = guard.reads_before(index, slots.free)
+                    for job in jobs:
+                        slots.submit(READ_AHEAD, job)
+                    if running:
+                        waiting[index] = running
+                        continue
+                slots.submit(index, partial(self._run_call, provider, index, results[index], refs, total, guard,
+                                            (followers[index], results[followers[index]]) if index in followers
+                                            else None))
                 calls_in_flight += 1
-            if not calls_in_flight and (not ready or self._stop.is_set()):
-                # No call runs, none can start: what is left is reading, which the next account
-                # may overlap (the pool still caps the requests in flight).
-                due = [pool.submit(guard.read_back_ahead(group)) for group in read_backs] if guard else []
-                return [*reading_back, *due]
-            while read_backs and in_flight < self.parallelism and guard is not None:
-                future = submit(-2, guard.read_back_ahead(read_backs.pop(0)))
-                reading_back[future] = None
-            if guard is not None and not ready and in_flight < self.parallelism and not self._stop.is_set():
-                # Idle slots: read ahead the items whose first writes come next (issue 25).
-                for items in guard.upcoming(self.parallelism - in_flight):
-                    job = guard.read_ahead(items)
-                    if job is not None:
-                        submit(-1, job)
-            index, future = _next_ended(ended)
-            in_flight -= 1
-            future.result()  # re-raise a bug in the runner itself, never a provider error
-            reading_back.pop(future, None)
-            if index >= 0:
-                calls_in_flight -= 1
-            if index >= 0 and guard is not None:
+                started += 1
+            if not calls_in_flight and (self._stop.is_set() or not (ready or waiting)):
+                return reading_back  # no call runs, none can start: what is left is reading
+            if not self._stop.is_set():
+                if guard is not None and not ready and slots.free:
+                    _read_ahead(guard, slots)  # idle slots: the items whose first writes come next
+                if after is not None and after.guard is not None and started == len(account.calls):
+                    _read_ahead(after.guard, after.slots)  # the next account's first items
+            for other in earlier:
+                other.start_read_backs()
+            if after is None:
+                slots.start_read_backs(reserve=slots.size // 4)
+            owner, index = _next_ended(slots.ended)
+            for call in [i for i, reads in waiting.items() if all(f.done() for f in reads)]:
+                del waiting[call]
+                heapq.heappush(ready, call)
+            if owner is not slots or index < 0:
+                continue
+            calls_in_flight -= 1
+            if guard is not None:
                 group = guard.call_ended(index, results[index].status is CallStatus.DONE)
                 if group:
-                    read_backs.append(group)
-            if index >= 0 and results[index].status in (CallStatus.DONE, CallStatus.SKIPPED):
+                    reading_back.append(slots.read_back(guard.read_back_ahead(group)))
+            if results[index].status in (CallStatus.DONE, CallStatus.SKIPPED):
                 freed = frontier.done(index)
                 if guard is not None:
                     guard.mark_free(freed)
@@ -404,14 +428,114 @@ def resolved(call: Call, refs: Mapping[str, str], provider: Provider[Any]) -> Ca
     return dataclasses.replace(call, params=resolve(call.params, refs, provider.secret, provider.file))
 
 
-def _next_ended(ended: queue.Queue[tuple[int, Future[None]]]) -> tuple[int, Future[None]]:
-    """The next task to end. Waits in short slices: a Ctrl-C that lands just before a blocking
-    wait would only be handled when that wait ends, and the calls in flight wait for it."""
+READ_AHEAD, READ_BACK = -1, -2  # what ``_Slots`` runs besides calls (whose tags are their indices)
+
+
+@dataclass
+class _Run:
+    """One account of an apply: its plan, results, slots and (checking) item guard."""
+
+    plan: AccountPlan
+    results: list[CallResult]
+    slots: _Slots
+    guard: ItemGuard | None
+
+
+class _Slots:
+    """One account's requests in flight: at most ``size`` (``--parallelism`` is per account).
+
+    Calls and reads ahead start as the apply decides; read-backs wait in a queue for a
+    slot nothing else wants (``start_read_backs``). Every request's end is put on the
+    apply's one ``ended`` queue, so one loop follows every account.
+    """
+
+    def __init__(self, size: int, ended: queue.Queue[tuple[_Slots, int, Future[None]]], name: str):
+        self.size, self.name = size, name
+        self.in_flight = 0
+        self.ended = ended
+        self._executor: ThreadPoolExecutor | None = None  # started with the first request
+        self._read_backs: deque[tuple[Callable[[], None], Future[None]]] = deque()
+
+    @property
+    def free(self) -> int:
+        return self.size - self.in_flight
+
+    @property
+    def busy(self) -> bool:
+        return bool(self.in_flight or self._read_backs)
+
+    def submit(self, tag: int, job: Callable[[], None]) -> None:
+        if self._executor is None:
+            self._executor = ThreadPoolExecutor(max_workers=self.size, thread_name_prefix="telconf-apply")
+        future = self._executor.submit(job)
+        future.add_done_callback(lambda done: self.ended.put((self, tag, done)))
+        self.in_flight += 1
+
+    def read_back(self, job: Callable[[], None]) -> Future[None]:
+        """Queue read-back ``job``; the future ends when it has run."""
+        ended: Future[None] = Future()
+        self._read_backs.append((job, ended))
+        return ended
+
+    def start_read_backs(self, reserve: int = 0) -> None:
+        """Start queued read-backs in the free slots but ``reserve``, oldest first."""
+        while self._read_backs and self.free > reserve:
+            job, ended = self._read_backs.popleft()
+            self.submit(READ_BACK, partial(_run_into, job, ended))
+
+    def close(self) -> None:
+        """Wait for the requests in flight and end the threads; read-backs never started end
+        as cancelled (only after a bug: ``_drain`` runs them all)."""
+        while self._read_backs:
+            self._read_backs.popleft()[1].cancel()
+        if self._executor is not None:
+            self._executor.shutdown(wait=True)
+            self._executor = None
+
+
+def _read_ahead(guard: ItemGuard, slots: _Slots) -> None:
+    """Read ahead, in ``slots``' free slots, the items whose first writes come next."""
+    for items in guard.upcoming(slots.free):
+        job = guard.read_ahead(items)
+        if job is not None:
+            slots.submit(READ_AHEAD, job)
+
+
+def _next_ended(ended: queue.Queue[tuple[_Slots, int, Future[None]]]) -> tuple[_Slots, int]:
+    """Wait for the next request of any account to end: its slots and tag.
+
+    Waits in short slices: a Ctrl-C that lands just before a blocking wait would only be
+    handled when that wait ends, and the calls in flight wait for it.
+    """
     while True:
         try:
-            return ended.get(timeout=0.05)
+            owner, tag, future = ended.get(timeout=0.05)
+            break
         except queue.Empty:
             continue
+    owner.in_flight -= 1
+    future.result()  # re-raise a bug in the runner itself, never a provider error
+    return owner, tag
+
+
+def _drain(every: list[_Slots]) -> None:
+    """Run every queued read-back, and wait for every request in flight."""
+    while any(s.busy for s in every):
+        for slots in every:
+            slots.start_read_backs()
+        _next_ended(every[0].ended)
+
+
+def _run_into(job: Callable[[], None], ended: Future[None]) -> None:
+    """Run ``job`` and end ``ended`` with its outcome."""
+    if not ended.set_running_or_notify_cancel():
+        return
+    try:
+        job()
+    except BaseException as exc:  # noqa: BLE001 - handed to whoever waits for it
+        ended.set_exception(exc)
+        raise
+    ended.set_result(None)
 
 
 def outage_names(report: ApplyReport, words: str) -> dict[str, str]:

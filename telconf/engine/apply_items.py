@@ -26,6 +26,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 from enum import Enum
+from functools import cached_property
 from typing import Any
 
 from telconf.core.errors import TelconfError
@@ -53,13 +54,19 @@ class ItemResult:
 
     account: str
     item: str
-    label: str
+    name: str | Callable[[str], str] = field(repr=False)  # its label, or what names it (when a report asks)
     status: ItemStatus = ItemStatus.NOT_ATTEMPTED
     detail: str | None = None
     outage: bool = False  # left out of service while the config wants it in service (ItemCheck.outage)
     words: OutageWords = OutageWords()  # how its provider names an outage
     restored: str | None = None  # what was done to end the outage
     calls: list[int] = field(default_factory=list)
+
+    @cached_property
+    def label(self) -> str:
+        """How reports name it (named when first shown: thousands of black-list numbers
+        take a while to format, and a text report shows twenty)."""
+        return self.name if isinstance(self.name, str) else self.name(self.item)
 
 
 class ItemGuard:
@@ -77,7 +84,7 @@ class ItemGuard:
             named = tuple(dict.fromkeys(item for item in served_items if item is not None))
             self.call_items.append(named)
             for item in named:
-                result = self.items.setdefault(item, ItemResult(account.account, item, provider.item_label(item)))
+                result = self.items.setdefault(item, ItemResult(account.account, item, provider.item_label))
                 result.calls.append(positions[index])
                 # Checked before its first call: a read the plan runs first (getNextSIP) belongs
                 # to the item's write and must not fail on a change the check would report.
@@ -165,6 +172,32 @@ class ItemGuard:
 
         return job
 
+    def reads_before(self, index: int, slots: int) -> tuple[list[Callable[[], None]], list[Future[Any]]]:
+        """Call ``index`` is free to go: the check reads it waits for, so that ``apply`` runs
+        them in slots of their own rather than in the call's (a group's read serves every
+        call of the group: its other calls need not hold a slot while it runs).
+
+        Returns the jobs of the reads to start now (in at most ``slots``; each reads due
+        items not read yet with the other due items of their read group, claimed) and every
+        read of the call's due items still running (those jobs' included). No job and no
+        read: the call may go (a read older than ``CHECK_AHEAD_SECONDS`` is made again in it).
+        """
+        with self._lock:
+            due = [item for item in self.call_items[index]
+                   if self.first_write.get(item) == index and item not in self._checked]
+            groups: dict[str, list[str]] = {}
+            for item in due:
+                if item not in self._reads:
+                    groups.setdefault(self.provider.read_group(item), []).append(item)
+            if len(groups) > slots:
+                return [], []  # too many to read apart: the call reads them itself
+            claimed = [[*items, *self._due_at.pop(group, [])] for group, items in groups.items()]
+        jobs = [job for items in claimed if (job := self.read_ahead(list(dict.fromkeys(items)))) is not None]
+        with self._lock:
+            running = {id(future): future for item in due
+                       if (future := self._reads.get(item)) is not None and not future.done()}
+        return jobs, list(running.values())
+
     def calls_to_send(self, index: int) -> tuple[list[Call], str | None]:
         """The requests to send for planned call ``index`` now: the call itself, the call
         rebuilt without the items that must not be written, or none (with the reason)."""
@@ -176,8 +209,9 @@ class ItemGuard:
         if due:
             self._check(due)
         if call.write:
+            just_read = set(due)  # that read is the guard's (a set: a black-list call serves ~1,600 items)
             for item in items:
-                if item not in self.stopped and item not in due:  # just read: that read is the guard's
+                if item not in self.stopped and item not in just_read:
                     reason = self.provider.guard_write(call, item)
                     if reason:
                         self.stop(item, reason)
