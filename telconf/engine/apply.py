@@ -210,8 +210,7 @@ class Applier:
         total = len(report.results)
         ended: queue.Queue[tuple[_Slots, int, Future[None]]] = queue.Queue()
         runs = [_Run(account, results, _Slots(self.parallelism, ended, account.account),
-                     ItemGuard(self.providers[account.account], account, [r.position for r in results])
-                     if self.check else None)
+                     self.providers[account.account] if self.check else None)
                 for account, results in accounts]
         settling: list[Settling] = []
         with self._ctrl_c_stops():
@@ -258,12 +257,11 @@ class Applier:
         Returns once no call of the account runs or can start any more, with its read-backs
         (each a future that ends with it) still running or due.
         """
-        account, results, guard, slots = run.plan, run.results, run.guard, run.slots
+        account, results, guard, slots = run.plan, run.results, run.guarded(), run.slots
         provider = self.providers[account.account]
         refs: dict[str, str] = {}
         followers = _followers(account.calls)
-        frontier = Frontier(call_graph(account.calls, account.call_changes, account.changes, account.account))
-        ready = frontier.initial()
+        frontier, ready = run.frontier()
         if guard is not None:
             guard.mark_free(ready)
         heapq.heapify(ready)
@@ -291,8 +289,11 @@ class Applier:
             if not self._stop.is_set():
                 if guard is not None and not ready and slots.free:
                     _read_ahead(guard, slots)  # idle slots: the items whose first writes come next
-                if after is not None and after.guard is not None and started == len(account.calls):
-                    _read_ahead(after.guard, after.slots)  # the next account's first items
+                if after is not None:
+                    after.frontier()  # made while calls are in flight, like its guard
+                upcoming = after.guarded() if after is not None else None
+                if upcoming is not None and after is not None and started == len(account.calls):
+                    _read_ahead(upcoming, after.slots)  # the next account's first items
             for other in earlier:
                 other.start_read_backs()
             if after is None:
@@ -433,12 +434,29 @@ READ_AHEAD, READ_BACK = -1, -2  # what ``_Slots`` runs besides calls (whose tags
 
 @dataclass
 class _Run:
-    """One account of an apply: its plan, results, slots and (checking) item guard."""
+    """One account of an apply: its plan, results, slots and, checking, its item guard."""
 
     plan: AccountPlan
     results: list[CallResult]
     slots: _Slots
-    guard: ItemGuard | None
+    provider: Provider[Any] | None  # checking: the provider its guard asks
+    guard: ItemGuard | None = None
+
+    _frontier: tuple[Frontier, list[int]] | None = None
+
+    def frontier(self) -> tuple[Frontier, list[int]]:
+        """The account's call graph as it starts, and the calls free to go at once (made once)."""
+        if self._frontier is None:
+            plan = self.plan
+            frontier = Frontier(call_graph(plan.calls, plan.call_changes, plan.changes, plan.account))
+            self._frontier = frontier, frontier.initial()
+        return self._frontier
+
+    def guarded(self) -> ItemGuard | None:
+        """The item guard (made when first needed: thousands of black-list items take a while)."""
+        if self.guard is None and self.provider is not None:
+            self.guard = ItemGuard(self.provider, self.plan, [r.position for r in self.results])
+        return self.guard
 
 
 class _Slots:
