@@ -306,8 +306,7 @@ class Applier:
                 continue
             calls_in_flight -= 1
             if guard is not None:
-                group = guard.call_ended(index, results[index].status is CallStatus.DONE)
-                if group:
+                for group in guard.call_ended(index, results[index].status is CallStatus.DONE):
                     reading_back.append(slots.read_back(guard.read_back_ahead(group)))
             if results[index].status in (CallStatus.DONE, CallStatus.SKIPPED):
                 freed = frontier.done(index)

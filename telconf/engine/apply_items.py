@@ -316,13 +316,13 @@ class ItemGuard:
         if unread:
             try:
                 view = self.provider.read_items(unread, verify=True)
-            except TelconfError as exc:
+                checks.update((item, self.provider.check_item(view, item)) for item in unread)
+            except TelconfError as exc:  # the report still comes, with these items failed
                 for item in unread:
                     if item in complete:
                         self.items[item].status = ItemStatus.FAILED
                         self.items[item].detail = f"could not be read back after the apply: {exc}"
-                unread = []
-            checks.update((item, self.provider.check_item(view, item)) for item in unread)
+                    checks.pop(item, None)
         for item in to_verify:
             if item not in checks:
                 continue
@@ -343,15 +343,16 @@ class ItemGuard:
 
     # --- read back early: a group of items as soon as every call serving them is done -------
 
-    def call_ended(self, index: int, done: bool) -> list[str] | None:
+    def call_ended(self, index: int, done: bool) -> list[list[str]]:
         """Call ``index`` ended (``done``: successfully, or not sent... False: failed).
 
-        With a provider whose items change only by their own calls (``items_settle_alone``),
-        the items of a read group are read back as soon as every call serving them is done,
-        while other calls still run: returns such a group, else None.
+        With a provider whose read groups change only by their own items' calls
+        (``items_settle_alone``), a group is read back as soon as every call serving its
+        items is done, while other calls still run: returns the groups this call completed.
         """
         if not self.provider.items_settle_alone:
-            return None
+            return []
+        completed = []
         with self._lock:
             for item in self.call_items[index]:
                 group = self.provider.read_group(item)
@@ -362,8 +363,8 @@ class ItemGuard:
                 if not self._calls_left[item] and self._groups_left.get(group, 0) > 0:
                     self._groups_left[group] -= 1
                     if not self._groups_left[group]:
-                        return list(self._group_items[group])
-        return None
+                        completed.append(list(self._group_items[group]))
+        return completed
 
     def read_back_ahead(self, items: list[str]) -> Callable[[], None]:
         """The job reading ``items`` back now (a failure leaves them to the read after the account)."""

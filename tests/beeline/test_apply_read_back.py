@@ -11,8 +11,12 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+import pytest
+
+from telconf.core.errors import ApplyError, PlanError
 from telconf.engine.apply_items import ItemStatus
 from telconf.providers.beeline.model import BeelineNumber, BlacklistEntry, Blacklists, Redirect
+from telconf.providers.beeline.provider import BeelineProvider
 
 from .conftest import NUMBERS, BeelineBench
 
@@ -44,3 +48,24 @@ def test_redirects_are_read_back_while_the_black_list_is_written(bench: BeelineB
     assert report.ok and [i.status for i in report.items] == [ItemStatus.VERIFIED] * 2
     rlists = [c for c in bench.emu.call_log if c["method"] == "RLIST"]
     assert len(rlists) == 3  # the plan's read, the check, the read-back: not read again after the account
+
+
+def test_an_item_that_cannot_be_compared_after_the_apply_fails_and_the_report_still_comes(
+        bench: BeelineBench, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A provider error while comparing the read-back (a plan error of the kind's diff) is
+    the item's failure in the report, not an error that loses the report."""
+    account = bench.account(numbers={N1: BeelineNumber(N1, redirect=Redirect("79160000001"))})
+
+    def check_item(self: BeelineProvider, view: Any, item: str) -> Any:
+        raise PlanError("cc: voice file 'x.wav' would be deleted, but number +7 495 000-00-01 plays it")
+
+    with bench.conductor(account) as conductor:
+        plan = conductor.plan()
+        monkeypatch.setattr(BeelineProvider, "check_item", check_item)
+        with pytest.raises(ApplyError) as err:
+            conductor.apply(plan)
+    [item] = err.value.report.items
+    assert item.status is ItemStatus.FAILED
+    assert item.detail == ("could not be read back after the apply: cc: voice file 'x.wav' would be deleted, "
+                           "but number +7 495 000-00-01 plays it")
+    assert "items: 0 done, 0 conflicted, 0 changed since the plan, 1 failed" in str(err.value)
