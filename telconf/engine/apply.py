@@ -439,9 +439,8 @@ class _Run:
     results: list[CallResult]
     slots: _Slots
     provider: Provider[Any] | None  # checking: the provider its guard asks
-    guard: ItemGuard | None = None
-
-    _frontier: tuple[Frontier, list[int]] | None = None
+    guard: ItemGuard | None = field(default=None, init=False)
+    _frontier: tuple[Frontier, list[int]] | None = field(default=None, init=False, repr=False)
 
     def frontier(self) -> tuple[Frontier, list[int]]:
         """The account's call graph as it starts, and the calls free to go at once (made once)."""
