@@ -247,15 +247,14 @@ class Applier:
         ``_Slots``); of the calls free to go, the first in plan order goes first.
 
         Reads ride along (issue 25). A slot no call can use reads ahead the items whose
-        first writes come next. Read-backs take only slots nothing else wants: those of
-        the ``earlier`` accounts run beside this one's calls, in their own accounts'
-        slots; this account's wait for its calls to be done when an account comes ``after``
-        it (they would only hold up the next stage), else they use its idle slots, leaving
-        a quarter for calls. Once every call of this account has started, the account
-        after it reads ahead the items its first calls write.
+        first writes come next. Read-backs come only after the account's last call has
+        ended (``ItemGuard.read_back_groups`` says why) and take only slots nothing else
+        wants: those of the ``earlier`` accounts run beside this one's calls, in their own
+        accounts' slots. Once every call of this account has started, the account after it
+        reads ahead the items its first calls write.
 
         Returns once no call of the account runs or can start any more, with its read-backs
-        (each a future that ends with it) still running or due.
+        (each a future that ends with it) queued.
         """
         account, results, guard, slots = run.plan, run.results, run.guarded(), run.slots
         provider = self.providers[account.account]
@@ -285,7 +284,12 @@ class Applier:
                 calls_in_flight += 1
                 started += 1
             if not calls_in_flight and (self._stop.is_set() or not (ready or waiting)):
-                return reading_back  # no call runs, none can start: what is left is reading
+                # No call runs, none can start: what is left is reading back, after the last write.
+                if guard is not None and not self.interrupted:
+                    statuses = {r.position: r.status.value for r in results}
+                    reading_back = [slots.read_back(guard.read_back_job(group))
+                                    for group in guard.read_back_groups(statuses)]
+                return reading_back
             if not self._stop.is_set():
                 if guard is not None and not ready and slots.free:
                     _read_ahead(guard, slots)  # idle slots: the items whose first writes come next
@@ -296,8 +300,6 @@ class Applier:
                     _read_ahead(upcoming, after.slots)  # the next account's first items
             for other in earlier:
                 other.start_read_backs()
-            if after is None:
-                slots.start_read_backs(reserve=slots.size // 4)
             owner, index = _next_ended(slots.ended)
             for call in [i for i, reads in waiting.items() if all(f.done() for f in reads)]:
                 del waiting[call]
@@ -305,9 +307,6 @@ class Applier:
             if owner is not slots or index < 0:
                 continue
             calls_in_flight -= 1
-            if guard is not None:
-                for group in guard.call_ended(index, results[index].status is CallStatus.DONE):
-                    reading_back.append(slots.read_back(guard.read_back_ahead(group)))
             if results[index].status in (CallStatus.DONE, CallStatus.SKIPPED):
                 freed = frontier.done(index)
                 if guard is not None:

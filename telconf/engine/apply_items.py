@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 from enum import Enum
@@ -96,12 +96,7 @@ class ItemGuard:
         self._reads: dict[str, Future[tuple[float, Any]]] = {}  # item -> its check read (time read, view)
         self._free: set[int] = set()  # calls free to go (or started): their checks are due now
         self._due_at: dict[str, list[str]] = {}  # read group -> items whose first write is free, unchecked
-        self._read_back: dict[str, ItemCheck] = {}  # items read back early, as each compared
-        self._calls_left = {item: len(result.calls) for item, result in self.items.items()}
-        self._group_items: dict[str, list[str]] = {}
-        for item in self.items:
-            self._group_items.setdefault(provider.read_group(item), []).append(item)
-        self._groups_left = {group: len(members) for group, members in self._group_items.items()}
+        self._read_back: dict[str, ItemCheck] = {}  # items read back in the slots, as each compared
         self._ahead = sorted((index, item) for item, index in self.first_write.items())  # for upcoming()
         self._ahead_at = 0
 
@@ -311,7 +306,7 @@ class ItemGuard:
                 result.status = ItemStatus.NOT_ATTEMPTED
             if "done" in states:  # partly written too: look for a number left without forwards
                 to_verify.append(item)
-        checks = {item: self._read_back[item] for item in to_verify if item in self._read_back and item in complete}
+        checks = {item: self._read_back[item] for item in to_verify if item in self._read_back}
         unread = [item for item in to_verify if item not in checks]
         if unread:
             try:
@@ -341,43 +336,34 @@ class ItemGuard:
                 result.detail = f"read back after the apply, it is not as desired (someone else wrote it?): " \
                                 f"{check.problem}"
 
-    # --- read back early: a group of items as soon as every call serving them is done -------
+    # --- read back: once the account's last call has ended, in the account's free slots ----
 
-    def call_ended(self, index: int, done: bool) -> list[list[str]]:
-        """Call ``index`` ended (``done``: successfully, or not sent... False: failed).
+    def read_back_groups(self, statuses: Mapping[int, str]) -> list[list[str]]:
+        """The items to read back once every call of the account has ended, by read group:
+        those written, wholly or in part (``statuses``: call position -> status).
 
-        With a provider whose read groups change only by their own items' calls
-        (``items_settle_alone``), a group is read back as soon as every call serving its
-        items is done, while other calls still run: returns the groups this call completed.
+        Never earlier: an apply may exit 0 only if it read back all it wrote *after its own
+        last write*. Read back as soon as its own calls are done, an item another apply
+        writes after that read would go unseen while this apply's later writes overwrite the
+        other's, and both could exit 0 with an account that matches neither config.
         """
-        if not self.provider.items_settle_alone:
-            return []
-        completed = []
-        with self._lock:
-            for item in self.call_items[index]:
-                group = self.provider.read_group(item)
-                if not done or item in self.stopped:
-                    self._groups_left[group] = -1  # read back with the rest, after the account
-                    continue
-                self._calls_left[item] -= 1
-                if not self._calls_left[item] and self._groups_left.get(group, 0) > 0:
-                    self._groups_left[group] -= 1
-                    if not self._groups_left[group]:
-                        completed.append(list(self._group_items[group]))
-        return completed
+        groups: dict[str, list[str]] = {}
+        for item, result in self.items.items():
+            if item not in self.stopped and any(statuses[p] == "done" for p in result.calls):
+                groups.setdefault(self.provider.read_group(item), []).append(item)
+        return list(groups.values())
 
-    def read_back_ahead(self, items: list[str]) -> Callable[[], None]:
-        """The job reading ``items`` back now (a failure leaves them to the read after the account)."""
+    def read_back_job(self, items: list[str]) -> Callable[[], None]:
+        """The job reading ``items`` back (a failure leaves them to :meth:`verify`, which reports it)."""
 
         def job() -> None:
             try:
                 view = self.provider.read_items(items, verify=True)
                 checks = {item: self.provider.check_item(view, item) for item in items}
-            except Exception:  # noqa: BLE001 - read back again after the account, which reports it
+            except Exception:  # noqa: BLE001 - read again by verify, which reports the error
                 return
             with self._lock:
-                if not any(i in self.stopped for i in items):
-                    self._read_back.update(checks)
+                self._read_back.update(checks)
 
         return job
 

@@ -88,10 +88,6 @@ class Provider(ABC, Generic[A]):
 
     name: str = ""
     outage_words: ClassVar[OutageWords] = OutageWords()  # how the apply names its outages
-    # The items of a read group change only by the calls serving them (no call of an item of
-    # another group changes them): ``apply`` may read a group back as soon as every call of
-    # its items is done, beside the other calls, instead of after the whole account.
-    items_settle_alone: bool = False
 
     def __init__(self, account: A, *, parallelism: int = 8, environ: Mapping[str, str] | None = None):
         self.account = account

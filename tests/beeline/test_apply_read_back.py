@@ -1,53 +1,82 @@
-"""A Beeline kind is read back as soon as its calls are done, beside the later calls (issue 25).
+"""Beeline items are read back after the account's last write, and compared there.
 
-Each list command reads one kind and a command changes only its own kind, so the
-redirects (RLIST) are read back once REDIRECT has answered, while the black list is
-still being written. The test holds the black-list write until that read-back comes:
-read back after the whole account (as before), it would come only after the write.
+Apply A changes a redirect, then the active black list; B plans and applies the same two
+items between A's two writes. Read back once REDIRECT was done (as the apply did for a
+while, to save time), A would exit 0 with B's redirect and its own active list, and so
+would B: an account that matches neither config. A reads back after its last write, sees
+B's redirect, and exits 1. The held ABLIST waits for a read-back that must not come.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from typing import Any
 
 import pytest
 
 from telconf.core.errors import ApplyError, PlanError
+from telconf.engine.apply import ApplyReport
 from telconf.engine.apply_items import ItemStatus
-from telconf.providers.beeline.model import BeelineNumber, BlacklistEntry, Blacklists, Redirect
+from telconf.providers.beeline.model import BeelineAccount, BeelineNumber, Blacklists, Redirect
 from telconf.providers.beeline.provider import BeelineProvider
 
-from .conftest import NUMBERS, BeelineBench
+from .conftest import LOGIN, NUMBERS, BeelineBench
 
 N1 = NUMBERS[0]
-WAIT_SECONDS = 10.0  # only reached when the read-back waits for the black list (the failure)
+HOLD_SECONDS = 0.5  # how long the held write gives an early read-back to come (it must not)
 
 
-def test_redirects_are_read_back_while_the_black_list_is_written(bench: BeelineBench) -> None:
-    account = bench.account(numbers={N1: BeelineNumber(N1, redirect=Redirect("79160000001"))},
-                            blacklists=Blacklists(lists={0: frozenset({BlacklistEntry(0, N1, "79000000001")})}))
-    redirected = threading.Event()
-    read_back = threading.Event()
-    held: list[bool] = []
+def redirect_and_active_list(bench: BeelineBench, to: str, active: int) -> BeelineAccount:
+    return bench.account(numbers={N1: BeelineNumber(N1, redirect=Redirect(to))}, blacklists=Blacklists(active=active))
 
-    def before_call(command: str, params: Any) -> None:
-        if command == "REDIRECT":
-            redirected.set()
-        elif command == "RLIST" and redirected.is_set():
-            read_back.set()
-        elif command == "SETBLIST":
-            held.append(read_back.wait(WAIT_SECONDS))
 
+def logged(bench: BeelineBench, command: str, after: int = 0) -> int | None:
+    """Position in the call log of the first ``command`` from ``after``."""
+    return next((i for i, call in enumerate(list(bench.emu.call_log)[after:], start=after)
+                 if call["method"] == command), None)
+
+
+def outcome(bench: BeelineBench, account: BeelineAccount) -> tuple[bool, ApplyReport]:
     with bench.conductor(account) as conductor:
         plan = conductor.plan()
-        assert [c.method for c in plan.accounts[0].calls] == ["REDIRECT", "SETBLIST"]
-        bench.emu.before_call = before_call
-        report = conductor.apply(plan)
-    assert held == [True]
-    assert report.ok and [i.status for i in report.items] == [ItemStatus.VERIFIED] * 2
-    rlists = [c for c in bench.emu.call_log if c["method"] == "RLIST"]
-    assert len(rlists) == 3  # the plan's read, the check, the read-back: not read again after the account
+        try:
+            return True, conductor.apply(plan)
+        except ApplyError as exc:
+            return False, exc.report
+
+
+def test_items_are_read_back_only_after_the_accounts_last_write(bench: BeelineBench) -> None:
+    bench.emu.set_redirect(LOGIN, N1, "79160000000")
+    account_a = redirect_and_active_list(bench, "79160000001", 1)
+    account_b = redirect_and_active_list(bench, "79160000002", 2)
+    outcomes: dict[str, tuple[bool, ApplyReport]] = {}
+    held: list[int | None] = []
+
+    def before_call(command: str, params: Any) -> None:
+        if held or command != "ABLIST" or "ConfData" not in params:
+            return  # only A's ABLIST write is held, once
+        redirected = logged(bench, "REDIRECT")  # answered: ABLIST comes after it (a later stage)
+        assert redirected is not None
+        deadline = time.monotonic() + HOLD_SECONDS
+        while logged(bench, "RLIST", redirected) is None and time.monotonic() < deadline:
+            time.sleep(0.005)
+        held.append(logged(bench, "RLIST", redirected))
+        b = threading.Thread(target=lambda: outcomes.setdefault("b", outcome(bench, account_b)))
+        b.start()
+        b.join(timeout=60)
+
+    bench.emu.clear_log()
+    bench.emu.before_call = before_call
+    outcomes["a"] = outcome(bench, account_a)
+    assert held == [None], "A read its redirect back while its ABLIST was in flight"
+    (a_ok, a_report), (b_ok, b_report) = outcomes["a"], outcomes["b"]
+    assert b_ok and [i.status for i in b_report.items] == [ItemStatus.VERIFIED] * 2
+    assert not a_ok
+    statuses = {i.label: i.status for i in a_report.items}
+    assert statuses == {"redirect of +7 495 000-00-01": ItemStatus.CONFLICT,
+                        "the active black list": ItemStatus.VERIFIED}
+    assert bench.state()["redirects"][N1]["RNumber"] == "79160000002" and bench.state()["active_list"] == 1
 
 
 def test_an_item_that_cannot_be_compared_after_the_apply_fails_and_the_report_still_comes(

@@ -25,7 +25,7 @@ from telconf.engine.conductor import Conductor
 from telconf.core.phones import display
 
 from .helpers import (
-    EMAIL, N1, N2, add_forwards, emulator_forwards, fwd, line, make_account, number_id, conductor_of,
+    EMAIL, N1, N2, add_forwards, converge, emulator_forwards, fwd, line, make_account, number_id, conductor_of,
 )
 
 NUMBERS = [f"7812323{1000 + i}" for i in range(10)]
@@ -266,3 +266,60 @@ def test_a_forward_to_a_sip_line_whose_creation_was_skipped_is_not_sent(emu: Emu
     sent = [(e["method"], e["params"].get("nid")) for e in emu.teleum.call_log if e["method"] in ("editSIP", "editForward")]
     assert sent == [("editForward", number_id(emu, N2))]
     assert emu.teleum.forwards(EMAIL, N1) == []
+
+
+# --- read back only after the account's last write ---------------------------------------------
+
+
+HOLD_SECONDS = 0.5  # how long a held write gives an early read-back to come (it must not)
+
+
+def recorded(emu: Emulators, method: str, wire_id: str, after: int = 0) -> int | None:
+    """Position in the call log of the first ``method`` on number id ``wire_id`` from ``after``."""
+    for position, call in enumerate(list(emu.teleum.call_log)[after:], start=after):
+        params = call["params"] or {}
+        if call["method"] == method and wire_id in (params.get("nid"), params.get("numberid")):
+            return position
+    return None
+
+
+def wait_for(found: Any, seconds: float) -> Any:
+    deadline = time.monotonic() + seconds
+    while (value := found()) is None and time.monotonic() < deadline:
+        time.sleep(0.005)
+    return value
+
+
+def test_items_are_read_back_only_after_the_accounts_last_write(emu: Emulators) -> None:
+    """Apply A writes N1, then N2; B plans and applies both between them. A reads N1 back
+    after its N2 write, sees B's forward and exits 1. Had A read N1 back once N1's own
+    call was done, both would exit 0 with N1 as B wants it and N2 as A wants it."""
+    converge(emu, make_account(emu.teleum_url, {N1: [fwd("tel:79210001000")], N2: [fwd("tel:79210002000")]}))
+    account_a = make_account(emu.teleum_url, {N1: [fwd("tel:79210001001")], N2: [fwd("tel:79210002001")]})
+    account_b = make_account(emu.teleum_url, {N1: [fwd("tel:79210001002")], N2: [fwd("tel:79210002002")]})
+    id1, id2 = number_id(emu, N1), number_id(emu, N2)
+    results: dict[str, Outcome] = {}
+    held: list[int | None] = []
+
+    def before_call(method: str, params: Any) -> None:
+        if held or method != "editForward" or params.get("nid") != id2:
+            return
+        written = wait_for(lambda: recorded(emu, "editForward", id1), 10.0)  # A's N1 write, answered
+        assert written is not None
+        held.append(wait_for(lambda: recorded(emu, "getForwards", id1, written), HOLD_SECONDS))
+        b = threading.Thread(target=run_apply, args=(account_b, 0.0, results, "b"))
+        b.start()
+        b.join(timeout=60)
+
+    emu.teleum.clear_log()
+    emu.teleum.before_call = before_call
+    run_apply(account_a, 0.0, results, "a")
+    assert held == [None], "A read N1 back while its N2 write was in flight"
+    assert results["b"].ok, results["b"].text
+    assert not results["a"].ok
+    assert results["a"].report is not None
+    conflicted = [i.label for i in results["a"].report.items if i.status is ItemStatus.CONFLICT]
+    assert conflicted == [f"forwards of {display(N1)}"]
+    assert f"forwards of {display(N1)}" in results["a"].text
+    assert emulator_forwards(emu, N1) == [fwd("tel:79210001002")] and emulator_forwards(emu, N2) == [
+        fwd("tel:79210002001")]

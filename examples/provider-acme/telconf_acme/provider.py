@@ -124,9 +124,7 @@ class AcmeProvider(Provider[AcmeAccount]):
     def item_label(self, item: str) -> str:
         return f"forwards of {display(item.partition(':')[2])}"
 
-    # One call reads every number (so checks of numbers due together share it), and a
-    # number's list changes only by its own call (so it is read back once that is done).
-    items_settle_alone = True
+    # One call reads every number: checks of numbers due together share it.
 
     def read_group(self, item: str) -> str:
         return "numbers"

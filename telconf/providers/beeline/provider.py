@@ -61,11 +61,6 @@ class BeelineProvider(Provider[BeelineAccount]):
     """Reads, plans and applies one Beeline cloudcc account."""
 
     name = "beeline"
-    # Each list command reads one kind, and a command changes only its own kind (RCANCEL a
-    # redirect, CRECORD the recording list with "*" in it, DELFILE refuses a file PREMEDIA
-    # uses; LVFILES does name the numbers playing a file, but a file's item is its content
-    # and comment): a kind's items can be read back once every call of that kind is done.
-    items_settle_alone = True
     file_wait_seconds: float = 300.0  # bounded wait for an upload to be processed
     sleep: Callable[[float], None] | None = None
     retry: RetryPolicy = RetryPolicy()

@@ -56,10 +56,6 @@ class TeleumProvider(Provider[TeleumAccount]):
     outage_words = OutageWords(alarm="NO LIVE FORWARD", headline="NUMBERS LEFT WITH NO FORWARD",
                                detail="was read back with no forward although the config wants some "
                                       "(calls to it went unanswered)")
-    # A number's forwards change only by its own forward calls, a SIP line only by its own
-    # (a targeted line cannot be deleted): each can be read back once its calls are done.
-    items_settle_alone = True
-
     def __init__(self, account: TeleumAccount, *, parallelism: int = 8, environ: Mapping[str, str] | None = None,
                  client: TeleumClient | None = None):
         super().__init__(account, parallelism=parallelism, environ=environ)
