@@ -11,20 +11,24 @@ from __future__ import annotations
 
 import threading
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from telconf.core.errors import ApplyError, PlanError
+from telconf.core.errors import ApplyError, PlanError, TransientError
+from telconf.core.wav import make_wav
 from telconf.engine.apply import ApplyReport
 from telconf.engine.apply_items import ItemStatus
-from telconf.providers.beeline.model import BeelineAccount, BeelineNumber, Blacklists, Redirect
+from telconf.providers.beeline.client import BeelineClient
+from telconf.providers.beeline.model import BeelineAccount, BeelineNumber, Blacklists, Redirect, VoiceFile
 from telconf.providers.beeline.provider import BeelineProvider
 
 from .conftest import LOGIN, NUMBERS, BeelineBench
 
 N1 = NUMBERS[0]
 HOLD_SECONDS = 0.5  # how long the held write gives an early read-back to come (it must not)
+WAIT_SECONDS = 10.0  # only reached when the awaited request never comes first (the failure)
 
 
 def redirect_and_active_list(bench: BeelineBench, to: str, active: int) -> BeelineAccount:
@@ -98,3 +102,80 @@ def test_an_item_that_cannot_be_compared_after_the_apply_fails_and_the_report_st
     assert item.detail == ("could not be read back after the apply: cc: voice file 'x.wav' would be deleted, "
                            "but number +7 495 000-00-01 plays it")
     assert "items: 0 done, 0 conflicted, 0 changed since the plan, 1 failed" in str(err.value)
+
+
+# --- voice files: downloaded beside the listing that reads them back --------------------------
+
+
+def uploading(bench: BeelineBench, tmp_path: Path) -> BeelineAccount:
+    greeting = tmp_path / "greeting.wav"
+    greeting.write_bytes(make_wav(tone=3))
+    bench.emu.pending_seconds = 0  # ready at once: one LVFILES polls, the next reads back
+    return bench.account(voice_files={"greeting.wav": VoiceFile("greeting.wav", greeting, "hello")})
+
+
+def test_a_voice_file_is_downloaded_beside_the_listing_that_reads_it_back(bench: BeelineBench,
+                                                                         tmp_path: Path) -> None:
+    """One round trip to read an uploaded file back, not two: the listing is held until
+    the download has come (sent after the listing's answer, it never would)."""
+    account = uploading(bench, tmp_path)
+    listings_after_upload: list[bool] = []
+
+    def before_call(command: str, params: Any) -> None:
+        if command == "LVFILES" and logged(bench, "VFILE") is not None:
+            listings_after_upload.append(False)
+            if len(listings_after_upload) == 2:  # the read-back (the first is the wait's poll)
+                deadline = time.monotonic() + WAIT_SECONDS
+                while logged(bench, "download") is None and time.monotonic() < deadline:
+                    time.sleep(0.005)
+                listings_after_upload[-1] = logged(bench, "download") is not None
+
+    with bench.conductor(account) as conductor:
+        plan = conductor.plan()
+        bench.emu.clear_log()
+        bench.emu.before_call = before_call
+        report = conductor.apply(plan)
+    assert listings_after_upload == [False, True]
+    assert report.ok and [i.status for i in report.items] == [ItemStatus.VERIFIED]
+    assert [c["method"] for c in bench.emu.call_log].count("download") == 1
+
+
+def test_a_download_that_fails_beside_the_listing_is_made_again(bench: BeelineBench, tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    account = uploading(bench, tmp_path)
+    attempts: list[str] = []
+    download = BeelineClient.download
+
+    def flaky(self: BeelineClient, name: str) -> bytes:
+        attempts.append(name)
+        if len(attempts) == 1:
+            raise TransientError("connection reset", provider="beeline", call=f"download {name}")
+        return download(self, name)
+
+    monkeypatch.setattr(BeelineClient, "download", flaky)
+    with bench.conductor(account) as conductor:
+        report = conductor.apply(conductor.plan())
+    assert attempts == ["greeting.wav", "greeting.wav"]
+    assert report.ok and [i.status for i in report.items] == [ItemStatus.VERIFIED]
+
+
+def test_a_voice_file_replaced_after_the_upload_is_a_conflict(bench: BeelineBench, tmp_path: Path) -> None:
+    """Another writer's file of the same name, uploaded between our upload and the read-back
+    (same comment, same second: the listing looks the same), is seen by its content."""
+    account = uploading(bench, tmp_path)
+    polls: list[str] = []
+
+    def before_call(command: str, params: Any) -> None:
+        if command == "LVFILES" and logged(bench, "VFILE") is not None:
+            polls.append(command)
+            if len(polls) == 1:  # our upload is done; someone replaces it before the wait's poll
+                bench.emu.add_voice_file(LOGIN, "greeting.wav", make_wav(tone=7), comment="hello")
+
+    with bench.conductor(account) as conductor:
+        plan = conductor.plan()
+        bench.emu.clear_log()
+        bench.emu.before_call = before_call
+        with pytest.raises(ApplyError) as caught:
+            conductor.apply(plan)
+    statuses = {i.label: i.status for i in caught.value.report.items}
+    assert statuses == {"voice file greeting.wav": ItemStatus.CONFLICT}
