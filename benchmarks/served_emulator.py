@@ -43,11 +43,17 @@ class ServedEmulators:
 
     @classmethod
     @contextmanager
-    def serve(cls, state: Path, latency_ms: float, folder: Path) -> Iterator[ServedEmulators]:
-        """Start ``telconf emulator`` on free ports with ``state``; stop it at the end, also on error."""
+    def serve(cls, state: Path, latency_ms: float, folder: Path,
+              pending_seconds: float | None = None) -> Iterator[ServedEmulators]:
+        """Start ``telconf emulator`` on free ports with ``state``; stop it at the end, also on error.
+
+        ``pending_seconds``: how long an uploaded voice file stays pending (the emulator's default if None).
+        """
         log_path = folder / "served-emulator.log"
         command = telconf_command() + ["emulator", "--state", str(state), "--teleum-port", "0",
                                        "--beeline-port", "0", "--latency-ms", f"{latency_ms:g}", "-v"]
+        if pending_seconds is not None:
+            command += ["--pending-seconds", f"{pending_seconds:g}"]
         with log_path.open("w") as log:
             # Port 0: the server picks free ports and announces its URLs (no race for a port).
             process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=log, text=True,

@@ -39,7 +39,10 @@ def test_quick_benchmark_prints_the_table_with_exact_call_counts() -> None:
     for account in ("Teleum", "Beeline"):  # issue 15: check + verify, and every item read back as desired
         added = row(table, f"reads added by check + verify, {account}")
         assert added[2] == "met" and re.fullmatch(r"\d+ reads", added[1]), added
-    assert re.search(r"without them \d+\.\d+ s", row(table, "apply 10 % change, wall time")[4])
+    for measure, server in (("apply 10 % change, wall time", "served"),
+                            ("apply 10 % change, wall time, in-process", "in-process")):
+        timed = row(table, measure)
+        assert timed[3] == server and re.search(r"without them \d+\.\d+ s.*ratio \d+\.\d+", timed[4]), timed
     for measure in ("no-op plan, Teleum (parallelism 8)", "no-op plan, whole file (parallelism 8)"):
         detail = row(table, measure)[4]
         assert re.search(r"\d+ reads, 0 writes, 0 changes", detail), detail
