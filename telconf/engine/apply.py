@@ -220,11 +220,14 @@ class Applier:
                     for done in runs[:at]:
                         if not done.slots.busy:
                             done.slots.close()
-                    reading_back = self._run_account(run, runs[at + 1] if at + 1 < len(runs) else None,
-                                                     earlier, total)
+                    self._run_account(run, runs[at + 1] if at + 1 < len(runs) else None, earlier, total)
                     if run.guard is not None:
-                        # The account's calls are over: its read-backs go on while the next account runs.
+                        # Every call of the account has ended: its items are read back now, never
+                        # earlier (``ItemGuard.read_back_groups``), while the next account runs.
                         statuses = None if self.interrupted else {r.position: r.status.value for r in run.results}
+                        reading_back = [] if statuses is None else [
+                            run.slots.read_back(run.guard.read_back_job(group))
+                            for group in run.guard.read_back_groups(statuses)]
                         settling.append(Settling(run.guard, reading_back, statuses))
                 _drain([r.slots for r in runs])
             finally:
@@ -238,7 +241,7 @@ class Applier:
             raise ApplyError(_failure_message(report), report)
         return report
 
-    def _run_account(self, run: _Run, after: _Run | None, earlier: list[_Slots], total: int) -> list[Future[None]]:
+    def _run_account(self, run: _Run, after: _Run | None, earlier: list[_Slots], total: int) -> None:
         """Run one account's calls, each as soon as what it waits for is done, until done or stopping.
 
         The edges are the plan's (``telconf.plan.order.call_graph``): lanes keep their order,
@@ -247,14 +250,12 @@ class Applier:
         ``_Slots``); of the calls free to go, the first in plan order goes first.
 
         Reads ride along (issue 25). A slot no call can use reads ahead the items whose
-        first writes come next. Read-backs come only after the account's last call has
-        ended (``ItemGuard.read_back_groups`` says why) and take only slots nothing else
-        wants: those of the ``earlier`` accounts run beside this one's calls, in their own
-        accounts' slots. Once every call of this account has started, the account after it
-        reads ahead the items its first calls write.
+        first writes come next. The ``earlier`` accounts' read-backs take only slots
+        nothing else wants, in their own accounts' slots, beside this one's calls. Once
+        every call of this account has started, the account after it reads ahead the
+        items its first calls write.
 
-        Returns once no call of the account runs or can start any more, with its read-backs
-        (each a future that ends with it) queued.
+        Returns once no call of the account runs or can start any more.
         """
         account, results, guard, slots = run.plan, run.results, run.guarded(), run.slots
         provider = self.providers[account.account]
@@ -265,7 +266,6 @@ class Applier:
             guard.mark_free(ready)
         heapq.heapify(ready)
         calls_in_flight = started = 0
-        reading_back: list[Future[None]] = []
         waiting: dict[int, list[Future[Any]]] = {}  # calls free to go but for their check reads
 
         while True:
@@ -284,12 +284,7 @@ class Applier:
                 calls_in_flight += 1
                 started += 1
             if not calls_in_flight and (self._stop.is_set() or not (ready or waiting)):
-                # No call runs, none can start: what is left is reading back, after the last write.
-                if guard is not None and not self.interrupted:
-                    statuses = {r.position: r.status.value for r in results}
-                    reading_back = [slots.read_back(guard.read_back_job(group))
-                                    for group in guard.read_back_groups(statuses)]
-                return reading_back
+                return  # no call runs, none can start
             if not self._stop.is_set():
                 if guard is not None and not ready and slots.free:
                     _read_ahead(guard, slots)  # idle slots: the items whose first writes come next
