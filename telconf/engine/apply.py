@@ -10,11 +10,12 @@ the provider's code and message) and what was not attempted. Ctrl-C stops the sa
 
 Other writers exist (issue 15): ``telconf.engine.apply_items`` re-reads each item right before
 its first write and skips it if it changed since the plan, and reads back every item
-written once its calls have run. The apply is a success only when every item it touched
-was read back as desired. Those reads ride along (issue 25): the checks go in slots no
-call can use (and a call waiting for its check holds none), the next account reads its
-first items ahead while this one's last calls run, and read-backs take only slots
-nothing else wants, an account's mostly while the next account's calls run.
+written once every call of its account has ended. The apply is a success only when
+every item it touched was read back as desired. Those reads ride along (issue 25): the
+checks go in slots no call can use (and a call waiting for its check holds none), the
+next account reads its first items ahead while this one's last calls run, and an
+account's read-backs take only slots nothing else wants, while the next account's
+calls run.
 """
 
 from __future__ import annotations
@@ -487,9 +488,9 @@ class _Slots:
         self._read_backs.append((job, ended))
         return ended
 
-    def start_read_backs(self, reserve: int = 0) -> None:
-        """Start queued read-backs in the free slots but ``reserve``, oldest first."""
-        while self._read_backs and self.free > reserve:
+    def start_read_backs(self) -> None:
+        """Start queued read-backs in the free slots, oldest first."""
+        while self._read_backs and self.free:
             job, ended = self._read_backs.popleft()
             self.submit(READ_BACK, partial(_run_into, job, ended))
 

@@ -9,9 +9,9 @@ black-list pair...; the provider names them):
   its calls is sent, nor those of items that need it (the changes' ``needs``: a forward
   to a SIP line whose creation was skipped); a batched request carrying it is rebuilt
   without it (the other items keep their single request);
-- read every item written back and compare it with the desired state: after every call
-  of the account has run, or, when the provider's items change only by their own calls,
-  as soon as those are done. An apply reports success only for what it saw.
+- read every item written back and compare it with the desired state, once every call
+  of the account has ended (never earlier: ``ItemGuard.read_back_groups``). An apply
+  reports success only for what it saw.
 
 Reads happen only for items with changes, grouped: items of one read group (one list
 call) whose writes are due together share one check read, and read-backs are made per

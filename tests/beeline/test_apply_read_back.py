@@ -104,7 +104,7 @@ def test_an_item_that_cannot_be_compared_after_the_apply_fails_and_the_report_st
     assert "items: 0 done, 0 conflicted, 0 changed since the plan, 1 failed" in str(err.value)
 
 
-# --- voice files: downloaded beside the listing that reads them back --------------------------
+# --- voice files: the content compared is downloaded after the listing that reads them back ---
 
 
 def uploading(bench: BeelineBench, tmp_path: Path) -> BeelineAccount:
@@ -114,34 +114,8 @@ def uploading(bench: BeelineBench, tmp_path: Path) -> BeelineAccount:
     return bench.account(voice_files={"greeting.wav": VoiceFile("greeting.wav", greeting, "hello")})
 
 
-def test_a_voice_file_is_downloaded_beside_the_listing_that_reads_it_back(bench: BeelineBench,
-                                                                         tmp_path: Path) -> None:
-    """One round trip to read an uploaded file back, not two: the listing is held until
-    the download has come (sent after the listing's answer, it never would)."""
-    account = uploading(bench, tmp_path)
-    listings_after_upload: list[bool] = []
-
-    def before_call(command: str, params: Any) -> None:
-        if command == "LVFILES" and logged(bench, "VFILE") is not None:
-            listings_after_upload.append(False)
-            if len(listings_after_upload) == 2:  # the read-back (the first is the wait's poll)
-                deadline = time.monotonic() + WAIT_SECONDS
-                while logged(bench, "download") is None and time.monotonic() < deadline:
-                    time.sleep(0.005)
-                listings_after_upload[-1] = logged(bench, "download") is not None
-
-    with bench.conductor(account) as conductor:
-        plan = conductor.plan()
-        bench.emu.clear_log()
-        bench.emu.before_call = before_call
-        report = conductor.apply(plan)
-    assert listings_after_upload == [False, True]
-    assert report.ok and [i.status for i in report.items] == [ItemStatus.VERIFIED]
-    assert [c["method"] for c in bench.emu.call_log].count("download") == 1
-
-
-def test_a_download_that_fails_beside_the_listing_is_made_again(bench: BeelineBench, tmp_path: Path,
-                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_download_that_fails_in_the_read_back_is_made_again(bench: BeelineBench, tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
     account = uploading(bench, tmp_path)
     attempts: list[str] = []
     download = BeelineClient.download
@@ -177,5 +151,58 @@ def test_a_voice_file_replaced_after_the_upload_is_a_conflict(bench: BeelineBenc
         bench.emu.before_call = before_call
         with pytest.raises(ApplyError) as caught:
             conductor.apply(plan)
+    statuses = {i.label: i.status for i in caught.value.report.items}
+    assert statuses == {"voice file greeting.wav": ItemStatus.CONFLICT}
+
+
+def test_a_download_served_while_another_upload_is_pending_is_not_verified(
+        bench: BeelineBench, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only a file the listing calls ready is downloaded, after the listing (hostile review
+    of a faster read-back that downloaded beside the listing).
+
+    Modelled server: while a re-uploaded file is PENDING, its download still serves the
+    last processed content (the documents do not say; the emulator serves the new bytes).
+    Another writer's upload of the same name and comment is answered after our last write
+    and processed before our listing is answered: downloaded beside the listing, our own
+    old content would be paired with "ready" and called VERIFIED.
+    """
+    account = uploading(bench, tmp_path)
+    ours, theirs = make_wav(tone=3), make_wav(tone=7)
+    injected = threading.Event()
+    served_while_pending = threading.Event()
+
+    def pending(name: str) -> bool:
+        return bench.emu.clock() < float(bench.emu.account_state(LOGIN)["files"][name]["ready_at"])
+
+    read_items = BeelineProvider.read_items
+
+    def uploaded_by_another_first(self: BeelineProvider, names: Any, *, verify: bool = False) -> Any:
+        if verify and not injected.is_set():  # after our last write, before our read-back
+            bench.emu.pending_seconds = 60
+            bench.emu.add_voice_file(LOGIN, "greeting.wav", theirs, comment="hello", pending=True)
+            injected.set()
+        return read_items(self, names, verify=verify)
+
+    download = BeelineClient.download
+
+    def old_content_while_pending(self: BeelineClient, name: str) -> bytes:
+        if injected.is_set() and pending(name):
+            served_while_pending.set()
+            return ours
+        return download(self, name)
+
+    def before_call(command: str, params: Any) -> None:
+        if command == "LVFILES" and injected.is_set():
+            served_while_pending.wait(HOLD_SECONDS)  # a download sent beside the listing comes first
+            bench.emu.finish_pending()  # their file is processed before our listing is answered
+
+    monkeypatch.setattr(BeelineProvider, "read_items", uploaded_by_another_first)
+    monkeypatch.setattr(BeelineClient, "download", old_content_while_pending)
+    with bench.conductor(account) as conductor:
+        plan = conductor.plan()
+        bench.emu.before_call = before_call
+        with pytest.raises(ApplyError) as caught:
+            conductor.apply(plan)
+    assert not served_while_pending.is_set()
     statuses = {i.label: i.status for i in caught.value.report.items}
     assert statuses == {"voice file greeting.wav": ItemStatus.CONFLICT}

@@ -13,12 +13,11 @@ import hashlib
 import json
 import logging
 from collections.abc import Callable, Collection, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from functools import cached_property, partial
 from pathlib import Path
 from typing import Any
 
-from telconf.core.errors import ApiError, BadResponse, PlanError, TelconfError
+from telconf.core.errors import ApiError, BadResponse, PlanError
 from telconf.guard import files as safe_files
 from telconf.core.model import is_managed
 from telconf.providers.beeline.model import BeelineAccount
@@ -303,45 +302,23 @@ class BeelineProvider(Provider[BeelineAccount]):
     def read_items(self, names: Collection[str], *, verify: bool = False) -> BeelineLive:
         """The planned live state with the list commands of these items' kinds sent again.
 
-        To verify, stored voice files are downloaded and hashed, to compare their content:
-        beside the list commands (one round trip, not two). The listing then says which
-        are stored and ready; a download that failed while the listing names the file
-        ready is made again. The content compared is the file's at its download, sent
-        after the account's last write like the listing: an upload landing after the
-        download goes unseen, as any write after a read-back does. It is not cached under
-        the listed upload time (DT), which an upload between the two would make false.
+        To verify, stored voice files are downloaded and hashed, to compare their content.
         """
         planned = self._planned_live()
 
         def request(command: str) -> Any:
             return self.client.request(command, idempotent=True)
 
-        def read() -> BeelineLive:
-            return items.read(request, planned, names, lambda fn, args: parallel_map(fn, args, self.parallelism))
-
+        view = items.read(request, planned, names, lambda fn, args: parallel_map(fn, args, self.parallelism))
         files = [n.partition(":")[2] for n in names if n.startswith("voice_file:")]
-        if not (verify and files):
-            return read()
-        with ThreadPoolExecutor(max_workers=min(self.parallelism, len(files)),
-                                thread_name_prefix="telconf-download") as pool:
-            downloads = {name: pool.submit(self._download_or_none, name) for name in files}
-            view = read()
+        if verify and files:
             seen_at = self.files.clock()
             ready = [n for n in files if n in view.voice_files and not view.voice_files[n].pending]
-            fetched = {n: downloads[n].result() for n in ready}
-        again = [n for n in ready if fetched[n] is None]
-        contents = parallel_map(lambda n: self.files.content(n, view.voice_files[n].uploaded, seen_at),
-                                again, self.parallelism)
-        fetched.update(zip(again, contents))
-        hashes = {**view.file_hashes, **{n: sha256(c) for n, c in fetched.items() if c is not None}}
-        return dataclasses.replace(view, file_hashes=hashes)
-
-    def _download_or_none(self, name: str) -> bytes | None:
-        """The file's content, or None when it cannot be downloaded now (gone, not yet stored)."""
-        try:
-            return self.client.download(name)
-        except TelconfError:
-            return None
+            contents = parallel_map(lambda n: self.files.content(n, view.voice_files[n].uploaded, seen_at),
+                                    ready, self.parallelism)
+            hashes = {**view.file_hashes, **{n: sha256(c) for n, c in zip(ready, contents)}}
+            view = dataclasses.replace(view, file_hashes=hashes)
+        return view
 
     def read_group(self, item: str) -> str:
         """Every item of a kind is read by the kind's one list command."""
