@@ -349,7 +349,7 @@ class ItemGuard:
         """
         groups: dict[str, list[str]] = {}
         for item, result in self.items.items():
-            if item not in self.stopped and any(statuses[p] == "done" for p in result.calls):
+            if any(statuses[p] == "done" for p in result.calls):
                 groups.setdefault(self.provider.read_group(item), []).append(item)
         return list(groups.values())
 
