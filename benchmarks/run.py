@@ -326,7 +326,7 @@ def served_apply_rows(state: Path, sizes: Sizes, folder: Path, parallelism: int,
     changes it) and plans first, untimed. A provider's server is another machine, so only
     telconf's time is measured (the in-process apply row also measures the emulators').
     """
-    runs: dict[bool, list[tuple[float, float, float | None]]] = {False: [], True: []}  # wall, CPU, server CPU
+    runs: dict[bool, list[tuple[float, float]]] = {False: [], True: []}  # (wall, CPU) of each apply
     for turn in range(repeat):
         for check in (False, True):
             way = "with" if check else "without"
@@ -338,15 +338,12 @@ def served_apply_rows(state: Path, sizes: Sizes, folder: Path, parallelism: int,
                 config = load(change)
                 with Conductor(config, parallelism=parallelism) as conductor:
                     plan = conductor.plan()
-                    server_cpu = served.cpu_seconds()
                     started, cpu = time.perf_counter(), time.process_time()
                     report = conductor.apply(plan, check=check)
-                    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
-                    after = served.cpu_seconds()
+                    runs[check].append((time.perf_counter() - started, time.process_time() - cpu))
             if not report.ok:
                 return [Row("apply 10 % change, wall time", "failed", "; ".join(report.lines()), ok=False,
                             server="served")]
-            runs[check].append((seconds, cpu, None if server_cpu is None or after is None else after - server_cpu))
     with_, without = (statistics.median(r[0] for r in runs[c]) for c in (True, False))
     cpu_with, cpu_without = (statistics.median(r[1] for r in runs[c]) for c in (True, False))
     ratio = with_ / without
