@@ -252,9 +252,11 @@ class Applier:
 
         Reads ride along (issue 25). A slot no call can use reads ahead the items whose
         first writes come next. The ``earlier`` accounts' read-backs take only slots
-        nothing else wants, in their own accounts' slots, beside this one's calls. Once
-        every call of this account has started, the account after it reads ahead the
-        items its first calls write.
+        nothing else wants, in their own accounts' slots, beside this one's calls. Once at
+        most one round of this account's calls is left to start (``parallelism`` or fewer),
+        the account after it reads ahead the items its first calls write: answered about
+        when this account's last calls end (a read that grows older than
+        ``CHECK_AHEAD_SECONDS`` before its write is made again).
 
         Returns once no call of the account runs or can start any more.
         """
@@ -292,7 +294,7 @@ class Applier:
                 if after is not None:
                     after.frontier()  # made while calls are in flight, like its guard
                 upcoming = after.guarded() if after is not None else None
-                if upcoming is not None and after is not None and started == len(account.calls):
+                if upcoming is not None and after is not None and len(account.calls) - started <= slots.size:
                     _read_ahead(upcoming, after.slots)  # the next account's first items
             for other in earlier:
                 other.start_read_backs()

@@ -12,7 +12,7 @@ from telconf.engine.conductor import Conductor
 from telconf.config import Config
 from telconf.emulator import Emulators
 
-from .helpers import ENV, N1, N2, fwd, make_account, number_id, quick_provider
+from .helpers import ENV, N1, N2, N3, fwd, make_account, number_id, quick_provider
 
 WAIT_SECONDS = 10.0  # only reached when the next account waits for the read-back (the failure)
 
@@ -48,3 +48,31 @@ def test_the_next_account_writes_while_a_read_back_is_in_flight(emu: Emulators) 
     assert held == [True]  # read back once, after the write, while the second account wrote
     assert report.ok and [i.status for i in report.items] == [ItemStatus.VERIFIED] * 2
     assert [i.account for i in report.items] == ["spb", "msk"]  # reported in plan order
+
+
+def test_the_next_account_reads_ahead_while_the_last_round_of_calls_starts(emu: Emulators) -> None:
+    """At ``--parallelism 1`` the second account's check read comes while the first of the
+    first account's two writes is held: one round of calls is left to start.
+
+    Read ahead only once every call of the first account has started (before), it would
+    come after the second write, which waits for the held first: the hold times out.
+    """
+    first = make_account(emu.teleum_url, {N1: [fwd("tel:79210001000")], N2: [fwd("tel:79210002000")]})
+    second = dataclasses.replace(make_account(emu.teleum_url, {N3: [fwd("tel:79210003000")]}), name="msk")
+    firsts, id3 = {number_id(emu, N1), number_id(emu, N2)}, number_id(emu, N3)
+    read_ahead = threading.Event()
+    held: list[bool] = []
+
+    def before_call(method: str, params: Any) -> None:
+        if method == "getForwards" and params.get("numberid") == id3:
+            read_ahead.set()  # the second account's check, read ahead
+        elif method == "editForward" and params.get("nid") in firsts and not held:
+            held.append(read_ahead.wait(WAIT_SECONDS))  # the first account's first write
+
+    config = Config(Path("telconf.yaml"), {first.name: first, second.name: second})
+    with Conductor(config, environ=ENV, parallelism=1, provider_factory=quick_provider) as conductor:
+        plan = conductor.plan()
+        emu.teleum.before_call = before_call
+        report = conductor.apply(plan)
+    assert held == [True]
+    assert report.ok and [i.status for i in report.items] == [ItemStatus.VERIFIED] * 3
