@@ -12,8 +12,9 @@ Other writers exist (issue 15): ``telconf.engine.apply_items`` re-reads each ite
 its first write and skips it if it changed since the plan, and reads back every item
 written once every call of its account has ended. The apply is a success only when
 every item it touched was read back as desired. Those reads ride along (issue 25): the
-checks go in slots no call can use (and a call waiting for its check holds none), the
-next account reads its first items ahead while this one's last calls run, and an
+checks go in slots no call can use (and a call waiting for its check holds none), a read
+ahead about to be too old for its write is made again while the calls before the write
+run, the next account reads its first items ahead while this one's last calls run, and an
 account's read-backs take only slots nothing else wants, while the next account's
 calls run.
 """
@@ -255,8 +256,11 @@ class Applier:
         nothing else wants, in their own accounts' slots, beside this one's calls. Once at
         most one round of this account's calls is left to start (``parallelism`` or fewer),
         the account after it reads ahead the items its first calls write: answered about
-        when this account's last calls end (a read that grows older than
-        ``CHECK_AHEAD_SECONDS`` before its write is made again).
+        when this account's last calls end. A read ahead must not be older than
+        ``CHECK_AHEAD_SECONDS`` when its write is sent: once every call that write waits
+        for has started (``imminent``), a read close to that age is made again in a free
+        slot, beside those calls (``ItemGuard.refreshes``); the loop wakes when the next
+        one falls due. A read still too old when its write comes is made by the write.
 
         Returns once no call of the account runs or can start any more.
         """
@@ -265,6 +269,10 @@ class Applier:
         refs: dict[str, str] = {}
         followers = _followers(account.calls)
         frontier, ready = run.frontier()
+        # The calls about to be free: every call they wait for has started (a second frontier,
+        # told of calls as they start, not end): their reads ahead are kept fresh.
+        soon = Frontier(frontier.graph) if guard is not None else None
+        imminent = set(soon.initial()) if soon is not None else set()
         if guard is not None:
             guard.mark_free(ready)
         heapq.heapify(ready)
@@ -286,11 +294,18 @@ class Applier:
                                             else None))
                 calls_in_flight += 1
                 started += 1
+                if soon is not None:
+                    imminent.discard(index)
+                    imminent.update(soon.done(index))
             if not calls_in_flight and (self._stop.is_set() or not (ready or waiting)):
                 return  # no call runs, none can start
+            refresh_in = None
             if not self._stop.is_set():
                 if guard is not None and not ready and slots.free:
-                    _read_ahead(guard, slots)  # idle slots: the items whose first writes come next
+                    # Idle slots: first the reads about to be too old for their writes, then
+                    # the items whose first writes come next.
+                    refresh_in = _read_again(guard, slots, heapq.nsmallest(2 * slots.size, imminent))
+                    _read_ahead(guard, slots)
                 if after is not None:
                     after.frontier()  # made while calls are in flight, like its guard
                 upcoming = after.guarded() if after is not None else None
@@ -298,7 +313,10 @@ class Applier:
                     _read_ahead(upcoming, after.slots)  # the next account's first items
             for other in earlier:
                 other.start_read_backs()
-            owner, index = _next_ended(slots.ended)
+            ended = _next_ended(slots.ended, refresh_in)
+            if ended is None:
+                continue  # a read ahead is due to be made again
+            owner, index = ended
             for call in [i for i, reads in waiting.items() if all(f.done() for f in reads)]:
                 del waiting[call]
                 heapq.heappush(ready, call)
@@ -514,15 +532,32 @@ def _read_ahead(guard: ItemGuard, slots: _Slots) -> None:
             slots.submit(READ_AHEAD, job)
 
 
-def _next_ended(ended: queue.Queue[tuple[_Slots, int, Future[None]]]) -> tuple[_Slots, int]:
-    """Wait for the next request of any account to end: its slots and tag.
+def _read_again(guard: ItemGuard, slots: _Slots, imminent: list[int]) -> float | None:
+    """Read again, in ``slots``' free slots, the items of the ``imminent`` calls whose reads
+    ahead are about to be too old (``ItemGuard.refreshes``); the seconds until the next is."""
+    groups, refresh_in = guard.refreshes(imminent, slots.free)
+    for items in groups:
+        job = guard.read_ahead(items, again=True)
+        if job is not None:
+            slots.submit(READ_AHEAD, job)
+    return refresh_in
+
+
+def _next_ended(ended: queue.Queue[tuple[_Slots, int, Future[None]]],
+                within: float | None = None) -> tuple[_Slots, int] | None:
+    """Wait for the next request of any account to end: its slots and tag (None: ``within``
+    seconds passed first).
 
     Waits in short slices: a Ctrl-C that lands just before a blocking wait would only be
     handled when that wait ends, and the calls in flight wait for it.
     """
+    until = None if within is None else time.monotonic() + within
     while True:
+        timeout = 0.05 if until is None else min(0.05, until - time.monotonic())
+        if timeout <= 0:
+            return None
         try:
-            owner, tag, future = ended.get(timeout=0.05)
+            owner, tag, future = ended.get(timeout=timeout)
             break
         except queue.Empty:
             continue
@@ -536,7 +571,7 @@ def _drain(every: list[_Slots]) -> None:
     while any(s.busy for s in every):
         for slots in every:
             slots.start_read_backs()
-        _next_ended(every[0].ended)
+        _next_ended(every[0].ended)  # no deadline: it waits for a request
 
 
 def _run_into(job: Callable[[], None], ended: Future[None]) -> None:

@@ -4,7 +4,7 @@ Provider APIs offer no lock and no version number, so an apply cannot stop anyon
 from writing. What it can do, per item (a number's forwards, a SIP line, a redirect, a
 black-list pair...; the provider names them):
 
-- before the first write of an item, read it again (at most ``CHECK_AHEAD_SECONDS``
+- before the first write of an item, read it again (sent at most ``CHECK_AHEAD_SECONDS``
   before) and compare it with the state the plan was made from; if it changed, none of
   its calls is sent, nor those of items that need it (the changes' ``needs``: a forward
   to a SIP line whose creation was skipped); a batched request carrying it is rebuilt
@@ -15,7 +15,9 @@ black-list pair...; the provider names them):
 
 Reads happen only for items with changes, grouped: items of one read group (one list
 call) whose writes are due together share one check read, and read-backs are made per
-read group (issue 25: they ride along with the account's other calls).
+read group (issue 25: they ride along with the account's other calls). A read ahead about
+to grow too old before its write is made again while the calls ahead of that write run
+(``ItemGuard.refreshes``), so that the write itself never waits for a read at a high latency.
 """
 
 from __future__ import annotations
@@ -35,7 +37,28 @@ from telconf.plan.order import change_needs
 from telconf.providers.base import ItemCheck, OutageWords, Provider
 
 
-CHECK_AHEAD_SECONDS = 1.0  # how old a check read may be when its item's first write starts
+CHECK_AHEAD_SECONDS = 1.0  # how old a check read may be (since it was sent) when its item's first write starts
+
+
+def monotonic() -> float:
+    """The clock check reads are aged by (a function of this module, so that a test can move it)."""
+    return time.monotonic()
+
+
+@dataclass(frozen=True)
+class _Read:
+    """A check read's outcome: when it was sent (the state it saw is no older), how long its
+    answer took, and the items it found changed since the plan (why)."""
+
+    sent_at: float
+    took: float
+    changed: dict[str, str]
+
+    def refresh_at(self) -> float:
+        """When to read again an item whose write has not come yet: the read must not be
+        older than ``CHECK_AHEAD_SECONDS`` when the write is sent, a round trip later at
+        the earliest (the call ahead of it in flight), and the new read takes one too."""
+        return self.sent_at + CHECK_AHEAD_SECONDS - 2 * self.took
 
 
 class ItemStatus(str, Enum):
@@ -93,12 +116,15 @@ class ItemGuard:
         self.stopped: dict[str, str] = {}
         self._checked: set[str] = set()
         self._lock = threading.Lock()
-        # item -> its check read: (when it was answered, the items of that read changed since the plan)
-        self._reads: dict[str, Future[tuple[float, dict[str, str]]]] = {}
+        # item -> its check read (the latest: an item may be read again before its write)
+        self._reads: dict[str, Future[_Read]] = {}
         self._free: set[int] = set()  # calls free to go (or started): their checks are due now
         self._due_at: dict[str, list[str]] = {}  # read group -> items whose first write is free, unchecked
         self._read_back: dict[str, ItemCheck] = {}  # items read back in the slots, as each compared
         self._ahead = sorted((index, item) for item, index in self.first_write.items())  # for upcoming()
+        self._firsts: list[list[str]] = [[] for _ in account.calls]  # call -> the items it writes first
+        for index, item in self._ahead:
+            self._firsts[index].append(item)
         self._ahead_at = 0
 
     def _item_needs(self) -> dict[str, set[str]]:
@@ -148,11 +174,14 @@ class ItemGuard:
                 self._ahead_at += 1
         return list(groups.values())
 
-    def read_ahead(self, items: Sequence[str]) -> Callable[[], None] | None:
-        """Claim ``items`` for one check read; the job that reads them (None: all claimed)."""
-        future: Future[tuple[float, dict[str, str]]] = Future()
+    def read_ahead(self, items: Sequence[str], *, again: bool = False) -> Callable[[], None] | None:
+        """Claim ``items`` for one check read; the job that reads them (None: all claimed).
+
+        ``again``: items whose earlier read has ended are claimed too (``refreshes``)."""
+        future: Future[_Read] = Future()
         with self._lock:
-            claimed = [i for i in items if i not in self._reads and i not in self._checked and i not in self.stopped]
+            claimed = [i for i in items if i not in self._checked and i not in self.stopped
+                       and (i not in self._reads or again and self._reads[i].done())]
             for item in claimed:
                 self._reads[item] = future
         if not claimed:
@@ -160,17 +189,68 @@ class ItemGuard:
 
         def job() -> None:
             try:
+                sent_at = monotonic()
                 view = self.provider.read_items(claimed)
-                read_at = time.monotonic()
+                took = monotonic() - sent_at
                 # Compared here, in the read's own thread, while the account's calls wait on
                 # the network: ~1,600 black-list items take ~10 ms, off the write's path.
                 changed = self._changed(claimed, view)
             except BaseException as exc:  # noqa: BLE001 - the write reads again, and reports that failure
                 future.set_exception(exc)
             else:
-                future.set_result((read_at, changed))
+                future.set_result(_Read(sent_at, took, changed))
 
         return job
+
+    def refreshes(self, calls: Sequence[int], limit: int) -> tuple[list[list[str]], float | None]:
+        """Reads to make again before ``calls`` go: calls about to be free (every call they wait
+        for has started), in plan order.
+
+        An item's read ahead ages while the calls ahead of its write run: one slow call, or a
+        few at a high latency, and it would be older than ``CHECK_AHEAD_SECONDS`` when the write
+        comes, which would then read it again itself, a round trip in the lane's path. So an
+        item whose write is about to be free is read again once its read is close to that age
+        (``_Read.refresh_at``), with the other items of its read group that wait for their
+        writes (one read serves them all). An item a read found changed is not read again: its
+        write re-reads it if that read is too old by then.
+
+        Returns up to ``limit`` groups to read now, and the seconds until the next item of
+        ``calls`` falls due (None: none will).
+        """
+        now = monotonic()
+        due: dict[str, list[str]] = {}
+        soonest: float | None = None
+        with self._lock:
+            for index in calls:
+                seen: set[int] = set()
+                for item in self._firsts[index]:  # ~1,600 for a black-list call: one test per item
+                    future = self._reads.get(item)
+                    if future is None or id(future) in seen:
+                        continue
+                    seen.add(id(future))
+                    read = self._ended_read(item)
+                    if read is None or item in self._checked:
+                        continue
+                    if read.refresh_at() > now:
+                        wait = read.refresh_at() - now
+                        soonest = wait if soonest is None else min(soonest, wait)
+                    elif len(due) < limit:
+                        due.setdefault(self.provider.read_group(item), [])
+            if due:
+                for item in self.first_write:
+                    if item in self._checked or item in self.stopped:
+                        continue
+                    read = self._ended_read(item)
+                    if read is not None and item not in read.changed and self.provider.read_group(item) in due:
+                        due[self.provider.read_group(item)].append(item)
+        return [items for items in due.values() if items], soonest
+
+    def _ended_read(self, item: str) -> _Read | None:
+        """``item``'s latest check read if it has ended well (under the lock)."""
+        future = self._reads.get(item)
+        if future is None or not future.done() or future.exception() is not None:
+            return None
+        return future.result()
 
     def _changed(self, items: Sequence[str], view: Any) -> dict[str, str]:
         """Those of ``items`` that differ in ``view`` from the state the plan was made from: why."""
@@ -243,13 +323,13 @@ class ItemGuard:
             self._claim_group(item)
             future = self._reads.get(item)
             try:
-                read_at, found = future.result() if future is not None else (0.0, None)
+                read = future.result() if future is not None else None
             except Exception:  # noqa: BLE001 - read again below: its failure is the one reported
-                read_at, found = 0.0, None
-            if found is not None and time.monotonic() - read_at <= CHECK_AHEAD_SECONDS:
+                read = None
+            if read is not None and monotonic() - read.sent_at <= CHECK_AHEAD_SECONDS:
                 trusted.add(item)
-                if item in found:
-                    changed[item] = found[item]
+                if item in read.changed:
+                    changed[item] = read.changed[item]
         stale = [item for item in items if item not in trusted]
         if stale:
             changed.update(self._changed(stale, self.provider.read_items(stale)))

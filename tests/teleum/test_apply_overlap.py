@@ -7,12 +7,16 @@ import threading
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+from telconf.engine import apply_items
 from telconf.engine.apply_items import ItemStatus
+from telconf.core.errors import ApplyError
 from telconf.engine.conductor import Conductor
 from telconf.config import Config
 from telconf.emulator import Emulators
 
-from .helpers import ENV, N1, N2, N3, fwd, make_account, number_id, quick_provider
+from .helpers import ENV, N1, N2, N3, add_forwards, fwd, make_account, number_id, quick_provider
 
 WAIT_SECONDS = 10.0  # only reached when the next account waits for the read-back (the failure)
 
@@ -76,3 +80,75 @@ def test_the_next_account_reads_ahead_while_the_last_round_of_calls_starts(emu: 
         report = conductor.apply(plan)
     assert held == [True]
     assert report.ok and [i.status for i in report.items] == [ItemStatus.VERIFIED] * 3
+
+
+def test_a_read_ahead_about_to_grow_too_old_is_made_again_while_the_call_before_its_write_runs(
+        emu: Emulators, monkeypatch: pytest.MonkeyPatch) -> None:
+    """N2's create waits for N1's edit (the stage of edits); N2 was read ahead before it.
+
+    While the edit is held, N2's read ages past what its write may trust: it is read again
+    beside the held edit. Before, the create found its read too old and read it again itself,
+    after the edit: no second read of N2 came during the hold, and the hold timed out.
+    """
+    monkeypatch.setattr(apply_items, "CHECK_AHEAD_SECONDS", 0.3)  # ages in a test's time
+    add_forwards(emu, N1, [fwd("tel:79210001000", timeout=20)])
+    account = make_account(emu.teleum_url, {N1: [fwd("tel:79210001000", timeout=30)],
+                                            N2: [fwd("tel:79210002000")]})
+    id1, id2 = number_id(emu, N1), number_id(emu, N2)
+    reads_of_n2 = 0
+    read_again = threading.Event()
+    held: list[bool] = []
+
+    def before_call(method: str, params: Any) -> None:
+        nonlocal reads_of_n2
+        if method == "getForwards" and params.get("numberid") == id2:
+            reads_of_n2 += 1
+            if reads_of_n2 == 2:
+                read_again.set()
+        elif method == "editForward" and params.get("nid") == id1:
+            held.append(read_again.wait(WAIT_SECONDS))  # N1's edit, which N2's create waits for
+
+    config = Config(Path("telconf.yaml"), {account.name: account})
+    with Conductor(config, environ=ENV, provider_factory=quick_provider) as conductor:
+        plan = conductor.plan()
+        calls = [(c.method, c.params.get("nid"), c.params.get("id")) for c in plan.accounts[0].calls]
+        assert [(m, nid) for m, nid, _ in calls] == [("editForward", id1), ("editForward", id2)]
+        assert calls[0][2] not in (0, "0") and calls[1][2] in (0, "0")  # an edit, then a create
+        emu.teleum.before_call = before_call
+        report = conductor.apply(plan)
+    assert held == [True]
+    assert report.ok and [i.status for i in report.items] == [ItemStatus.VERIFIED] * 2
+
+
+def test_an_item_its_read_ahead_found_changed_is_not_read_again_before_its_write(
+        emu: Emulators, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Someone else gave N2 a forward after the plan: its read ahead says so, it is not read
+    again while the edit before its create is held, and its create is not sent."""
+    monkeypatch.setattr(apply_items, "CHECK_AHEAD_SECONDS", 0.3)
+    add_forwards(emu, N1, [fwd("tel:79210001000", timeout=20)])
+    account = make_account(emu.teleum_url, {N1: [fwd("tel:79210001000", timeout=30)],
+                                            N2: [fwd("tel:79210002000")]})
+    id1, id2 = number_id(emu, N1), number_id(emu, N2)
+    reads_of_n2 = 0
+    read_again = threading.Event()
+    held: list[bool] = []
+
+    def before_call(method: str, params: Any) -> None:
+        nonlocal reads_of_n2
+        if method == "getForwards" and params.get("numberid") == id2:
+            reads_of_n2 += 1
+            if reads_of_n2 == 2:
+                read_again.set()
+        elif method == "editForward" and params.get("nid") == id1 and not held:
+            held.append(read_again.wait(3 * apply_items.CHECK_AHEAD_SECONDS))  # a read again would come by then
+
+    config = Config(Path("telconf.yaml"), {account.name: account})
+    with Conductor(config, environ=ENV, provider_factory=quick_provider) as conductor:
+        plan = conductor.plan()
+        add_forwards(emu, N2, [fwd("fax:fax@example.com")])  # another writer, after the plan
+        emu.teleum.before_call = before_call
+        with pytest.raises(ApplyError) as caught:
+            conductor.apply(plan)
+    assert held == [False]  # no second read of N2 while N1's edit was held
+    assert [(i.item, i.status) for i in caught.value.report.items] == [
+        (f"forwards:{N1}", ItemStatus.VERIFIED), (f"forwards:{N2}", ItemStatus.CHANGED)]
