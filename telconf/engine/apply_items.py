@@ -38,6 +38,7 @@ from telconf.providers.base import ItemCheck, OutageWords, Provider
 
 
 CHECK_AHEAD_SECONDS = 1.0  # how old a check read may be (since it was sent) when its item's first write starts
+READS_AGAIN = 2  # times an item is read again ahead of its write at most (a call before it may wait long)
 
 
 def monotonic() -> float:
@@ -118,6 +119,7 @@ class ItemGuard:
         self._lock = threading.Lock()
         # item -> its check read (the latest: an item may be read again before its write)
         self._reads: dict[str, Future[_Read]] = {}
+        self._again: dict[str, int] = {}  # item -> times it was read again ahead
         self._free: set[int] = set()  # calls free to go (or started): their checks are due now
         self._due_at: dict[str, list[str]] = {}  # read group -> items whose first write is free, unchecked
         self._read_back: dict[str, ItemCheck] = {}  # items read back in the slots, as each compared
@@ -183,6 +185,8 @@ class ItemGuard:
             claimed = [i for i in items if i not in self._checked and i not in self.stopped
                        and (i not in self._reads or again and self._reads[i].done())]
             for item in claimed:
+                if item in self._reads:
+                    self._again[item] = self._again.get(item, 0) + 1
                 self._reads[item] = future
         if not claimed:
             return None
@@ -211,8 +215,9 @@ class ItemGuard:
         comes, which would then read it again itself, a round trip in the lane's path. So an
         item whose write is about to be free is read again once its read is close to that age
         (``_Read.refresh_at``), with the other items of its read group that wait for their
-        writes (one read serves them all). An item a read found changed is not read again: its
-        write re-reads it if that read is too old by then.
+        writes (one read serves them all). An item a read found changed is not read again, nor
+        one read again ``READS_AGAIN`` times (a call before its write may wait long: for a
+        voice file to be processed): its write re-reads it if that read is too old by then.
 
         Returns up to ``limit`` groups to read now, and the seconds until the next item of
         ``calls`` falls due (None: none will).
@@ -223,14 +228,14 @@ class ItemGuard:
         with self._lock:
             for index in calls:
                 seen: set[int] = set()
-                for item in self._firsts[index]:  # ~1,600 for a black-list call: one test per item
+                for item in self._firsts[index]:  # ~1,600 for a black-list call: a few tests per item
                     future = self._reads.get(item)
-                    if future is None or id(future) in seen:
+                    if future is None or id(future) in seen or item in self._checked or item in self.stopped:
                         continue
-                    seen.add(id(future))
                     read = self._ended_read(item)
-                    if read is None or item in self._checked:
+                    if read is None or item in read.changed or self._again.get(item, 0) >= READS_AGAIN:
                         continue
+                    seen.add(id(future))  # the items of one read fall due together
                     if read.refresh_at() > now:
                         wait = read.refresh_at() - now
                         soonest = wait if soonest is None else min(soonest, wait)
@@ -241,7 +246,8 @@ class ItemGuard:
                     if item in self._checked or item in self.stopped:
                         continue
                     read = self._ended_read(item)
-                    if read is not None and item not in read.changed and self.provider.read_group(item) in due:
+                    if read is not None and item not in read.changed and self._again.get(item, 0) < READS_AGAIN \
+                            and self.provider.read_group(item) in due:
                         due[self.provider.read_group(item)].append(item)
         return [items for items in due.values() if items], soonest
 

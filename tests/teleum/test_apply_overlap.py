@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -152,3 +153,38 @@ def test_an_item_its_read_ahead_found_changed_is_not_read_again_before_its_write
     assert held == [False]  # no second read of N2 while N1's edit was held
     assert [(i.item, i.status) for i in caught.value.report.items] == [
         (f"forwards:{N1}", ItemStatus.VERIFIED), (f"forwards:{N2}", ItemStatus.CHANGED)]
+
+
+def test_an_item_is_read_again_ahead_at_most_twice_while_the_call_before_its_write_waits(
+        emu: Emulators, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A call before the write may take long (a voice file being processed): the read ahead
+    is made again ``READS_AGAIN`` times, no more, and the write reads it itself."""
+    monkeypatch.setattr(apply_items, "CHECK_AHEAD_SECONDS", 0.3)
+    add_forwards(emu, N1, [fwd("tel:79210001000", timeout=20)])
+    account = make_account(emu.teleum_url, {N1: [fwd("tel:79210001000", timeout=30)],
+                                            N2: [fwd("tel:79210002000")]})
+    id1, id2 = number_id(emu, N1), number_id(emu, N2)
+    reads_of_n2 = 0
+    all_read_again = threading.Event()
+    held: list[bool] = []
+    read_by_release: list[int] = []
+
+    def before_call(method: str, params: Any) -> None:
+        nonlocal reads_of_n2
+        if method == "getForwards" and params.get("numberid") == id2:
+            reads_of_n2 += 1
+            if reads_of_n2 == 1 + apply_items.READS_AGAIN:
+                all_read_again.set()
+        elif method == "editForward" and params.get("nid") == id1 and not held:
+            held.append(all_read_again.wait(WAIT_SECONDS))
+            time.sleep(4 * apply_items.CHECK_AHEAD_SECONDS)  # time enough for more, which must not come
+            read_by_release.append(reads_of_n2)
+
+    config = Config(Path("telconf.yaml"), {account.name: account})
+    with Conductor(config, environ=ENV, provider_factory=quick_provider) as conductor:
+        plan = conductor.plan()
+        emu.teleum.before_call = before_call
+        report = conductor.apply(plan)
+    assert held == [True] and read_by_release == [1 + apply_items.READS_AGAIN]  # ahead, then again twice
+    assert reads_of_n2 == 1 + apply_items.READS_AGAIN + 2  # and by the create (too old by then), and back
+    assert report.ok and [i.status for i in report.items] == [ItemStatus.VERIFIED] * 2
