@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
-from telconf.engine.apply_items import ItemGuard, ItemResult, ItemStatus, Settling
+from telconf.engine.apply_items import ItemGuard, ItemResult, ItemStatus, Settling, ReadJob
 from telconf.core.errors import ApplyError, ProviderError
 from telconf.guard.hosts import address
 from telconf.plan.data import AccountPlan, Call, Plan, has_placeholders, resolve
@@ -257,10 +257,12 @@ class Applier:
         most one round of this account's calls is left to start (``parallelism`` or fewer),
         the account after it reads ahead the items its first calls write: answered about
         when this account's last calls end. A read ahead must not be older than
-        ``CHECK_AHEAD_SECONDS`` when its write is sent: once every call that write waits
-        for has started (``imminent``), a read close to that age is made again in a free
-        slot, beside those calls (``ItemGuard.refreshes``); the loop wakes when the next
-        one falls due. A read still too old when its write comes is made by the write.
+        ``CHECK_AHEAD_SECONDS`` when its write is judged: once every call that write waits
+        for has started (``imminent``; the first ``2 * parallelism`` in plan order), a read
+        close to that age is made again in a free slot when no call is ready, beside those
+        calls, at most ``READS_AGAIN`` times a call (``ItemGuard.refreshes``); the loop
+        wakes when the next one falls due. A read still too old when its write comes is
+        made by the write.
 
         Returns once no call of the account runs or can start any more.
         """
@@ -271,7 +273,7 @@ class Applier:
         frontier, ready = run.frontier()
         # The calls about to be free: every call they wait for has started (a second frontier,
         # told of calls as they start, not end): their reads ahead are kept fresh.
-        soon = Frontier(frontier.graph) if guard is not None else None
+        soon = run.soon() if guard is not None else None
         imminent = set(soon.initial()) if soon is not None else set()
         if guard is not None:
             guard.mark_free(ready)
@@ -285,7 +287,7 @@ class Applier:
                 if guard is not None:
                     jobs, running = guard.reads_before(index, slots.free)
                     for job in jobs:
-                        slots.submit(READ_AHEAD, job)
+                        _submit_read(slots, job)
                     if running:
                         waiting[index] = running
                         continue
@@ -308,6 +310,8 @@ class Applier:
                     _read_ahead(guard, slots)
                 if after is not None:
                     after.frontier()  # made while calls are in flight, like its guard
+                    if after.provider is not None:
+                        after.soon()
                 upcoming = after.guarded() if after is not None else None
                 if upcoming is not None and after is not None and len(account.calls) - started <= slots.size:
                     _read_ahead(upcoming, after.slots)  # the next account's first items
@@ -456,6 +460,7 @@ class _Run:
     provider: Provider[Any] | None  # checking: the provider its guard asks
     guard: ItemGuard | None = field(default=None, init=False)
     _frontier: tuple[Frontier, list[int]] | None = field(default=None, init=False, repr=False)
+    _soon: Frontier | None = field(default=None, init=False, repr=False)
 
     def frontier(self) -> tuple[Frontier, list[int]]:
         """The account's call graph as it starts, and the calls free to go at once (made once)."""
@@ -464,6 +469,12 @@ class _Run:
             frontier = Frontier(call_graph(plan.calls, plan.call_changes, plan.changes, plan.account))
             self._frontier = frontier, frontier.initial()
         return self._frontier
+
+    def soon(self) -> Frontier:
+        """A second frontier over the same graph, told of calls as they start (made once)."""
+        if self._soon is None:
+            self._soon = Frontier(self.frontier()[0].graph)
+        return self._soon
 
     def guarded(self) -> ItemGuard | None:
         """The item guard (made when first needed: thousands of black-list items take a while)."""
@@ -529,7 +540,7 @@ def _read_ahead(guard: ItemGuard, slots: _Slots) -> None:
     for items in guard.upcoming(slots.free):
         job = guard.read_ahead(items)
         if job is not None:
-            slots.submit(READ_AHEAD, job)
+            _submit_read(slots, job)
 
 
 def _read_again(guard: ItemGuard, slots: _Slots, imminent: list[int]) -> float | None:
@@ -539,8 +550,18 @@ def _read_again(guard: ItemGuard, slots: _Slots, imminent: list[int]) -> float |
     for items in groups:
         job = guard.read_ahead(items, again=True)
         if job is not None:
-            slots.submit(READ_AHEAD, job)
+            _submit_read(slots, job)
     return refresh_in
+
+
+def _submit_read(slots: _Slots, job: ReadJob) -> None:
+    """Start a claimed check read; one that cannot start (a second Ctrl-C) ends unread, so
+    that no write waits for it for ever."""
+    try:
+        slots.submit(READ_AHEAD, job)
+    except BaseException:
+        job.abandon()
+        raise
 
 
 def _next_ended(ended: queue.Queue[tuple[_Slots, int, Future[None]]],

@@ -17,7 +17,7 @@ Reads happen only for items with changes, grouped: items of one read group (one 
 call) whose writes are due together share one check read, and read-backs are made per
 read group (issue 25: they ride along with the account's other calls). A read ahead about
 to grow too old before its write is made again while the calls ahead of that write run
-(``ItemGuard.refreshes``), so that the write itself never waits for a read at a high latency.
+(``ItemGuard.refreshes``), so that at a high latency the write need not read it itself.
 """
 
 from __future__ import annotations
@@ -41,11 +41,6 @@ CHECK_AHEAD_SECONDS = 1.0  # how old a check read may be (since it was sent) whe
 READS_AGAIN = 2  # times an item is read again ahead of its write at most (a call before it may wait long)
 
 
-def monotonic() -> float:
-    """The clock check reads are aged by (a function of this module, so that a test can move it)."""
-    return time.monotonic()
-
-
 @dataclass(frozen=True)
 class _Read:
     """A check read's outcome: when it was sent (the state it saw is no older), how long its
@@ -60,6 +55,32 @@ class _Read:
         older than ``CHECK_AHEAD_SECONDS`` when the write is sent, a round trip later at
         the earliest (the call ahead of it in flight), and the new read takes one too."""
         return self.sent_at + CHECK_AHEAD_SECONDS - 2 * self.took
+
+    def fresh(self, now: float) -> bool:
+        """Whether a write sent at ``now`` may trust it."""
+        return now - self.sent_at <= CHECK_AHEAD_SECONDS
+
+
+def _ended(future: Future[_Read] | None) -> _Read | None:
+    """The read if it has ended well, else None (running, failed or none)."""
+    if future is None or not future.done() or future.exception() is not None:
+        return None
+    return future.result()
+
+
+class ReadJob:
+    """A claimed check read to run in a slot; ``abandon`` ends it unread if it never runs
+    (a write waiting for it then reads itself rather than waiting for ever)."""
+
+    def __init__(self, run: Callable[[], None], future: Future[_Read]):
+        self._run, self.future = run, future
+
+    def __call__(self) -> None:
+        self._run()
+
+    def abandon(self) -> None:
+        if not self.future.done():
+            self.future.set_exception(RuntimeError("check read never started"))
 
 
 class ItemStatus(str, Enum):
@@ -119,14 +140,19 @@ class ItemGuard:
         self._lock = threading.Lock()
         # item -> its check read (the latest: an item may be read again before its write)
         self._reads: dict[str, Future[_Read]] = {}
-        self._again: dict[str, int] = {}  # item -> times it was read again ahead
+        self._previous: dict[str, Future[_Read]] = {}  # item -> its read before the one running (see refreshes)
+        self._again: dict[int, int] = {}  # call -> times its items were read again ahead
+        self._version = 0  # counts claims: ``_reads_of`` is remade when it changed
+        self._reads_of_call: dict[int, tuple[int, list[tuple[Future[_Read], list[str]]]]] = {}
         self._free: set[int] = set()  # calls free to go (or started): their checks are due now
         self._due_at: dict[str, list[str]] = {}  # read group -> items whose first write is free, unchecked
         self._read_back: dict[str, ItemCheck] = {}  # items read back in the slots, as each compared
         self._ahead = sorted((index, item) for item, index in self.first_write.items())  # for upcoming()
         self._firsts: list[list[str]] = [[] for _ in account.calls]  # call -> the items it writes first
+        self._group_items: dict[str, list[str]] = {}  # read group -> its items (those with a first write)
         for index, item in self._ahead:
             self._firsts[index].append(item)
+            self._group_items.setdefault(provider.read_group(item), []).append(item)
         self._ahead_at = 0
 
     def _item_needs(self) -> dict[str, set[str]]:
@@ -140,13 +166,14 @@ class ItemGuard:
                     found.setdefault(item, set()).add(other)
         return found
 
-    # --- check before write: each item read once, right before its first write -------------
+    # --- check before write: each item read before its first write -------------------------
     #
     # Items one request reads together (the provider's ``read_group``: every SIP line is in
     # one getSIPs) are checked together when their first writes are free to go at once, and
     # ``apply`` may read an item ahead of its first write (``read_ahead``) while other calls
-    # run. A read is trusted at most ``CHECK_AHEAD_SECONDS`` after it was made: older, the
-    # item is read again just before its write.
+    # run, and again when that read is about to grow too old (``refreshes``). A write trusts
+    # a read sent at most ``CHECK_AHEAD_SECONDS`` before it is judged (``_check``): older,
+    # its items are read again just before it.
 
     def mark_free(self, indices: Sequence[int]) -> None:
         """Calls ``indices`` may start now: their items' checks are due."""
@@ -176,26 +203,30 @@ class ItemGuard:
                 self._ahead_at += 1
         return list(groups.values())
 
-    def read_ahead(self, items: Sequence[str], *, again: bool = False) -> Callable[[], None] | None:
+    def read_ahead(self, items: Sequence[str], *, again: bool = False) -> ReadJob | None:
         """Claim ``items`` for one check read; the job that reads them (None: all claimed).
 
-        ``again``: items whose earlier read has ended are claimed too (``refreshes``)."""
+        ``again``: items whose earlier read has ended are claimed too (``refreshes``); that
+        read stays usable while the new one runs (``_usable_read``)."""
         future: Future[_Read] = Future()
         with self._lock:
             claimed = [i for i in items if i not in self._checked and i not in self.stopped
                        and (i not in self._reads or again and self._reads[i].done())]
             for item in claimed:
                 if item in self._reads:
-                    self._again[item] = self._again.get(item, 0) + 1
+                    self._previous[item] = self._reads[item]
                 self._reads[item] = future
+            self._version += 1
         if not claimed:
             return None
 
         def job() -> None:
+            if future.done():
+                return  # abandoned
             try:
-                sent_at = monotonic()
+                sent_at = time.monotonic()
                 view = self.provider.read_items(claimed)
-                took = monotonic() - sent_at
+                took = time.monotonic() - sent_at
                 # Compared here, in the read's own thread, while the account's calls wait on
                 # the network: ~1,600 black-list items take ~10 ms, off the write's path.
                 changed = self._changed(claimed, view)
@@ -204,7 +235,7 @@ class ItemGuard:
             else:
                 future.set_result(_Read(sent_at, took, changed))
 
-        return job
+        return ReadJob(job, future)
 
     def refreshes(self, calls: Sequence[int], limit: int) -> tuple[list[list[str]], float | None]:
         """Reads to make again before ``calls`` go: calls about to be free (every call they wait
@@ -212,51 +243,75 @@ class ItemGuard:
 
         An item's read ahead ages while the calls ahead of its write run: one slow call, or a
         few at a high latency, and it would be older than ``CHECK_AHEAD_SECONDS`` when the write
-        comes, which would then read it again itself, a round trip in the lane's path. So an
-        item whose write is about to be free is read again once its read is close to that age
-        (``_Read.refresh_at``), with the other items of its read group that wait for their
-        writes (one read serves them all). An item a read found changed is not read again, nor
-        one read again ``READS_AGAIN`` times (a call before its write may wait long: for a
-        voice file to be processed): its write re-reads it if that read is too old by then.
+        comes, which would then read it again itself, a round trip in the lane's path. So the
+        items a call writes first are read again two round trips before their read grows too
+        old (``_Read.refresh_at``), with the other items of their read group whose calls are
+        not free yet (one read serves them all). Not read again: an item a read found changed,
+        and the items of a call read again ``READS_AGAIN`` times already (a call before it may
+        wait long: for a voice file to be processed); their write reads them if need be.
 
-        Returns up to ``limit`` groups to read now, and the seconds until the next item of
+        Returns up to ``limit`` groups to read now, and the seconds until the next read of
         ``calls`` falls due (None: none will).
         """
-        now = monotonic()
+        now = time.monotonic()
         due: dict[str, list[str]] = {}
         soonest: float | None = None
         with self._lock:
             for index in calls:
-                seen: set[int] = set()
-                for item in self._firsts[index]:  # ~1,600 for a black-list call: a few tests per item
-                    future = self._reads.get(item)
-                    if future is None or id(future) in seen or item in self._checked or item in self.stopped:
+                if index in self._free or self._again.get(index, 0) >= READS_AGAIN:
+                    continue
+                wanted = False
+                for future, items in self._reads_of(index):
+                    read = _ended(future)
+                    if read is None or (read.changed or self.stopped) and all(
+                            i in read.changed or i in self.stopped for i in items):
                         continue
-                    read = self._ended_read(item)
-                    if read is None or item in read.changed or self._again.get(item, 0) >= READS_AGAIN:
-                        continue
-                    seen.add(id(future))  # the items of one read fall due together
+                    group = self.provider.read_group(items[0])
                     if read.refresh_at() > now:
                         wait = read.refresh_at() - now
                         soonest = wait if soonest is None else min(soonest, wait)
-                    elif len(due) < limit:
-                        due.setdefault(self.provider.read_group(item), [])
-            if due:
-                for item in self.first_write:
-                    if item in self._checked or item in self.stopped:
+                    elif group in due or len(due) < limit:
+                        due.setdefault(group, [])
+                        wanted = True
+                if wanted:
+                    self._again[index] = self._again.get(index, 0) + 1
+            for group, items in due.items():
+                for item in self._group_items.get(group, ()):
+                    if item in self._checked or item in self.stopped or self.first_write[item] in self._free:
                         continue
-                    read = self._ended_read(item)
-                    if read is not None and item not in read.changed and self._again.get(item, 0) < READS_AGAIN \
-                            and self.provider.read_group(item) in due:
-                        due[self.provider.read_group(item)].append(item)
+                    read = _ended(self._reads.get(item))
+                    if read is not None and item not in read.changed:
+                        items.append(item)
         return [items for items in due.values() if items], soonest
 
-    def _ended_read(self, item: str) -> _Read | None:
-        """``item``'s latest check read if it has ended well (under the lock)."""
-        future = self._reads.get(item)
-        if future is None or not future.done() or future.exception() is not None:
+    def _reads_of(self, index: int) -> list[tuple[Future[_Read], list[str]]]:
+        """The reads of the items call ``index`` writes first, each with its items (under the
+        lock; remade only after a claim: a black-list call writes ~1,600 items first)."""
+        cached = self._reads_of_call.get(index)
+        if cached is not None and cached[0] == self._version:
+            return cached[1]
+        found: dict[int, tuple[Future[_Read], list[str]]] = {}
+        for item in self._firsts[index]:
+            future = self._reads.get(item)
+            if future is not None:
+                found.setdefault(id(future), (future, []))[1].append(item)
+        reads = list(found.values())
+        self._reads_of_call[index] = (self._version, reads)
+        return reads
+
+    def _usable_read(self, item: str) -> _Read | None:
+        """The read a write of ``item`` may judge it on: its latest, waited for, or while that
+        is still running the one before it if still fresh (None: none; the write reads)."""
+        with self._lock:
+            future, previous = self._reads.get(item), self._previous.get(item)
+        if future is None:
             return None
-        return future.result()
+        if not future.done() and (before := _ended(previous)) is not None and before.fresh(time.monotonic()):
+            return before
+        try:
+            return future.result()
+        except Exception:  # noqa: BLE001 - read again by the write: its failure is the one reported
+            return None
 
     def _changed(self, items: Sequence[str], view: Any) -> dict[str, str]:
         """Those of ``items`` that differ in ``view`` from the state the plan was made from: why."""
@@ -267,15 +322,16 @@ class ItemGuard:
                 found[item] = f"changed since the plan: {self.provider.describe_item_change(item, planned, now)}"
         return found
 
-    def reads_before(self, index: int, slots: int) -> tuple[list[Callable[[], None]], list[Future[Any]]]:
+    def reads_before(self, index: int, slots: int) -> tuple[list[ReadJob], list[Future[Any]]]:
         """Call ``index`` is free to go: the check reads it waits for, so that ``apply`` runs
         them in slots of their own rather than in the call's (a group's read serves every
         call of the group: its other calls need not hold a slot while it runs).
 
         Returns the jobs of the reads to start now (in at most ``slots``; each reads due
         items not read yet with the other due items of their read group, claimed) and every
-        read of the call's due items still running (those jobs' included). No job and no
-        read: the call may go (a read older than ``CHECK_AHEAD_SECONDS`` is made again in it).
+        read of the call's due items still running (those jobs' included; not one read again
+        while the read before it is still fresh). No job and no read: the call may go (a
+        read older than ``CHECK_AHEAD_SECONDS`` is made again in it).
         """
         with self._lock:
             due = [item for item in self.call_items[index]
@@ -288,9 +344,11 @@ class ItemGuard:
                 return [], []  # too many to read apart: the call reads them itself
             claimed = [[*items, *self._due_at.pop(group, [])] for group, items in groups.items()]
         jobs = [job for items in claimed if (job := self.read_ahead(list(dict.fromkeys(items)))) is not None]
+        now = time.monotonic()
         with self._lock:
             running = {id(future): future for item in due
-                       if (future := self._reads.get(item)) is not None and not future.done()}
+                       if (future := self._reads.get(item)) is not None and not future.done()
+                       and not ((before := _ended(self._previous.get(item))) is not None and before.fresh(now))}
         return jobs, list(running.values())
 
     def calls_to_send(self, index: int) -> tuple[list[Call], str | None]:
@@ -320,25 +378,20 @@ class ItemGuard:
     def _check(self, items: list[str]) -> None:
         """Stop those of ``items`` that differ from the state the plan was made from.
 
-        Each is compared on a read made at most ``CHECK_AHEAD_SECONDS`` ago (ahead, or with
-        the other due items of its read group), else on one made now.
+        They are judged together, once every read they wait for has answered, on reads sent
+        at most ``CHECK_AHEAD_SECONDS`` before that moment (ahead, or with the other due
+        items of their read group); if one is older (waiting for another aged it), all of
+        them are read again now, in one read per read group.
         """
-        changed: dict[str, str] = {}
-        trusted = set()  # a set: a black-list call serves ~1,600 items
         for item in items:
             self._claim_group(item)
-            future = self._reads.get(item)
-            try:
-                read = future.result() if future is not None else None
-            except Exception:  # noqa: BLE001 - read again below: its failure is the one reported
-                read = None
-            if read is not None and monotonic() - read.sent_at <= CHECK_AHEAD_SECONDS:
-                trusted.add(item)
-                if item in read.changed:
-                    changed[item] = read.changed[item]
-        stale = [item for item in items if item not in trusted]
-        if stale:
-            changed.update(self._changed(stale, self.provider.read_items(stale)))
+        reads = {item: self._usable_read(item) for item in items}
+        now = time.monotonic()
+        if all(read is not None and read.fresh(now) for read in reads.values()):
+            changed = {item: read.changed[item] for item, read in reads.items()
+                       if read is not None and item in read.changed}
+        else:
+            changed = self._changed(items, self.provider.read_items(items))
         for item, reason in changed.items():
             self.stop(item, reason)
         with self._lock:
