@@ -303,15 +303,21 @@ class ItemGuard:
         """The read a write of ``item`` may judge it on: its latest, waited for, or while that
         is still running the one before it if still fresh (None: none; the write reads)."""
         with self._lock:
-            future, previous = self._reads.get(item), self._previous.get(item)
+            future = self._reads.get(item)
+            before = self._fresh_before(item, time.monotonic())
         if future is None:
             return None
-        if not future.done() and (before := _ended(previous)) is not None and before.fresh(time.monotonic()):
+        if not future.done() and before is not None:
             return before
         try:
             return future.result()
         except Exception:  # noqa: BLE001 - read again by the write: its failure is the one reported
             return None
+
+    def _fresh_before(self, item: str, now: float) -> _Read | None:
+        """The read of ``item`` before the one running, if a write at ``now`` may trust it (under the lock)."""
+        before = _ended(self._previous.get(item))
+        return before if before is not None and before.fresh(now) else None
 
     def _changed(self, items: Sequence[str], view: Any) -> dict[str, str]:
         """Those of ``items`` that differ in ``view`` from the state the plan was made from: why."""
@@ -348,7 +354,7 @@ class ItemGuard:
         with self._lock:
             running = {id(future): future for item in due
                        if (future := self._reads.get(item)) is not None and not future.done()
-                       and not ((before := _ended(self._previous.get(item))) is not None and before.fresh(now))}
+                       and self._fresh_before(item, now) is None}
         return jobs, list(running.values())
 
     def calls_to_send(self, index: int) -> tuple[list[Call], str | None]:
